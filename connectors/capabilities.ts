@@ -1,0 +1,76 @@
+import { type HashAlgorithm } from '../shared/connectors/hash-algorithm';
+import { type Driver } from './driver';
+
+/**
+ * What a driver can do beyond the core (rclone's Features, VS Code's capability flags). Callers check a flag,
+ * or better the type guard below, and fall back.
+ */
+export interface Capabilities {
+  /** Algorithms `hash()` can produce for stored files (empty: none, and `hash` is absent). */
+  readonly hashes: readonly HashAlgorithm[];
+  /** `read` honours `range`. */
+  readonly rangedRead: boolean;
+  /** `write` honours `offset` (append to a partial file to resume). */
+  readonly resumableWrite: boolean;
+  /** `write` without offset is all-or-nothing (temporary name then rename, or a single-object PUT). */
+  readonly atomicWrite: boolean;
+  /** `rename` exists (server-side move, replacing the target). */
+  readonly rename: boolean;
+  /** `copy` exists (server-side copy within this storage). */
+  readonly serverSideCopy: boolean;
+  /** Real folders (`mkdir` exists, empty folders persist) or key prefixes (folders exist only through files). */
+  readonly directories: 'real' | 'prefixes';
+  /** Precision of stored modification times in ms, or null when they cannot be set. */
+  readonly mtimePrecisionMs: number | null;
+  /** Largest file the storage accepts, in bytes, or null when unbounded. */
+  readonly maxObjectSize: number | null;
+}
+
+/** A driver that can hash stored files. */
+export interface Hasher {
+  /** Digest (lower-case hex) of the stored file at `path`; may read the whole file. */
+  hash(path: string, algorithm: HashAlgorithm, options?: { readonly signal?: AbortSignal }): Promise<string>;
+}
+
+/** A driver with server-side rename. */
+export interface Renamer {
+  /** Moves `from` to `to`, replacing `to` when it is a file. Parent folders of `to` are created as needed. */
+  rename(from: string, to: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/** A driver with server-side copy. */
+export interface Copier {
+  /** Copies `from` to `to` inside the storage, replacing `to`. */
+  copy(from: string, to: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/** A driver with real folders. */
+export interface FolderMaker {
+  /** Creates the folder and its parents; succeeds when it already exists, Conflict when a file is in the way. */
+  mkdir(path: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/** Whether the driver can hash stored files with at least one algorithm. */
+export function hasHash(driver: Driver): driver is Driver & Hasher {
+  return driver.capabilities.hashes.length > 0 && typeof (driver as Partial<Hasher>).hash === 'function';
+}
+
+/** Whether the driver can rename server-side. */
+export function hasRename(driver: Driver): driver is Driver & Renamer {
+  return driver.capabilities.rename && typeof (driver as Partial<Renamer>).rename === 'function';
+}
+
+/** Whether the driver can copy server-side. */
+export function hasServerSideCopy(driver: Driver): driver is Driver & Copier {
+  return driver.capabilities.serverSideCopy && typeof (driver as Partial<Copier>).copy === 'function';
+}
+
+/** Whether the driver has real folders and can create them. */
+export function hasMkdir(driver: Driver): driver is Driver & FolderMaker {
+  return driver.capabilities.directories === 'real' && typeof (driver as Partial<FolderMaker>).mkdir === 'function';
+}
+
+/** Whether a resumed transfer into this driver is possible: append at an offset, then rename into place. */
+export function canResumeInto(driver: Driver): driver is Driver & Renamer {
+  return driver.capabilities.resumableWrite && hasRename(driver);
+}
