@@ -1,0 +1,64 @@
+import { type Readable } from 'node:stream';
+import { type SFTPWrapper } from 'ssh2';
+import { type MultiHasher } from '../hashing';
+import { type PipelineShape } from './parallel-read-stream';
+import { sftpCall } from './sftp-session';
+
+/**
+ * Writes a stream into an open SFTP file from `start`, cutting it into `chunkSize` blocks with up to
+ * `concurrency` WRITE requests in flight (memory stays within concurrency x chunkSize). Every byte passes through
+ * `hasher` in order before it is sent. Returns the number of bytes written; the first failed request stops the
+ * copy and is thrown once the requests in flight have settled.
+ */
+export async function parallelWrite(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  source: Readable,
+  start: number,
+  shape: PipelineShape,
+  hasher: MultiHasher,
+  signal?: AbortSignal,
+): Promise<number> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let position = start;
+  let block = Buffer.allocUnsafe(shape.chunkSize);
+  let filled = 0;
+
+  const send = async (data: Buffer): Promise<void> => {
+    const request = sftpCall.write(sftp, handle, data, position).catch((error: unknown) => {
+      failure ??= error;
+    });
+    position += data.length;
+    const tracked = request.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    while (inFlight.size >= shape.concurrency) await Promise.race(inFlight);
+  };
+
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer | string>) {
+      if (failure !== undefined) break;
+      signal?.throwIfAborted();
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      hasher.update(bytes);
+      let offset = 0;
+      while (offset < bytes.length) {
+        const take = Math.min(bytes.length - offset, shape.chunkSize - filled);
+        bytes.copy(block, filled, offset, offset + take);
+        filled += take;
+        offset += take;
+        if (filled === shape.chunkSize) {
+          await send(block);
+          block = Buffer.allocUnsafe(shape.chunkSize);
+          filled = 0;
+          if (failure !== undefined) break;
+        }
+      }
+    }
+    if (failure === undefined && filled > 0) await send(block.subarray(0, filled));
+  } finally {
+    await Promise.all(inFlight);
+  }
+  if (failure !== undefined) throw failure;
+  return position - start;
+}

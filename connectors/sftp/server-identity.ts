@@ -1,0 +1,68 @@
+import { ConnectorError } from '../connector-error';
+import { type TrustStore } from '../driver';
+
+/** Why a server's host key or certificate was refused: never seen and nothing to compare with, or different. */
+export type ServerIdentityProblem = 'unknown' | 'changed';
+
+/**
+ * The server's identity (SSH host key or TLS certificate) is not trusted. Carries the fingerprint the server
+ * presented so the app can show it, let the user compare it out of band, then pin it or store it as trusted
+ * (trust on first use). Code AuthFailed: the server failed to authenticate itself.
+ */
+export class ServerIdentityError extends ConnectorError {
+  readonly problem: ServerIdentityProblem;
+  /** The fingerprint the server presented. */
+  readonly fingerprint: string;
+  /** The pinned or remembered fingerprint it should have had ('changed' only). */
+  readonly expected: string | undefined;
+
+  constructor(what: string, problem: ServerIdentityProblem, fingerprint: string, expected?: string) {
+    const message =
+      problem === 'changed'
+        ? `The server's ${what} changed: it presented ${fingerprint}, but ${expected} is trusted. Someone may be ` +
+          'intercepting the connection.'
+        : `The server's ${what} ${fingerprint} is not trusted yet.`;
+    const hint =
+      problem === 'changed'
+        ? `Do not connect. Ask the server's administrator whether the ${what} really changed; if so, pin the new fingerprint.`
+        : `Compare ${fingerprint} with the one the server's administrator gives you, then pin it in the connector's options.`;
+    super('AuthFailed', message, { hint });
+    this.problem = problem;
+    this.fingerprint = fingerprint;
+    this.expected = expected;
+  }
+}
+
+/** How a driver decides whether to trust a server identity. */
+export interface IdentityPolicy {
+  /** What is verified, for messages: 'host key' or 'certificate'. */
+  readonly what: string;
+  /** The fingerprint pinned in the connector's options, if any. */
+  readonly pinned?: string;
+  /** Trust-on-first-use store and its key ("kind:host:port"); without it an unpinned identity is refused. */
+  readonly trustStore?: TrustStore;
+  readonly trustKey: string;
+  /** Fingerprint equality for this kind of fingerprint. */
+  readonly same: (a: string, b: string) => boolean;
+}
+
+/**
+ * Accepts the presented fingerprint when it equals the pinned one; otherwise, without a pin, when it equals the
+ * one remembered in the trust store, or remembers it when the store has none (trust on first use). Throws
+ * ServerIdentityError in every other case.
+ */
+export async function verifyServerIdentity(policy: IdentityPolicy, presented: string): Promise<void> {
+  if (policy.pinned !== undefined && policy.pinned !== '') {
+    if (policy.same(policy.pinned, presented)) return;
+    throw new ServerIdentityError(policy.what, 'changed', presented, policy.pinned);
+  }
+  if (policy.trustStore === undefined) throw new ServerIdentityError(policy.what, 'unknown', presented);
+  const remembered = await policy.trustStore.get(policy.trustKey);
+  if (remembered === undefined) {
+    await policy.trustStore.set(policy.trustKey, presented);
+    return;
+  }
+  if (!policy.same(remembered, presented)) {
+    throw new ServerIdentityError(policy.what, 'changed', presented, remembered);
+  }
+}

@@ -1,0 +1,488 @@
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { type SFTPWrapper, type Stats } from 'ssh2';
+import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
+import { type CheckReport } from '../../shared/connectors/check-report';
+import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
+import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
+import {
+  type CheckOptions,
+  type Driver,
+  type DriverContext,
+  type Entry,
+  type ListOptions,
+  type ListPage,
+  type ReadOptions,
+  type RejectedEntry,
+  type WriteOptions,
+  type WriteResult,
+} from '../driver';
+import { type DriverFactory } from '../driver-registry';
+import { MultiHasher } from '../hashing';
+import { baseName, checkEntryName, normalizePath, parentPath } from '../path-safety';
+import { mapSftpError } from './map-sftp-error';
+import { DEFAULT_PIPELINE, ParallelReadStream, type PipelineShape } from './parallel-read-stream';
+import { parallelWrite } from './parallel-write';
+import { sessionCheckSteps } from './sftp-check';
+import { openSftpSession, SessionStageError, sftpCall, type SessionProgress, type SftpSession } from './sftp-session';
+import { runCheckSteps } from '../check/check-runner';
+import { rootAccessSteps } from '../check/root-access-steps';
+
+/** Knobs for tests and benchmarks; users never need them. */
+export interface SftpTuning {
+  /** READ/WRITE pipeline shape (default 256 KiB x 16). */
+  readonly pipeline?: PipelineShape;
+  /** Start with plain sequential streams instead of the parallel pipeline. */
+  readonly streamsOnly?: boolean;
+}
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const DEFAULT_PAGE_SIZE = 1000;
+
+function typeOf(mode: number): 'file' | 'directory' | 'link' | 'other' {
+  switch (mode & S_IFMT) {
+    case S_IFDIR:
+      return 'directory';
+    case S_IFREG:
+      return 'file';
+    case S_IFLNK:
+      return 'link';
+    default:
+      return 'other';
+  }
+}
+
+function entryOf(path: string, stats: Stats): Entry {
+  const directory = typeOf(stats.mode) === 'directory';
+  return {
+    name: baseName(path),
+    path,
+    type: directory ? 'directory' : 'file',
+    ...(directory ? {} : { size: stats.size }),
+    mtimeMs: stats.mtime * 1000,
+  };
+}
+
+/** SFTP driver (OpenSSH and compatible servers) on ssh2-sftp-client / ssh2, one multiplexed session per driver. */
+export class SftpDriver implements Driver, Renamer, FolderMaker {
+  readonly kind = 'sftp';
+  readonly capabilities: Capabilities = {
+    hashes: [],
+    rangedRead: true,
+    resumableWrite: true,
+    atomicWrite: true,
+    rename: true,
+    serverSideCopy: false,
+    directories: 'real',
+    mtimePrecisionMs: 1000,
+    maxObjectSize: null,
+  };
+  private current: Promise<SftpSession> | undefined;
+  private closed = false;
+  private parallelReads: boolean;
+  private parallelWrites: boolean;
+  private readonly pipeline: PipelineShape;
+
+  constructor(
+    private readonly options: SftpOptions,
+    private readonly context: DriverContext = {},
+    private readonly tuning: SftpTuning = {},
+  ) {
+    this.pipeline = tuning.pipeline ?? DEFAULT_PIPELINE;
+    this.parallelReads = tuning.streamsOnly !== true;
+    this.parallelWrites = tuning.streamsOnly !== true;
+  }
+
+  /** Whether transfers still use the parallel pipeline (false after a server misbehaved with it). */
+  get usesParallelTransfers(): { readonly reads: boolean; readonly writes: boolean } {
+    return { reads: this.parallelReads, writes: this.parallelWrites };
+  }
+
+  private remote(path: string): string {
+    const root = this.options.root === '' ? '.' : this.options.root;
+    if (path === '') return root;
+    return root === '.' ? path : posix.join(root, path);
+  }
+
+  private async session(): Promise<SftpSession> {
+    if (this.closed) throw new ConnectorError('InvalidInput', 'This SFTP connection was closed.');
+    if (this.current !== undefined) {
+      const existing = await this.current.catch(() => undefined);
+      if (existing?.alive()) return existing;
+      this.current = undefined;
+    }
+    return this.open().catch((error: unknown) => {
+      throw mapSftpError(error instanceof SessionStageError ? error.error : error);
+    });
+  }
+
+  /** Opens a new session (reporting its stages) and keeps it for the following operations. */
+  private open(progress: SessionProgress = {}, signal?: AbortSignal): Promise<SftpSession> {
+    const opening = openSftpSession(this.options, this.context, progress, signal);
+    opening.catch(() => undefined);
+    this.current = opening;
+    return opening;
+  }
+
+  private async run<T>(
+    path: string,
+    signal: AbortSignal | undefined,
+    fn: (sftp: SFTPWrapper) => Promise<T>,
+  ): Promise<T> {
+    throwIfAborted(signal, path);
+    const session = await this.session();
+    try {
+      return await fn(session.sftp);
+    } catch (error) {
+      if (signal?.aborted) throw cancelledError(signal, path);
+      throw mapSftpError(error, path);
+    }
+  }
+
+  async list(path: string, options: ListOptions = {}): Promise<ListPage> {
+    const folder = normalizePath(path);
+    return this.run(folder, options.signal, async (sftp) => {
+      const stats = await sftpCall.stat(sftp, this.remote(folder));
+      if (typeOf(stats.mode) !== 'directory') {
+        throw new ConnectorError('NotFound', `Not a folder: ${folder === '' ? '(root)' : folder}`, { path: folder });
+      }
+      const raw = await sftpCall.readdir(sftp, this.remote(folder));
+      const entries: Entry[] = [];
+      const rejected: RejectedEntry[] = [];
+      for (const item of raw) {
+        const checked = checkEntryName(item.filename);
+        if (!checked.ok) {
+          rejected.push(checked.rejected);
+          continue;
+        }
+        const childPath = folder === '' ? checked.name : `${folder}/${checked.name}`;
+        let attrs: Stats = item.attrs as Stats;
+        if (typeOf(attrs.mode) === 'link') {
+          // Follow links for their type; dangling links are left out.
+          const target = await sftpCall.stat(sftp, this.remote(childPath)).catch(() => undefined);
+          if (target === undefined) continue;
+          attrs = target;
+        }
+        const type = typeOf(attrs.mode);
+        if (type === 'file' || type === 'directory') entries.push(entryOf(childPath, attrs));
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const cursor = options.cursor;
+      const from = cursor === undefined ? 0 : entries.findIndex((e) => e.name > cursor);
+      const size = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
+      const page = from < 0 ? [] : entries.slice(from, from + size);
+      const last = page.at(-1);
+      const more = from >= 0 && from + size < entries.length;
+      return {
+        entries: page,
+        rejected: cursor === undefined ? rejected : [],
+        ...(more && last !== undefined ? { cursor: last.name } : {}),
+      };
+    });
+  }
+
+  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
+    const normalized = normalizePath(path);
+    return this.run(normalized, options.signal, async (sftp) =>
+      entryOf(normalized, await sftpCall.stat(sftp, this.remote(normalized))),
+    );
+  }
+
+  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
+    const normalized = normalizePath(path);
+    const offset = options.range?.offset ?? 0;
+    const length = options.range?.length;
+    if (
+      !Number.isSafeInteger(offset) ||
+      offset < 0 ||
+      (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
+    ) {
+      throw new ConnectorError('InvalidInput', `Invalid byte range for ${normalized}.`, { path: normalized });
+    }
+    return this.run(normalized, options.signal, async (sftp) => {
+      const remote = this.remote(normalized);
+      const handle = await sftpCall.open(sftp, remote, 'r');
+      let size: number;
+      try {
+        const stats = await sftpCall.fstat(sftp, handle);
+        if (typeOf(stats.mode) === 'directory') {
+          throw new ConnectorError('InvalidInput', `A folder cannot be read as a file: ${normalized}`, {
+            path: normalized,
+          });
+        }
+        size = stats.size;
+      } catch (error) {
+        await sftpCall.close(sftp, handle).catch(() => undefined);
+        throw error;
+      }
+      const end = Math.min(size, length === undefined ? size : offset + length);
+      const stream = this.parallelReads
+        ? new ParallelReadStream(
+            sftp,
+            handle,
+            offset,
+            Math.max(offset, end),
+            this.pipeline,
+            async (emitted) => {
+              await sftpCall.close(sftp, handle).catch(() => undefined);
+              this.verifyRead(normalized, emitted, Math.max(0, end - offset), sftp, remote);
+            },
+            (error) => mapSftpError(error, normalized),
+          )
+        : this.streamRead(sftp, handle, offset, end, normalized);
+      if (options.signal !== undefined) {
+        const signal = options.signal;
+        const onAbort = (): void => void stream.destroy(cancelledError(signal, normalized));
+        signal.addEventListener('abort', onAbort, { once: true });
+        stream.once('close', () => signal.removeEventListener('abort', onAbort));
+      }
+      return stream;
+    });
+  }
+
+  // A short parallel read of a file that did not shrink means the server mishandles pipelined READs.
+  private verifyRead(path: string, emitted: number, expected: number, _sftp: SFTPWrapper, _remote: string): void {
+    if (emitted >= expected) return;
+    this.parallelReads = false;
+    this.context.log?.(`sftp: parallel read of ${path} ended early; using sequential streams from now on`);
+    throw new ConnectorError(
+      'Retryable',
+      `The server ended the read of ${path} after ${emitted} of ${expected} bytes.`,
+      { path, hint: 'Retry: Ferry now reads this server sequentially.' },
+    );
+  }
+
+  private streamRead(sftp: SFTPWrapper, handle: Buffer, offset: number, end: number, path: string): Readable {
+    if (end <= offset) {
+      void sftpCall.close(sftp, handle).catch(() => undefined);
+      return Readable.from([]);
+    }
+    const stream = sftp.createReadStream('', { handle, start: offset, end: end - 1, autoClose: true });
+    const out = new Readable({ read: () => stream.resume() });
+    stream.on('data', (chunk: Buffer) => {
+      if (!out.push(chunk)) stream.pause();
+    });
+    stream.once('end', () => out.push(null));
+    stream.once('error', (error: Error) => out.destroy(mapSftpError(error, path)));
+    out.once('close', () => stream.destroy());
+    return out;
+  }
+
+  async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    const normalized = normalizePath(path);
+    if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
+    const signal = options.signal;
+    const onAbort = (): void => void source.destroy(cancelledError(signal, normalized));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.run(normalized, signal, (sftp) =>
+        options.offset === undefined
+          ? this.writeAtomically(sftp, normalized, source, options)
+          : this.writeAt(sftp, normalized, source, options.offset, options),
+      );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (!source.destroyed && !source.readableEnded) source.destroy();
+    }
+  }
+
+  private async writeAtomically(
+    sftp: SFTPWrapper,
+    path: string,
+    source: Readable,
+    options: WriteOptions,
+  ): Promise<WriteResult> {
+    await this.makeFolders(sftp, parentPath(path));
+    const target = await sftpCall.stat(sftp, this.remote(path)).catch(() => undefined);
+    if (target !== undefined && typeOf(target.mode) === 'directory') {
+      throw new ConnectorError('Conflict', `A folder is in the way: ${path}`, { path, hint: 'Choose a file path.' });
+    }
+    const parent = parentPath(path);
+    const tempName = `.${baseName(path).slice(0, 200)}.ferry-${randomBytes(6).toString('hex')}.part`;
+    const temp = this.remote(parent === '' ? tempName : `${parent}/${tempName}`);
+    const handle = await sftpCall.open(sftp, temp, 'w');
+    let open = true;
+    try {
+      const result = await this.pump(sftp, handle, path, source, 0, options);
+      open = false;
+      await sftpCall.close(sftp, handle);
+      await this.replace(sftp, temp, this.remote(path));
+      return result;
+    } catch (error) {
+      if (open) await sftpCall.close(sftp, handle).catch(() => undefined);
+      await sftpCall.unlink(sftp, temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async writeAt(
+    sftp: SFTPWrapper,
+    path: string,
+    source: Readable,
+    offset: number,
+    options: WriteOptions,
+  ): Promise<WriteResult> {
+    const remote = this.remote(path);
+    const existing = await sftpCall.stat(sftp, remote).catch(() => undefined);
+    const current = existing?.size ?? 0;
+    if (existing !== undefined && typeOf(existing.mode) === 'directory') {
+      throw new ConnectorError('Conflict', `A folder is in the way: ${path}`, { path });
+    }
+    if (current !== offset) {
+      throw new ConnectorError('Conflict', `Cannot resume ${path} at ${offset}: it holds ${current} bytes.`, {
+        path,
+        hint: 'Start the transfer again from the size the file has now.',
+      });
+    }
+    if (existing === undefined) await this.makeFolders(sftp, parentPath(path));
+    const handle = await sftpCall.open(sftp, remote, existing === undefined ? 'w' : 'r+');
+    try {
+      return await this.pump(sftp, handle, path, source, offset, options);
+    } finally {
+      await sftpCall.close(sftp, handle).catch(() => undefined);
+    }
+  }
+
+  // Writes the bytes, then checks counts against the caller's size and the server's own view of the file.
+  private async pump(
+    sftp: SFTPWrapper,
+    handle: Buffer,
+    path: string,
+    source: Readable,
+    offset: number,
+    options: WriteOptions,
+  ): Promise<WriteResult> {
+    const hasher = new MultiHasher(options.hashes ?? []);
+    const written = this.parallelWrites
+      ? await parallelWrite(sftp, handle, source, offset, this.pipeline, hasher, options.signal)
+      : await parallelWrite(
+          sftp,
+          handle,
+          source,
+          offset,
+          { chunkSize: 32 * 1024, concurrency: 1 },
+          hasher,
+          options.signal,
+        );
+    throwIfAborted(options.signal, path);
+    if (options.size !== undefined && written !== options.size) {
+      throw new ConnectorError('Integrity', `Expected ${options.size} bytes for ${path} but received ${written}.`, {
+        path,
+      });
+    }
+    const stats = await sftpCall.fstat(sftp, handle);
+    if (stats.size !== offset + written) {
+      if (this.parallelWrites) {
+        this.parallelWrites = false;
+        this.context.log?.(
+          `sftp: parallel write of ${path} left ${stats.size} bytes; writing sequentially from now on`,
+        );
+      }
+      throw new ConnectorError(
+        'Retryable',
+        `The server stored ${stats.size} bytes of ${path} instead of ${offset + written}.`,
+        { path, hint: 'Retry: Ferry now writes to this server sequentially.' },
+      );
+    }
+    if (options.mtimeMs !== undefined) {
+      const seconds = Math.floor(options.mtimeMs / 1000);
+      await sftpCall.futimes(sftp, handle, seconds, seconds);
+    }
+    return { size: offset + written, written, hashes: hasher.digest() };
+  }
+
+  // posix-rename overwrites atomically; plain SFTPv3 RENAME refuses an existing target.
+  private async replace(sftp: SFTPWrapper, from: string, to: string): Promise<void> {
+    try {
+      await sftpCall.posixRename(sftp, from, to);
+    } catch (error) {
+      if (!/not supported/i.test(error instanceof Error ? error.message : '')) throw error;
+      await sftpCall.unlink(sftp, to).catch(() => undefined);
+      await sftpCall.rename(sftp, from, to);
+    }
+  }
+
+  private async makeFolders(sftp: SFTPWrapper, folder: string): Promise<void> {
+    if (folder === '') return;
+    let current = '';
+    for (const segment of folder.split('/')) {
+      current = current === '' ? segment : `${current}/${segment}`;
+      const remote = this.remote(current);
+      const stats = await sftpCall.stat(sftp, remote).catch(() => undefined);
+      if (stats === undefined) {
+        // Another writer may create it at the same moment: only a non-folder afterwards is an error.
+        await sftpCall.mkdir(sftp, remote).catch(() => undefined);
+        const after = await sftpCall.stat(sftp, remote).catch((error: unknown) => {
+          throw mapSftpError(error, current);
+        });
+        if (typeOf(after.mode) !== 'directory') throw new ConnectorError('Conflict', `Not a folder: ${current}`);
+      } else if (typeOf(stats.mode) !== 'directory') {
+        throw new ConnectorError('Conflict', `A file is in the way of folder ${current}`, { path: current });
+      }
+    }
+  }
+
+  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const normalized = normalizePath(path);
+    if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
+    await this.run(normalized, options.signal, async (sftp) => {
+      const remote = this.remote(normalized);
+      const stats = await sftpCall.lstat(sftp, remote);
+      if (typeOf(stats.mode) !== 'directory') return sftpCall.unlink(sftp, remote);
+      try {
+        await sftpCall.rmdir(sftp, remote);
+      } catch (error) {
+        const entries = await sftpCall.readdir(sftp, remote).catch(() => []);
+        if (entries.length > 0) {
+          throw new ConnectorError('Conflict', `The folder is not empty: ${normalized}`, { path: normalized });
+        }
+        throw error;
+      }
+    });
+  }
+
+  async mkdir(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const normalized = normalizePath(path);
+    await this.run(normalized, options.signal, (sftp) => this.makeFolders(sftp, normalized));
+  }
+
+  async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const source = normalizePath(from);
+    const target = normalizePath(to);
+    await this.run(source, options.signal, async (sftp) => {
+      await sftpCall.stat(sftp, this.remote(source));
+      await this.makeFolders(sftp, parentPath(target));
+      await this.replace(sftp, this.remote(source), this.remote(target));
+    });
+  }
+
+  /** Resolve, connect, SSH handshake (host-key fingerprint), sign in, then list/read/write on the root. */
+  async check(options: CheckOptions = {}): Promise<CheckReport> {
+    // A fresh connection, so the report shows the server as it is now rather than a cached session.
+    const fresh = new SftpDriver(this.options, this.context, this.tuning);
+    try {
+      const session = sessionCheckSteps((progress) => fresh.open(progress, options.signal));
+      const report = await runCheckSteps([...session.plans, ...rootAccessSteps(fresh, options)], options.signal);
+      return session.annotate(report);
+    } finally {
+      await fresh.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const session = await this.current?.catch(() => undefined);
+    this.current = undefined;
+    await session?.close();
+  }
+}
+
+/** Registry entry of the SFTP kind. */
+export const sftpDriverFactory: DriverFactory<'sftp'> = {
+  kind: 'sftp',
+  create: (options, context) => new SftpDriver(options, context),
+};
