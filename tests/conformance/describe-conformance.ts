@@ -176,9 +176,9 @@ export function describeConformance(
     it('pages listings with a small page size', async () => {
       const dir = folder();
       const names = Array.from({ length: 7 }, (_, i) => `file-${i}.txt`);
-      await driver.mkdir?.(`${dir}/sub`);
+      if (hasMkdir(driver)) await driver.mkdir(`${dir}/sub`);
       for (const n of names) await driver.write(`${dir}/${n}`, streamOf(n));
-      if (!hasMkdir(driver)) await driver.write(`${dir}/sub/inner.txt`, streamOf('x'));
+      else await driver.write(`${dir}/sub/inner.txt`, streamOf("x"));
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
