@@ -177,8 +177,8 @@ export function describeConformance(
       const dir = folder();
       const names = Array.from({ length: 7 }, (_, i) => `file-${i}.txt`);
       if (hasMkdir(driver)) await driver.mkdir(`${dir}/sub`);
+      else await driver.write(`${dir}/sub/inner.txt`, streamOf('x'));
       for (const n of names) await driver.write(`${dir}/${n}`, streamOf(n));
-      else await driver.write(`${dir}/sub/inner.txt`, streamOf("x"));
       const seen: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
