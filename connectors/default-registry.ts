@@ -1,0 +1,8 @@
+import { DriverRegistry } from './driver-registry';
+import { localFactory } from './local/local-factory';
+import { memoryFactory } from './memory/memory-factory';
+
+/** A registry with every driver this build ships (one line per kind). */
+export function createDefaultRegistry(): DriverRegistry {
+  return new DriverRegistry().register(localFactory).register(memoryFactory);
+}
