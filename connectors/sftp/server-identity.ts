@@ -16,12 +16,13 @@ export class ServerIdentityError extends ConnectorError {
   /** The pinned or remembered fingerprint it should have had ('changed' only). */
   readonly expected: string | undefined;
 
-  constructor(what: string, problem: ServerIdentityProblem, fingerprint: string, expected?: string) {
+  constructor(what: string, problem: ServerIdentityProblem, fingerprint: string, expected?: string, reason?: string) {
+    const because = reason === undefined ? '' : ` (${reason})`;
     const message =
       problem === 'changed'
         ? `The server's ${what} changed: it presented ${fingerprint}, but ${expected} is trusted. Someone may be ` +
           'intercepting the connection.'
-        : `The server's ${what} ${fingerprint} is not trusted yet.`;
+        : `The server's ${what} ${fingerprint} is not trusted${because}.`;
     const hint =
       problem === 'changed'
         ? `Do not connect. Ask the server's administrator whether the ${what} really changed; if so, pin the new fingerprint.`
