@@ -1,5 +1,6 @@
 // Lint: typescript-eslint, React hooks, and Ferry's layering rule (DESIGN.md import arrows).
 import js from '@eslint/js';
+import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import { layeringRule } from './scripts/lint/layering-rule.mjs';
@@ -26,8 +27,21 @@ export default tseslint.config(
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
-    },
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Browser scripts served by the test harness.
+    files: ['tests/harness/*.js'],
+    languageOptions: { globals: { ...globals.browser, __EVENT_NAMES__: 'readonly' } },
+  },
+  {
+    // Playwright fixtures declare "no dependencies" with an empty pattern.
+    files: ['tests/e2e/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' },
   },
 );

@@ -40,6 +40,7 @@ check('format', npx('prettier'), ['--check', '.']);
 check('typecheck: shared (no Node, no DOM)', npx('tsc'), ['-p', 'tsconfig.shared.json']);
 check('typecheck: renderer (DOM, no Node)', npx('tsc'), ['-p', 'tsconfig.web.json']);
 check('typecheck: node', npx('tsc'), ['-p', 'tsconfig.node.json']);
+check('typecheck: e2e (DOM + Node)', npx('tsc'), ['-p', 'tsconfig.e2e.json']);
 check('build', npx('electron-vite'), ['build']);
 
 const vitestJson = path.join(results, 'vitest.json');

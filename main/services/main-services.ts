@@ -1,0 +1,38 @@
+import type { IpcHandlers } from '../ipc/ipc-dispatcher';
+import { type HostFacts, appInfoOf } from './app-info';
+import { type ExternalOpener, ExternalLinkService } from './external-link';
+import type { KeyValueStore } from './key-value-store';
+import { SettingsService } from './settings-service';
+import { WindowStateService } from './window-state';
+
+/** What the composition root needs from its host (Electron's shell, the harness, the CLI). */
+export interface MainServicesOptions {
+  readonly store: KeyValueStore;
+  readonly host: HostFacts;
+  readonly openExternal: ExternalOpener;
+}
+
+/** Every main-process service, built once, shared by Electron's shell and the test harness. */
+export class MainServices {
+  readonly settings: SettingsService;
+  readonly windowState: WindowStateService;
+  readonly externalLinks: ExternalLinkService;
+  private readonly host: HostFacts;
+
+  constructor(options: MainServicesOptions) {
+    this.host = options.host;
+    this.settings = new SettingsService(options.store);
+    this.windowState = new WindowStateService(options.store);
+    this.externalLinks = new ExternalLinkService(options.openExternal);
+  }
+
+  /** The IPC contract's implementation on top of these services. */
+  handlers(): IpcHandlers {
+    return {
+      'app.info': () => appInfoOf(this.host),
+      'app.openExternal': ({ url }) => this.externalLinks.open(url),
+      'settings.get': () => this.settings.get(),
+      'settings.set': (patch) => this.settings.set(patch),
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { Alert, Center, Loader, MantineProvider, createTheme } from '@mantine/core';
+import { useColorScheme } from '@mantine/hooks';
+import { Notifications } from '@mantine/notifications';
+import { useEffect } from 'react';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import type { Screen } from '../../shared/screens';
+import { resolveLanguage } from '../../shared/settings';
+import { AppFrame } from './frame/app-frame';
+import { applyLanguage, i18n } from './i18n/i18n';
+import { SettingsScreen } from './screens/settings-screen';
+import { useNavigationStore } from './stores/navigation-store';
+import { useSettingsStore } from './stores/settings-store';
+
+const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
+
+function CurrentScreen({ screen }: { readonly screen: Screen }) {
+  const state = useSettingsStore((s) => s.state);
+  if (state.status !== 'ready') return null;
+  switch (screen) {
+    case 'settings':
+      return <SettingsScreen settings={state.settings} info={state.info} />;
+    default:
+      // Screens not built yet are disabled in the navigation and never selected.
+      return null;
+  }
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const state = useSettingsStore((s) => s.state);
+  const screen = useNavigationStore((s) => s.screen);
+  if (state.status === 'loading') {
+    return (
+      <Center h="100vh" aria-busy="true">
+        <Loader aria-label={t('app.loading')} />
+      </Center>
+    );
+  }
+  if (state.status === 'failed') {
+    return (
+      <Center h="100vh" p="xl">
+        <Alert color="red" title={t('errors.title')} role="alert" maw={520}>
+          {t('errors.loadFailed')}
+        </Alert>
+      </Center>
+    );
+  }
+  return (
+    <AppFrame>
+      <CurrentScreen screen={screen} />
+    </AppFrame>
+  );
+}
+
+/** The renderer's root: theme and language follow the settings, main's events drive navigation. */
+export function App() {
+  const state = useSettingsStore((s) => s.state);
+  const osScheme = useColorScheme('light', { getInitialValueInEffect: false });
+  const settings = state.status === 'ready' ? state.settings : undefined;
+  const locale = state.status === 'ready' ? state.info.locale : navigator.language;
+  const scheme = !settings || settings.theme === 'system' ? osScheme : settings.theme;
+
+  useEffect(() => {
+    void useSettingsStore.getState().load();
+    return useNavigationStore.getState().listen();
+  }, []);
+  useEffect(() => {
+    void applyLanguage(resolveLanguage(settings?.language ?? 'system', locale));
+  }, [settings?.language, locale]);
+
+  return (
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider theme={theme} forceColorScheme={scheme}>
+        <Notifications position="bottom-right" />
+        <Shell />
+      </MantineProvider>
+    </I18nextProvider>
+  );
+}

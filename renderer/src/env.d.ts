@@ -1,0 +1,10 @@
+import type { FerryBridge } from '../../shared/ipc';
+
+declare global {
+  interface Window {
+    /** The IPC bridge exposed by preload (or by the test harness in a browser). */
+    readonly ferry: FerryBridge;
+  }
+}
+
+declare module '*.css';

@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import { appEvents, appMethods } from './app-ipc';
+import { type IpcResult, channelOf } from './contract';
+import { settingsEvents, settingsMethods } from './settings-ipc';
+
+export * from './contract';
+export type { AppInfo } from './app-ipc';
+
+/** Every IPC method, by name: the single source of truth for main, preload and renderer. */
+export const ipcMethods = { ...appMethods, ...settingsMethods } as const;
+/** Every main-to-renderer event, by name. */
+export const ipcEvents = { ...appEvents, ...settingsEvents } as const;
+
+/** The name of an IPC method. */
+export type MethodName = keyof typeof ipcMethods;
+/** The name of an IPC event. */
+export type EventName = keyof typeof ipcEvents;
+/** What a method takes. */
+export type MethodInput<M extends MethodName> = z.input<(typeof ipcMethods)[M]['input']>;
+/** What a method returns. */
+export type MethodOutput<M extends MethodName> = z.output<(typeof ipcMethods)[M]['output']>;
+/** What an event carries. */
+export type EventPayload<E extends EventName> = z.output<(typeof ipcEvents)[E]['payload']>;
+
+/** Channels of all methods, as preload and main register them. */
+export const METHOD_CHANNELS: readonly string[] = Object.keys(ipcMethods).map(channelOf);
+/** Channels of all events. */
+export const EVENT_CHANNELS: readonly string[] = Object.keys(ipcEvents).map(channelOf);
+
+/** Whether a string names a method. */
+export const isMethodName = (name: string): name is MethodName => Object.hasOwn(ipcMethods, name);
+/** Whether a string names an event. */
+export const isEventName = (name: string): name is EventName => Object.hasOwn(ipcEvents, name);
+
+/** The API preload exposes on `window.ferry` (and the test harness bridge imitates). */
+export interface FerryBridge {
+  /** Calls a method; resolves to the envelope, never rejects for a refused call. */
+  invoke(method: string, input: unknown): Promise<IpcResult<unknown>>;
+  /** Listens to an event; returns the unsubscribe function. */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}

@@ -1,0 +1,20 @@
+/** Every screen of the app frame, in navigation order. */
+export const SCREENS = [
+  'organisation',
+  'connectors',
+  'browser',
+  'offers',
+  'transfers',
+  'activity',
+  'settings',
+] as const;
+/** A screen of the app frame. */
+export type Screen = (typeof SCREENS)[number];
+
+/** Screens that are built; the others show in the navigation as disabled ("coming"). */
+export const AVAILABLE_SCREENS: ReadonlySet<Screen> = new Set<Screen>(['settings']);
+
+/** Whether a string names a screen. */
+export function isScreen(value: string): value is Screen {
+  return (SCREENS as readonly string[]).includes(value);
+}

@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { type EventName, type EventPayload, ipcEvents } from '../../shared/ipc';
+import { checkEventPayload, createDispatcher } from '../../main/ipc/ipc-dispatcher';
+import { RENDERER_HEADERS } from '../../main/security/content-security-policy';
+import { contentTypeOf, resolveStaticFile } from '../../main/security/static-files';
+import { JsonFileStore } from '../../main/services/json-file-store';
+import { MainServices } from '../../main/services/main-services';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BRIDGE_PATH = '/__harness/bridge.js';
+
+/** Options of a harness run. */
+export interface HarnessOptions {
+  /** The built renderer (electron-vite build output). */
+  readonly rendererDir?: string;
+  /** Where settings are stored; a new temp folder by default. Reuse one to simulate an app restart. */
+  readonly dataDir?: string;
+  /** The OS locale the host reports, e.g. 'fr-FR'. */
+  readonly locale?: string;
+  readonly port?: number;
+}
+
+/** A running harness: main's services under Node, the built renderer served with a bridge to them. */
+export interface Harness {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly services: MainServices;
+  /** Links the renderer asked to open externally (the harness never opens a browser). */
+  readonly openedLinks: readonly string[];
+  /** Sends an event to every connected page, as main's shell does. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  stop(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 1024 * 1024) throw new Error('payload too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, type: string): void {
+  res.writeHead(status, { ...RENDERER_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+/** Starts the harness on 127.0.0.1 (a free port unless one is given). */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const rendererDir = options.rendererDir ?? path.join(ROOT, 'out/renderer');
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ferry-harness-'));
+  const openedLinks: string[] = [];
+  const services = new MainServices({
+    store: new JsonFileStore(path.join(dataDir, 'settings.json')),
+    host: {
+      name: 'Ferry',
+      version: (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+      locale: options.locale ?? 'en-US',
+      dataDir,
+      versions: { node: process.versions.node },
+    },
+    openExternal: async (url) => void openedLinks.push(url),
+  });
+  const dispatch = createDispatcher(services.handlers());
+  const bridge = readFileSync(path.join(__dirname, 'bridge.js'), 'utf8').replace(
+    '__EVENT_NAMES__',
+    JSON.stringify(Object.keys(ipcEvents)),
+  );
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (req.method === 'POST' && url.pathname.startsWith('/__harness/ipc/')) {
+        const method = decodeURIComponent(url.pathname.slice('/__harness/ipc/'.length));
+        let input: unknown;
+        try {
+          input = (JSON.parse(await readBody(req)) as { input?: unknown }).input;
+        } catch {
+          const error = { code: 'InvalidInput', message: 'The payload is not JSON.' };
+          return send(res, 200, JSON.stringify({ ok: false, error }), 'application/json');
+        }
+        return send(res, 200, JSON.stringify(await dispatch(method, input)), 'application/json');
+      }
+      if (req.method !== 'GET') return send(res, 405, 'Method not allowed', 'text/plain');
+      if (url.pathname === '/favicon.ico') return send(res, 204, '', 'image/x-icon');
+      if (url.pathname === BRIDGE_PATH) return send(res, 200, bridge, 'text/javascript; charset=utf-8');
+      const file = await resolveStaticFile(rendererDir, url.pathname);
+      if (!file) return send(res, 404, 'Not found', 'text/plain');
+      let body: string | Buffer = await readFile(file);
+      if (path.basename(file) === 'index.html') {
+        // The bridge must exist before the app's module script runs, as preload's does.
+        body = body.toString('utf8').replace('<head>', `<head><script src="${BRIDGE_PATH}"></script>`);
+      }
+      return send(res, 200, body, contentTypeOf(file));
+    })().catch((error: unknown) => {
+      console.error('harness request failed', error);
+      if (!res.headersSent) send(res, 500, 'Internal error', 'text/plain');
+    });
+  });
+  const sockets = new WebSocketServer({ server, path: '/__harness/events' });
+  const emit: Harness['emit'] = (event, payload) => {
+    const message = JSON.stringify({ event, payload: checkEventPayload(event, payload) });
+    for (const client of sockets.clients) client.send(message);
+  };
+  services.settings.onChange((settings) => emit('settings.changed', settings));
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    dataDir,
+    services,
+    openedLinks,
+    emit,
+    async stop() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const allowList = JSON.parse(
+  readFileSync(path.join(root, 'tests/security/electronegativity-allowlist.json'), 'utf8'),
+) as { issue: string; file: string; why: string }[];
+
+interface Finding {
+  readonly issue: string;
+  readonly file: string;
+  readonly location: string;
+  readonly description: string;
+}
+
+/** Parses electronegativity's CSV (quoted fields may contain commas). */
+function parseCsv(text: string): Finding[] {
+  const rows = text.trim().split('\n').slice(1);
+  return rows.map((row) => {
+    const fields = [...row.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => (m[1] ?? '').replace(/^"|"$/g, ''));
+    return { issue: fields[0]!, file: fields[3]!, location: fields[4]!, description: fields[6]! };
+  });
+}
+
+describe('electronegativity gate', () => {
+  it('finds nothing outside the reviewed allow-list, and the allow-list has no stale entries', () => {
+    // Scan the code that ships to Electron (not tests, not node_modules), as a copy with relative paths.
+    const scan = mkdtempSync(path.join(os.tmpdir(), 'ferry-eneg-'));
+    for (const part of ['main', 'preload', 'renderer', 'package.json']) {
+      cpSync(path.join(root, part), path.join(scan, part), { recursive: true });
+    }
+    const csv = path.join(scan, 'report.csv');
+    const cli = path.join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
+    const run = spawnSync(
+      process.execPath,
+      ['-r', path.join(root, 'tests/security/offline-got.cjs'), cli, '-i', scan, '-o', csv, '-r', '-v', 'false'],
+      { encoding: 'utf8', env: { ...process.env, LANG: 'en-US' } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const findings = parseCsv(readFileSync(csv, 'utf8'));
+    expect(findings.length).toBeGreaterThan(0); // the scanner really ran (preload and CSP are always reported)
+
+    const allowed = (f: Finding) => allowList.some((a) => a.issue === f.issue && a.file === f.file);
+    const unexpected = findings.filter((f) => !allowed(f));
+    expect(unexpected, 'new electronegativity findings: fix them or review and allow-list them').toEqual([]);
+    const stale = allowList.filter((a) => !findings.some((f) => f.issue === a.issue && f.file === a.file));
+    expect(stale, 'allow-list entries that no longer match a finding: remove them').toEqual([]);
+  });
+});
