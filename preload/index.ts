@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { type FerryBridge, channelOf, isEventName, isMethodName } from '../shared/ipc';
+import type { FerryBridge } from '../shared/ipc';
+import { channelOf, isEventName, isMethodName } from '../shared/ipc/channels';
 
 // The whole preload: exposes the IPC contract's channels as `window.ferry`, refuses every other channel.
 

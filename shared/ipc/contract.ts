@@ -37,8 +37,3 @@ export type IpcErrorPayload = z.infer<typeof IpcErrorSchema>;
 export type IpcResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcErrorPayload };
 
-/** Prefix of every Ferry channel: preload refuses anything else. */
-export const CHANNEL_PREFIX = 'ferry:';
-
-/** The Electron channel carrying a method or event. */
-export const channelOf = (name: string): string => `${CHANNEL_PREFIX}${name}`;

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app-ipc';
-import { type IpcResult, channelOf } from './contract';
+import { EVENT_NAMES, METHOD_NAMES, channelOf } from './channels';
+import type { IpcResult } from './contract';
 import { settingsEvents, settingsMethods } from './settings-ipc';
 
+export * from './channels';
 export * from './contract';
 export type { AppInfo } from './app-ipc';
 
@@ -27,10 +29,11 @@ export const METHOD_CHANNELS: readonly string[] = Object.keys(ipcMethods).map(ch
 /** Channels of all events. */
 export const EVENT_CHANNELS: readonly string[] = Object.keys(ipcEvents).map(channelOf);
 
-/** Whether a string names a method. */
-export const isMethodName = (name: string): name is MethodName => Object.hasOwn(ipcMethods, name);
-/** Whether a string names an event. */
-export const isEventName = (name: string): name is EventName => Object.hasOwn(ipcEvents, name);
+// Compile-time proof that channels.ts lists exactly the contract's names (both directions).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodNamesMatch: Same<MethodName, (typeof METHOD_NAMES)[number]> = true;
+const eventNamesMatch: Same<EventName, (typeof EVENT_NAMES)[number]> = true;
+void [methodNamesMatch, eventNamesMatch];
 
 /** The API preload exposes on `window.ferry` (and the test harness bridge imitates). */
 export interface FerryBridge {

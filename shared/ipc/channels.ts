@@ -1,0 +1,20 @@
+// The contract's names without its schemas: preload imports only this, so the sandboxed bridge stays tiny.
+
+/** Every IPC method name; index.ts checks at compile time that it matches the contract. */
+export const METHOD_NAMES = ['app.info', 'app.openExternal', 'settings.get', 'settings.set'] as const;
+/** Every IPC event name; index.ts checks at compile time that it matches the contract. */
+export const EVENT_NAMES = ['app.navigate', 'settings.changed'] as const;
+
+/** Prefix of every Ferry channel. */
+export const CHANNEL_PREFIX = 'ferry:';
+
+/** The Electron channel carrying a method or event. */
+export const channelOf = (name: string): string => `${CHANNEL_PREFIX}${name}`;
+
+/** Whether a string names a method of the contract. */
+export const isMethodName = (name: string): name is (typeof METHOD_NAMES)[number] =>
+  (METHOD_NAMES as readonly string[]).includes(name);
+
+/** Whether a string names an event of the contract. */
+export const isEventName = (name: string): name is (typeof EVENT_NAMES)[number] =>
+  (EVENT_NAMES as readonly string[]).includes(name);
