@@ -1,0 +1,119 @@
+import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { AuditEvent, AuditOutcome, ListAuditQuery, PrincipalType } from '../../shared/platform';
+import { auditEvents, organisations } from '../db/schema';
+import type { Executor } from '../db/database';
+import { newId } from '../auth/secret-token';
+
+/** One event to record: who did what to which target, from where, and how it ended. */
+export interface AuditEntry {
+  readonly orgId: string | null;
+  readonly at: Date;
+  readonly principalType: PrincipalType;
+  readonly principalId: string | null;
+  readonly principalLabel: string | null;
+  readonly action: string;
+  readonly targetType: string | null;
+  readonly targetId: string | null;
+  readonly ip: string | null;
+  readonly outcome: AuditOutcome;
+  readonly reason: string | null;
+}
+
+/** Appends an event to the audit log (inside the caller's transaction when given one). */
+export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
+  await db.insert(auditEvents).values({ id: newId('evt'), ...entry });
+}
+
+function filters(orgId: string, query: Omit<ListAuditQuery, 'limit' | 'offset' | 'sort' | 'order'>): SQL | undefined {
+  return and(
+    eq(auditEvents.orgId, orgId),
+    query.action !== undefined ? eq(auditEvents.action, query.action) : undefined,
+    query.outcome !== undefined ? eq(auditEvents.outcome, query.outcome) : undefined,
+    query.principalId !== undefined ? eq(auditEvents.principalId, query.principalId) : undefined,
+    query.targetId !== undefined ? eq(auditEvents.targetId, query.targetId) : undefined,
+    query.from !== undefined ? gte(auditEvents.at, new Date(query.from)) : undefined,
+    query.to !== undefined ? lte(auditEvents.at, new Date(query.to)) : undefined,
+  );
+}
+
+function toApi(row: typeof auditEvents.$inferSelect): AuditEvent {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    principalType: row.principalType,
+    principalId: row.principalId,
+    principalLabel: row.principalLabel,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    ip: row.ip,
+    outcome: row.outcome,
+    reason: row.reason,
+  };
+}
+
+/** A filtered, sorted page of an organisation's audit events and the total matching. */
+export async function listAudit(
+  db: Executor,
+  orgId: string,
+  query: ListAuditQuery,
+): Promise<{ items: AuditEvent[]; total: number }> {
+  const where = filters(orgId, query);
+  const direction = query.order === 'asc' ? asc : desc;
+  const column = query.sort === 'action' ? auditEvents.action : auditEvents.at;
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(where)
+    .orderBy(direction(column), direction(auditEvents.at), direction(auditEvents.id))
+    .limit(query.limit)
+    .offset(query.offset);
+  const [count] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .where(where);
+  return { items: rows.map(toApi), total: count?.n ?? 0 };
+}
+
+/** Every event matching the filters, oldest first, in pages (for the CSV export). */
+export async function* allAudit(
+  db: Executor,
+  orgId: string,
+  query: Omit<ListAuditQuery, 'limit' | 'offset' | 'sort' | 'order'>,
+): AsyncGenerator<AuditEvent> {
+  const where = filters(orgId, query);
+  for (let offset = 0; ; offset += 1000) {
+    const rows = await db
+      .select()
+      .from(auditEvents)
+      .where(where)
+      .orderBy(asc(auditEvents.at), asc(auditEvents.id))
+      .limit(1000)
+      .offset(offset);
+    for (const row of rows) yield toApi(row);
+    if (rows.length < 1000) return;
+  }
+}
+
+/** Deletes an organisation's events older than its retention; returns how many went. */
+export async function purgeAudit(db: Executor, orgId: string, now: Date): Promise<number> {
+  const [org] = await db
+    .select({ days: organisations.auditRetentionDays })
+    .from(organisations)
+    .where(eq(organisations.id, orgId));
+  if (!org) return 0;
+  const cutoff = new Date(now.getTime() - org.days * 86_400_000);
+  const gone = await db
+    .delete(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), lt(auditEvents.at, cutoff)))
+    .returning({ id: auditEvents.id });
+  return gone.length;
+}
+
+/** Purges every organisation's events past its retention (run at start and on a timer). */
+export async function purgeAllAudit(db: Executor, now: Date): Promise<number> {
+  const orgs = await db.select({ id: organisations.id }).from(organisations);
+  let total = 0;
+  for (const org of orgs) total += await purgeAudit(db, org.id, now);
+  return total;
+}

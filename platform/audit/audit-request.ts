@@ -1,0 +1,96 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
+import type { Executor } from '../db/database';
+import { organisations } from '../db/schema';
+import { auditPrincipal } from '../auth/principal';
+import { recordAudit } from './audit-log';
+
+/** The target an audited request acts on. */
+export interface AuditTarget {
+  readonly type: string;
+  readonly id: string;
+}
+
+function actionOf(request: FastifyRequest): string {
+  const access = request.routeOptions.config.access;
+  return access?.action ?? `${request.method} ${request.routeOptions.url ?? 'unknown'}`;
+}
+
+function paramTarget(request: FastifyRequest): AuditTarget | null {
+  const access = request.routeOptions.config.access;
+  if (access?.kind !== 'org' || access.target === undefined) return null;
+  const id = (request.params as Record<string, string | undefined>)[access.target.param];
+  return id === undefined ? null : { type: access.target.type, id };
+}
+
+/**
+ * Records the request's change as a success, in the organisation it acted in (or `orgId`), inside the caller's
+ * transaction so the change and its audit entry commit together.
+ */
+export async function auditSuccess(
+  db: Executor,
+  request: FastifyRequest,
+  now: Date,
+  target: AuditTarget | null = paramTarget(request),
+  orgId: string | null = request.auth.orgId,
+): Promise<void> {
+  const who = request.auth.principal ? auditPrincipal(request.auth.principal) : null;
+  await recordAudit(db, {
+    orgId,
+    at: now,
+    principalType: who?.type ?? 'anonymous',
+    principalId: who?.id ?? null,
+    principalLabel: who?.label ?? null,
+    action: actionOf(request),
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    ip: request.ip,
+    outcome: 'success',
+    reason: null,
+  });
+  request.auth.audited = true;
+}
+
+/**
+ * Records a refused request. It goes to the organisation the request acted in, else the one its URL names (when it
+ * exists, so its admins see attempts from outside), else the refused key's organisation, else nowhere in particular.
+ */
+export async function auditDenial(
+  db: Executor,
+  request: FastifyRequest,
+  now: Date,
+  reason: string,
+  orgIds?: readonly string[],
+): Promise<void> {
+  const auth = request.auth;
+  const who = auth.principal ? auditPrincipal(auth.principal) : auth.refusedPrincipal;
+  let targets: readonly (string | null)[] = orgIds ?? [];
+  if (orgIds === undefined) {
+    let orgId = auth.orgId;
+    const urlOrg = (request.params as Record<string, string | undefined> | undefined)?.orgId;
+    if (orgId === null && urlOrg !== undefined && urlOrg.length <= 64) {
+      const [org] = await db.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, urlOrg));
+      orgId = org?.id ?? null;
+    }
+    orgId ??= auth.principal?.type === 'api-key' ? auth.principal.orgId : (auth.refusedPrincipal?.orgId ?? null);
+    targets = [orgId];
+  }
+  if (targets.length === 0) targets = [null];
+  const target = paramTarget(request);
+  for (const orgId of targets) {
+    await recordAudit(db, {
+      orgId,
+      at: now,
+      principalType: who?.type ?? 'anonymous',
+      principalId: who?.id ?? null,
+      principalLabel: who?.label ?? null,
+      action: actionOf(request),
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      ip: request.ip,
+      outcome: 'denied',
+      reason,
+    });
+  }
+  auth.audited = true;
+}

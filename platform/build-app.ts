@@ -1,0 +1,105 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifyRateLimit from '@fastify/rate-limit';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Database } from './db/database';
+import type { PlatformContext } from './platform-context';
+import { outboxMailer, type Mailer } from './mail/mailer';
+import { TokenSealer } from './auth/token-sealer';
+import { ApiError } from './http/api-error';
+import { registerAccessHook } from './http/access';
+import { registerErrorHandler } from './http/error-handler';
+import { logOptions, type LoggerSetting } from './http/log-options';
+import type { PlatformApp } from './http/platform-app';
+import { setupRoutes } from './routes/setup-routes';
+import { authRoutes } from './routes/auth-routes';
+import { organisationRoutes } from './routes/organisation-routes';
+import { memberRoutes } from './routes/member-routes';
+import { invitationRoutes } from './routes/invitation-routes';
+import { apiKeyRoutes } from './routes/api-key-routes';
+import { auditRoutes } from './routes/audit-routes';
+
+/** Everything the app needs; the caller opens (and later closes) the database. */
+export interface BuildAppOptions {
+  readonly db: Database;
+  /** Base URL put in invitation links (default http://127.0.0.1), or a function read each time a link is made. */
+  readonly publicUrl?: string | (() => string);
+  /** SMTP mailer; without one, invitation e-mails wait in the outbox. */
+  readonly mailer?: Mailer;
+  /** Seals invitation tokens so links can be copied again (default: a key living as long as the process). */
+  readonly sealer?: TokenSealer;
+  readonly logger?: LoggerSetting;
+  /** The clock (tests move it). */
+  readonly now?: () => Date;
+  readonly sessionTtlMs?: number;
+  readonly invitationTtlMs?: number;
+  /** Attempts per IP per window on login, setup and invitation acceptance (default 10 per minute). */
+  readonly authRateLimit?: { readonly max: number; readonly timeWindowMs: number };
+  /** Trust X-Forwarded-For from a reverse proxy for the client IP (default false). */
+  readonly trustProxy?: boolean;
+}
+
+/** The platform's Fastify app with every route, ready for `inject` or `listen`. */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const ctx: PlatformContext = {
+    db: options.db,
+    now: options.now ?? (() => new Date()),
+    mailer: options.mailer ?? outboxMailer,
+    sealer: options.sealer ?? TokenSealer.ephemeral(),
+    publicUrl: () => {
+      const url = typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl;
+      return (url ?? 'http://127.0.0.1').replace(/\/+$/, '');
+    },
+    sessionTtlMs: options.sessionTtlMs ?? 30 * 86_400_000,
+    invitationTtlMs: options.invitationTtlMs ?? 7 * 86_400_000,
+  };
+  const app = Fastify({
+    logger: logOptions(options.logger ?? false),
+    trustProxy: options.trustProxy ?? false,
+    // Request IDs are not secrets, but callers should not pick them.
+    requestIdHeader: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Ferry platform API',
+        version: '1.0.0',
+        description: 'Organisations, members, invitations, API keys, audit.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: () => new ApiError('rate_limited', 'Too many attempts; wait a minute and try again.'),
+  });
+
+  registerAccessHook(app, ctx);
+  registerErrorHandler(app, ctx);
+
+  const rateLimit = {
+    max: options.authRateLimit?.max ?? 10,
+    timeWindow: options.authRateLimit?.timeWindowMs ?? 60_000,
+  };
+  const typed = app.withTypeProvider<ZodTypeProvider>() as PlatformApp;
+  typed.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  setupRoutes(typed, ctx, rateLimit);
+  authRoutes(typed, ctx, rateLimit);
+  organisationRoutes(typed, ctx);
+  memberRoutes(typed, ctx);
+  invitationRoutes(typed, ctx, rateLimit);
+  apiKeyRoutes(typed, ctx);
+  auditRoutes(typed, ctx);
+  await app.ready();
+  return app;
+}

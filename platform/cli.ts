@@ -1,0 +1,86 @@
+// Standalone platform server: `npx tsx platform/cli.ts [options]` (npm run platform). --help lists the options.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseSmtpUrl } from './mail/mailer';
+import { startPlatform, type StartPlatformOptions } from './start-platform';
+
+const HELP = `Ferry platform server
+
+Options:
+  --port <n>              TCP port (default 8750; 0 picks a free one)
+  --host <addr>           interface to listen on (default 127.0.0.1)
+  --data-dir <dir>        embedded database folder (default ~/.ferry/platform)
+  --in-memory             keep everything in memory (gone when the server stops)
+  --database-url <url>    PostgreSQL instead of the embedded database (or env DATABASE_URL)
+  --smtp-url <url>        smtp://user:pass@host:port or smtps://... (or env FERRY_SMTP_URL); none: outbox only
+  --mail-from <address>   From address of e-mails (default "Ferry <ferry@localhost>")
+  --public-url <url>      base URL used in invitation links (default: the listening URL)
+  --sealing-key-file <f>  key sealing invitation links (default <data-dir>/sealing.key)
+  --log-level <level>     fatal, error, warn, info, debug, trace (default info)
+  --help                  this text
+`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8750' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean', default: false },
+      'database-url': { type: 'string' },
+      'smtp-url': { type: 'string' },
+      'mail-from': { type: 'string', default: 'Ferry <ferry@localhost>' },
+      'public-url': { type: 'string' },
+      'sealing-key-file': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be 0-65535, not ${values.port}`);
+  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+  const smtpUrl = values['smtp-url'] ?? process.env.FERRY_SMTP_URL;
+  const options: StartPlatformOptions = {
+    port,
+    host: values.host,
+    logger: { level: values['log-level'] },
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(!databaseUrl && !values['in-memory']
+      ? { dataDir: path.resolve(values['data-dir'] ?? path.join(os.homedir(), '.ferry', 'platform')) }
+      : {}),
+    ...(smtpUrl ? { smtp: parseSmtpUrl(smtpUrl, values['mail-from']) } : {}),
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    ...(values['sealing-key-file'] ? { sealingKeyFile: path.resolve(values['sealing-key-file']) } : {}),
+  };
+  const platform = await startPlatform(options);
+  const where = databaseUrl ? 'PostgreSQL' : (options.dataDir ?? 'memory');
+  process.stdout.write(`Ferry platform listening on ${platform.url} (data: ${where})\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: stop waiting
+    stopping = true;
+    process.stdout.write(`${signal}: finishing requests and closing the database\n`);
+    platform.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

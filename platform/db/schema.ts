@@ -1,0 +1,145 @@
+// The platform's tables (Drizzle). drizzle-kit generates platform/migrations from this file; never edit those by hand.
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** People with an account: e-mail (lowercase, unique) and a scrypt password hash. */
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: at('created_at').notNull(),
+});
+
+/** Organisations: an immutable ID, an editable name, how long audit events are kept. */
+export const organisations = pgTable('organisations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  auditRetentionDays: integer('audit_retention_days').notNull().default(365),
+  createdAt: at('created_at').notNull(),
+});
+
+/** Who belongs to which organisation with which role: a person's access entries. */
+export const memberships = pgTable(
+  'memberships',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+    joinedAt: at('joined_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+/** Signed-in sessions: only the sha256 of the bearer token is kept. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Invitations: the token's sha256 for lookup, plus the token sealed (AES-256-GCM, key outside the database) so an
+ * admin can copy the link again; a database reader alone cannot accept an invitation.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'editor', 'viewer'] }).notNull(),
+    language: text('language', { enum: ['fr', 'en'] }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    sealedToken: text('sealed_token').notNull(),
+    senderId: text('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    emailStatus: text('email_status', { enum: ['sent', 'outbox', 'failed'] }).notNull(),
+    emailError: text('email_error'),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    acceptedAt: at('accepted_at'),
+  },
+  (t) => [index('invitations_org_idx').on(t.orgId)],
+);
+
+/** API keys: a principal with role editor or viewer; only the secret's sha256 is kept. Deletion is a tombstone. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['editor', 'viewer'] }).notNull(),
+    secretHash: text('secret_hash').notNull().unique(),
+    prefix: text('prefix').notNull(),
+    creatorId: text('creator_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    lastUsedAt: at('last_used_at'),
+    // Kept so a deleted key's later use is still attributed to its organisation in the audit log.
+    deletedAt: at('deleted_at'),
+  },
+  (t) => [index('api_keys_org_idx').on(t.orgId)],
+);
+
+/**
+ * Who owns what: one row per owned resource, owned by a member (user) or an API key. Later resource kinds (offers,
+ * connectors) add rows here so deleting an owner can transfer or delete everything it owns in one place.
+ */
+export const ownedResources = pgTable(
+  'owned_resources',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    resourceId: text('resource_id').notNull(),
+    ownerType: text('owner_type', { enum: ['user', 'api-key'] }).notNull(),
+    ownerId: text('owner_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.resourceId] }),
+    index('owned_resources_owner_idx').on(t.orgId, t.ownerType, t.ownerId),
+  ],
+);
+
+/** Every change and every refused attempt. org_id is null when no organisation can be attributed. */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').references(() => organisations.id, { onDelete: 'cascade' }),
+    at: at('at').notNull(),
+    principalType: text('principal_type', { enum: ['user', 'api-key', 'anonymous'] }).notNull(),
+    principalId: text('principal_id'),
+    principalLabel: text('principal_label'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    ip: text('ip'),
+    outcome: text('outcome', { enum: ['success', 'denied'] }).notNull(),
+    reason: text('reason'),
+  },
+  (t) => [
+    index('audit_events_org_at_idx').on(t.orgId, t.at),
+    check('audit_events_outcome_check', sql`${t.outcome} in ('success', 'denied')`),
+  ],
+);

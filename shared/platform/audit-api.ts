@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { Id, Timestamp, pageOf, pageQuery } from './paging';
+
+/** Whether an audited attempt was carried out or refused. */
+export const AUDIT_OUTCOMES = ['success', 'denied'] as const;
+/** An audited attempt's outcome. */
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** Who made an audited attempt: a member, an API key, or nobody known. */
+export const PRINCIPAL_TYPES = ['user', 'api-key', 'anonymous'] as const;
+/** Who made an audited attempt. */
+export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+
+/** One audit event: time, principal, action, target, IP, outcome, and why it was refused. */
+export const AuditEventSchema = z.object({
+  id: Id,
+  at: Timestamp,
+  principalType: z.enum(PRINCIPAL_TYPES),
+  principalId: z.string().nullable(),
+  principalLabel: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  ip: z.string().nullable(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  reason: z.string().nullable(),
+});
+/** An audit event. */
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+/** GET /v1/orgs/{orgId}/audit query: paging (newest first by default) and filters. */
+export const ListAuditQuerySchema = pageQuery(['at', 'action'], 'at').extend({
+  order: z.enum(['asc', 'desc']).default('desc'),
+  action: z.string().max(100).optional(),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  principalId: z.string().max(64).optional(),
+  targetId: z.string().max(64).optional(),
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+});
+/** GET audit query. */
+export type ListAuditQuery = z.infer<typeof ListAuditQuerySchema>;
+
+/** A page of audit events. */
+export const AuditPageSchema = pageOf(AuditEventSchema);
+
+/** POST /v1/orgs/{orgId}/audit/purge response: how many events older than the retention were removed. */
+export const AuditPurgeResultSchema = z.object({ purged: z.number().int() });
+
+/** Column order of the CSV export. */
+export const AUDIT_CSV_COLUMNS = [
+  'id',
+  'at',
+  'principalType',
+  'principalId',
+  'principalLabel',
+  'action',
+  'targetType',
+  'targetId',
+  'ip',
+  'outcome',
+  'reason',
+] as const;

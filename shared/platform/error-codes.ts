@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The stable error codes of the platform API. Clients switch on the code (never on the message, which is for
+ * people and may change); each code always comes with the same HTTP status.
+ */
+export const PLATFORM_ERROR_CODES = [
+  'validation_failed',
+  'unauthenticated',
+  'invalid_credentials',
+  'forbidden',
+  'not_found',
+  'already_set_up',
+  'already_member',
+  'last_admin',
+  'owned_resources',
+  'invalid_transfer_target',
+  'invitation_invalid',
+  'rate_limited',
+  'internal_error',
+] as const;
+
+/** Why a platform API request failed. */
+export type PlatformErrorCode = (typeof PLATFORM_ERROR_CODES)[number];
+
+/** The HTTP status each error code is sent with. */
+export const PLATFORM_ERROR_STATUS: { readonly [C in PlatformErrorCode]: number } = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  already_set_up: 409,
+  already_member: 409,
+  last_admin: 409,
+  owned_resources: 409,
+  invalid_transfer_target: 400,
+  invitation_invalid: 410,
+  rate_limited: 429,
+  internal_error: 500,
+};
+
+/** Every error response body: a stable code and a human message (plus, for some codes, details). */
+export const ApiErrorSchema = z.object({
+  code: z.enum(PLATFORM_ERROR_CODES),
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  ownedResourceCount: z.number().int().optional(),
+});
+
+/** An error response body. */
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** Whether a string is one of the platform's error codes. */
+export function isPlatformErrorCode(value: unknown): value is PlatformErrorCode {
+  return typeof value === 'string' && (PLATFORM_ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { RoleSchema } from './roles';
+import { Id, Timestamp } from './paging';
+
+/** An organisation: its immutable ID (for copying), its name, and its audit retention. */
+export const OrganisationSchema = z.object({
+  id: Id,
+  name: z.string(),
+  createdAt: Timestamp,
+  auditRetentionDays: z.number().int(),
+});
+/** An organisation. */
+export type Organisation = z.infer<typeof OrganisationSchema>;
+
+/** An organisation as listed for the signed-in person, with their role in it. */
+export const MyOrganisationSchema = OrganisationSchema.extend({ role: RoleSchema });
+/** An organisation with the caller's role. */
+export type MyOrganisation = z.infer<typeof MyOrganisationSchema>;
+
+/** An organisation's name. */
+export const OrganisationNameSchema = z.string().trim().min(1).max(200);
+
+/** POST /v1/orgs body: a signed-in person creates another organisation and becomes its admin. */
+export const CreateOrganisationRequestSchema = z.object({ name: OrganisationNameSchema });
+/** POST /v1/orgs body. */
+export type CreateOrganisationRequest = z.infer<typeof CreateOrganisationRequestSchema>;
+
+/** PATCH /v1/orgs/{orgId} body: rename, or change how long audit events are kept (1 day to 10 years). */
+export const UpdateOrganisationRequestSchema = z
+  .object({ name: OrganisationNameSchema.optional(), auditRetentionDays: z.number().int().min(1).max(3650).optional() })
+  .refine((v) => v.name !== undefined || v.auditRetentionDays !== undefined, 'nothing to change');
+/** PATCH /v1/orgs/{orgId} body. */
+export type UpdateOrganisationRequest = z.infer<typeof UpdateOrganisationRequestSchema>;
+
+/** Path parameters of organisation-scoped routes. */
+export const OrgParamsSchema = z.object({ orgId: Id });
