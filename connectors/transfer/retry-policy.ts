@@ -1,4 +1,4 @@
-import { ConnectorError, isConnectorError } from '../connector-error';
+import { type ConnectorError, isConnectorError } from '../connector-error';
 import { mapNodeError } from '../map-node-error';
 import { type Clock, systemClock } from './clock';
 

@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { type ReadOptions, type WriteOptions, type WriteResult } from '../../../connectors/driver';
 import { MemoryDriver } from '../../../connectors/memory/memory-driver';
