@@ -22,13 +22,19 @@ export async function parallelWrite(
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let position = start;
-  let block = Buffer.allocUnsafe(shape.chunkSize);
+  // Blocks are recycled once their request is answered: fewer large allocations, less garbage to collect.
+  const free: Buffer[] = [];
+  const take = (): Buffer => free.pop() ?? Buffer.allocUnsafe(shape.chunkSize);
+  let block = take();
   let filled = 0;
 
-  const send = async (data: Buffer): Promise<void> => {
-    const request = sftpCall.write(sftp, handle, data, position).catch((error: unknown) => {
-      failure ??= error;
-    });
+  const send = async (data: Buffer, owner: Buffer): Promise<void> => {
+    const request = sftpCall
+      .write(sftp, handle, data, position)
+      .then(() => void free.push(owner))
+      .catch((error: unknown) => {
+        failure ??= error;
+      });
     position += data.length;
     const tracked = request.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
@@ -43,19 +49,19 @@ export async function parallelWrite(
       hasher.update(bytes);
       let offset = 0;
       while (offset < bytes.length) {
-        const take = Math.min(bytes.length - offset, shape.chunkSize - filled);
-        bytes.copy(block, filled, offset, offset + take);
-        filled += take;
-        offset += take;
+        const count = Math.min(bytes.length - offset, shape.chunkSize - filled);
+        bytes.copy(block, filled, offset, offset + count);
+        filled += count;
+        offset += count;
         if (filled === shape.chunkSize) {
-          await send(block);
-          block = Buffer.allocUnsafe(shape.chunkSize);
+          await send(block, block);
+          block = take();
           filled = 0;
           if (failure !== undefined) break;
         }
       }
     }
-    if (failure === undefined && filled > 0) await send(block.subarray(0, filled));
+    if (failure === undefined && filled > 0) await send(block.subarray(0, filled), block);
   } finally {
     await Promise.all(inFlight);
   }

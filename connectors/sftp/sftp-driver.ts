@@ -18,7 +18,6 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../driver';
-import { type DriverFactory } from '../driver-registry';
 import { MultiHasher } from '../hashing';
 import { baseName, checkEntryName, normalizePath, parentPath } from '../path-safety';
 import { mapSftpError } from './map-sftp-error';
@@ -480,9 +479,3 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     await session?.close();
   }
 }
-
-/** Registry entry of the SFTP kind. */
-export const sftpDriverFactory: DriverFactory<'sftp'> = {
-  kind: 'sftp',
-  create: (options, context) => new SftpDriver(options, context),
-};
