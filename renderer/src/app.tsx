@@ -1,4 +1,4 @@
-import { Alert, Center, Loader, MantineProvider, createTheme } from '@mantine/core';
+import { Alert, type CSSVariablesResolver, Center, Loader, MantineProvider, createTheme } from '@mantine/core';
 import { useColorScheme } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
 import { useEffect } from 'react';
@@ -12,6 +12,13 @@ import { useNavigationStore } from './stores/navigation-store';
 import { useSettingsStore } from './stores/settings-store';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
+
+// Mantine's default "dimmed" grey misses WCAG AA contrast on small text; use one shade stronger in each scheme.
+const contrastVariables: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': t.colors.gray[7]! },
+  dark: { '--mantine-color-dimmed': t.colors.dark[1]! },
+});
 
 function CurrentScreen({ screen }: { readonly screen: Screen }) {
   const state = useSettingsStore((s) => s.state);
@@ -70,7 +77,7 @@ export function App() {
 
   return (
     <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} forceColorScheme={scheme}>
+      <MantineProvider theme={theme} forceColorScheme={scheme} cssVariablesResolver={contrastVariables}>
         <Notifications position="bottom-right" />
         <Shell />
       </MantineProvider>
