@@ -1,7 +1,10 @@
+import { azureBlobDescriptor } from './azure-blob-descriptor';
 import { type OptionsOf } from './connector-descriptor';
 import { ftpsDescriptor } from './ftps-descriptor';
+import { gcsDescriptor } from './gcs-descriptor';
 import { localDescriptor } from './local-descriptor';
 import { memoryDescriptor } from './memory-descriptor';
+import { s3Descriptor } from './s3-descriptor';
 import { sftpDescriptor } from './sftp-descriptor';
 
 /** Every storage kind's descriptor, keyed by kind. Add a kind here and its driver to the registry. */
@@ -10,6 +13,9 @@ export const CONNECTOR_DESCRIPTORS = {
   memory: memoryDescriptor,
   sftp: sftpDescriptor,
   ftps: ftpsDescriptor,
+  s3: s3Descriptor,
+  'azure-blob': azureBlobDescriptor,
+  gcs: gcsDescriptor,
 } as const;
 
 /** A storage kind. */
