@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, ilike, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AcceptInvitationRequestSchema,
@@ -285,13 +286,21 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
     },
   );
 
-  async function pendingByToken(db: Executor, token: string, now: Date, lock: boolean): Promise<InvitationRow> {
+  /** The pending invitation a token opens; a used or expired one is still attributed to its organisation. */
+  async function pendingByToken(
+    db: Executor,
+    request: FastifyRequest,
+    token: string,
+    now: Date,
+    lock: boolean,
+  ): Promise<InvitationRow> {
     if (tokenKindOf(token) !== 'invitation') throw new ApiError('invitation_invalid', INVALID);
     const query = db
       .select()
       .from(invitations)
       .where(eq(invitations.tokenHash, hashToken(token)));
     const [row] = lock ? await query.for('update') : await query;
+    if (row) request.auth.refusedPrincipal = { type: 'user', id: row.email, label: row.email, orgId: row.orgId };
     if (!row || !isPending(row, now)) throw new ApiError('invitation_invalid', INVALID);
     return row;
   }
@@ -308,7 +317,7 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
       },
     },
     async (request) => {
-      const inv = await pendingByToken(ctx.db, request.query.token, ctx.now(), false);
+      const inv = await pendingByToken(ctx.db, request, request.query.token, ctx.now(), false);
       const [org] = await ctx.db.select().from(organisations).where(eq(organisations.id, inv.orgId));
       const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, inv.email));
       return {
@@ -337,8 +346,7 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
       const now = ctx.now();
       const newHash = await hashPassword(request.body.password);
       const result = await ctx.db.transaction(async (tx) => {
-        const inv = await pendingByToken(tx, request.body.token, now, true);
-        request.auth.refusedPrincipal = { type: 'user', id: inv.email, label: inv.email, orgId: inv.orgId };
+        const inv = await pendingByToken(tx, request, request.body.token, now, true);
         let [user] = await tx.select().from(users).where(eq(users.email, inv.email));
         if (user) {
           if (!(await verifyPassword(request.body.password, user.passwordHash))) {
