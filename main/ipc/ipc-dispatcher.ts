@@ -4,7 +4,6 @@ import {
   type EventPayload,
   type IpcErrorPayload,
   type IpcResult,
-  type MethodInput,
   type MethodName,
   type MethodOutput,
   ipcEvents,
@@ -77,4 +76,3 @@ export function checkEventPayload<E extends EventName>(event: E, payload: EventP
   return ipcEvents[event].payload.parse(payload) as EventPayload<E>;
 }
 
-export type { MethodInput };

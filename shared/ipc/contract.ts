@@ -36,4 +36,3 @@ export type IpcErrorPayload = z.infer<typeof IpcErrorSchema>;
 /** What every invoke resolves to: never a thrown error, always this envelope. */
 export type IpcResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: IpcErrorPayload };
-

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { appEvents, appMethods } from './app-ipc';
-import { EVENT_NAMES, METHOD_NAMES, channelOf } from './channels';
+import { type EVENT_NAMES, type METHOD_NAMES, channelOf } from './channels';
 import type { IpcResult } from './contract';
 import { settingsEvents, settingsMethods } from './settings-ipc';
 

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { ConnectorError } from '../../connectors/connector-error';
+import { createDefaultRegistry } from '../../connectors/default-registry';
+import { type Driver } from '../../connectors/driver';
+import { type DriverRegistry } from '../../connectors/driver-registry';
+import { LocalDriver } from '../../connectors/local/local-driver';
+import { type ConfiguredConnector, defaultConfigDir, loadConnectors } from './cli-config';
+import { FileTrustStore } from './file-trust-store';
+import { type Location, parseLocation } from './location';
+
+/** A location opened for use: the driver, the connector path, and how to name it in messages. */
+export interface OpenedLocation {
+  readonly driver: Driver;
+  readonly path: string;
+  readonly label: string;
+  readonly trailingSlash: boolean;
+}
+
+/** What one command run uses: configured connectors, drivers opened once per connector, closed at the end. */
+export class CliSession {
+  private readonly drivers = new Map<string, Driver>();
+  private readonly locals: Driver[] = [];
+
+  private constructor(
+    readonly connectors: ReadonlyMap<string, ConfiguredConnector>,
+    private readonly registry: DriverRegistry,
+    private readonly trustStore: FileTrustStore,
+    private readonly cwd: string,
+  ) {}
+
+  /** Loads the configuration (file and environment). */
+  static async open(options: { configPath?: string; env: NodeJS.ProcessEnv; cwd: string }): Promise<CliSession> {
+    const connectors = await loadConnectors(options.configPath, options.env);
+    const dir =
+      options.configPath !== undefined
+        ? path.dirname(path.resolve(options.cwd, options.configPath))
+        : defaultConfigDir(options.env);
+    return new CliSession(
+      connectors,
+      createDefaultRegistry(),
+      new FileTrustStore(path.join(dir, 'known-hosts.json')),
+      options.cwd,
+    );
+  }
+
+  /** The registry of driver kinds this build has. */
+  get kinds(): DriverRegistry {
+    return this.registry;
+  }
+
+  /** The driver of a configured connector (created once; options validated against its descriptor). */
+  connector(name: string): Driver {
+    const key = name.toLowerCase();
+    const existing = this.drivers.get(key);
+    if (existing !== undefined) return existing;
+    const config = this.connectors.get(key);
+    if (config === undefined) {
+      throw new ConnectorError('InvalidInput', `No connector named "${name}".`, {
+        hint: 'Run `ferry connectors` to see the configured ones.',
+      });
+    }
+    if (!this.registry.has(config.kind)) {
+      throw new ConnectorError(
+        'Unsupported',
+        `Connector "${name}" has type "${config.kind}", which this build cannot use.`,
+        {
+          hint: `Available types: ${this.registry.kinds().join(', ')}.`,
+        },
+      );
+    }
+    const driver = this.registry.create(
+      { kind: config.kind, options: config.options },
+      { trustStore: this.trustStore },
+    );
+    this.drivers.set(key, driver);
+    return driver;
+  }
+
+  /** Parses and opens a location argument. */
+  location(argument: string): OpenedLocation {
+    const location: Location = parseLocation(argument, new Set(this.connectors.keys()), this.cwd);
+    if (location.type === 'connector') {
+      return {
+        driver: this.connector(location.connector),
+        path: location.path,
+        label: `${location.connector}:${location.path}`,
+        trailingSlash: location.trailingSlash,
+      };
+    }
+    // A local path becomes a local driver rooted at its parent folder, so the path itself is one safe segment.
+    const parsed = path.parse(location.absolute);
+    const atRoot = parsed.base === '';
+    const driver = new LocalDriver({ root: atRoot ? parsed.root : parsed.dir });
+    this.locals.push(driver);
+    return { driver, path: atRoot ? '' : parsed.base, label: location.absolute, trailingSlash: location.trailingSlash };
+  }
+
+  /** Closes every driver opened. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.drivers.values(), ...this.locals].map((d) => d.close()));
+  }
+}

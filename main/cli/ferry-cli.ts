@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { describeError } from '../../connectors/connector-error';
+import { type CliIo } from './cli-io';
+import { CliSession } from './cli-session';
+import { cpCommand } from './cp-command';
+import { checkCommand, connectorsCommand, lsCommand } from './info-commands';
+
+/** Usage text of `ferry`. */
+export const USAGE = `Usage: ferry <command> [options]
+
+Commands:
+  ls <location>              List a folder (or show a file)
+  cp <source> <destination>  Copy a file, or a folder's contents; verified by size and hash
+  check <connector>          Diagnose a connector step by step (--write also tests writing)
+  connectors                 Show configured connectors and the connector types
+
+A location is <connector>:<path> or a local path. Connectors come from the config file
+(--config, default ferry.json in the user's config folder) and from environment variables
+FERRY_CONNECTOR_<NAME>_TYPE=<type> and FERRY_CONNECTOR_<NAME>_<OPTION>=<value>.
+
+Options:
+  --config <file>     Config file to read connectors from
+  --json              Machine-readable output (ls, check, connectors)
+  --no-verify         cp: check sizes only, not hashes
+  --bwlimit <rate>    cp: bandwidth limit, e.g. 500k, 10M
+  --concurrency <n>   cp: files copied at once for folders (default 4)
+  --retries <n>       cp: attempts per file on temporary failures (default 6)
+  --write             check: also write, read back and remove a probe file
+  -h, --help          Show this help
+`;
+
+/** Runs one `ferry` command; returns the exit code (0 ok, 1 failed, 2 usage). Errors print as one line. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'no-verify': { type: 'boolean', default: false },
+        bwlimit: { type: 'string' },
+        concurrency: { type: 'string' },
+        retries: { type: 'string' },
+        write: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`ferry: ${(error as Error).message} (see ferry --help)`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.out(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const expected: Record<string, number> = { ls: 1, cp: 2, check: 1, connectors: 0 };
+  if (!(command in expected)) {
+    io.err(`ferry: unknown command "${command}" (see ferry --help)`);
+    return 2;
+  }
+  if (args.length !== expected[command]) {
+    io.err(`ferry: ${command} takes ${expected[command]} argument(s), got ${args.length} (see ferry --help)`);
+    return 2;
+  }
+  let session: CliSession | undefined;
+  try {
+    session = await CliSession.open({ configPath: values.config, env: io.env, cwd: io.cwd });
+    switch (command) {
+      case 'ls':
+        await lsCommand(session, io, args[0]!, values.json);
+        break;
+      case 'cp':
+        await cpCommand(session, io, args[0]!, args[1]!, {
+          verify: !values['no-verify'],
+          bwlimit: values.bwlimit,
+          concurrency: values.concurrency,
+          retries: values.retries,
+        });
+        break;
+      case 'check':
+        await checkCommand(session, io, args[0]!, values.write, values.json);
+        break;
+      case 'connectors':
+        connectorsCommand(session, io, values.json);
+        break;
+    }
+    return 0;
+  } catch (error) {
+    io.progress(undefined);
+    io.err(`ferry: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`);
+    return 1;
+  } finally {
+    await session?.close();
+  }
+}

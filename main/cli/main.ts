@@ -1,0 +1,20 @@
+import { processIo } from './cli-io';
+import { runCli } from './ferry-cli';
+
+// Entry of the `ferry` command (bin/ferry.mjs loads it): Ctrl-C cancels cleanly, the exit code says how it went.
+const controller = new AbortController();
+process.once('SIGINT', () => controller.abort());
+// A closed pipe (`ferry ls | head`) ends the output quietly instead of crashing.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+runCli(process.argv.slice(2), processIo(controller.signal)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`ferry: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
