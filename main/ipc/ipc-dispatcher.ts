@@ -75,4 +75,3 @@ export type Dispatch = ReturnType<typeof createDispatcher>;
 export function checkEventPayload<E extends EventName>(event: E, payload: EventPayload<E>): EventPayload<E> {
   return ipcEvents[event].payload.parse(payload) as EventPayload<E>;
 }
-
