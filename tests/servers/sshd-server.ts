@@ -90,7 +90,12 @@ export async function startSshd(): Promise<SshdServer> {
       (await readBanner(port)).startsWith('SSH-2.0-'),
     );
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const stop = async (): Promise<void> => {
     await process?.stop();
     process = undefined;

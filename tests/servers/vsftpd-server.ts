@@ -103,7 +103,12 @@ export async function startVsftpd(options: { tls?: 'explicit' | 'implicit' } = {
       tls === 'implicit' ? implicitReady(port) : (await readBanner(port)).startsWith('220'),
     );
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const stop = async (): Promise<void> => {
     await process?.stop();
     process = undefined;
