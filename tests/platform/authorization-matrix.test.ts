@@ -233,7 +233,7 @@ forEachDatabase((env) => {
     expect(viewer.json().role).toBe('viewer');
     const keys = await env().call('GET', `/v1/orgs/${orgId}/api-keys`, { token: adminToken });
     expect(keys.json().total).toBe(4); // viewer, editor, expired (still listed), target
-    const invitations = await env().call('GET', `/v1/orgs/${orgId}/invitations`, { token: adminToken });
+    const invitations = await env().call('GET', `/v1/orgs/${orgId}/invitations?pending=true`, { token: adminToken });
     expect(invitations.json().total).toBe(1);
   });
 
