@@ -3,6 +3,7 @@ import { type HostFacts, appInfoOf } from './app-info';
 import { type ExternalOpener, ExternalLinkService } from './external-link';
 import type { KeyValueStore } from './key-value-store';
 import { SettingsService } from './settings-service';
+import { UiPreferences } from './ui-preferences';
 import { WindowStateService } from './window-state';
 
 /** What the composition root needs from its host (Electron's shell, the harness, the CLI). */
@@ -17,6 +18,7 @@ export class MainServices {
   readonly settings: SettingsService;
   readonly windowState: WindowStateService;
   readonly externalLinks: ExternalLinkService;
+  readonly uiPreferences: UiPreferences;
   private readonly host: HostFacts;
 
   constructor(options: MainServicesOptions) {
@@ -24,6 +26,7 @@ export class MainServices {
     this.settings = new SettingsService(options.store);
     this.windowState = new WindowStateService(options.store);
     this.externalLinks = new ExternalLinkService(options.openExternal);
+    this.uiPreferences = new UiPreferences(options.store);
   }
 
   /** The IPC contract's implementation on top of these services. */
@@ -33,6 +36,11 @@ export class MainServices {
       'app.openExternal': ({ url }) => this.externalLinks.open(url),
       'settings.get': () => this.settings.get(),
       'settings.set': (patch) => this.settings.set(patch),
+      'ui.getPreference': ({ key }) => ({ value: this.uiPreferences.get(key) }),
+      'ui.setPreference': ({ key, value }) => {
+        this.uiPreferences.set(key, value);
+        return { saved: true };
+      },
     };
   }
 }

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import type { FerryBridge } from '../../shared/ipc';
 
 declare global {
@@ -6,5 +7,3 @@ declare global {
     readonly ferry: FerryBridge;
   }
 }
-
-declare module '*.css';

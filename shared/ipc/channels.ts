@@ -1,7 +1,14 @@
 // The contract's names without its schemas: preload imports only this, so the sandboxed bridge stays tiny.
 
 /** Every IPC method name; index.ts checks at compile time that it matches the contract. */
-export const METHOD_NAMES = ['app.info', 'app.openExternal', 'settings.get', 'settings.set'] as const;
+export const METHOD_NAMES = [
+  'app.info',
+  'app.openExternal',
+  'settings.get',
+  'settings.set',
+  'ui.getPreference',
+  'ui.setPreference',
+] as const;
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
 export const EVENT_NAMES = ['app.navigate', 'settings.changed'] as const;
 

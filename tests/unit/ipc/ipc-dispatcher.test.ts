@@ -17,6 +17,8 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'app.openExternal': () => ({ opened: true }),
     'settings.get': () => DEFAULT_SETTINGS,
     'settings.set': (patch) => ({ ...DEFAULT_SETTINGS, ...patch }),
+    'ui.getPreference': () => ({ value: null }),
+    'ui.setPreference': () => ({ saved: true }),
     ...overrides,
   };
 }
