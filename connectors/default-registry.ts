@@ -1,8 +1,14 @@
 import { DriverRegistry } from './driver-registry';
+import { ftpsFactory } from './ftps/ftps-factory';
 import { localFactory } from './local/local-factory';
 import { memoryFactory } from './memory/memory-factory';
+import { sftpFactory } from './sftp/sftp-factory';
 
 /** A registry with every driver this build ships (one line per kind). */
 export function createDefaultRegistry(): DriverRegistry {
-  return new DriverRegistry().register(localFactory).register(memoryFactory);
+  return new DriverRegistry()
+    .register(localFactory)
+    .register(memoryFactory)
+    .register(sftpFactory)
+    .register(ftpsFactory);
 }

@@ -1,5 +1,5 @@
-import { ConnectorError } from '../connector-error';
-import { type TrustStore } from '../driver';
+import { ConnectorError } from './connector-error';
+import { type TrustStore } from './driver';
 
 /** Why a server's host key or certificate was refused: never seen and nothing to compare with, or different. */
 export type ServerIdentityProblem = 'unknown' | 'changed';

@@ -1,7 +1,7 @@
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
 import { type StepPlan } from '../check/check-runner';
-import { ServerIdentityError } from '../sftp/server-identity';
+import { ServerIdentityError } from '../server-identity';
 import { type FtpsConnection, type FtpsProgress, FtpsStageError, type FtpsStage } from './ftps-session';
 import { mapFtpError } from './map-ftp-error';
 

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { Client } from 'basic-ftp';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
 import { mapFtpError, isTlsTrustError } from './map-ftp-error';
-import { ServerIdentityError } from '../sftp/server-identity';
+import { ServerIdentityError } from '../server-identity';
 import { certificateInfo, fetchCertificate, portOf } from './tls-trust';
 
 /** The stages of opening an FTPS connection, in check() order. */

@@ -8,7 +8,7 @@ import {
 import { isIP } from 'node:net';
 import { Client } from 'basic-ftp';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
-import { ServerIdentityError } from '../sftp/server-identity';
+import { ServerIdentityError } from '../server-identity';
 
 /** What the server's certificate says, for check() and for pinning. */
 export interface CertificateInfo {

@@ -1,7 +1,7 @@
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type StepPlan } from '../check/check-runner';
 import { mapSftpError } from './map-sftp-error';
-import { ServerIdentityError } from './server-identity';
+import { ServerIdentityError } from '../server-identity';
 import { SessionStageError, type SessionProgress, type SessionStage } from './sftp-session';
 
 const STAGES: readonly SessionStage[] = ['resolve', 'connect', 'handshake', 'authenticate'];

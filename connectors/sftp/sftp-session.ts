@@ -6,7 +6,7 @@ import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import { ConnectorError } from '../connector-error';
 import { type DriverContext } from '../driver';
 import { mapNodeError } from '../map-node-error';
-import { verifyServerIdentity } from './server-identity';
+import { verifyServerIdentity } from '../server-identity';
 import { sameSshFingerprint, sshFingerprint } from './ssh-fingerprint';
 
 /** The stages of opening a session, in order, as check() reports them. */

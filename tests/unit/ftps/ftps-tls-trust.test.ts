@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { FtpsDriver } from '../../../connectors/ftps/ftps-driver';
-import { ServerIdentityError } from '../../../connectors/sftp/server-identity';
+import { ServerIdentityError } from '../../../connectors/server-identity';
 import { type FtpsOptions } from '../../../shared/connectors/ftps-descriptor';
 import { requireServer } from '../../servers/require-server';
 import { startVsftpd, VSFTPD_BINARY, type VsftpdServer } from '../../servers/vsftpd-server';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isConnectorError } from '../../../connectors/connector-error';
 import { type TrustStore } from '../../../connectors/driver';
-import { ServerIdentityError } from '../../../connectors/sftp/server-identity';
+import { ServerIdentityError } from '../../../connectors/server-identity';
 import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { type SftpOptions } from '../../../shared/connectors/sftp-descriptor';
 import { requireServer } from '../../servers/require-server';
