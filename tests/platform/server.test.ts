@@ -1,0 +1,192 @@
+// The server as the desktop and `npm run platform` run it: real HTTP, a data folder, PostgreSQL, the CLI, logs, OpenAPI.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { startPlatform } from '../../platform';
+import { buildApp } from '../../platform/build-app';
+import { openDatabase } from '../../platform/db/open-database';
+import { postgresAvailability, startPostgres } from '../servers/postgres';
+import { PASSWORD } from './platform-harness';
+
+/** A parsed JSON body, as loosely typed as JSON.parse makes it. */
+type Json = ReturnType<typeof JSON.parse>;
+
+async function json(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
+  return { status: res.status, body: res.status === 204 ? null : await res.json() };
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('OpenAPI', () => {
+  it('serves a valid OpenAPI 3.1 document at /v1/openapi.json covering every route', async () => {
+    const database = await openDatabase({ kind: 'pglite' });
+    const app = await buildApp({ db: database.db });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
+      expect(res.statusCode).toBe(200);
+      const doc = res.json();
+      expect(doc.openapi).toBe('3.1.0');
+      const result = await new Validator().validate(doc);
+      expect(result.errors ?? []).toEqual([]);
+      expect(result.valid).toBe(true);
+      expect(Object.keys(doc.paths).sort()).toEqual([
+        '/v1/auth/login',
+        '/v1/auth/logout',
+        '/v1/invitations/accept',
+        '/v1/me',
+        '/v1/orgs',
+        '/v1/orgs/{orgId}',
+        '/v1/orgs/{orgId}/api-keys',
+        '/v1/orgs/{orgId}/api-keys/{keyId}',
+        '/v1/orgs/{orgId}/audit',
+        '/v1/orgs/{orgId}/audit/export',
+        '/v1/orgs/{orgId}/audit/purge',
+        '/v1/orgs/{orgId}/invitations',
+        '/v1/orgs/{orgId}/invitations/{invitationId}',
+        '/v1/orgs/{orgId}/members',
+        '/v1/orgs/{orgId}/members/{memberId}',
+        '/v1/orgs/{orgId}/outbox',
+        '/v1/setup',
+      ]);
+      expect(doc.paths['/v1/orgs/{orgId}/members'].get.security).toEqual([{ bearer: [] }]);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
+
+describe('startPlatform (embedded, data folder)', () => {
+  it('serves over HTTP on 127.0.0.1, keeps data and invitation links across restarts, logs no secrets', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-platform-'));
+    dirs.push(dataDir);
+    const lines: string[] = [];
+    const logger = { level: 'info', stream: { write: (line: string) => void lines.push(line) } };
+    let platform = await startPlatform({ dataDir, logger });
+    expect(platform.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const setup = await json(`${platform.url}/v1/setup`, {
+      body: { organisationName: 'Local', name: 'Ada', email: 'ada@local.example', password: PASSWORD },
+    });
+    expect(setup.status).toBe(201);
+    const orgId = setup.body.organisation.id;
+    const inv = await json(`${platform.url}/v1/orgs/${orgId}/invitations`, {
+      token: setup.body.token,
+      body: { email: 'bea@local.example', role: 'viewer', language: 'en' },
+    });
+    expect(inv.body.link.startsWith(`${platform.url}/v1/invitations/accept?token=`)).toBe(true);
+    const invitationToken = new URL(inv.body.link).searchParams.get('token') as string;
+    expect((await json(inv.body.link)).status).toBe(200); // the preview puts the token in the URL
+    const key = await json(`${platform.url}/v1/orgs/${orgId}/api-keys`, {
+      token: setup.body.token,
+      body: { name: 'k', role: 'viewer', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    expect((await json(`${platform.url}/v1/me`, { token: key.body.secret })).status).toBe(200);
+    await platform.stop();
+    expect(statSync(path.join(dataDir, 'sealing.key')).mode & 0o777).toBe(0o600);
+
+    platform = await startPlatform({ dataDir, logger });
+    try {
+      const login = await json(`${platform.url}/v1/auth/login`, {
+        body: { email: 'ada@local.example', password: PASSWORD },
+      });
+      expect(login.status).toBe(200);
+      const members = await json(`${platform.url}/v1/orgs/${orgId}/members`, { token: login.body.token });
+      expect(members.body.items.map((m: { email: string }) => m.email)).toEqual(['ada@local.example']);
+      const again = await json(`${platform.url}/v1/orgs/${orgId}/invitations/${inv.body.id}`, {
+        token: login.body.token,
+      });
+      expect(new URL(again.body.link).searchParams.get('token')).toBe(invitationToken);
+      expect((await json(`${platform.url}/v1/me`, { token: setup.body.token })).status).toBe(200);
+    } finally {
+      await platform.stop();
+    }
+
+    const log = lines.join('');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(log).toContain('/v1/invitations/accept?token=[redacted]');
+    for (const secret of [PASSWORD, setup.body.token, key.body.secret, invitationToken]) {
+      expect(log).not.toContain(secret);
+    }
+  });
+});
+
+const postgres = postgresAvailability();
+
+describe.skipIf(!postgres.available)('startPlatform (PostgreSQL through databaseUrl)', () => {
+  it('applies the migrations and serves from PostgreSQL; a second start reuses the schema', async () => {
+    if (!postgres.available) return;
+    const server = await startPostgres(postgres.bin);
+    try {
+      const databaseUrl = await server.createDatabase();
+      let platform = await startPlatform({ databaseUrl, logger: false });
+      const setup = await json(`${platform.url}/v1/setup`, {
+        body: { organisationName: 'Shared', name: 'Ada', email: 'ada@shared.example', password: PASSWORD },
+      });
+      expect(setup.status).toBe(201);
+      await platform.stop();
+      platform = await startPlatform({ databaseUrl, logger: false });
+      try {
+        expect((await json(`${platform.url}/v1/setup`)).body).toEqual({ setupRequired: false });
+        expect((await json(`${platform.url}/v1/me`, { token: setup.body.token })).status).toBe(200);
+      } finally {
+        await platform.stop();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('the standalone command (npm run platform)', () => {
+  it('starts, answers the README flow (setup, login, list members) and stops cleanly on SIGTERM', async () => {
+    const root = path.resolve(__dirname, '../..');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'platform/cli.ts', '--port', '0', '--in-memory'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line within 30 s: ${out} ${err}`)), 30_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match?.[1]) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
+      });
+      const setup = await json(`${url}/v1/setup`, {
+        body: { organisationName: 'Acme', name: 'Ada Admin', email: 'ada@example.org', password: PASSWORD },
+      });
+      expect(setup.status).toBe(201);
+      const login = await json(`${url}/v1/auth/login`, { body: { email: 'ada@example.org', password: PASSWORD } });
+      const members = await json(`${url}/v1/orgs/${setup.body.organisation.id}/members`, { token: login.body.token });
+      expect(members.body).toMatchObject({ total: 1, items: [{ email: 'ada@example.org', role: 'admin' }] });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('SIGTERM: finishing requests and closing the database');
+    expect(out + err).not.toContain(PASSWORD);
+  });
+});

@@ -1,0 +1,115 @@
+// Invitation e-mails through a real SMTP server (smtp-server sink), accepted through the link they carry.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../platform/build-app';
+import { openDatabase } from '../../platform/db/open-database';
+import { smtpMailer } from '../../platform/mail/mailer';
+import { freePort } from '../servers/free-port';
+import { startSmtpSink, type SmtpSink } from '../servers/smtp-sink';
+import { PASSWORD, forEachDatabase, setUp } from './platform-harness';
+
+/** The decoded text of a single-part message (quoted-printable or 7/8-bit), as a person would read it. */
+function bodyText(raw: string): string {
+  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  if (!/content-transfer-encoding:\s*quoted-printable/i.test(head)) return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+let sink: SmtpSink;
+beforeAll(async () => {
+  sink = await startSmtpSink();
+});
+afterAll(async () => {
+  await sink?.stop();
+});
+
+forEachDatabase(
+  (env) => {
+    it('sends the invitation e-mail in its language and the invitee joins through the link it carries', async () => {
+      const acme = await setUp(env());
+      const invitee = `ines.${env().kind}@example.org`;
+      const created = await env().call('POST', `/v1/orgs/${acme.orgId}/invitations`, {
+        token: acme.adminToken,
+        body: { email: invitee, role: 'editor', language: 'en' },
+      });
+      expect(created.statusCode).toBe(201);
+      expect(created.json().emailStatus).toBe('sent');
+      const mail = await sink.waitFor(invitee);
+      expect(mail.from).toBe('ferry@acme.example');
+      expect(mail.raw).toMatch(/^Subject: Invitation to join Acme on Ferry$/m);
+      const text = bodyText(mail.raw);
+      expect(text).toContain('Ada Admin invites you to join Acme on Ferry as editor.');
+      const link = /https?:\/\/\S+/.exec(text)?.[0] as string;
+      expect(link).toBe(created.json().link);
+      const url = new URL(link);
+      const preview = await env().call('GET', url.pathname + url.search);
+      expect(preview.json()).toMatchObject({ email: invitee, organisationName: 'Acme', role: 'editor' });
+      const accepted = await env().call('POST', url.pathname, {
+        body: { token: url.searchParams.get('token'), name: 'Inès', password: PASSWORD },
+      });
+      expect(accepted.statusCode).toBe(201);
+      expect(accepted.json()).toMatchObject({ role: 'editor', user: { email: invitee, name: 'Inès' } });
+      // Sent e-mails do not wait in the outbox.
+      const outbox = await env().call('GET', `/v1/orgs/${acme.orgId}/outbox`, { token: acme.adminToken });
+      expect(outbox.json().items).toEqual([]);
+
+      const fr = `jules.${env().kind}@example.org`;
+      await env().call('POST', `/v1/orgs/${acme.orgId}/invitations`, {
+        token: acme.adminToken,
+        body: { email: fr, role: 'viewer', language: 'fr' },
+      });
+      const french = bodyText((await sink.waitFor(fr)).raw);
+      expect(french).toContain('Ada Admin vous invite à rejoindre Acme sur Ferry en tant que lecteur.');
+    });
+  },
+  () => ({
+    mailer: smtpMailer({ host: '127.0.0.1', port: sink.port, from: 'ferry@acme.example' }),
+    publicUrl: 'http://platform.test:8750',
+  }),
+);
+
+describe('when the SMTP server cannot be reached', () => {
+  it('keeps the invitation, marks the e-mail failed and puts it in the outbox', async () => {
+    const database = await openDatabase({ kind: 'pglite' });
+    const port = await freePort(); // nothing listens there
+    const app = await buildApp({
+      db: database.db,
+      mailer: smtpMailer({ host: '127.0.0.1', port, from: 'f@x.example' }),
+    });
+    try {
+      const setup = (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/setup',
+          payload: { organisationName: 'Acme', name: 'Ada', email: 'ada@x.example', password: PASSWORD },
+        })
+      ).json();
+      const headers = { authorization: `Bearer ${setup.token}` };
+      const created = await app.inject({
+        method: 'POST',
+        url: `/v1/orgs/${setup.organisation.id}/invitations`,
+        headers,
+        payload: { email: 'kim@example.org', role: 'viewer', language: 'en' },
+      });
+      expect(created.statusCode).toBe(201);
+      expect(created.json()).toMatchObject({
+        emailStatus: 'failed',
+        link: expect.stringContaining('token=ferry_inv_'),
+      });
+      const outbox = await app.inject({ method: 'GET', url: `/v1/orgs/${setup.organisation.id}/outbox`, headers });
+      expect(outbox.json().items).toEqual([
+        expect.objectContaining({
+          to: 'kim@example.org',
+          status: 'failed',
+          error: expect.stringContaining('ECONNREFUSED'),
+        }),
+      ]);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});
