@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { PlatformContext } from '../platform-context';
@@ -28,7 +29,9 @@ function toApiError(error: FastifyError): ApiError {
 export function registerErrorHandler(app: FastifyInstance, ctx: PlatformContext): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Drizzle's query errors quote the bound parameters (hashes among them): log the driver's own error instead.
+    const logged = error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
+    if (apiError.status >= 500) request.log.error({ err: logged }, 'request failed');
     if (apiError.status < 500 && request.auth && !request.auth.audited && request.routeOptions.config.access) {
       const reason = (error as { auditReason?: string }).auditReason ?? apiError.code;
       try {
