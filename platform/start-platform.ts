@@ -24,6 +24,8 @@ export interface StartPlatformOptions {
   /** File holding the 32-byte key that seals invitation tokens (default `<dataDir>/sealing.key`). */
   readonly sealingKeyFile?: string;
   readonly logger?: LoggerSetting;
+  /** Folder of the SQL migrations (default platform/migrations next to the sources; bundlers must copy it). */
+  readonly migrationsFolder?: string;
   /** Attempts per IP per window on login, setup and invitation acceptance. */
   readonly authRateLimit?: { readonly max: number; readonly timeWindowMs: number };
 }
@@ -43,6 +45,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     options.databaseUrl !== undefined
       ? { kind: 'postgres', url: options.databaseUrl }
       : { kind: 'pglite', ...(options.dataDir !== undefined ? { dataDir: path.join(options.dataDir, 'pglite') } : {}) },
+    options.migrationsFolder,
   );
   let keyFile = options.sealingKeyFile;
   if (keyFile === undefined && options.dataDir !== undefined && options.databaseUrl === undefined) {
