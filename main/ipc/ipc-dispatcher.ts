@@ -26,6 +26,19 @@ export class InvalidInputError extends Error {
   override readonly name = 'InvalidInputError';
 }
 
+/** Thrown by a handler to refuse a call with a typed code (and a stable reason) the renderer translates. */
+export class IpcRefusal extends Error {
+  override readonly name = 'IpcRefusal';
+
+  constructor(
+    readonly code: IpcErrorPayload['code'],
+    message: string,
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
 function issuesOf(error: z.ZodError): NonNullable<IpcErrorPayload['issues']> {
   return error.issues.map((i) => ({ path: i.path.join('.') || '(payload)', message: i.message }));
 }
@@ -61,6 +74,10 @@ export function createDispatcher(
     } catch (error) {
       if (error instanceof InvalidInputError) {
         return { ok: false, error: { code: 'InvalidInput', message: error.message } };
+      }
+      if (error instanceof IpcRefusal) {
+        const reason = error.reason !== undefined ? { reason: error.reason } : {};
+        return { ok: false, error: { code: error.code, message: error.message, ...reason } };
       }
       log(`IPC '${method}' failed`, error);
       return { ok: false, error: { code: 'Internal', message: `'${method}' failed inside Ferry.` } };

@@ -9,8 +9,8 @@ export interface HostFacts {
   readonly versions: { readonly electron?: string; readonly chrome?: string; readonly node: string };
 }
 
-/** Builds the app.info answer from the host's facts and the process. */
-export function appInfoOf(host: HostFacts): AppInfo {
+/** Builds the app.info answer from the host's facts, the process and where secrets are kept. */
+export function appInfoOf(host: HostFacts, secrets: AppInfo['secrets']): AppInfo {
   return {
     name: host.name,
     version: host.version,
@@ -18,5 +18,6 @@ export function appInfoOf(host: HostFacts): AppInfo {
     locale: host.locale,
     versions: { ...host.versions },
     dataDir: host.dataDir,
+    secrets,
   };
 }

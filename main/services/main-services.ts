@@ -2,6 +2,7 @@ import type { IpcHandlers } from '../ipc/ipc-dispatcher';
 import { type HostFacts, appInfoOf } from './app-info';
 import { type ExternalOpener, ExternalLinkService } from './external-link';
 import type { KeyValueStore } from './key-value-store';
+import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings-service';
 import { UiPreferences } from './ui-preferences';
 import { WindowStateService } from './window-state';
@@ -9,8 +10,14 @@ import { WindowStateService } from './window-state';
 /** What the composition root needs from its host (Electron's shell, the harness, the CLI). */
 export interface MainServicesOptions {
   readonly store: KeyValueStore;
+  /** The settings service, when the host needed it before the rest (the shell builds its menu first). */
+  readonly settings?: SettingsService;
   readonly host: HostFacts;
   readonly openExternal: ExternalOpener;
+  /** Where secrets go: the OS keychain, or session memory when it is unavailable (see keychainProblem). */
+  readonly secrets: SecretStore;
+  /** Why the keychain is not used, shown to the user; undefined when it is. */
+  readonly keychainProblem?: string;
 }
 
 /** Every main-process service, built once, shared by Electron's shell and the test harness. */
@@ -19,11 +26,15 @@ export class MainServices {
   readonly windowState: WindowStateService;
   readonly externalLinks: ExternalLinkService;
   readonly uiPreferences: UiPreferences;
+  readonly secrets: SecretStore;
   private readonly host: HostFacts;
+  private readonly keychainProblem: string | undefined;
 
   constructor(options: MainServicesOptions) {
     this.host = options.host;
-    this.settings = new SettingsService(options.store);
+    this.secrets = options.secrets;
+    this.keychainProblem = options.keychainProblem;
+    this.settings = options.settings ?? new SettingsService(options.store);
     this.windowState = new WindowStateService(options.store);
     this.externalLinks = new ExternalLinkService(options.openExternal);
     this.uiPreferences = new UiPreferences(options.store);
@@ -32,7 +43,7 @@ export class MainServices {
   /** The IPC contract's implementation on top of these services. */
   handlers(): IpcHandlers {
     return {
-      'app.info': () => appInfoOf(this.host),
+      'app.info': () => appInfoOf(this.host, { backend: this.secrets.backend, problem: this.keychainProblem }),
       'app.openExternal': ({ url }) => this.externalLinks.open(url),
       'settings.get': () => this.settings.get(),
       'settings.set': (patch) => this.settings.set(patch),

@@ -5,6 +5,8 @@ import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
 import { PROTOCOL, findDeepLinkArg, parseDeepLink } from '../services/deep-link';
 import { MainServices } from '../services/main-services';
+import { openSecretStore } from '../services/secrets/open-secret-store';
+import { SettingsService } from '../services/settings-service';
 import { shellLabels } from '../services/shell-labels';
 import { installAppMenu } from './app-menu';
 import { AppTray } from './app-tray';
@@ -21,33 +23,22 @@ if (!app.requestSingleInstanceLock()) {
   registerRendererScheme();
   app.setAsDefaultProtocolClient(PROTOCOL);
 
-  const services = new MainServices({
-    store: new Store({ name: 'settings', clearInvalidConfig: true }),
-    host: {
-      name: app.getName(),
-      version: app.getVersion(),
-      get locale() {
-        return app.getLocale();
-      },
-      dataDir: app.getPath('userData'),
-      versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
-    },
-    openExternal: (url) => shell.openExternal(url),
-  });
-
+  const store = new Store({ name: 'settings', clearInvalidConfig: true });
+  const settings = new SettingsService(store);
+  let services: MainServices | undefined;
   let mainWindow: BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let quitting = false;
   let pendingScreen: Screen | undefined;
   const emit = windowEventSink(() => mainWindow);
 
-  const labels = () => shellLabels(resolveLanguage(services.settings.get().language, app.getLocale()));
+  const labels = () => shellLabels(resolveLanguage(settings.get().language, app.getLocale()));
   const quit = (): void => {
     quitting = true;
     app.quit();
   };
   const show = (screen?: Screen): void => {
-    if (!app.isReady()) {
+    if (!services) {
       pendingScreen = screen ?? pendingScreen;
       return;
     }
@@ -60,7 +51,8 @@ if (!app.requestSingleInstanceLock()) {
     show(target?.screen);
   };
   const openWindow = (): void => {
-    mainWindow = createMainWindow(services, () => !quitting && services.settings.get().closeToTray);
+    if (!services) return;
+    mainWindow = createMainWindow(services, () => !quitting && settings.get().closeToTray);
     mainWindow.webContents.on('did-finish-load', () => {
       if (pendingScreen) emit('app.navigate', { screen: pendingScreen });
       pendingScreen = undefined;
@@ -76,19 +68,37 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('before-quit', () => (quitting = true));
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin' || !services.settings.get().closeToTray) app.quit();
+    if (process.platform !== 'darwin' || !settings.get().closeToTray) app.quit();
   });
   app.on('activate', () => show());
 
-  services.settings.onChange((settings) => {
-    emit('settings.changed', settings);
+  settings.onChange((next) => {
+    emit('settings.changed', next);
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });
     tray?.setLabels(labels());
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     secureWebContents();
     handleRendererProtocol(path.join(__dirname, '../renderer'));
+    // Secrets: the OS keychain, or (said plainly in the UI) memory for this session only.
+    const { store: secrets, keychainProblem } = await openSecretStore('Ferry');
+    services = new MainServices({
+      store,
+      settings,
+      secrets,
+      ...(keychainProblem ? { keychainProblem } : {}),
+      host: {
+        name: app.getName(),
+        version: app.getVersion(),
+        get locale() {
+          return app.getLocale();
+        },
+        dataDir: app.getPath('userData'),
+        versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+      },
+      openExternal: (url) => shell.openExternal(url),
+    });
     registerIpcHandlers(services, () => mainWindow);
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });
     tray = new AppTray({ open: () => show(), quit }, labels());

@@ -10,6 +10,8 @@ export const AppInfoSchema = z.object({
   locale: z.string(),
   versions: z.object({ electron: z.string().optional(), chrome: z.string().optional(), node: z.string() }),
   dataDir: z.string(),
+  /** Where secrets are kept; 'session' means only until Ferry quits, and `problem` says why. */
+  secrets: z.object({ backend: z.enum(['keychain', 'session']), problem: z.string().optional() }),
 });
 /** Facts about the running app. */
 export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -20,7 +20,15 @@ export const defineMethods = <const T extends Record<string, MethodSpec>>(method
 export const defineEvents = <const T extends Record<string, EventSpec>>(events: T): T => events;
 
 /** Why an IPC call failed; the renderer translates the code, the message is for logs and developers. */
-export const IPC_ERROR_CODES = ['InvalidInput', 'UnknownChannel', 'UntrustedSender', 'Internal'] as const;
+export const IPC_ERROR_CODES = [
+  'InvalidInput',
+  'UnknownChannel',
+  'UntrustedSender',
+  'Internal',
+  'NotSignedIn',
+  'PlatformUnreachable',
+  'PlatformRefused',
+] as const;
 /** Why an IPC call failed. */
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
@@ -29,6 +37,8 @@ export const IpcErrorSchema = z.object({
   code: z.enum(IPC_ERROR_CODES),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** A domain's stable reason, translated by the renderer (e.g. the platform API's error code for PlatformRefused). */
+  reason: z.string().optional(),
 });
 /** A JSON-safe error crossing IPC. */
 export type IpcErrorPayload = z.infer<typeof IpcErrorSchema>;

@@ -11,6 +11,8 @@ import { RENDERER_HEADERS } from '../../main/security/content-security-policy';
 import { contentTypeOf, resolveStaticFile } from '../../main/security/static-files';
 import { JsonFileStore } from '../../main/services/json-file-store';
 import { MainServices } from '../../main/services/main-services';
+import { openSecretStore } from '../../main/services/secrets/open-secret-store';
+import { SessionSecretStore } from '../../main/services/secrets/session-secret-store';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BRIDGE_PATH = '/__harness/bridge.js';
@@ -24,6 +26,8 @@ export interface HarnessOptions {
   /** The OS locale the host reports, e.g. 'fr-FR'. */
   readonly locale?: string;
   readonly port?: number;
+  /** 'keychain' (default) uses the OS keychain when it answers, as the app does; 'session' keeps secrets in memory. */
+  readonly secrets?: 'keychain' | 'session';
 }
 
 /** A running harness: main's services under Node, the built renderer served with a bridge to them. */
@@ -59,7 +63,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const rendererDir = options.rendererDir ?? path.join(ROOT, 'out/renderer');
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ferry-harness-'));
   const openedLinks: string[] = [];
+  const { store: secrets, keychainProblem } =
+    options.secrets === 'session'
+      ? { store: new SessionSecretStore(), keychainProblem: 'The harness was asked to keep secrets in memory.' }
+      : await openSecretStore('Ferry-harness');
   const services = new MainServices({
+    secrets,
+    ...(keychainProblem ? { keychainProblem } : {}),
     store: new JsonFileStore(path.join(dataDir, 'settings.json')),
     host: {
       name: 'Ferry',

@@ -39,7 +39,8 @@ beforeAll(async () => {
     resolver._resolveFilename = original;
   }
   calls = (nodeRequire(stubPath) as { __calls: Calls }).__calls;
-  await new Promise((resolve) => setTimeout(resolve, 50)); // let app.whenReady().then(...) run
+  // app.whenReady().then(...) opens the keychain first: wait for the window (or give up after 10 s).
+  for (let i = 0; i < 200 && calls.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 });
 
 describe('built main bundle', () => {

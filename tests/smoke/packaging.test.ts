@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listPackage } from '@electron/asar';
+import { extractFile, listPackage } from '@electron/asar';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 // electron-builder --dir with a stand-in Electron (the real binary cannot be downloaded here), then inspect app.asar.
@@ -13,6 +13,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
   devDependencies: Record<string, string>;
 };
 let files: string[];
+let asar: string;
 
 beforeAll(() => {
   if (!existsSync(path.join(root, 'out/main/index.js'))) throw new Error('Run `npm run build` first.');
@@ -28,9 +29,8 @@ beforeAll(() => {
     ['--linux', '--dir', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`, '--publish', 'never'],
     { cwd: root, stdio: 'pipe', env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } },
   );
-  files = listPackage(path.join(output, 'linux-unpacked/resources/app.asar'), { isPack: false }).map((f) =>
-    f.replaceAll('\\', '/'),
-  );
+  asar = path.join(output, 'linux-unpacked/resources/app.asar');
+  files = listPackage(asar, { isPack: false }).map((f) => f.replaceAll('\\', '/'));
 }, 180_000);
 
 describe('packaged app.asar', () => {
@@ -49,19 +49,32 @@ describe('packaged app.asar', () => {
     expect(offending).toEqual([]);
   });
 
-  it('contains no development dependency and every production dependency', () => {
-    const topLevel = new Set(
-      files
-        .filter((f) => f.startsWith('/node_modules/'))
-        .map((f) =>
-          f
-            .split('/')
-            .slice(2, f.split('/')[2]!.startsWith('@') ? 4 : 3)
-            .join('/'),
-        ),
+  it('contains no development-only package and every production dependency', () => {
+    // package-lock marks packages reachable only from devDependencies with "dev": true. electron-builder flattens
+    // the tree, so match each packaged package by name and version against the lock's production entries.
+    const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; dev?: boolean }>;
+    };
+    const production = new Set(
+      Object.entries(lock.packages)
+        .filter(([, entry]) => entry.dev !== true)
+        .map(([where, entry]) => `${where.replace(/^.*node_modules\//, '')}@${entry.version}`),
     );
-    const devOnly = Object.keys(pkg.devDependencies).filter((d) => topLevel.has(d));
+    const packaged = new Set(
+      files
+        .filter((f) => /^\/node_modules\/(@[^/]+\/)?[^/]+\/package\.json$/.test(f))
+        .map((f) => f.slice('/node_modules/'.length, -'/package.json'.length)),
+    );
+    const devOnly = [...packaged].filter((name) => {
+      const { version } = JSON.parse(extractFile(asar, `node_modules/${name}/package.json`).toString()) as {
+        version: string;
+      };
+      return !production.has(`${name}@${version}`);
+    });
     expect(devOnly).toEqual([]);
-    for (const dep of Object.keys(pkg.dependencies)) expect(topLevel, dep).toContain(dep);
+    for (const dep of Object.keys(pkg.dependencies)) expect(packaged, dep).toContain(dep);
+    for (const dev of ['electron', 'react', 'vite', 'vitest', 'typescript', '@playwright/test']) {
+      expect(packaged, dev).not.toContain(dev);
+    }
   });
 });

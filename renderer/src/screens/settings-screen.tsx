@@ -1,4 +1,4 @@
-import { Card, Code, SegmentedControl, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Card, Code, SegmentedControl, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/ipc';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
@@ -83,6 +83,14 @@ export function SettingsScreen({ settings, info }: { readonly settings: Settings
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
+              <Table.Th>{t('settings.secrets')}</Table.Th>
+              <Table.Td>
+                <Badge color={info.secrets.backend === 'keychain' ? 'green' : 'orange'} variant="light">
+                  {t(`settings.secretsBackend.${info.secrets.backend}`)}
+                </Badge>
+              </Table.Td>
+            </Table.Tr>
+            <Table.Tr>
               <Table.Th>{t('settings.dataDir')}</Table.Th>
               <Table.Td>
                 <Code>{info.dataDir}</Code>
@@ -90,6 +98,16 @@ export function SettingsScreen({ settings, info }: { readonly settings: Settings
             </Table.Tr>
           </Table.Tbody>
         </Table>
+        {info.secrets.backend === 'session' && (
+          <Alert color="orange" mt="sm" title={t('settings.noKeychainTitle')}>
+            {t('settings.noKeychain')}
+            {info.secrets.problem && (
+              <Text size="xs" mt={4}>
+                {info.secrets.problem}
+              </Text>
+            )}
+          </Alert>
+        )}
       </Card>
     </Stack>
   );

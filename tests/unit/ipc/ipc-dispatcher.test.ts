@@ -9,6 +9,7 @@ const info = {
   locale: 'en-US',
   versions: { node: '24.0.0' },
   dataDir: '/tmp/x',
+  secrets: { backend: 'keychain' as const },
 };
 
 function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {

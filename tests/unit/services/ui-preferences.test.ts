@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../main/ipc/ipc-dispatcher';
 import type { KeyValueStore } from '../../../main/services/key-value-store';
 import { MainServices } from '../../../main/services/main-services';
+import { SessionSecretStore } from '../../../main/services/secrets/session-secret-store';
 
 const memory = (): KeyValueStore => {
   const data = new Map<string, unknown>();
@@ -13,6 +14,7 @@ describe('UI preferences over IPC', () => {
     store: memory(),
     host: { name: 'Ferry', version: '1', locale: 'en', dataDir: '/tmp', versions: { node: '24' } },
     openExternal: async () => {},
+    secrets: new SessionSecretStore(),
   });
   const dispatch = createDispatcher(services.handlers());
 

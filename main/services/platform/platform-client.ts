@@ -1,0 +1,254 @@
+import { z } from 'zod';
+import {
+  AcceptInvitationResponseSchema,
+  ApiErrorSchema,
+  ApiKeyDetailSchema,
+  ApiKeyPageSchema,
+  AuditPageSchema,
+  CreatedApiKeySchema,
+  InvitationDetailSchema,
+  InvitationPageSchema,
+  InvitationPreviewSchema,
+  MeSchema,
+  MemberDetailSchema,
+  MemberPageSchema,
+  MemberSchema,
+  MyOrganisationSchema,
+  OrganisationSchema,
+  OutboxSchema,
+  SessionSchema,
+  SetupResponseSchema,
+  SetupStatusSchema,
+  type AcceptInvitationRequest,
+  type CreateApiKeyRequest,
+  type CreateInvitationRequest,
+  type ListApiKeysQuerySchema,
+  type ListAuditQuerySchema,
+  type ListInvitationsQuerySchema,
+  type ListMembersQuerySchema,
+  type LoginRequest,
+  type OwnedResourcesQuery,
+  type Role,
+  type SetupRequest,
+  type UpdateOrganisationRequest,
+} from '../../../shared/platform';
+import { PlatformApiError, PlatformUnreachableError } from './platform-api-error';
+
+/** Query of the members list (every field optional; the server applies its defaults). */
+export type MembersQuery = z.input<typeof ListMembersQuerySchema>;
+/** Query of the invitations list. */
+export type InvitationsQuery = z.input<typeof ListInvitationsQuerySchema>;
+/** Query of the API keys list. */
+export type ApiKeysQuery = z.input<typeof ListApiKeysQuerySchema>;
+/** Query of the audit log. */
+export type AuditQuery = z.input<typeof ListAuditQuerySchema>;
+/** Filters of the audit CSV export (the audit query without paging and sort). */
+export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset' | 'sort' | 'order'>;
+
+/** How long one request may take before the platform counts as unreachable. */
+const TIMEOUT_MS = 20_000;
+
+type Query = Readonly<Record<string, string | number | undefined>>;
+
+interface RequestOptions {
+  readonly body?: unknown;
+  readonly query?: Query;
+}
+
+const path = (...parts: readonly string[]): string => parts.map(encodeURIComponent).join('/');
+
+/**
+ * A typed client of the platform API (used by main only: the renderer has no network). Every answer is checked
+ * against the shared schemas; refusals become PlatformApiError with the platform's stable code, network failures
+ * PlatformUnreachableError. The bearer token, when given, is sent and never logged.
+ */
+export class PlatformClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  /** The same platform with another bearer token (a new session, or none). */
+  withToken(token: string | undefined): PlatformClient {
+    return new PlatformClient(this.baseUrl, token, this.fetchImpl);
+  }
+
+  private async send(method: string, route: string, options: RequestOptions): Promise<Response> {
+    const url = new URL(`${this.baseUrl}/v1/${route}`);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json, text/csv' };
+    if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+        redirect: 'error',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+      throw new PlatformUnreachableError(this.baseUrl, `The platform at ${this.baseUrl} did not answer (${reason}).`);
+    }
+    if (response.ok) return response;
+    const body: unknown = await response.json().catch(() => null);
+    const parsed = ApiErrorSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new PlatformUnreachableError(
+        this.baseUrl,
+        `${this.baseUrl} answered HTTP ${response.status}, which is not the Ferry platform API.`,
+      );
+    }
+    throw new PlatformApiError(parsed.data.code, response.status, parsed.data.message, parsed.data.ownedResourceCount);
+  }
+
+  private async json<S extends z.ZodType>(
+    schema: S,
+    method: string,
+    route: string,
+    options: RequestOptions = {},
+  ): Promise<z.output<S>> {
+    const response = await this.send(method, route, options);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) {
+      throw new PlatformUnreachableError(this.baseUrl, `${this.baseUrl} answered ${route} outside the platform API.`);
+    }
+    return parsed.data;
+  }
+
+  private async empty(method: string, route: string, options: RequestOptions = {}): Promise<void> {
+    const response = await this.send(method, route, options);
+    await response.body?.cancel();
+  }
+
+  /** Whether the first-run setup is still to be done (public). */
+  setupStatus() {
+    return this.json(SetupStatusSchema, 'GET', 'setup');
+  }
+
+  /** Creates the first organisation and its admin; returns the admin's session (public). */
+  setup(request: SetupRequest) {
+    return this.json(SetupResponseSchema, 'POST', 'setup', { body: request });
+  }
+
+  /** Signs in with e-mail and password (public). */
+  login(request: LoginRequest) {
+    return this.json(SessionSchema, 'POST', 'auth/login', { body: request });
+  }
+
+  /** Ends this client's session on the server. */
+  logout() {
+    return this.empty('POST', 'auth/logout');
+  }
+
+  /** Who the token stands for, with their organisations and roles. */
+  me() {
+    return this.json(MeSchema, 'GET', 'me');
+  }
+
+  /** The caller's organisations with their role in each. */
+  organisations() {
+    return this.json(z.object({ items: z.array(MyOrganisationSchema) }), 'GET', 'orgs');
+  }
+
+  /** One organisation. */
+  organisation(orgId: string) {
+    return this.json(OrganisationSchema, 'GET', path('orgs', orgId));
+  }
+
+  /** Renames an organisation or changes its audit retention (admins). */
+  updateOrganisation(orgId: string, patch: UpdateOrganisationRequest) {
+    return this.json(OrganisationSchema, 'PATCH', path('orgs', orgId), { body: patch });
+  }
+
+  /** A page of members. */
+  members(orgId: string, query: MembersQuery = {}) {
+    return this.json(MemberPageSchema, 'GET', path('orgs', orgId, 'members'), { query });
+  }
+
+  /** One member with the number of resources they own. */
+  member(orgId: string, memberId: string) {
+    return this.json(MemberDetailSchema, 'GET', path('orgs', orgId, 'members', memberId));
+  }
+
+  /** Changes a member's role. */
+  updateMember(orgId: string, memberId: string, role: Role) {
+    return this.json(MemberSchema, 'PATCH', path('orgs', orgId, 'members', memberId), { body: { role } });
+  }
+
+  /** Removes a member; what they own is transferred or deleted as `owned` says. */
+  deleteMember(orgId: string, memberId: string, owned: OwnedResourcesQuery = {}) {
+    return this.empty('DELETE', path('orgs', orgId, 'members', memberId), { query: owned });
+  }
+
+  /** Invites someone; the answer carries the link. */
+  createInvitation(orgId: string, request: CreateInvitationRequest) {
+    return this.json(InvitationDetailSchema, 'POST', path('orgs', orgId, 'invitations'), { body: request });
+  }
+
+  /** A page of invitations. */
+  invitations(orgId: string, query: InvitationsQuery = {}) {
+    return this.json(InvitationPageSchema, 'GET', path('orgs', orgId, 'invitations'), { query });
+  }
+
+  /** One invitation with its link (null once accepted or expired). */
+  invitation(orgId: string, invitationId: string) {
+    return this.json(InvitationDetailSchema, 'GET', path('orgs', orgId, 'invitations', invitationId));
+  }
+
+  /** Deletes an invitation: its link stops working. */
+  deleteInvitation(orgId: string, invitationId: string) {
+    return this.empty('DELETE', path('orgs', orgId, 'invitations', invitationId));
+  }
+
+  /** Invitation e-mails not sent (no SMTP, or sending failed). */
+  outbox(orgId: string) {
+    return this.json(OutboxSchema, 'GET', path('orgs', orgId, 'outbox'));
+  }
+
+  /** What an invitation token offers, before accepting it (public). */
+  previewInvitation(token: string) {
+    return this.json(InvitationPreviewSchema, 'GET', 'invitations/accept', { query: { token } });
+  }
+
+  /** Accepts an invitation; returns the new member's session (public). */
+  acceptInvitation(request: AcceptInvitationRequest) {
+    return this.json(AcceptInvitationResponseSchema, 'POST', 'invitations/accept', { body: request });
+  }
+
+  /** Creates an API key; the answer holds its secret, the only time it is ever given. */
+  createApiKey(orgId: string, request: CreateApiKeyRequest) {
+    return this.json(CreatedApiKeySchema, 'POST', path('orgs', orgId, 'api-keys'), { body: request });
+  }
+
+  /** A page of API keys (never their secrets). */
+  apiKeys(orgId: string, query: ApiKeysQuery = {}) {
+    return this.json(ApiKeyPageSchema, 'GET', path('orgs', orgId, 'api-keys'), { query });
+  }
+
+  /** One API key with its owner and the number of resources it owns. */
+  apiKey(orgId: string, keyId: string) {
+    return this.json(ApiKeyDetailSchema, 'GET', path('orgs', orgId, 'api-keys', keyId));
+  }
+
+  /** Deletes an API key; what it owns is transferred or deleted as `owned` says. */
+  deleteApiKey(orgId: string, keyId: string, owned: OwnedResourcesQuery = {}) {
+    return this.empty('DELETE', path('orgs', orgId, 'api-keys', keyId), { query: owned });
+  }
+
+  /** A page of audit events. */
+  audit(orgId: string, query: AuditQuery = {}) {
+    return this.json(AuditPageSchema, 'GET', path('orgs', orgId, 'audit'), { query });
+  }
+
+  /** The audit events matching the filters, as CSV text (oldest first). */
+  async auditCsv(orgId: string, filters: AuditFilters = {}): Promise<string> {
+    const response = await this.send('GET', path('orgs', orgId, 'audit', 'export'), { query: filters });
+    return response.text();
+  }
+}
