@@ -314,7 +314,9 @@ export class S3Driver implements Driver, Hasher, Copier {
     const hasher = new MultiHasher(options.hashes ?? []);
     const detach = destroyOnAbort(source, options.signal, p);
     const partSize = this.partSize(options.size);
-    const chunks = partChunks(source, partSize);
+    // While part j is filled, at most parts j-concurrency..j-1 are in flight (multipartUpload waits for a slot
+    // after taking a part), so concurrency + 1 ring buffers are never overwritten while in use.
+    const chunks = partChunks(source, partSize, this.options.uploadConcurrency + 1);
     try {
       const first = await chunks.next();
       const firstPart = first.done === true ? Buffer.alloc(0) : first.value;
