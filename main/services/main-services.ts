@@ -2,6 +2,8 @@ import type { IpcHandlers } from '../ipc/ipc-dispatcher';
 import { type HostFacts, appInfoOf } from './app-info';
 import { type ExternalOpener, ExternalLinkService } from './external-link';
 import type { KeyValueStore } from './key-value-store';
+import { connectorsHandlers } from './connectors/connectors-handlers';
+import { ConnectorsService } from './connectors/connectors-service';
 import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings-service';
 import { UiPreferences } from './ui-preferences';
@@ -26,6 +28,7 @@ export class MainServices {
   readonly windowState: WindowStateService;
   readonly externalLinks: ExternalLinkService;
   readonly uiPreferences: UiPreferences;
+  readonly connectors: ConnectorsService;
   readonly secrets: SecretStore;
   private readonly host: HostFacts;
   private readonly keychainProblem: string | undefined;
@@ -38,6 +41,7 @@ export class MainServices {
     this.windowState = new WindowStateService(options.store);
     this.externalLinks = new ExternalLinkService(options.openExternal);
     this.uiPreferences = new UiPreferences(options.store);
+    this.connectors = new ConnectorsService({ store: options.store, secrets: options.secrets });
   }
 
   /** The IPC contract's implementation on top of these services. */
@@ -52,6 +56,7 @@ export class MainServices {
         this.uiPreferences.set(key, value);
         return { saved: true };
       },
+      ...connectorsHandlers(this.connectors),
     };
   }
 }

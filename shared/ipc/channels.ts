@@ -8,6 +8,13 @@ export const METHOD_NAMES = [
   'settings.set',
   'ui.getPreference',
   'ui.setPreference',
+  'connectors.kinds',
+  'connectors.list',
+  'connectors.create',
+  'connectors.update',
+  'connectors.delete',
+  'connectors.test',
+  'connectors.trustIdentity',
 ] as const;
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
 export const EVENT_NAMES = ['app.navigate', 'settings.changed'] as const;

@@ -28,6 +28,7 @@ export const IPC_ERROR_CODES = [
   'NotSignedIn',
   'PlatformUnreachable',
   'PlatformRefused',
+  'ConnectorFailed',
 ] as const;
 /** Why an IPC call failed. */
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

@@ -4,13 +4,14 @@ import { type EVENT_NAMES, type METHOD_NAMES, channelOf } from './channels';
 import type { IpcResult } from './contract';
 import { settingsEvents, settingsMethods } from './settings-ipc';
 import { uiMethods } from './ui-ipc';
+import { connectorsMethods } from './connectors-ipc';
 
 export * from './channels';
 export * from './contract';
 export type { AppInfo } from './app-ipc';
 
 /** Every IPC method, by name: the single source of truth for main, preload and renderer. */
-export const ipcMethods = { ...appMethods, ...settingsMethods, ...uiMethods } as const;
+export const ipcMethods = { ...appMethods, ...settingsMethods, ...uiMethods, ...connectorsMethods } as const;
 /** Every main-to-renderer event, by name. */
 export const ipcEvents = { ...appEvents, ...settingsEvents } as const;
 

@@ -1,0 +1,403 @@
+import { randomUUID } from 'node:crypto';
+import { ConnectorError } from '../../../connectors/connector-error';
+import { createDefaultRegistry } from '../../../connectors/default-registry';
+import type { Driver } from '../../../connectors/driver';
+import type { DriverRegistry } from '../../../connectors/driver-registry';
+import type { CheckReport } from '../../../shared/connectors/check-report';
+import {
+  type ConnectorDescriptor,
+  optionsSchemaOf,
+  secretOptionNames,
+} from '../../../shared/connectors/connector-descriptor';
+import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../shared/connectors/connector-descriptors';
+import type { ConnectorSummary, ServerIdentityIssue } from '../../../shared/ipc/connectors-ipc';
+import type { KeyValueStore } from '../key-value-store';
+import type { SecretStore } from '../secrets/secret-store';
+import { ConfirmedIdentities } from './confirmed-identities';
+import { ConnectorInputError } from './connector-input-error';
+import { type ConnectorRecord, ConnectorRecords } from './connector-records';
+import type { ConnectorLocation, DriverProvider } from './driver-provider';
+import { isLocalDiskId, localDiskLocation, openLocalDisk } from './local-disk';
+
+type OptionValues = Readonly<Record<string, string | number | boolean>>;
+
+/** A new connector from a form. */
+export interface NewConnector {
+  readonly name: string;
+  readonly kind: string;
+  readonly options: OptionValues;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly acceptSessionSecrets?: boolean;
+}
+
+/** A change to a connector: secrets set (string), cleared (null) or kept (absent). */
+export interface ConnectorChange {
+  readonly id: string;
+  readonly name: string;
+  readonly options: OptionValues;
+  readonly secrets: Readonly<Record<string, string | null>>;
+  readonly acceptSessionSecrets?: boolean;
+}
+
+/** What a test found: the check report, and a server identity to confirm or that changed. */
+export interface ConnectorTest {
+  readonly report: CheckReport;
+  readonly identity?: ServerIdentityIssue;
+}
+
+/** What the connectors service needs. */
+export interface ConnectorsServiceOptions {
+  readonly store: KeyValueStore;
+  readonly secrets: SecretStore;
+  readonly registry?: DriverRegistry;
+  readonly platform?: NodeJS.Platform;
+}
+
+interface PendingIdentity {
+  readonly fingerprint: string;
+  readonly trustKey: string;
+}
+
+const secretName = (id: string, option: string): string => `connector:${id}:${option}`;
+const canonical = (fingerprint: string): string =>
+  fingerprint
+    .replace(/^SHA256:/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
+const sameFingerprint = (a: string, b: string, kind: string): boolean =>
+  kind === 'sftp' ? a.replace(/=+$/, '') === b.replace(/=+$/, '') : canonical(a) === canonical(b);
+
+/**
+ * My connectors: non-secret settings in the KeyValueStore, secrets in the SecretStore (never returned), host keys
+ * confirmed by the user, drivers opened for the browser and the transfers (DriverProvider).
+ */
+export class ConnectorsService implements DriverProvider {
+  private readonly records: ConnectorRecords;
+  private readonly secrets: SecretStore;
+  private readonly registry: DriverRegistry;
+  private readonly platform: NodeJS.Platform;
+  /** Host keys and certificates the user confirmed. */
+  readonly identities: ConfirmedIdentities;
+  private readonly pending = new Map<string, PendingIdentity>();
+  private readonly listeners = new Set<(id: string) => void>();
+
+  constructor(options: ConnectorsServiceOptions) {
+    this.records = new ConnectorRecords(options.store);
+    this.identities = new ConfirmedIdentities(options.store);
+    this.secrets = options.secrets;
+    this.registry = options.registry ?? createDefaultRegistry();
+    this.platform = options.platform ?? process.platform;
+  }
+
+  /** Kinds a user may pick: registered in this build and not internal (memory is for tests). */
+  kinds(): string[] {
+    return this.registry.kinds().filter((k) => CONNECTOR_DESCRIPTORS[k].internal !== true);
+  }
+
+  /** My connectors, by name. */
+  async list(): Promise<ConnectorSummary[]> {
+    const records = this.records.all().sort((a, b) => a.name.localeCompare(b.name));
+    return Promise.all(records.map((r) => this.summaryOf(r)));
+  }
+
+  /** One connector's summary. */
+  async get(id: string): Promise<ConnectorSummary> {
+    return this.summaryOf(this.require(id));
+  }
+
+  /** Validates and saves a new connector; secrets go to the SecretStore. */
+  async create(input: NewConnector): Promise<ConnectorSummary> {
+    const descriptor = this.descriptorOf(input.kind);
+    const name = this.checkName(input.name);
+    const options = this.checkOptionNames(descriptor, input.options, input.secrets);
+    const secrets = Object.fromEntries(Object.entries(input.secrets).filter(([, v]) => v !== ''));
+    this.validate(descriptor, options, secrets);
+    this.checkSessionSecrets(Object.keys(secrets).length > 0, input.acceptSessionSecrets);
+    const now = Date.now();
+    const record: ConnectorRecord = {
+      id: randomUUID(),
+      name,
+      kind: input.kind,
+      options,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.writeSecrets(record.id, secrets);
+    this.records.put(record);
+    return this.summaryOf(record);
+  }
+
+  /** Validates and saves a change; on refusal nothing changes. */
+  async update(change: ConnectorChange): Promise<ConnectorSummary> {
+    const current = this.require(change.id);
+    const descriptor = this.descriptorOf(current.kind);
+    const name = this.checkName(change.name, change.id);
+    const options = this.checkOptionNames(descriptor, change.options, change.secrets);
+    const effective: Record<string, string> = {};
+    for (const option of secretOptionNames(descriptor)) {
+      const given = change.secrets[option];
+      if (given === null || given === '') continue;
+      const value = given ?? (await this.secrets.get(secretName(change.id, option)));
+      if (value !== undefined) effective[option] = value;
+    }
+    this.validate(descriptor, options, effective);
+    const toSet = Object.entries(change.secrets).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
+    );
+    this.checkSessionSecrets(toSet.length > 0, change.acceptSessionSecrets);
+    await this.writeSecrets(change.id, Object.fromEntries(toSet));
+    for (const [option, value] of Object.entries(change.secrets)) {
+      if (value === null || value === '') await this.secrets.delete(secretName(change.id, option));
+    }
+    const record: ConnectorRecord = { ...current, name, options, updatedAt: Date.now() };
+    this.records.put(record);
+    this.pending.delete(change.id);
+    this.changed(change.id);
+    return this.summaryOf(record);
+  }
+
+  /** Deletes a connector and its secrets. */
+  async delete(id: string): Promise<void> {
+    const record = this.require(id);
+    for (const option of secretOptionNames(this.descriptorOf(record.kind))) {
+      await this.secrets.delete(secretName(id, option));
+    }
+    this.records.remove(id);
+    this.pending.delete(id);
+    this.changed(id);
+  }
+
+  /**
+   * Runs the driver's check. When the server presented a host key or certificate that is not trusted, says whether
+   * it is new (the user may confirm it with `trustIdentity`) or changed (refused; never offered for trust).
+   */
+  async test(id: string, options: { readonly write?: boolean } = {}): Promise<ConnectorTest> {
+    const record = this.require(id);
+    const driver = await this.open(id);
+    let report: CheckReport;
+    try {
+      report = await driver.check({ write: options.write ?? false });
+    } finally {
+      await driver.close().catch(() => undefined);
+    }
+    this.pending.delete(id);
+    const refused = report.steps.find((s) => s.id === 'handshake' && s.status === 'failed' && s.fingerprint);
+    const identity = refused?.fingerprint === undefined ? undefined : this.identityIssue(record, refused.fingerprint);
+    if (identity?.problem === 'unknown') {
+      this.pending.set(id, { fingerprint: identity.fingerprint, trustKey: this.trustKeyOf(record) });
+    }
+    return identity === undefined ? { report } : { report, identity };
+  }
+
+  /**
+   * Trusts the host key or certificate the last test of this connector presented for the first time: an SSH host
+   * key is remembered for its host and port, a certificate is pinned in the connector's options. A fingerprint
+   * other than the one shown, or a changed identity, is refused.
+   */
+  async trustIdentity(id: string, fingerprint: string): Promise<ConnectorSummary> {
+    const record = this.require(id);
+    const pending = this.pending.get(id);
+    if (pending === undefined || !sameFingerprint(pending.fingerprint, fingerprint, record.kind)) {
+      throw new ConnectorInputError('NoIdentityToTrust', 'Test the connector first: no new fingerprint awaits trust.');
+    }
+    this.pending.delete(id);
+    if (record.kind === 'sftp') {
+      const known = this.identities.confirmed(pending.trustKey);
+      if (known !== undefined && !sameFingerprint(known, fingerprint, 'sftp')) {
+        throw new ConnectorInputError('IdentityChanged', 'This server presented a different host key before.');
+      }
+      this.identities.confirm(pending.trustKey, pending.fingerprint);
+      this.changed(id);
+      return this.summaryOf(record);
+    }
+    const updated: ConnectorRecord = {
+      ...record,
+      options: { ...record.options, certificateFingerprint: pending.fingerprint },
+      updatedAt: Date.now(),
+    };
+    this.records.put(updated);
+    this.changed(id);
+    return this.summaryOf(updated);
+  }
+
+  /** A new driver for one of my connectors or the local disk; the caller closes it. */
+  async open(connectorId: string): Promise<Driver> {
+    if (isLocalDiskId(connectorId)) return openLocalDisk(connectorId, this.platform);
+    const record = this.records.get(connectorId);
+    if (record === undefined) {
+      throw new ConnectorError('NotFound', 'This connector no longer exists.', {
+        hint: 'Choose another connector, or add it again.',
+      });
+    }
+    if (!this.registry.has(record.kind)) {
+      throw new ConnectorError(
+        'Unsupported',
+        `Connector "${record.name}" has type "${record.kind}", which this build cannot use.`,
+      );
+    }
+    const descriptor = CONNECTOR_DESCRIPTORS[record.kind];
+    const secrets: Record<string, string> = {};
+    for (const option of secretOptionNames(descriptor)) {
+      const value = await this.secrets.get(secretName(connectorId, option));
+      if (value !== undefined) secrets[option] = value;
+      else if ((descriptor.options as ConnectorDescriptor['options'])[option]?.required === true) {
+        const label = (descriptor.options as ConnectorDescriptor['options'])[option]!.label;
+        const forgotten =
+          this.secrets.backend === 'session' ? ' (secrets kept for one session are forgotten when Ferry quits)' : '';
+        throw new ConnectorError(
+          'AuthFailed',
+          `The ${label} of "${record.name}" is not stored on this computer${forgotten}.`,
+          {
+            hint: `Edit the connector and enter the ${label} again.`,
+          },
+        );
+      }
+    }
+    return this.registry.create(
+      { kind: record.kind, options: { ...record.options, ...secrets } },
+      { trustStore: this.identities },
+    );
+  }
+
+  /** The local-disk location of an absolute path. */
+  localLocation(absolutePath: string): ConnectorLocation {
+    return localDiskLocation(absolutePath, this.platform);
+  }
+
+  /** Calls `listener` with a connector's id after it changed or was deleted (drivers opened before are stale). */
+  onChange(listener: (id: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(id: string): void {
+    for (const listener of this.listeners) listener(id);
+  }
+
+  private require(id: string): ConnectorRecord {
+    const record = this.records.get(id);
+    if (record === undefined) throw new ConnectorInputError('UnknownConnector', 'This connector no longer exists.');
+    return record;
+  }
+
+  private descriptorOf(kind: string): ConnectorDescriptor {
+    if (!isConnectorKind(kind) || !this.registry.has(kind)) {
+      throw new ConnectorInputError('UnknownKind', `This build cannot use connectors of type "${kind}".`);
+    }
+    return CONNECTOR_DESCRIPTORS[kind];
+  }
+
+  private checkName(name: string, id?: string): string {
+    const trimmed = name.trim();
+    const clash = this.records.all().find((r) => r.id !== id && r.name.toLowerCase() === trimmed.toLowerCase());
+    if (clash !== undefined)
+      throw new ConnectorInputError('NameTaken', `A connector named "${trimmed}" already exists.`);
+    return trimmed;
+  }
+
+  /** Keeps the non-empty non-secret options; refuses unknown names and secrets sent as plain options. */
+  private checkOptionNames(
+    descriptor: ConnectorDescriptor,
+    options: OptionValues,
+    secrets: Readonly<Record<string, unknown>>,
+  ): Record<string, string | number | boolean> {
+    const secretNames = new Set(secretOptionNames(descriptor));
+    const kept: Record<string, string | number | boolean> = {};
+    for (const [name, value] of Object.entries(options)) {
+      if (!Object.hasOwn(descriptor.options, name) || secretNames.has(name)) {
+        throw new ConnectorInputError(
+          'InvalidOptions',
+          `"${name}" is not a setting of ${descriptor.label} connectors.`,
+        );
+      }
+      if (value !== '') kept[name] = typeof value === 'string' ? value.trim() : value;
+    }
+    for (const name of Object.keys(secrets)) {
+      if (!secretNames.has(name)) {
+        throw new ConnectorInputError('InvalidOptions', `"${name}" is not a secret of ${descriptor.label} connectors.`);
+      }
+    }
+    return kept;
+  }
+
+  private validate(
+    descriptor: ConnectorDescriptor,
+    options: OptionValues,
+    secrets: Readonly<Record<string, string>>,
+  ): void {
+    const parsed = optionsSchemaOf(descriptor).safeParse({ ...options, ...secrets });
+    if (parsed.success) return;
+    const problems = parsed.error.issues.map((issue) => {
+      const option = String(issue.path[0] ?? '');
+      const label = (descriptor.options as ConnectorDescriptor['options'])[option]?.label ?? option;
+      return `${label}: ${issue.message}`;
+    });
+    throw new ConnectorInputError('InvalidOptions', problems.join('; '));
+  }
+
+  private checkSessionSecrets(settingSecrets: boolean, accepted: boolean | undefined): void {
+    if (settingSecrets && this.secrets.backend === 'session' && accepted !== true) {
+      throw new ConnectorInputError(
+        'SessionSecretsNotAccepted',
+        'No keychain is available: secrets can only be kept until Ferry quits, and that was not accepted.',
+      );
+    }
+  }
+
+  /** Writes secrets; when one fails, removes the ones written by this call and rethrows. */
+  private async writeSecrets(id: string, secrets: Readonly<Record<string, string>>): Promise<void> {
+    const written: string[] = [];
+    try {
+      for (const [option, value] of Object.entries(secrets)) {
+        await this.secrets.set(secretName(id, option), value);
+        written.push(option);
+      }
+    } catch (error) {
+      await Promise.allSettled(written.map((option) => this.secrets.delete(secretName(id, option))));
+      throw error;
+    }
+  }
+
+  private async summaryOf(record: ConnectorRecord): Promise<ConnectorSummary> {
+    const secrets: Record<string, { hasSecret: boolean }> = {};
+    if (isConnectorKind(record.kind)) {
+      for (const option of secretOptionNames(CONNECTOR_DESCRIPTORS[record.kind])) {
+        secrets[option] = { hasSecret: await this.secrets.has(secretName(record.id, option)) };
+      }
+    }
+    return { ...record, options: { ...record.options }, secrets };
+  }
+
+  /** The record's port, or its kind's default (FTPS: 990 for implicit TLS, 21 otherwise). */
+  private portOf(record: ConnectorRecord): number | undefined {
+    const given = record.options['port'];
+    if (typeof given === 'number') return given;
+    if (record.kind === 'sftp') return 22;
+    if (record.kind === 'ftps') return record.options['secure'] === 'implicit' ? 990 : 21;
+    return undefined;
+  }
+
+  /** The trust store's key for a connector's server, as the SFTP driver spells it. */
+  private trustKeyOf(record: ConnectorRecord): string {
+    return `${record.kind}:${String(record.options['host'])}:${this.portOf(record) ?? ''}`;
+  }
+
+  private identityIssue(record: ConnectorRecord, fingerprint: string): ServerIdentityIssue | undefined {
+    const server = `${String(record.options['host'])}:${this.portOf(record) ?? ''}`;
+    if (record.kind === 'sftp') {
+      const pinned = record.options['hostKeyFingerprint'];
+      const known =
+        typeof pinned === 'string' && pinned !== '' ? pinned : this.identities.confirmed(this.trustKeyOf(record));
+      return known === undefined
+        ? { problem: 'unknown', what: 'host key', fingerprint, server }
+        : { problem: 'changed', what: 'host key', fingerprint, expected: known, server };
+    }
+    if (record.kind === 'ftps') {
+      const pinned = record.options['certificateFingerprint'];
+      return typeof pinned === 'string' && pinned !== ''
+        ? { problem: 'changed', what: 'certificate', fingerprint, expected: pinned, server }
+        : { problem: 'unknown', what: 'certificate', fingerprint, server };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { CheckReportSchema } from '../connectors/check-report';
+import { defineMethods } from './contract';
+
+/** A connector's display name: what the user calls it in lists and pickers. */
+export const ConnectorNameSchema = z.string().trim().min(1).max(80);
+
+/** A non-secret option value as a form produces it. */
+export const OptionValueSchema = z.union([z.string().max(64 * 1024), z.number(), z.boolean()]);
+
+/** Non-secret options by name (secret options are refused here: they travel in `secrets`, towards main only). */
+export const ConnectorOptionValuesSchema = z.record(z.string().max(100), OptionValueSchema);
+
+/** One of my connectors as the renderer sees it: settings without any secret value. */
+export const ConnectorSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  /** Non-secret options as saved (options left empty are absent; their defaults apply). */
+  options: ConnectorOptionValuesSchema,
+  /** For each secret option of the kind: whether a value is stored. Never the value. */
+  secrets: z.record(z.string(), z.object({ hasSecret: z.boolean() })),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+/** One of my connectors as the renderer sees it. */
+export type ConnectorSummary = z.infer<typeof ConnectorSummarySchema>;
+
+/** A server identity the user must confirm (unknown) or that was refused because it changed. */
+export const ServerIdentityIssueSchema = z.object({
+  problem: z.enum(['unknown', 'changed']),
+  /** 'host key' (SSH) or 'certificate' (TLS). */
+  what: z.enum(['host key', 'certificate']),
+  /** SHA256 fingerprint the server presented. */
+  fingerprint: z.string(),
+  /** The trusted or pinned fingerprint it should have had ('changed' only). */
+  expected: z.string().optional(),
+  /** host:port, to show next to the fingerprint. */
+  server: z.string(),
+});
+/** A server identity the user must confirm, or that was refused because it changed. */
+export type ServerIdentityIssue = z.infer<typeof ServerIdentityIssueSchema>;
+
+/** Secrets given from a form: a value sets it, null clears it, an absent name keeps the stored one. */
+const SecretChangesSchema = z.record(
+  z.string().max(100),
+  z
+    .string()
+    .min(1)
+    .max(64 * 1024)
+    .nullable(),
+);
+
+const ById = z.object({ id: z.string().min(1).max(100) }).strict();
+
+/** Methods of my connectors: settings on this machine, secrets in the OS keychain (they never come back). */
+export const connectorsMethods = defineMethods({
+  'connectors.kinds': {
+    summary: 'The storage kinds this build can use (descriptors live in shared/connectors/).',
+    input: z.object({}).strict(),
+    output: z.object({ kinds: z.array(z.string()) }),
+  },
+  'connectors.list': {
+    summary: 'My connectors, by name.',
+    input: z.object({}).strict(),
+    output: z.object({ connectors: z.array(ConnectorSummarySchema) }),
+  },
+  'connectors.create': {
+    summary: 'Saves a new connector; secrets go to the keychain (or session memory when accepted).',
+    input: z
+      .object({
+        name: ConnectorNameSchema,
+        kind: z.string().min(1).max(50),
+        options: ConnectorOptionValuesSchema,
+        secrets: z.record(
+          z.string().max(100),
+          z
+            .string()
+            .min(1)
+            .max(64 * 1024),
+        ),
+        /** Needed when no keychain is available: the user accepts that secrets last until Ferry quits. */
+        acceptSessionSecrets: z.boolean().optional(),
+      })
+      .strict(),
+    output: ConnectorSummarySchema,
+  },
+  'connectors.update': {
+    summary: 'Changes a connector: name, non-secret options (replaced as a whole), secrets set, cleared or kept.',
+    input: z
+      .object({
+        id: z.string().min(1).max(100),
+        name: ConnectorNameSchema,
+        options: ConnectorOptionValuesSchema,
+        secrets: SecretChangesSchema,
+        acceptSessionSecrets: z.boolean().optional(),
+      })
+      .strict(),
+    output: ConnectorSummarySchema,
+  },
+  'connectors.delete': {
+    summary: 'Deletes a connector and its secrets.',
+    input: ById,
+    output: z.object({ deleted: z.literal(true) }),
+  },
+  'connectors.test': {
+    summary: "Runs the driver's check step by step; says when the server's identity needs confirming or changed.",
+    input: z.object({ id: z.string().min(1).max(100), write: z.boolean().optional() }).strict(),
+    output: z.object({ report: CheckReportSchema, identity: ServerIdentityIssueSchema.optional() }),
+  },
+  'connectors.trustIdentity': {
+    summary: 'Trusts the host key or certificate the last test showed (first use only; a changed one is refused).',
+    input: z.object({ id: z.string().min(1).max(100), fingerprint: z.string().min(1).max(200) }).strict(),
+    output: ConnectorSummarySchema,
+  },
+});

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from './free-port';
+import { type ServerProcess, startServerProcess } from './server-process';
+
+/** Azurite's development account (public, documented by Microsoft; not a secret). */
+export const AZURITE_ACCOUNT = {
+  name: 'devstoreaccount1',
+  key: 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+} as const;
+
+const AZURITE_BLOB = join(process.cwd(), 'node_modules', '.bin', 'azurite-blob');
+
+/** A running Azurite blob service on 127.0.0.1, in memory. */
+export interface AzuriteServer {
+  /** http://127.0.0.1:<port>/devstoreaccount1 */
+  readonly accountUrl: string;
+  readonly connectionString: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Whether Azurite is installed, and why not when it is missing (throws under CI=true). */
+export function azuriteAvailability():
+  { readonly available: true } | { readonly available: false; readonly reason: string } {
+  if (existsSync(AZURITE_BLOB)) return { available: true };
+  const reason = `Azurite is not installed (${AZURITE_BLOB} missing): npm install --save-dev azurite@3.36.0`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and a required test server is missing: ${reason}`);
+  console.warn(`skipping Azurite tests: ${reason}`);
+  return { available: false, reason };
+}
+
+/** Starts azurite-blob in the foreground on a free loopback port with in-memory persistence (1.5-4 s). */
+export async function startAzurite(): Promise<AzuriteServer> {
+  const port = await freePort();
+  const accountUrl = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT.name}`;
+  const process_: ServerProcess = await startServerProcess(
+    'azurite-blob',
+    AZURITE_BLOB,
+    [
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(port),
+      // No --location: Azurite refuses it together with --inMemoryPersistence, and keeps nothing on disk.
+      '--disableTelemetry',
+      '--skipApiVersionCheck',
+      '--silent',
+      '--inMemoryPersistence',
+    ],
+    // Any HTTP answer (400 for a bare GET) means the service listens.
+    async () => (await fetch(`${accountUrl}?comp=list`)).status > 0,
+    30_000,
+  );
+  return {
+    accountUrl,
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT.name};AccountKey=${AZURITE_ACCOUNT.key};BlobEndpoint=${accountUrl};`,
+    output: () => process_.output(),
+    stop: () => process_.stop(),
+  };
+}
