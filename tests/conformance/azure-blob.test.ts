@@ -1,4 +1,8 @@
-import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { beforeAll } from 'vitest';
 import { AzureBlobDriver } from '../../connectors/azure-blob/azure-blob-driver';
