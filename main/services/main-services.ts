@@ -2,6 +2,13 @@ import type { IpcHandlers } from '../ipc/ipc-dispatcher';
 import { type HostFacts, appInfoOf } from './app-info';
 import { type ExternalOpener, ExternalLinkService } from './external-link';
 import type { KeyValueStore } from './key-value-store';
+import path from 'node:path';
+import type { SmtpOptions } from '../../platform';
+import { AccountRegistry } from './platform/account-registry';
+import { LocalWorkspace } from './platform/local-workspace';
+import { OrganisationService, type SavePathChooser } from './platform/organisation-service';
+import { PlatformConnection } from './platform/platform-connection';
+import { organisationHandlers, platformHandlers } from './platform/platform-handlers';
 import { connectorsHandlers } from './connectors/connectors-handlers';
 import { ConnectorsService } from './connectors/connectors-service';
 import type { SecretStore } from './secrets/secret-store';
@@ -20,6 +27,10 @@ export interface MainServicesOptions {
   readonly secrets: SecretStore;
   /** Why the keychain is not used, shown to the user; undefined when it is. */
   readonly keychainProblem?: string;
+  /** SMTP for the local workspace's invitation e-mails; without it they wait in its outbox. */
+  readonly localPlatformSmtp?: SmtpOptions;
+  /** Asks where to save an export (a save dialog in the app); default: `<dataDir>/exports/<name>`. */
+  readonly chooseSavePath?: SavePathChooser;
 }
 
 /** Every main-process service, built once, shared by Electron's shell and the test harness. */
@@ -30,6 +41,8 @@ export class MainServices {
   readonly uiPreferences: UiPreferences;
   readonly connectors: ConnectorsService;
   readonly secrets: SecretStore;
+  readonly platform: PlatformConnection;
+  readonly organisation: OrganisationService;
   private readonly host: HostFacts;
   private readonly keychainProblem: string | undefined;
 
@@ -41,7 +54,26 @@ export class MainServices {
     this.windowState = new WindowStateService(options.store);
     this.externalLinks = new ExternalLinkService(options.openExternal);
     this.uiPreferences = new UiPreferences(options.store);
+    const dataDir = options.host.dataDir;
+    this.platform = new PlatformConnection({
+      accounts: new AccountRegistry(options.store),
+      secrets: options.secrets,
+      local: new LocalWorkspace({
+        dataDir: path.join(dataDir, 'platform'),
+        store: options.store,
+        ...(options.localPlatformSmtp !== undefined ? { smtp: options.localPlatformSmtp } : {}),
+      }),
+    });
+    this.organisation = new OrganisationService(
+      this.platform,
+      options.chooseSavePath ?? (async (name) => path.join(dataDir, 'exports', name)),
+    );
     this.connectors = new ConnectorsService({ store: options.store, secrets: options.secrets });
+  }
+
+  /** Stops what runs in the background (the local workspace's platform); call it before quitting. */
+  stop(): Promise<void> {
+    return this.platform.stop();
   }
 
   /** The IPC contract's implementation on top of these services. */
@@ -57,6 +89,8 @@ export class MainServices {
         return { saved: true };
       },
       ...connectorsHandlers(this.connectors),
+      ...platformHandlers(this.platform),
+      ...organisationHandlers(this.organisation),
     };
   }
 }

@@ -3,6 +3,8 @@ import { appEvents, appMethods } from './app-ipc';
 import { type EVENT_NAMES, type METHOD_NAMES, channelOf } from './channels';
 import type { IpcResult } from './contract';
 import { settingsEvents, settingsMethods } from './settings-ipc';
+import { platformMethods } from './platform-ipc';
+import { organisationMethods } from './organisation-ipc';
 import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
 
@@ -11,7 +13,14 @@ export * from './contract';
 export type { AppInfo } from './app-ipc';
 
 /** Every IPC method, by name: the single source of truth for main, preload and renderer. */
-export const ipcMethods = { ...appMethods, ...settingsMethods, ...uiMethods, ...connectorsMethods } as const;
+export const ipcMethods = {
+  ...appMethods,
+  ...settingsMethods,
+  ...uiMethods,
+  ...connectorsMethods,
+  ...platformMethods,
+  ...organisationMethods,
+} as const;
 /** Every main-to-renderer event, by name. */
 export const ipcEvents = { ...appEvents, ...settingsEvents } as const;
 

@@ -82,7 +82,9 @@ export const platformMethods = defineMethods({
   },
   'platform.acceptInvitation': {
     summary: 'Joins an organisation through an invitation link and signs in as the new member.',
-    input: z.object({ link: z.string().min(1).max(4096), name: PersonNameSchema, password: NewPasswordSchema }).strict(),
+    input: z
+      .object({ link: z.string().min(1).max(4096), name: PersonNameSchema, password: NewPasswordSchema })
+      .strict(),
     output: PlatformStateSchema,
   },
   'platform.refresh': {

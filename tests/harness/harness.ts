@@ -11,6 +11,7 @@ import { RENDERER_HEADERS } from '../../main/security/content-security-policy';
 import { contentTypeOf, resolveStaticFile } from '../../main/security/static-files';
 import { JsonFileStore } from '../../main/services/json-file-store';
 import { MainServices } from '../../main/services/main-services';
+import type { SmtpOptions } from '../../platform';
 import { openSecretStore } from '../../main/services/secrets/open-secret-store';
 import { SessionSecretStore } from '../../main/services/secrets/session-secret-store';
 
@@ -28,6 +29,10 @@ export interface HarnessOptions {
   readonly port?: number;
   /** 'keychain' (default) uses the OS keychain when it answers, as the app does; 'session' keeps secrets in memory. */
   readonly secrets?: 'keychain' | 'session';
+  /** SMTP for the local workspace's invitation e-mails (e.g. tests/servers/smtp-sink); else they go to the outbox. */
+  readonly localPlatformSmtp?: SmtpOptions;
+  /** Answers the app's save dialog: a path, or null for "cancelled" (default: `<dataDir>/exports/<name>`). */
+  readonly savePath?: (suggestedName: string) => string | null;
 }
 
 /** A running harness: main's services under Node, the built renderer served with a bridge to them. */
@@ -79,6 +84,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       versions: { node: process.versions.node },
     },
     openExternal: async (url) => void openedLinks.push(url),
+    ...(options.localPlatformSmtp !== undefined ? { localPlatformSmtp: options.localPlatformSmtp } : {}),
+    ...(options.savePath !== undefined ? { chooseSavePath: async (name: string) => options.savePath!(name) } : {}),
   });
   const dispatch = createDispatcher(services.handlers());
   const bridge = readFileSync(path.join(__dirname, 'bridge.js'), 'utf8').replace(
@@ -136,6 +143,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       sockets.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The local workspace's platform runs in this process: stop it with the app.
+      await services.stop();
     },
   };
 }

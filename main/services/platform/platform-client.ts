@@ -48,7 +48,7 @@ export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset' | 'sort' | 'order
 /** How long one request may take before the platform counts as unreachable. */
 const TIMEOUT_MS = 20_000;
 
-type Query = Readonly<Record<string, string | number | undefined>>;
+type Query = Readonly<Record<string, unknown>>;
 
 interface RequestOptions {
   readonly body?: unknown;
@@ -77,7 +77,9 @@ export class PlatformClient {
   private async send(method: string, route: string, options: RequestOptions): Promise<Response> {
     const url = new URL(`${this.baseUrl}/v1/${route}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+      if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
+        url.searchParams.set(key, String(value));
+      }
     }
     const headers: Record<string, string> = { accept: 'application/json, text/csv' };
     if (this.token !== undefined) headers['authorization'] = `Bearer ${this.token}`;
