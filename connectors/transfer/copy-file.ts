@@ -31,6 +31,8 @@ export interface CopyOptions {
   readonly random?: () => number;
   /** Called before waiting to retry. */
   readonly onRetry?: (error: ConnectorError, attempt: number, delayMs: number) => void;
+  /** Asked after a cancellation: true keeps the partial so a later copy resumes it (pause, app shutdown). */
+  readonly retainPartial?: () => boolean;
 }
 
 /** How a copy was verified. */
@@ -225,8 +227,9 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     meter.flush();
     return { size: entry.size ?? meter.snapshot().bytes, verification, attempts, resumedAt, serverSide: false };
   } catch (error) {
-    // Keep a partial after transient failures (a later copy resumes it); drop it otherwise.
-    if (!isConnectorError(error, 'Retryable')) {
+    // Keep a partial after transient failures or a pause (a later copy resumes it); drop it otherwise.
+    const retained = isConnectorError(error, 'Cancelled') && options.retainPartial?.() === true;
+    if (!isConnectorError(error, 'Retryable') && !retained) {
       if (resumable || isConnectorError(error, 'Integrity')) await removeTarget();
     }
     throw error;

@@ -15,6 +15,8 @@ export interface TreeCopyOptions extends Omit<CopyOptions, 'onProgress'> {
   readonly concurrency?: number;
   readonly pageSize?: number;
   readonly onFileProgress?: (path: string, progress: TransferProgress) => void;
+  /** Files to leave out (source path), e.g. those a resumed folder copy already finished. */
+  readonly skip?: (path: string) => boolean;
   /** Called when a file is copied or failed (source path). */
   readonly onFileDone?: (
     path: string,
@@ -117,7 +119,7 @@ export async function copyTree(
           } catch (error) {
             fail(entry.path, error);
           }
-        } else enqueue(entry, destinationPath);
+        } else if (options.skip?.(entry.path) !== true) enqueue(entry, destinationPath);
       }
       cursor = page.cursor;
     } while (cursor !== undefined);

@@ -9,6 +9,8 @@ import { LocalWorkspace } from './platform/local-workspace';
 import { OrganisationService, type SavePathChooser } from './platform/organisation-service';
 import { PlatformConnection } from './platform/platform-connection';
 import { organisationHandlers, platformHandlers } from './platform/platform-handlers';
+import { browserHandlers } from './browser/browser-handlers';
+import { BrowserService } from './browser/browser-service';
 import { connectorsHandlers } from './connectors/connectors-handlers';
 import { ConnectorsService } from './connectors/connectors-service';
 import type { SecretStore } from './secrets/secret-store';
@@ -40,6 +42,7 @@ export class MainServices {
   readonly externalLinks: ExternalLinkService;
   readonly uiPreferences: UiPreferences;
   readonly connectors: ConnectorsService;
+  readonly browser: BrowserService;
   readonly secrets: SecretStore;
   readonly platform: PlatformConnection;
   readonly organisation: OrganisationService;
@@ -69,6 +72,10 @@ export class MainServices {
       options.chooseSavePath ?? (async (name) => path.join(dataDir, 'exports', name)),
     );
     this.connectors = new ConnectorsService({ store: options.store, secrets: options.secrets });
+    this.browser = new BrowserService({
+      drivers: this.connectors,
+      onConnectorChange: (listener) => this.connectors.onChange(listener),
+    });
   }
 
   /** Stops what runs in the background (the local workspace's platform); call it before quitting. */
@@ -89,6 +96,7 @@ export class MainServices {
         return { saved: true };
       },
       ...connectorsHandlers(this.connectors),
+      ...browserHandlers(this.browser),
       ...platformHandlers(this.platform),
       ...organisationHandlers(this.organisation),
     };

@@ -7,6 +7,7 @@ import { platformMethods } from './platform-ipc';
 import { organisationMethods } from './organisation-ipc';
 import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
+import { browserMethods } from './browser-ipc';
 
 export * from './channels';
 export * from './contract';
@@ -18,6 +19,7 @@ export const ipcMethods = {
   ...settingsMethods,
   ...uiMethods,
   ...connectorsMethods,
+  ...browserMethods,
   ...platformMethods,
   ...organisationMethods,
 } as const;

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { ConnectorErrorInfoSchema } from '../../../shared/errors/connector-error-code';
 import { TRANSFER_STATES, type Transfer } from '../../../shared/ipc/transfers-ipc';
@@ -52,6 +54,7 @@ export class TransferJournal {
 
   /** Opens (or creates) the journal at `file` (':memory:' for a throwaway one). */
   constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 2000;');
     const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as { user_version: number };

@@ -1,0 +1,459 @@
+import { randomUUID } from 'node:crypto';
+import { isConnectorError } from '../../../connectors/connector-error';
+import { type Driver } from '../../../connectors/driver';
+import { mapNodeError } from '../../../connectors/map-node-error';
+import { baseName, isWithin, joinPath, normalizePath } from '../../../connectors/path-safety';
+import { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
+import { partialPathOf } from '../../../connectors/transfer/copy-file';
+import { type RetryPolicy } from '../../../connectors/transfer/retry-policy';
+import { TransferQueue } from '../../../connectors/transfer/transfer-queue';
+import {
+  FINISHED_TRANSFER_STATES,
+  type Transfer,
+  type TransferLimits,
+  TransferLimitsSchema,
+  type TransferLocation,
+} from '../../../shared/ipc/transfers-ipc';
+import type { Language } from '../../../shared/settings';
+import type { DriverProvider } from '../connectors/driver-provider';
+import type { KeyValueStore } from '../key-value-store';
+import { batchNotification, type TransferNotification } from './batch-notification';
+import { TransferJournal } from './transfer-journal';
+import { TransferLimitsStore } from './transfer-limits-store';
+import { FolderCopyError, type RunProgress, runTransfer } from './transfer-run';
+
+/** What the transfers service needs from its host. */
+export interface TransfersServiceOptions {
+  /** Opens my connectors' drivers (and the local disk's). */
+  readonly drivers: DriverProvider;
+  /** The journal's SQLite file in the app's data folder (':memory:' in tests that need no restart). */
+  readonly journalPath: string;
+  /** Where the global limits are remembered. */
+  readonly store: KeyValueStore;
+  /** The user's language, for notification texts. */
+  readonly language?: () => Language;
+  readonly retry?: RetryPolicy;
+  /** Least time between two progress events of one transfer (250 ms: at most 4 a second). */
+  readonly progressIntervalMs?: number;
+}
+
+/** A transfer action refused: unknown id, bad locations, or an action its state does not allow. */
+export class TransferActionError extends Error {
+  override readonly name = 'TransferActionError';
+}
+
+type Intent = 'pause' | 'cancel' | 'shutdown';
+
+interface ActiveRun {
+  readonly controller: AbortController;
+  intent?: Intent;
+  readonly finished: Promise<void>;
+}
+
+type Listener<T> = (value: T) => void;
+
+// Bytes of running transfers reach the journal this often (states are written at once).
+const SAVE_BYTES_EVERY_MS = 2000;
+
+/**
+ * The desktop's transfer queue: copies files and folders between my connectors (and the local disk) with the
+ * transfer engine, at most `concurrency` at once under one shared bandwidth limit (both changeable live), with pause,
+ * resume (from the partial file), cancel and retry. Every transfer is journaled in SQLite, so the queue survives a
+ * restart: what was running resumes from its partial, finished transfers keep their history until cleared.
+ */
+export class TransfersService {
+  private readonly journal: TransferJournal;
+  private readonly limitsStore: TransferLimitsStore;
+  private currentLimits: TransferLimits;
+  private readonly queue: TransferQueue;
+  private readonly limiter: BandwidthLimiter;
+  private readonly transfers = new Map<string, Transfer>();
+  private readonly runs = new Map<string, ActiveRun>();
+  private readonly folderQueues = new Set<TransferQueue>();
+  private readonly lastEmit = new Map<string, number>();
+  private readonly lastSave = new Map<string, number>();
+  private readonly updateListeners = new Set<Listener<Transfer>>();
+  private readonly limitsListeners = new Set<Listener<TransferLimits>>();
+  private readonly notificationListeners = new Set<Listener<TransferNotification>>();
+  private readonly progressIntervalMs: number;
+  private closed = false;
+
+  constructor(private readonly options: TransfersServiceOptions) {
+    this.progressIntervalMs = options.progressIntervalMs ?? 250;
+    this.journal = new TransferJournal(options.journalPath);
+    this.limitsStore = new TransferLimitsStore(options.store);
+    this.currentLimits = this.limitsStore.get();
+    this.queue = new TransferQueue(this.currentLimits.concurrency);
+    this.limiter = new BandwidthLimiter(this.currentLimits.bandwidthBytesPerSecond);
+    for (const entry of this.journal.all()) {
+      // Running when the app stopped: queue it again; it resumes from its partial file.
+      const state = entry.state === 'running' ? 'queued' : entry.state;
+      if (state !== entry.state) this.journal.update(entry.id, { state });
+      this.transfers.set(entry.id, { ...entry, state, bytesPerSecond: 0, etaSeconds: null });
+    }
+    // After the constructor returns, so listeners registered right after construction see every change.
+    queueMicrotask(() => {
+      for (const transfer of this.transfers.values()) if (transfer.state === 'queued') this.schedule(transfer.id);
+    });
+  }
+
+  /** Every transfer, oldest first. */
+  list(): Transfer[] {
+    return [...this.transfers.values()];
+  }
+
+  /** One transfer; TransferActionError when unknown. */
+  get(id: string): Transfer {
+    const transfer = this.transfers.get(id);
+    if (transfer === undefined) throw new TransferActionError(`No transfer ${id}: it may have been cleared.`);
+    return transfer;
+  }
+
+  /** The global limits. */
+  limits(): TransferLimits {
+    return this.currentLimits;
+  }
+
+  /** Queues a copy of each source (file or folder) into the destination folder, as one batch. */
+  async enqueue(
+    sources: readonly TransferLocation[],
+    destination: TransferLocation,
+  ): Promise<{ batchId: string; transfers: Transfer[] }> {
+    this.assertOpen();
+    if (sources.length === 0) throw new TransferActionError('Choose at least one file or folder to transfer.');
+    const target = { connectorId: destination.connectorId, path: checkedPath(destination.path, 'destination') };
+    const batchId = randomUUID();
+    const createdAt = Date.now();
+    const entries: Transfer[] = sources.map((source) => {
+      const path = checkedPath(source.path, 'source');
+      if (path === '') throw new TransferActionError('Choose files or folders inside a connector, not its root.');
+      if (source.connectorId === target.connectorId && isWithin(target.path, path)) {
+        throw new TransferActionError(`Cannot copy ${path} into itself: choose a destination outside it.`);
+      }
+      return {
+        id: randomUUID(),
+        batchId,
+        name: baseName(path),
+        source: { connectorId: source.connectorId, path },
+        destination: target,
+        kind: null,
+        state: 'queued',
+        bytes: 0,
+        total: null,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        files: { done: 0, failed: 0 },
+        verification: null,
+        error: null,
+        createdAt,
+        finishedAt: null,
+      };
+    });
+    for (const connectorId of new Set([target.connectorId, ...entries.map((e) => e.source.connectorId)])) {
+      await this.checkConnector(connectorId);
+    }
+    this.journal.insert(entries);
+    for (const entry of entries) {
+      this.transfers.set(entry.id, entry);
+      this.emit(entry);
+      this.schedule(entry.id);
+    }
+    return { batchId, transfers: entries };
+  }
+
+  /** Pauses a queued or running transfer; a running one stops and keeps its partial file. */
+  async pause(id: string): Promise<Transfer> {
+    const transfer = this.get(id);
+    if (transfer.state === 'paused') return transfer;
+    if (transfer.state === 'queued') return this.change(id, { state: 'paused', bytesPerSecond: 0, etaSeconds: null });
+    if (transfer.state === 'running') return this.stop(id, 'pause');
+    throw new TransferActionError(`The transfer of ${transfer.name} has ended; retry it instead.`);
+  }
+
+  /** Queues a paused transfer again; it continues from its partial file. */
+  resume(id: string): Transfer {
+    const transfer = this.get(id);
+    if (transfer.state === 'queued' || transfer.state === 'running') return transfer;
+    if (transfer.state !== 'paused') {
+      throw new TransferActionError(`The transfer of ${transfer.name} has ended; retry it instead.`);
+    }
+    const queued = this.change(id, { state: 'queued' });
+    this.schedule(id);
+    return queued;
+  }
+
+  /** Cancels a transfer that has not ended; its partial file is removed. */
+  async cancel(id: string): Promise<Transfer> {
+    const transfer = this.get(id);
+    if (transfer.state === 'running') return this.stop(id, 'cancel');
+    if (transfer.state === 'paused' || transfer.state === 'queued') {
+      if (transfer.state === 'paused' && transfer.kind === 'file') await this.removePartial(transfer);
+      return this.change(id, { state: 'cancelled', bytesPerSecond: 0, etaSeconds: null, finishedAt: Date.now() });
+    }
+    throw new TransferActionError(`The transfer of ${transfer.name} has already ended.`);
+  }
+
+  /** Queues a failed or cancelled transfer again (a folder skips the files it already copied). */
+  retry(id: string): Transfer {
+    const transfer = this.get(id);
+    if (transfer.state !== 'failed' && transfer.state !== 'cancelled') {
+      throw new TransferActionError(
+        `Only failed or cancelled transfers can be retried (${transfer.name} is ${transfer.state}).`,
+      );
+    }
+    const queued = this.change(id, {
+      state: 'queued',
+      error: null,
+      finishedAt: null,
+      bytes: 0,
+      bytesPerSecond: 0,
+      etaSeconds: null,
+      files: { done: 0, failed: 0 },
+    });
+    this.schedule(id);
+    return queued;
+  }
+
+  /** Forgets done, failed and cancelled transfers; returns their ids. */
+  clearFinished(): string[] {
+    const ids = this.list()
+      .filter((t) => FINISHED_TRANSFER_STATES.has(t.state))
+      .map((t) => t.id);
+    this.journal.remove(ids);
+    for (const id of ids) {
+      this.transfers.delete(id);
+      this.lastEmit.delete(id);
+      this.lastSave.delete(id);
+    }
+    return ids;
+  }
+
+  /** Changes the limits, remembers them and applies them at once to running and waiting transfers. */
+  setLimits(patch: Partial<TransferLimits>): TransferLimits {
+    const next = TransferLimitsSchema.parse({ ...this.currentLimits, ...patch });
+    this.currentLimits = next;
+    this.limitsStore.set(next);
+    this.queue.setConcurrency(next.concurrency);
+    for (const queue of this.folderQueues) queue.setConcurrency(next.concurrency);
+    this.limiter.setRate(next.bandwidthBytesPerSecond);
+    for (const listener of this.limitsListeners) listener(next);
+    return next;
+  }
+
+  /** Bytes per second the shared limiter allows now (null: unlimited). */
+  get bandwidthRate(): number | null {
+    return this.limiter.bytesPerSecond;
+  }
+
+  /** Calls `listener` on every change of a transfer (progress throttled); returns the unsubscribe function. */
+  onUpdate(listener: Listener<Transfer>): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
+  /** Calls `listener` when the limits change; returns the unsubscribe function. */
+  onLimitsChange(listener: Listener<TransferLimits>): () => void {
+    this.limitsListeners.add(listener);
+    return () => this.limitsListeners.delete(listener);
+  }
+
+  /** Calls `listener` when a batch ends or fails (the shell shows an OS notification). */
+  onNotification(listener: Listener<TransferNotification>): () => void {
+    this.notificationListeners.add(listener);
+    return () => this.notificationListeners.delete(listener);
+  }
+
+  /** Resolves when nothing runs or waits (tests, the CLI). */
+  async whenIdle(): Promise<void> {
+    await Promise.resolve();
+    await this.queue.onIdle();
+  }
+
+  /** Stops running transfers keeping their partial files (they resume on the next start) and closes the journal. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const runs = [...this.runs.values()];
+    for (const run of runs) {
+      run.intent = 'shutdown';
+      run.controller.abort();
+    }
+    await Promise.all(runs.map((run) => run.finished));
+    this.journal.close();
+  }
+
+  private schedule(id: string): void {
+    void this.queue.add(() => this.run(id));
+  }
+
+  private async stop(id: string, intent: 'pause' | 'cancel'): Promise<Transfer> {
+    const run = this.runs.get(id);
+    if (run !== undefined) {
+      run.intent ??= intent;
+      run.controller.abort();
+      await run.finished;
+    }
+    return this.get(id);
+  }
+
+  private async run(id: string): Promise<void> {
+    const transfer = this.transfers.get(id);
+    if (this.closed || transfer === undefined || transfer.state !== 'queued' || this.runs.has(id)) return;
+    const controller = new AbortController();
+    let finish = (): void => undefined;
+    const run: ActiveRun = { controller, finished: new Promise<void>((resolve) => (finish = resolve)) };
+    this.runs.set(id, run);
+    this.change(id, { state: 'running', error: null, finishedAt: null, bytesPerSecond: 0, etaSeconds: null });
+    const opened: Driver[] = [];
+    const folderQueue = new TransferQueue(this.currentLimits.concurrency);
+    try {
+      const source = await this.options.drivers.open(transfer.source.connectorId);
+      opened.push(source);
+      // One driver when both ends are the same connector: the storage may then copy server-side.
+      const destination =
+        transfer.destination.connectorId === transfer.source.connectorId
+          ? source
+          : await this.options.drivers.open(transfer.destination.connectorId);
+      if (destination !== source) opened.push(destination);
+      this.folderQueues.add(folderQueue);
+      const result = await runTransfer({
+        source,
+        destination,
+        sourcePath: transfer.source.path,
+        destinationPath: joinPath(transfer.destination.path, transfer.name),
+        signal: controller.signal,
+        limiter: this.limiter,
+        retry: this.options.retry,
+        retainPartial: () => run.intent === 'pause' || run.intent === 'shutdown',
+        folderQueue: () => folderQueue,
+        doneFiles: this.journal.doneFiles(id),
+        onKind: (kind, total) => this.change(id, { kind, total }),
+        onProgress: (progress) => this.progress(id, progress),
+        onFileDone: (path, size) => this.journal.fileDone(id, path, size),
+      });
+      this.change(id, {
+        state: 'done',
+        bytes: result.bytes,
+        total: result.bytes,
+        files: result.files,
+        verification: result.verification,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+        finishedAt: Date.now(),
+      });
+    } catch (raw) {
+      this.ended(id, run.intent, raw);
+    } finally {
+      this.folderQueues.delete(folderQueue);
+      await Promise.all(opened.map((driver) => driver.close().catch(() => undefined)));
+      this.runs.delete(id);
+      finish();
+    }
+  }
+
+  private ended(id: string, intent: Intent | undefined, raw: unknown): void {
+    const idle = { bytesPerSecond: 0, etaSeconds: null } as const;
+    switch (intent) {
+      case 'shutdown':
+        // Stays 'running' in the journal: the next start queues it again and it resumes from its partial.
+        this.journal.update(id, { bytes: this.get(id).bytes });
+        return;
+      case 'pause':
+        this.change(id, { state: 'paused', ...idle });
+        return;
+      case 'cancel':
+        this.change(id, { state: 'cancelled', ...idle, finishedAt: Date.now() });
+        return;
+      case undefined: {
+        const error = isConnectorError(raw) ? raw : mapNodeError(raw);
+        const folder = error instanceof FolderCopyError ? { files: error.files, bytes: error.bytes } : {};
+        this.change(id, { state: 'failed', ...idle, ...folder, error: error.toJSON(), finishedAt: Date.now() });
+        return;
+      }
+    }
+  }
+
+  private progress(id: string, progress: RunProgress): void {
+    const transfer = this.transfers.get(id);
+    if (transfer === undefined || transfer.state !== 'running') return;
+    const next: Transfer = {
+      ...transfer,
+      bytes: progress.bytes,
+      total: progress.total ?? transfer.total,
+      bytesPerSecond: progress.bytesPerSecond,
+      etaSeconds: progress.etaSeconds,
+      files: progress.files,
+    };
+    this.transfers.set(id, next);
+    const now = performance.now();
+    if (now - (this.lastSave.get(id) ?? -Infinity) >= SAVE_BYTES_EVERY_MS) {
+      this.lastSave.set(id, now);
+      this.journal.update(id, { bytes: next.bytes, files: next.files });
+    }
+    if (now - (this.lastEmit.get(id) ?? -Infinity) >= this.progressIntervalMs) this.emit(next);
+  }
+
+  private change(id: string, patch: Partial<Omit<Transfer, 'id'>>): Transfer {
+    const next: Transfer = { ...this.get(id), ...patch };
+    this.transfers.set(id, next);
+    const { bytesPerSecond: _rate, etaSeconds: _eta, ...persisted } = patch;
+    this.journal.update(id, persisted);
+    this.emit(next);
+    if (patch.state !== undefined && FINISHED_TRANSFER_STATES.has(patch.state)) this.checkBatch(next.batchId);
+    return next;
+  }
+
+  private emit(transfer: Transfer): void {
+    this.lastEmit.set(transfer.id, performance.now());
+    for (const listener of this.updateListeners) listener(transfer);
+  }
+
+  private checkBatch(batchId: string): void {
+    const batch = this.list().filter((t) => t.batchId === batchId);
+    if (!batch.every((t) => FINISHED_TRANSFER_STATES.has(t.state))) return;
+    const count = (state: Transfer['state']): number => batch.filter((t) => t.state === state).length;
+    const outcome = { batchId, done: count('done'), failed: count('failed'), cancelled: count('cancelled') };
+    // A batch the user cancelled entirely needs no notification.
+    if (outcome.done + outcome.failed === 0) return;
+    const single = batch.length === 1 ? { singleName: batch[0]!.name } : {};
+    const notification = batchNotification({ ...outcome, ...single }, this.options.language?.() ?? 'en');
+    for (const listener of this.notificationListeners) listener(notification);
+  }
+
+  private async checkConnector(connectorId: string): Promise<void> {
+    let driver: Driver;
+    try {
+      driver = await this.options.drivers.open(connectorId);
+    } catch (error) {
+      // Other problems (a session secret gone after a restart...) show on the transfer itself.
+      if (isConnectorError(error, 'NotFound')) throw new TransferActionError(`Unknown connector ${connectorId}.`);
+      return;
+    }
+    await driver.close().catch(() => undefined);
+  }
+
+  private async removePartial(transfer: Transfer): Promise<void> {
+    try {
+      const driver = await this.options.drivers.open(transfer.destination.connectorId);
+      try {
+        await driver.remove(partialPathOf(joinPath(transfer.destination.path, transfer.name)));
+      } finally {
+        await driver.close().catch(() => undefined);
+      }
+    } catch {
+      // Nothing to remove, or the storage is unreachable: the partial is hidden and a later copy replaces it.
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TransferActionError('Ferry is shutting down; try again after the restart.');
+  }
+}
+
+function checkedPath(path: string, which: 'source' | 'destination'): string {
+  try {
+    return normalizePath(path);
+  } catch (error) {
+    throw new TransferActionError(`Invalid ${which} path: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
