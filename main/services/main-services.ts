@@ -15,8 +15,11 @@ import { connectorsHandlers } from './connectors/connectors-handlers';
 import { ConnectorsService } from './connectors/connectors-service';
 import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings-service';
+import { transfersHandlers } from './transfers/transfers-handlers';
+import { TransfersService } from './transfers/transfers-service';
 import { UiPreferences } from './ui-preferences';
 import { WindowStateService } from './window-state';
+import { resolveLanguage } from '../../shared/settings';
 
 /** What the composition root needs from its host (Electron's shell, the harness, the CLI). */
 export interface MainServicesOptions {
@@ -46,6 +49,7 @@ export class MainServices {
   readonly secrets: SecretStore;
   readonly platform: PlatformConnection;
   readonly organisation: OrganisationService;
+  readonly transfers: TransfersService;
   private readonly host: HostFacts;
   private readonly keychainProblem: string | undefined;
 
@@ -76,11 +80,18 @@ export class MainServices {
       drivers: this.connectors,
       onConnectorChange: (listener) => this.connectors.onChange(listener),
     });
+    this.transfers = new TransfersService({
+      drivers: this.connectors,
+      journalPath: path.join(dataDir, 'transfers.sqlite'),
+      store: options.store,
+      language: () => resolveLanguage(this.settings.get().language, this.host.locale),
+    });
   }
 
   /** Stops what runs in the background (the local workspace's platform); call it before quitting. */
-  stop(): Promise<void> {
-    return this.platform.stop();
+  async stop(): Promise<void> {
+    await this.transfers.close();
+    await this.platform.stop();
   }
 
   /** The IPC contract's implementation on top of these services. */
@@ -99,6 +110,7 @@ export class MainServices {
       ...browserHandlers(this.browser),
       ...platformHandlers(this.platform),
       ...organisationHandlers(this.organisation),
+      ...transfersHandlers(this.transfers),
     };
   }
 }

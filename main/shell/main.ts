@@ -12,6 +12,7 @@ import { installAppMenu } from './app-menu';
 import { AppTray } from './app-tray';
 import { registerIpcHandlers, windowEventSink } from './ipc-bridge';
 import { createMainWindow, revealWindow } from './main-window';
+import { showNotification } from './notifications';
 import { handleRendererProtocol, registerRendererScheme } from './renderer-protocol';
 import { secureWebContents } from './web-security';
 
@@ -100,6 +101,9 @@ if (!app.requestSingleInstanceLock()) {
       openExternal: (url) => shell.openExternal(url),
     });
     registerIpcHandlers(services, () => mainWindow);
+    services.transfers.onUpdate((transfer) => emit('transfers.updated', transfer));
+    services.transfers.onLimitsChange((limits) => emit('transfers.limitsChanged', limits));
+    services.transfers.onNotification((request) => showNotification(request, () => show('transfers')));
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });
     tray = new AppTray({ open: () => show(), quit }, labels());
     openWindow();

@@ -46,9 +46,22 @@ export const METHOD_NAMES = [
   'apiKeys.remove',
   'audit.list',
   'audit.export',
+  'transfers.list',
+  'transfers.enqueue',
+  'transfers.pause',
+  'transfers.resume',
+  'transfers.cancel',
+  'transfers.retry',
+  'transfers.clearFinished',
+  'transfers.setLimits',
 ] as const;
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
-export const EVENT_NAMES = ['app.navigate', 'settings.changed'] as const;
+export const EVENT_NAMES = [
+  'app.navigate',
+  'settings.changed',
+  'transfers.updated',
+  'transfers.limitsChanged',
+] as const;
 
 /** Prefix of every Ferry channel. */
 export const CHANNEL_PREFIX = 'ferry:';

@@ -5,6 +5,7 @@ import type { IpcResult } from './contract';
 import { settingsEvents, settingsMethods } from './settings-ipc';
 import { platformMethods } from './platform-ipc';
 import { organisationMethods } from './organisation-ipc';
+import { transfersEvents, transfersMethods } from './transfers-ipc';
 import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
 import { browserMethods } from './browser-ipc';
@@ -22,9 +23,10 @@ export const ipcMethods = {
   ...browserMethods,
   ...platformMethods,
   ...organisationMethods,
+  ...transfersMethods,
 } as const;
 /** Every main-to-renderer event, by name. */
-export const ipcEvents = { ...appEvents, ...settingsEvents } as const;
+export const ipcEvents = { ...appEvents, ...settingsEvents, ...transfersEvents } as const;
 
 /** The name of an IPC method. */
 export type MethodName = keyof typeof ipcMethods;

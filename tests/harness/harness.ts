@@ -11,6 +11,7 @@ import { RENDERER_HEADERS } from '../../main/security/content-security-policy';
 import { contentTypeOf, resolveStaticFile } from '../../main/security/static-files';
 import { JsonFileStore } from '../../main/services/json-file-store';
 import { MainServices } from '../../main/services/main-services';
+import type { TransferNotification } from '../../main/services/transfers/batch-notification';
 import type { SmtpOptions } from '../../platform';
 import { openSecretStore } from '../../main/services/secrets/open-secret-store';
 import { SessionSecretStore } from '../../main/services/secrets/session-secret-store';
@@ -42,6 +43,8 @@ export interface Harness {
   readonly services: MainServices;
   /** Links the renderer asked to open externally (the harness never opens a browser). */
   readonly openedLinks: readonly string[];
+  /** OS notifications main asked the shell to show (transfer batches that ended or failed). */
+  readonly notifications: readonly TransferNotification[];
   /** Sends an event to every connected page, as main's shell does. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   stop(): Promise<void>;
@@ -129,6 +132,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     for (const client of sockets.clients) client.send(message);
   };
   services.settings.onChange((settings) => emit('settings.changed', settings));
+  services.transfers.onUpdate((transfer) => emit('transfers.updated', transfer));
+  services.transfers.onLimitsChange((limits) => emit('transfers.limitsChanged', limits));
+  const notifications: TransferNotification[] = [];
+  services.transfers.onNotification((notification) => notifications.push(notification));
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -137,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDir,
     services,
     openedLinks,
+    notifications,
     emit,
     async stop() {
       for (const client of sockets.clients) client.terminate();
