@@ -26,9 +26,6 @@ describeConformance(
   },
   {
     ...(sshd.available ? {} : { skipReason: sshd.reason }),
-    // The suite's RSS bound counts uncollected garbage: ssh2/TLS allocate per packet and V8 collects external
-    // memory only after ~64 MiB of it. Live memory is asserted with forced GC in tests/unit/*/bounded-memory.
-    boundedMemory: false,
     cleanup: async () => server?.dispose(),
   },
 );

@@ -1,4 +1,5 @@
-import { Alert, Badge, Card, Code, SegmentedControl, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { Alert, Card, Code, Group, SegmentedControl, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../../shared/ipc';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
@@ -85,9 +86,14 @@ export function SettingsScreen({ settings, info }: { readonly settings: Settings
             <Table.Tr>
               <Table.Th>{t('settings.secrets')}</Table.Th>
               <Table.Td>
-                <Badge color={info.secrets.backend === 'keychain' ? 'green' : 'orange'} variant="light">
+                <Group gap={6}>
+                  {info.secrets.backend === 'keychain' ? (
+                    <IconShieldCheck size={16} aria-hidden />
+                  ) : (
+                    <IconAlertTriangle size={16} aria-hidden />
+                  )}
                   {t(`settings.secretsBackend.${info.secrets.backend}`)}
-                </Badge>
+                </Group>
               </Table.Td>
             </Table.Tr>
             <Table.Tr>
