@@ -21,6 +21,7 @@ type Calls = {
   permissionRequestHandler?: (wc: unknown, permission: string, cb: (allowed: boolean) => void) => void;
   permissionCheckHandler?: () => boolean;
   protocolClients: string[];
+  appEvents: Map<string, (...args: unknown[]) => void>;
   trays: unknown[];
   menus: unknown[];
 };
@@ -125,6 +126,28 @@ describe('built main bundle', () => {
     expect(await handler(subFrame, { theme: 'dark' })).toMatchObject({ ok: false, error: { code: 'UntrustedSender' } });
     expect(await handler(trusted, { theme: 'purple' })).toMatchObject({ ok: false, error: { code: 'InvalidInput' } });
     expect(await handler(trusted, { theme: 'dark' })).toMatchObject({ ok: true, value: { theme: 'dark' } });
+  });
+
+  it('routes ferry:// links from a second instance and from the OS to the window', () => {
+    const contents = calls.windows[0]!.webContents as { sent: { channel: string; payload: unknown }[] };
+    const before = contents.sent.length;
+    calls.appEvents.get('second-instance')!({}, ['/opt/Ferry/ferry', '--flag', 'ferry://settings']);
+    calls.appEvents.get('open-url')!({ preventDefault: () => {} }, 'ferry://settings');
+    calls.appEvents.get('second-instance')!({}, ['/opt/Ferry/ferry', 'ferry://../../etc/passwd']);
+    expect(contents.sent.slice(before)).toEqual([
+      { channel: 'ferry:app.navigate', payload: { screen: 'settings' } },
+      { channel: 'ferry:app.navigate', payload: { screen: 'settings' } },
+    ]);
+    expect(calls.windows).toHaveLength(1); // focused, never a second window
+  });
+
+  it('keeps running in the tray when the window is closed (the default), quits otherwise', () => {
+    const win = calls.windows[0]! as unknown as {
+      emit: (event: string, e: { preventDefault: () => void }) => void;
+    };
+    let prevented = false;
+    win.emit('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
   });
 
   it('registers the ferry:// protocol, a tray and a menu', () => {
