@@ -8,6 +8,7 @@ import { resolveLanguage } from '../../shared/settings';
 import { AppFrame } from './frame/app-frame';
 import { applyLanguage, i18n } from './i18n/i18n';
 import { SettingsScreen } from './screens/settings-screen';
+import { TransfersScreen } from './screens/transfers/transfers-screen';
 import { useNavigationStore } from './stores/navigation-store';
 import { useSettingsStore } from './stores/settings-store';
 
@@ -24,6 +25,8 @@ function CurrentScreen({ screen }: { readonly screen: Screen }) {
   const state = useSettingsStore((s) => s.state);
   if (state.status !== 'ready') return null;
   switch (screen) {
+    case 'transfers':
+      return <TransfersScreen />;
     case 'settings':
       return <SettingsScreen settings={state.settings} info={state.info} />;
     default:
