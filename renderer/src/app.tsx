@@ -7,6 +7,8 @@ import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
 import { AppFrame } from './frame/app-frame';
 import { applyLanguage, i18n } from './i18n/i18n';
+import { BrowserScreen } from './screens/browser/browser-screen';
+import { ConnectorsScreen } from './screens/connectors/connectors-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TransfersScreen } from './screens/transfers/transfers-screen';
 import { useNavigationStore } from './stores/navigation-store';
@@ -27,6 +29,10 @@ function CurrentScreen({ screen }: { readonly screen: Screen }) {
   switch (screen) {
     case 'transfers':
       return <TransfersScreen />;
+    case 'connectors':
+      return <ConnectorsScreen />;
+    case 'browser':
+      return <BrowserScreen />;
     case 'settings':
       return <SettingsScreen settings={state.settings} info={state.info} />;
     default:
