@@ -12,7 +12,13 @@ export const SCREENS = [
 export type Screen = (typeof SCREENS)[number];
 
 /** Screens that are built; the others show in the navigation as disabled ("coming"). */
-export const AVAILABLE_SCREENS: ReadonlySet<Screen> = new Set<Screen>(['connectors', 'browser', 'settings', 'transfers']);
+export const AVAILABLE_SCREENS: ReadonlySet<Screen> = new Set<Screen>([
+  'organisation',
+  'connectors',
+  'browser',
+  'settings',
+  'transfers',
+]);
 
 /** Whether a string names a screen. */
 export function isScreen(value: string): value is Screen {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type BrowserWindow, app, shell } from 'electron';
+import { type BrowserWindow, app, dialog, shell } from 'electron';
 import Store from 'electron-store';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
@@ -68,6 +68,19 @@ if (!app.requestSingleInstanceLock()) {
     openDeepLink(url);
   });
   app.on('before-quit', () => (quitting = true));
+  // The local workspace's platform runs in this process: let it finish requests and close its database first.
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (!services || stopped) return;
+    event.preventDefault();
+    void services
+      .stop()
+      .catch((error: unknown) => console.error('the local workspace did not stop cleanly', error))
+      .finally(() => {
+        stopped = true;
+        app.quit();
+      });
+  });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin' || !settings.get().closeToTray) app.quit();
   });
@@ -99,6 +112,16 @@ if (!app.requestSingleInstanceLock()) {
         versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
       },
       openExternal: (url) => shell.openExternal(url),
+      chooseSavePath: async (suggestedName) => {
+        const options = {
+          defaultPath: path.join(app.getPath('documents'), suggestedName),
+          filters: [{ name: 'CSV', extensions: ['csv'] }],
+        };
+        const result = mainWindow
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
     });
     registerIpcHandlers(services, () => mainWindow);
     services.transfers.onUpdate((transfer) => emit('transfers.updated', transfer));

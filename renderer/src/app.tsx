@@ -9,9 +9,11 @@ import { AppFrame } from './frame/app-frame';
 import { applyLanguage, i18n } from './i18n/i18n';
 import { BrowserScreen } from './screens/browser/browser-screen';
 import { ConnectorsScreen } from './screens/connectors/connectors-screen';
+import { OrganisationScreen } from './screens/organisation/organisation-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TransfersScreen } from './screens/transfers/transfers-screen';
 import { useNavigationStore } from './stores/navigation-store';
+import { usePlatformStore } from './stores/platform-store';
 import { useSettingsStore } from './stores/settings-store';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
@@ -27,6 +29,8 @@ function CurrentScreen({ screen }: { readonly screen: Screen }) {
   const state = useSettingsStore((s) => s.state);
   if (state.status !== 'ready') return null;
   switch (screen) {
+    case 'organisation':
+      return <OrganisationScreen />;
     case 'transfers':
       return <TransfersScreen />;
     case 'connectors':
@@ -78,6 +82,7 @@ export function App() {
 
   useEffect(() => {
     void useSettingsStore.getState().load();
+    void usePlatformStore.getState().load();
     return useNavigationStore.getState().listen();
   }, []);
   useEffect(() => {

@@ -13,11 +13,14 @@ export class IpcError extends Error {
   override readonly name = 'IpcError';
   readonly code: IpcErrorCode;
   readonly issues: IpcErrorPayload['issues'];
+  /** A domain's stable reason (e.g. the platform's error code), when main gave one. */
+  readonly reason: string | undefined;
 
   constructor(payload: IpcErrorPayload) {
     super(payload.message);
     this.code = payload.code;
     this.issues = payload.issues;
+    this.reason = payload.reason;
   }
 }
 

@@ -12,6 +12,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AVAILABLE_SCREENS, SCREENS, type Screen } from '../../../shared/screens';
 import { useNavigationStore } from '../stores/navigation-store';
+import { AccountSwitcher } from './account-switcher';
 
 const ICONS: Readonly<Record<Screen, ReactNode>> = {
   organisation: <IconBuilding size={18} stroke={1.6} />,
@@ -32,10 +33,11 @@ export function AppFrame({ children }: { readonly children: ReactNode }) {
   return (
     <AppShell navbar={{ width: 230, breakpoint: 0 }} header={{ height: 52 }} padding="lg">
       <AppShell.Header>
-        <Group h="100%" px="md" gap="xs">
+        <Group h="100%" px="md" gap="xs" justify="space-between">
           <Title order={1} size="h4">
             {t('app.name')}
           </Title>
+          <AccountSwitcher />
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>

@@ -1,0 +1,192 @@
+import { Badge, Button, Select, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconFileExport } from '@tabler/icons-react';
+import { useCallback, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditFilters } from '../../../../shared/ipc/organisation-ipc';
+import { AUDIT_OUTCOMES, type AuditEvent, type AuditOutcome } from '../../../../shared/platform';
+import { type DataColumn, DataTable, type DataTableQuery } from '../../components/data-table';
+import { invoke } from '../../ipc-client';
+import { notifyError } from '../../notify-error';
+import { formatDateTime } from './format';
+import { apiPaging, usePagedList } from './use-paged-list';
+
+const SORTS = ['at', 'action'] as const;
+
+/** A day (YYYY-MM-DD, local time) as the ISO timestamp of its start, or of the next day's start for `to`. */
+function dayBound(day: string, end: boolean): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const date = new Date(`${day}T00:00:00`);
+  if (end) date.setDate(date.getDate() + 1);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** The audit log (admins): filters (action, outcome, principal, target, dates), and the CSV export through main. */
+export function AuditTab() {
+  const { t } = useTranslation();
+  const [outcome, setOutcome] = useState<AuditOutcome | null>(null);
+  const [principalId, setPrincipalId] = useState('');
+  const [targetId, setTargetId] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [action, setAction] = useState('');
+  const [exporting, setExporting] = useState(false);
+
+  const filters = useMemo<AuditFilters>(() => {
+    const start = dayBound(from, false);
+    const end = dayBound(to, true);
+    return {
+      ...(action ? { action } : {}),
+      ...(outcome ? { outcome } : {}),
+      ...(principalId.trim() ? { principalId: principalId.trim() } : {}),
+      ...(targetId.trim() ? { targetId: targetId.trim() } : {}),
+      ...(start ? { from: start } : {}),
+      ...(end ? { to: end } : {}),
+    };
+  }, [action, outcome, principalId, targetId, from, to]);
+
+  const fetchPage = useCallback(
+    (query: DataTableQuery) => {
+      setAction(query.filter);
+      const { action: _ignored, ...rest } = filters;
+      return invoke('audit.list', {
+        query: {
+          ...apiPaging(query, SORTS, 'at'),
+          ...(query.sort ? {} : { order: 'desc' as const }),
+          ...rest,
+          ...(query.filter ? { action: query.filter } : {}),
+        },
+      });
+    },
+    // The action filter comes from the table's own filter box.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [outcome, principalId, targetId, from, to],
+  );
+  const list = usePagedList(fetchPage);
+
+  const exportCsv = () => {
+    setExporting(true);
+    invoke('audit.export', { filters })
+      .then((result) => {
+        if (result.saved) {
+          notifications.show({ color: 'green', message: t('organisation.audit.exported', { path: result.path }) });
+        }
+      })
+      .catch(notifyError)
+      .finally(() => setExporting(false));
+  };
+
+  const columns = useMemo<DataColumn<AuditEvent>[]>(
+    () => [
+      { id: 'at', header: t('organisation.audit.at'), cell: (e) => formatDateTime(e.at), hideable: false },
+      {
+        id: 'principal',
+        header: t('organisation.audit.principal'),
+        cell: (e) => e.principalLabel ?? t(`organisation.audit.principalTypes.${e.principalType}`),
+        sortable: false,
+      },
+      {
+        id: 'principalType',
+        header: t('organisation.audit.principalType'),
+        cell: (e) => t(`organisation.audit.principalTypes.${e.principalType}`),
+        sortable: false,
+        hiddenByDefault: true,
+      },
+      {
+        id: 'action',
+        header: t('organisation.audit.action'),
+        cell: (e) => (
+          <Text size="sm" ff="monospace">
+            {e.action}
+          </Text>
+        ),
+      },
+      {
+        id: 'target',
+        header: t('organisation.audit.target'),
+        cell: (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'),
+        sortable: false,
+      },
+      {
+        id: 'outcome',
+        header: t('organisation.audit.outcome'),
+        cell: (e) => (
+          <Badge variant="light" color={e.outcome === 'success' ? 'green' : 'red'}>
+            {t(`organisation.audit.outcomes.${e.outcome}`)}
+          </Badge>
+        ),
+        sortable: false,
+      },
+      { id: 'reason', header: t('organisation.audit.reason'), cell: (e) => e.reason ?? '—', sortable: false },
+      {
+        id: 'ip',
+        header: t('organisation.audit.ip'),
+        cell: (e) => e.ip ?? '—',
+        sortable: false,
+        hiddenByDefault: true,
+      },
+    ],
+    [t],
+  );
+
+  return (
+    <DataTable
+      tableId="audit"
+      label={t('organisation.tabs.audit')}
+      columns={columns}
+      rows={list.page.items}
+      getRowId={(e) => e.id}
+      mode={{ kind: 'server', total: list.page.total }}
+      onQueryChange={list.onQueryChange}
+      defaultSort={{ id: 'at', desc: true }}
+      filterLabel={t('organisation.audit.filterAction')}
+      loading={list.loading}
+      error={list.error}
+      empty={<Text c="dimmed">{t('organisation.audit.empty')}</Text>}
+      toolbar={
+        <>
+          <Select
+            aria-label={t('organisation.audit.outcome')}
+            placeholder={t('organisation.audit.allOutcomes')}
+            data={AUDIT_OUTCOMES.map((o) => ({ value: o, label: t(`organisation.audit.outcomes.${o}`) }))}
+            value={outcome}
+            onChange={(value) => setOutcome(value as AuditOutcome | null)}
+            clearable
+            w={160}
+          />
+          <TextInput
+            aria-label={t('organisation.audit.principalId')}
+            placeholder={t('organisation.audit.principalId')}
+            value={principalId}
+            onChange={(e) => setPrincipalId(e.currentTarget.value)}
+            w={170}
+          />
+          <TextInput
+            aria-label={t('organisation.audit.targetId')}
+            placeholder={t('organisation.audit.targetId')}
+            value={targetId}
+            onChange={(e) => setTargetId(e.currentTarget.value)}
+            w={170}
+          />
+          <TextInput
+            type="date"
+            aria-label={t('organisation.audit.from')}
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+            w={150}
+          />
+          <TextInput
+            type="date"
+            aria-label={t('organisation.audit.to')}
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+            w={150}
+          />
+          <Button leftSection={<IconFileExport size={16} />} onClick={exportCsv} loading={exporting} variant="light">
+            {t('organisation.audit.export')}
+          </Button>
+        </>
+      }
+    />
+  );
+}

@@ -1,0 +1,154 @@
+import { Alert, Button, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { IconBuilding, IconHistory, IconKey, IconMail, IconUsers } from '@tabler/icons-react';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Organisation, Role } from '../../../../shared/platform';
+import { IpcError, invoke } from '../../ipc-client';
+import { errorMessage } from '../../notify-error';
+import { activeAccount, activeMembership, usePlatformStore } from '../../stores/platform-store';
+import { WelcomeScreen } from '../setup/welcome-screen';
+import { ApiKeysTab } from './api-keys-tab';
+import { AuditTab } from './audit-tab';
+import { GeneralTab } from './general-tab';
+import { InvitationsTab } from './invitations-tab';
+import { MembersTab } from './members-tab';
+
+type Loaded =
+  | { readonly status: 'loading' }
+  | { readonly status: 'failed'; readonly message: string }
+  | { readonly status: 'ready'; readonly organisation: Organisation; readonly role: Role };
+
+/** The signed-in organisation: General, Members, and for admins Invitations, API keys and the audit log. */
+function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly email: string }) {
+  const { t } = useTranslation();
+  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const [tab, setTab] = useState<string | null>('general');
+  const load = useCallback(() => {
+    invoke('organisation.get', {})
+      .then(({ organisation, role }) => setLoaded({ status: 'ready', organisation, role }))
+      .catch((error: unknown) => {
+        setLoaded({ status: 'failed', message: errorMessage(error) });
+        if (error instanceof IpcError && error.code === 'NotSignedIn') void usePlatformStore.getState().load();
+      });
+  }, []);
+  useEffect(load, [load, orgId]);
+  const retry = () => {
+    setLoaded({ status: 'loading' });
+    load();
+  };
+
+  if (loaded.status === 'loading') {
+    return (
+      <Center py="xl">
+        <Loader aria-label={t('app.loading')} />
+      </Center>
+    );
+  }
+  if (loaded.status === 'failed') {
+    return (
+      <Alert color="red" role="alert" title={t('organisation.loadFailed')}>
+        <Stack gap="xs">
+          <Text size="sm">{loaded.message}</Text>
+          <Group>
+            <Button size="xs" variant="default" onClick={retry}>
+              {t('setup.retry')}
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    );
+  }
+  const admin = loaded.role === 'admin';
+  const current = !admin && tab !== 'general' && tab !== 'members' ? 'general' : tab;
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={2}>{loaded.organisation.name}</Title>
+        <Text c="dimmed" size="sm">
+          {t('organisation.signedInAs', { email, role: t(`organisation.roles.${loaded.role}`) })}
+        </Text>
+      </div>
+      {!admin && <Alert color="blue">{t('organisation.notAdmin')}</Alert>}
+      <Tabs value={current} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="general" leftSection={<IconBuilding size={16} />}>
+            {t('organisation.tabs.general')}
+          </Tabs.Tab>
+          <Tabs.Tab value="members" leftSection={<IconUsers size={16} />}>
+            {t('organisation.tabs.members')}
+          </Tabs.Tab>
+          {admin && (
+            <>
+              <Tabs.Tab value="invitations" leftSection={<IconMail size={16} />}>
+                {t('organisation.tabs.invitations')}
+              </Tabs.Tab>
+              <Tabs.Tab value="apiKeys" leftSection={<IconKey size={16} />}>
+                {t('organisation.tabs.apiKeys')}
+              </Tabs.Tab>
+              <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
+                {t('organisation.tabs.audit')}
+              </Tabs.Tab>
+            </>
+          )}
+        </Tabs.List>
+        <Tabs.Panel value="general" pt="md">
+          <GeneralTab
+            organisation={loaded.organisation}
+            role={loaded.role}
+            onRenamed={(organisation) => {
+              setLoaded({ ...loaded, organisation });
+              void usePlatformStore
+                .getState()
+                .refresh()
+                .catch(() => undefined);
+            }}
+          />
+        </Tabs.Panel>
+        <Tabs.Panel value="members" pt="md">
+          <MembersTab admin={admin} myUserEmail={email} />
+        </Tabs.Panel>
+        {admin && (
+          <>
+            <Tabs.Panel value="invitations" pt="md">
+              <InvitationsTab />
+            </Tabs.Panel>
+            <Tabs.Panel value="apiKeys" pt="md">
+              <ApiKeysTab />
+            </Tabs.Panel>
+            <Tabs.Panel value="audit" pt="md">
+              <AuditTab />
+            </Tabs.Panel>
+          </>
+        )}
+      </Tabs>
+    </Stack>
+  );
+}
+
+/**
+ * The Organisation screen: the welcome screen (first-run setup, sign in, join) when no account is signed in or one
+ * is being added, else the active organisation's tabs.
+ */
+export function OrganisationScreen() {
+  const { t } = useTranslation();
+  const state = usePlatformStore((s) => s.state);
+  const adding = usePlatformStore((s) => s.adding);
+  if (state.status === 'loading') {
+    return (
+      <Center py="xl">
+        <Loader aria-label={t('app.loading')} />
+      </Center>
+    );
+  }
+  if (state.status === 'failed') {
+    return (
+      <Alert color="red" role="alert">
+        {errorMessage(state.error)}
+      </Alert>
+    );
+  }
+  const account = activeAccount(state.platform);
+  const membership = activeMembership(state.platform);
+  if (adding || !account || !membership) return <WelcomeScreen />;
+  return <OrganisationTabs key={`${account.id}:${membership.orgId}`} orgId={membership.orgId} email={account.email} />;
+}
