@@ -1,17 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Box,
-  Breadcrumbs,
-  Button,
-  Card,
-  Group,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Box, Breadcrumbs, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDownload, IconRefresh, IconUpload } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
@@ -24,8 +11,10 @@ import { useConnectorsStore } from '../../stores/connectors-store';
 import { useNavigationStore } from '../../stores/navigation-store';
 import { DetailsPanel } from './details-panel';
 import { FileList } from './file-list';
+import { CrumbLink } from './crumb-link';
 import { crumbsOf } from './format';
 import { LocationPicker, type PickedLocation } from './location-picker';
+import { READABLE_ALERT_STYLES } from '../connectors/readable-colors';
 
 /** The local disk's connector id in the picker (main resolves it; see DriverProvider). */
 const LOCAL_DISK = 'local-disk';
@@ -58,7 +47,7 @@ function FilterInput({ initial }: { readonly initial: string }) {
 
 /** The file browser: a connector, breadcrumbs, a virtual list, details and preview, download and upload. */
 export function BrowserScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const connectors = useConnectorsStore((s) => s.state);
   const loadConnectors = useConnectorsStore((s) => s.load);
   const connectorId = useBrowserStore((s) => s.connectorId);
@@ -135,25 +124,28 @@ export function BrowserScreen() {
             <Text c="dimmed" ta="center" maw={480}>
               {mine.length === 0 ? t('browser.empty.noConnectors') : t('browser.empty.choose')}
             </Text>
-            {mine.length === 0 && <Button onClick={() => go('connectors')}>{t('browser.empty.add')}</Button>}
+            {mine.length === 0 && (
+              <Button color="blue.8" onClick={() => go('connectors')}>
+                {t('browser.empty.add')}
+              </Button>
+            )}
           </Stack>
         </Card>
       ) : (
         <>
           <Group justify="space-between" wrap="nowrap">
             <Breadcrumbs separator="/" aria-label={t('browser.breadcrumbs')}>
-              <Anchor component="button" type="button" onClick={() => open(connectorId, '')}>
-                {currentName}
-              </Anchor>
+              <CrumbLink onClick={() => open(connectorId, '')}>{currentName}</CrumbLink>
               {crumbsOf(path).map((c) => (
-                <Anchor key={c.path} component="button" type="button" onClick={() => open(connectorId, c.path)}>
+                <CrumbLink key={c.path} onClick={() => open(connectorId, c.path)}>
                   {c.name}
-                </Anchor>
+                </CrumbLink>
               ))}
             </Breadcrumbs>
             <Group gap="xs" wrap="nowrap">
               <FilterInput key={`${connectorId}\n${path}`} initial={filter} />
               <Button
+                color="blue.8"
                 leftSection={<IconDownload size={16} />}
                 disabled={selected.size === 0}
                 onClick={() => setPicker('download')}
@@ -166,12 +158,15 @@ export function BrowserScreen() {
             </Group>
           </Group>
           {error !== undefined && (
-            <Alert color="red" role="alert" title={t('browser.failed')}>
+            <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert" title={t('browser.failed')}>
               {errorMessage(error)}
             </Alert>
           )}
           <Text size="xs" c="dimmed" aria-live="polite" data-testid="listing-status">
-            {complete ? t('browser.count', { count: matched }) : t('browser.countSoFar', { count: matched })}
+            {t(complete ? 'browser.count' : 'browser.countSoFar', {
+              count: matched,
+              formatted: matched.toLocaleString(i18n.language),
+            })}
           </Text>
           <Group align="stretch" gap="md" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
             <Card withBorder p={0} style={{ flex: 1, display: 'flex', minHeight: 0 }}>

@@ -13,12 +13,12 @@ const COLUMNS = '1fr 110px 190px';
 function SortHeader({ by, label }: { readonly by: BrowserSortKey; readonly label: string }) {
   const sort = useBrowserStore((s) => s.sort);
   const setSort = useBrowserStore((s) => s.setSort);
+  const { t } = useTranslation();
   const active = sort.by === by;
   return (
     <UnstyledButton
       onClick={() => setSort({ by, direction: active && sort.direction === 'asc' ? 'desc' : 'asc' })}
-      aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined}
-      role="columnheader"
+      aria-label={t(active ? `browser.sortedBy.${sort.direction}` : 'browser.sortBy', { column: label })}
     >
       <Group gap={4} wrap="nowrap">
         <Text size="sm" fw={600}>

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Anchor,
   Breadcrumbs,
   Button,
   Checkbox,
@@ -20,7 +19,9 @@ import type { BrowserEntry } from '../../../../shared/ipc/browser-ipc';
 import { BROWSER_MAX_WINDOW } from '../../../../shared/ipc/browser-ipc';
 import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
+import { CrumbLink } from './crumb-link';
 import { crumbsOf } from './format';
+import { READABLE_ALERT_STYLES } from '../connectors/readable-colors';
 
 /** A place on a connector (or the local disk). */
 export interface PickedLocation {
@@ -101,13 +102,11 @@ export function LocationPicker({
       <Stack gap="sm">
         {where !== undefined && (
           <Breadcrumbs separator="/" aria-label={t('browser.breadcrumbs')}>
-            <Anchor component="button" type="button" onClick={() => go('')}>
-              {t('browser.computer')}
-            </Anchor>
+            <CrumbLink onClick={() => go('')}>{t('browser.computer')}</CrumbLink>
             {crumbsOf(where.path).map((c) => (
-              <Anchor key={c.path} component="button" type="button" onClick={() => go(c.path)}>
+              <CrumbLink key={c.path} onClick={() => go(c.path)}>
                 {c.name}
-              </Anchor>
+              </CrumbLink>
             ))}
           </Breadcrumbs>
         )}
@@ -122,7 +121,11 @@ export function LocationPicker({
         />
         <ScrollArea h={320} type="auto">
           {listing.status === 'loading' && <Loader size="sm" aria-label={t('app.loading')} />}
-          {listing.status === 'failed' && <Alert color="red">{listing.message}</Alert>}
+          {listing.status === 'failed' && (
+            <Alert styles={READABLE_ALERT_STYLES} color="red">
+              {listing.message}
+            </Alert>
+          )}
           {listing.status === 'ready' && (
             <Stack gap={2} role="list">
               {listing.entries.length === 0 && (
@@ -162,11 +165,16 @@ export function LocationPicker({
             {t('connectors.cancel')}
           </Button>
           {mode === 'folder' ? (
-            <Button disabled={where === undefined} onClick={() => where !== undefined && onChoose([where])}>
+            <Button
+              color="blue.8"
+              disabled={where === undefined}
+              onClick={() => where !== undefined && onChoose([where])}
+            >
               {t('browser.picker.chooseFolder')}
             </Button>
           ) : (
             <Button
+              color="blue.8"
               disabled={where === undefined || picked.size === 0}
               onClick={() =>
                 where !== undefined && onChoose([...picked].map((path) => ({ connectorId: where.connectorId, path })))

@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Checkbox, Collapse, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  useComputedColorScheme,
+  Card,
+  Checkbox,
+  Collapse,
+  Group,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { type FormEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +31,7 @@ import {
   validate,
 } from './form-values';
 import { OptionField, SecretField } from './option-field';
+import { READABLE_ALERT_STYLES, readableErrorColor } from './readable-colors';
 
 const descriptorOf = (kind: string): ConnectorDescriptor | undefined =>
   isConnectorKind(kind) ? CONNECTOR_DESCRIPTORS[kind] : undefined;
@@ -107,6 +121,7 @@ export function ConnectorForm({
   readonly onCancel: () => void;
 }) {
   const { t } = useTranslation();
+  const scheme = useComputedColorScheme('light');
   const create = useConnectorsStore((s) => s.create);
   const update = useConnectorsStore((s) => s.update);
   const settings = useSettingsStore((s) => s.state);
@@ -153,7 +168,15 @@ export function ConnectorForm({
 
   const nameError = shown['name'] === undefined ? undefined : t(`connectors.validation.${shown['name'].key}`);
   return (
-    <Card withBorder component="form" onSubmit={submit} noValidate aria-labelledby="connector-form-title" maw={720}>
+    <Card
+      withBorder
+      component="form"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="connector-form-title"
+      maw={720}
+      style={readableErrorColor(scheme)}
+    >
       <Stack gap="md">
         <Title order={3} size="h4" id="connector-form-title">
           {saved === undefined ? t('connectors.form.newTitle') : t('connectors.form.editTitle', { name: saved.name })}
@@ -197,7 +220,7 @@ export function ConnectorForm({
           />
         )}
         {sessionOnly && settingSecrets && (
-          <Alert color="orange" title={t('connectors.session.title')}>
+          <Alert styles={READABLE_ALERT_STYLES} color="orange" title={t('connectors.session.title')}>
             <Stack gap="xs">
               <Text size="sm">{t('connectors.session.text')}</Text>
               <Checkbox
@@ -215,7 +238,7 @@ export function ConnectorForm({
           </Text>
         )}
         {failure !== undefined && (
-          <Alert color="red" role="alert" title={t('connectors.form.notSaved')}>
+          <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert" title={t('connectors.form.notSaved')}>
             {failure}
           </Alert>
         )}
@@ -223,7 +246,7 @@ export function ConnectorForm({
           <Button variant="default" onClick={onCancel}>
             {t('connectors.cancel')}
           </Button>
-          <Button type="submit" loading={saving}>
+          <Button color="blue.8" type="submit" loading={saving}>
             {saved === undefined ? t('connectors.form.createAndTest') : t('connectors.form.save')}
           </Button>
         </Group>

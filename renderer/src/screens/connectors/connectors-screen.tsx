@@ -11,6 +11,7 @@ import { useNavigationStore } from '../../stores/navigation-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorForm } from './connector-form';
 import { TestDialog } from './test-dialog';
+import { READABLE_ALERT_STYLES } from './readable-colors';
 
 type Editing = { readonly mode: 'none' } | { readonly mode: 'new' } | { readonly mode: 'edit'; readonly id: string };
 
@@ -44,7 +45,7 @@ export function ConnectorsScreen() {
   }
   if (state.status === 'failed') {
     return (
-      <Alert color="red" role="alert" title={t('errors.title')}>
+      <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert" title={t('errors.title')}>
         {t('connectors.loadFailed')}
       </Alert>
     );
@@ -57,13 +58,18 @@ export function ConnectorsScreen() {
       <Group justify="space-between">
         <Title order={2}>{t('connectors.title')}</Title>
         {editing.mode === 'none' && state.connectors.length > 0 && (
-          <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ mode: 'new' })}>
+          <Button color="blue.8" leftSection={<IconPlus size={16} />} onClick={() => setEditing({ mode: 'new' })}>
             {t('connectors.add')}
           </Button>
         )}
       </Group>
       {session && (
-        <Alert color="orange" title={t('connectors.session.title')} data-testid="no-keychain">
+        <Alert
+          styles={READABLE_ALERT_STYLES}
+          color="orange"
+          title={t('connectors.session.title')}
+          data-testid="no-keychain"
+        >
           {t('connectors.session.banner', {
             problem: settings.status === 'ready' ? (settings.info.secrets.problem ?? '') : '',
           })}
@@ -90,7 +96,7 @@ export function ConnectorsScreen() {
             <Text c="dimmed" ta="center" maw={480}>
               {t('connectors.empty.text')}
             </Text>
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ mode: 'new' })}>
+            <Button color="blue.8" leftSection={<IconPlus size={16} />} onClick={() => setEditing({ mode: 'new' })}>
               {t('connectors.add')}
             </Button>
           </Stack>
@@ -184,7 +190,7 @@ export function ConnectorsScreen() {
               {t('connectors.cancel')}
             </Button>
             <Button
-              color="red"
+              color="red.8"
               onClick={() => {
                 const target = deleting;
                 setDeleting(undefined);

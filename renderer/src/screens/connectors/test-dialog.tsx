@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Loader, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Code, Group, Loader, Modal, Stack, Text, useComputedColorScheme } from '@mantine/core';
 import { IconAlertTriangle, IconShieldQuestion } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import type { ConnectorSummary, ServerIdentityIssue } from '../../../../shared/i
 import { describeError as errorMessage } from './connector-error-message';
 import { type ConnectorTestResult, useConnectorsStore } from '../../stores/connectors-store';
 import { CheckReportView } from './check-report-view';
+import { READABLE_ALERT_STYLES, readableErrorColor } from './readable-colors';
 
 type TestState =
   | { readonly status: 'running' }
@@ -26,6 +27,7 @@ function UnknownIdentity({
   const what = t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
   return (
     <Alert
+      styles={READABLE_ALERT_STYLES}
       color="blue"
       icon={<IconShieldQuestion />}
       title={t('connectors.identity.unknownTitle', { what })}
@@ -38,7 +40,7 @@ function UnknownIdentity({
         </Code>
         <Text size="sm">{t('connectors.identity.compare')}</Text>
         <Group>
-          <Button onClick={onTrust} loading={trusting}>
+          <Button color="blue.8" onClick={onTrust} loading={trusting}>
             {t('connectors.identity.trust')}
           </Button>
         </Group>
@@ -53,6 +55,7 @@ function ChangedIdentity({ issue }: { readonly issue: ServerIdentityIssue }) {
   const what = t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
   return (
     <Alert
+      styles={READABLE_ALERT_STYLES}
       color="red"
       icon={<IconAlertTriangle />}
       title={t('connectors.identity.changedTitle', { what })}
@@ -93,6 +96,7 @@ export function TestDialog({
   const trust = useConnectorsStore((s) => s.trust);
   const [state, setState] = useState<TestState>({ status: 'running' });
   const [trusting, setTrusting] = useState(false);
+  const scheme = useComputedColorScheme('light');
 
   // Results arrive asynchronously; the running state is set by whoever starts a test.
   const start = useCallback(() => {
@@ -116,7 +120,7 @@ export function TestDialog({
 
   return (
     <Modal opened onClose={onClose} size="lg" title={t('connectors.test.title', { name: connector.name })}>
-      <Stack>
+      <Stack style={readableErrorColor(scheme)}>
         {state.status === 'running' && (
           <Group aria-busy="true">
             <Loader size="sm" />
@@ -124,7 +128,7 @@ export function TestDialog({
           </Group>
         )}
         {state.status === 'failed' && (
-          <Alert color="red" role="alert">
+          <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert">
             {state.message}
           </Alert>
         )}
@@ -139,6 +143,7 @@ export function TestDialog({
             )}
             {state.result.identity?.problem === 'changed' && <ChangedIdentity issue={state.result.identity} />}
             <Alert
+              styles={READABLE_ALERT_STYLES}
               color={state.result.report.ok ? 'green' : 'red'}
               title={t(state.result.report.ok ? 'connectors.test.ok' : 'connectors.test.failed')}
               data-testid="test-outcome"
@@ -150,7 +155,9 @@ export function TestDialog({
           <Button variant="default" onClick={run} disabled={state.status === 'running'}>
             {t('connectors.test.again')}
           </Button>
-          <Button onClick={onClose}>{t('connectors.close')}</Button>
+          <Button color="blue.8" onClick={onClose}>
+            {t('connectors.close')}
+          </Button>
         </Group>
       </Stack>
     </Modal>
