@@ -2,6 +2,10 @@ import type { IpcHandlers } from '../ipc/ipc-dispatcher';
 import { type HostFacts, appInfoOf } from './app-info';
 import { type ExternalOpener, ExternalLinkService } from './external-link';
 import type { KeyValueStore } from './key-value-store';
+import { browserHandlers } from './browser/browser-handlers';
+import { BrowserService } from './browser/browser-service';
+import { connectorsHandlers } from './connectors/connectors-handlers';
+import { ConnectorsService } from './connectors/connectors-service';
 import path from 'node:path';
 import type { SmtpOptions } from '../../platform';
 import { AccountRegistry } from './platform/account-registry';
@@ -9,10 +13,6 @@ import { LocalWorkspace } from './platform/local-workspace';
 import { OrganisationService, type SavePathChooser } from './platform/organisation-service';
 import { PlatformConnection } from './platform/platform-connection';
 import { organisationHandlers, platformHandlers } from './platform/platform-handlers';
-import { browserHandlers } from './browser/browser-handlers';
-import { BrowserService } from './browser/browser-service';
-import { connectorsHandlers } from './connectors/connectors-handlers';
-import { ConnectorsService } from './connectors/connectors-service';
 import type { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings-service';
 import { transfersHandlers } from './transfers/transfers-handlers';
@@ -61,6 +61,11 @@ export class MainServices {
     this.windowState = new WindowStateService(options.store);
     this.externalLinks = new ExternalLinkService(options.openExternal);
     this.uiPreferences = new UiPreferences(options.store);
+    this.connectors = new ConnectorsService({ store: options.store, secrets: options.secrets });
+    this.browser = new BrowserService({
+      drivers: this.connectors,
+      onConnectorChange: (listener) => this.connectors.onChange(listener),
+    });
     const dataDir = options.host.dataDir;
     this.platform = new PlatformConnection({
       accounts: new AccountRegistry(options.store),
@@ -75,11 +80,6 @@ export class MainServices {
       this.platform,
       options.chooseSavePath ?? (async (name) => path.join(dataDir, 'exports', name)),
     );
-    this.connectors = new ConnectorsService({ store: options.store, secrets: options.secrets });
-    this.browser = new BrowserService({
-      drivers: this.connectors,
-      onConnectorChange: (listener) => this.connectors.onChange(listener),
-    });
     this.transfers = new TransfersService({
       drivers: this.connectors,
       journalPath: path.join(dataDir, 'transfers.sqlite'),
@@ -88,9 +88,10 @@ export class MainServices {
     });
   }
 
-  /** Stops what runs in the background (the local workspace's platform); call it before quitting. */
+  /** Stops what runs in the background (transfers, open drivers, the local workspace's platform) before quitting. */
   async stop(): Promise<void> {
     await this.transfers.close();
+    await this.browser.close();
     await this.platform.stop();
   }
 
