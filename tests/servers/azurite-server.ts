@@ -30,9 +30,12 @@ export function azuriteAvailability():
   return { available: false, reason };
 }
 
-/** Starts azurite-blob in the foreground on a free loopback port with in-memory persistence (1.5-4 s). */
-export async function startAzurite(): Promise<AzuriteServer> {
-  const port = await freePort();
+/**
+ * Starts azurite-blob in the foreground on a free loopback port (or `port`: rclone's emulator mode needs
+ * Azurite's default 10000) with in-memory persistence (1.5-4 s).
+ */
+export async function startAzurite(options: { readonly port?: number } = {}): Promise<AzuriteServer> {
+  const port = options.port ?? (await freePort());
   const accountUrl = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT.name}`;
   const process_: ServerProcess = await startServerProcess(
     'azurite-blob',
