@@ -4,7 +4,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { AzureBlobDriver } from '../../connectors/azure-blob/azure-blob-driver';
 import { AZURITE_ACCOUNT, azuriteAvailability, startAzurite, type AzuriteServer } from '../servers/azurite-server';
 import { describeConformance } from './describe-conformance';
@@ -29,6 +29,9 @@ beforeAll(async () => {
   sasUrl = `${server.accountUrl}/conformance?${token}`;
 });
 
+// File level (not the suite's cleanup), so the server also stops when beforeAll fails halfway.
+afterAll(async () => server?.stop());
+
 describeConformance(
   'azure-blob (Azurite, container SAS)',
   () => {
@@ -44,6 +47,5 @@ describeConformance(
   },
   {
     ...(azurite.available ? {} : { skipReason: azurite.reason }),
-    cleanup: async () => server?.stop(),
   },
 );

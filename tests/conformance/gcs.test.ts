@@ -1,4 +1,4 @@
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { GcsDriver } from '../../connectors/gcs/gcs-driver';
 import { startGcsFake, type GcsFake } from '../servers/gcs-fake/gcs-fake-server';
 import { createServiceAccount } from '../servers/gcs-fake/service-account';
@@ -13,6 +13,9 @@ beforeAll(async () => {
   fake = await startGcsFake([account]);
   fake.createBucket('conformance');
 });
+
+// File level (not the suite's cleanup), so the server also stops when beforeAll fails halfway.
+afterAll(async () => fake?.stop());
 
 describeConformance(
   'gcs (JSON API fake)',
@@ -30,6 +33,5 @@ describeConformance(
   {
     // The fake keeps the objects in this process, so the RSS bound would count the stored file.
     boundedMemory: false,
-    cleanup: async () => fake?.stop(),
   },
 );

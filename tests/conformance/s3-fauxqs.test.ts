@@ -1,4 +1,4 @@
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { S3Driver } from '../../connectors/s3/s3-driver';
 import { fauxqsAvailability, startFauxqs, type FauxqsServer } from '../servers/fauxqs-server';
 import { describeConformance } from './describe-conformance';
@@ -11,6 +11,9 @@ beforeAll(async () => {
   server = await startFauxqs();
   server.createBucket('conformance');
 });
+
+// File level (not the suite's cleanup), so the server also stops when beforeAll fails halfway.
+afterAll(async () => server?.stop());
 
 // fauxqs follows the SDK's modern defaults (CRC checksums, aws-chunked): the driver runs in modern mode here.
 describeConformance(
@@ -36,6 +39,5 @@ describeConformance(
     ...(fauxqs.available ? {} : { skipReason: fauxqs.reason }),
     // fauxqs keeps the objects in this process, so the RSS bound would count the stored file.
     boundedMemory: false,
-    cleanup: async () => server?.stop(),
   },
 );

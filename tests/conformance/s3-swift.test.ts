@@ -1,5 +1,5 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { beforeAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { S3Driver } from '../../connectors/s3/s3-driver';
 import { startSwift, swiftAvailability, type SwiftServer } from '../servers/swift-server';
 import { describeConformance } from './describe-conformance';
@@ -14,6 +14,9 @@ beforeAll(async () => {
   await admin.client.send(new CreateBucketCommand({ Bucket: 'conformance' }));
   await admin.close();
 });
+
+// File level (not the suite's cleanup), so the server also stops when beforeAll fails halfway.
+afterAll(async () => server?.stop());
 
 function optionsFor(s: SwiftServer): ConstructorParameters<typeof S3Driver>[0] {
   return {
@@ -42,6 +45,5 @@ describeConformance(
   },
   {
     ...(swift.available ? {} : { skipReason: swift.reason }),
-    cleanup: async () => server?.stop(),
   },
 );
