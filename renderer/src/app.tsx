@@ -16,7 +16,8 @@ import { useNavigationStore } from './stores/navigation-store';
 import { usePlatformStore } from './stores/platform-store';
 import { useSettingsStore } from './stores/settings-store';
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
+// Shade 8 keeps white text on filled buttons above WCAG AA contrast (shade 6, Mantine's default, is 3.5:1).
+const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'md' });
 
 // Mantine's default "dimmed" grey misses WCAG AA contrast on small text; use one shade stronger in each scheme.
 const contrastVariables: CSSVariablesResolver = (t) => ({

@@ -30,7 +30,7 @@ test.describe('First run', () => {
 
     await expect(page.getByRole('heading', { name: 'Acme', level: 2 })).toBeVisible();
     await expect(page.getByText(`Signed in as ${ADMIN.email} (Admin)`)).toBeVisible();
-    const menu = page.getByRole('button', { name: 'Account and organisation' });
+    const menu = page.getByRole('button', { name: /^Account and organisation/ });
     await expect(menu).toContainText(`${ADMIN.email} · Acme`);
 
     // The session token is in the SecretStore (the keychain under CI), never in the settings file.

@@ -23,6 +23,9 @@ export function AccountSwitcher() {
   const membership = activeMembership(platform);
   const act = (action: () => Promise<void>) => void action().catch(notifyError);
   const local = t('platform.localWorkspace');
+  const label = active
+    ? `${active.email} · ${membership?.orgName ?? t('platform.signedOut')}`
+    : t('platform.noActiveAccount');
 
   return (
     <Menu position="bottom-end" width={320}>
@@ -31,12 +34,10 @@ export function AccountSwitcher() {
           variant="subtle"
           leftSection={<IconUserCircle size={18} />}
           rightSection={<IconChevronDown size={14} />}
-          aria-label={t('platform.accountMenu')}
+          aria-label={`${t('platform.accountMenu')}: ${label}`}
         >
           <Text size="sm" truncate maw={280}>
-            {active
-              ? `${active.email} · ${membership?.orgName ?? t('platform.signedOut')}`
-              : t('platform.noActiveAccount')}
+            {label}
           </Text>
         </Button>
       </Menu.Target>

@@ -186,6 +186,7 @@ function KeyDialog({
                   ['expires', formatDateTime(key.expiresAt)],
                   ['lastUsed', formatDateTime(key.lastUsedAt)],
                   ['owned', String(key.ownedResourceCount)],
+                  ['owner', key.ownerId ?? '—'],
                 ] as const
               ).map(([field, value]) => (
                 <Table.Tr key={field}>

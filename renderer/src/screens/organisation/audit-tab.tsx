@@ -1,6 +1,6 @@
-import { Badge, Button, Select, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconFileExport } from '@tabler/icons-react';
+import { IconBan, IconCheck, IconFileExport } from '@tabler/icons-react';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilters } from '../../../../shared/ipc/organisation-ipc';
@@ -111,9 +111,14 @@ export function AuditTab() {
         id: 'outcome',
         header: t('organisation.audit.outcome'),
         cell: (e) => (
-          <Badge variant="light" color={e.outcome === 'success' ? 'green' : 'red'}>
-            {t(`organisation.audit.outcomes.${e.outcome}`)}
-          </Badge>
+          <Group gap={4} wrap="nowrap">
+            {e.outcome === 'success' ? (
+              <IconCheck size={14} color="var(--mantine-color-green-8)" aria-hidden />
+            ) : (
+              <IconBan size={14} color="var(--mantine-color-red-8)" aria-hidden />
+            )}
+            <Text size="sm">{t(`organisation.audit.outcomes.${e.outcome}`)}</Text>
+          </Group>
         ),
         sortable: false,
       },
