@@ -1,6 +1,6 @@
 // Accounts and sessions: the local workspace (first-run setup), remote sign-in, several accounts, sign-out; tokens
 // in the SecretStore only, never in the KeyValueStore's JSON file.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { type RunningPlatform, startPlatform } from '../../../platform';
 import { JsonFileStore } from '../../../main/services/json-file-store';
 import { AccountRegistry } from '../../../main/services/platform/account-registry';
 import { LocalWorkspace } from '../../../main/services/platform/local-workspace';
+import { OrganisationService } from '../../../main/services/platform/organisation-service';
 import { PlatformClient } from '../../../main/services/platform/platform-client';
 import {
   NotSignedInError,
@@ -68,7 +69,7 @@ async function tokensOf(secrets: SessionSecretStore, names: readonly string[]): 
 
 describe('PlatformConnection', () => {
   it('sets up the local workspace on first run and keeps the token out of the settings file', async () => {
-    const { connection, file, secrets } = setUp();
+    const { connection, file, secrets, dir } = setUp();
     expect(await connection.state()).toEqual({ accounts: [], activeAccountId: null, secretsBackend: 'session' });
     await expect(connection.active()).rejects.toBeInstanceOf(NotSignedInError);
     expect(await connection.localStatus()).toEqual({ setupRequired: true });
@@ -102,6 +103,16 @@ describe('PlatformConnection', () => {
     // The signed-in context acts on the organisation.
     const org = await connection.run(({ client, orgId }) => client.organisation(orgId));
     expect(org.name).toBe('Acme');
+
+    // The audit export writes where the user chose, and nothing when they cancel.
+    let answer: string | null = null;
+    const service = new OrganisationService(connection, async () => answer);
+    expect(await service.exportAudit({})).toEqual({ saved: false });
+    answer = path.join(dir, 'chosen', 'audit.csv');
+    const saved = await service.exportAudit({ action: 'setup' });
+    expect(saved).toMatchObject({ saved: true, path: answer });
+    expect(readFileSync(answer, 'utf8')).toMatch(/^id,at,principalType.*\r\n.*,setup,/s);
+    expect(readdirSync(path.dirname(answer))).toEqual(['audit.csv']);
   });
 
   it('restarts on the same data folder and port: the account and its session survive', async () => {
