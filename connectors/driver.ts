@@ -2,6 +2,7 @@ import { type Readable } from 'node:stream';
 import { type CheckReport } from '../shared/connectors/check-report';
 import { type HashAlgorithm, type Hashes } from '../shared/connectors/hash-algorithm';
 import { type Capabilities } from './capabilities';
+import { type ResumeStateStore } from './resume-state-store';
 
 /** A file or folder as a driver reports it. `path` is a normalised connector path ('' is the root). */
 export interface Entry {
@@ -126,4 +127,6 @@ export interface DriverContext {
   readonly trustStore?: TrustStore;
   /** Diagnostics for developers; never given secrets. */
   readonly log?: (message: string) => void;
+  /** Where interrupted uploads (multipart, staged blocks, resumable sessions) remember how to continue. */
+  readonly resumeStore?: ResumeStateStore;
 }

@@ -20,7 +20,7 @@ import {
 import { hashReadable, MultiHasher } from '../hashing';
 import { baseName, checkEntryName, normalizePath } from '../path-safety';
 import { partChunks } from '../s3/part-chunker';
-import { type ResumeStateStore, type UploadPartEvent } from '../s3/resume-state-store';
+import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { runAzureCheck } from './azure-blob-check';
@@ -319,7 +319,7 @@ export class AzureBlobDriver implements Driver, Hasher {
             blockSize,
             concurrency: this.options.uploadConcurrency,
             size: options.size,
-            resumeStore: this.extras.resumeStore,
+            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
             onPart: this.extras.onPart,
             signal: options.signal,
             sas: this.container.sas,

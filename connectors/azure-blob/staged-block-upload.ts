@@ -3,7 +3,7 @@ import { type BlockBlobClient } from '@azure/storage-blob';
 import { z } from 'zod';
 import { cancelledError, ConnectorError } from '../connector-error';
 import { type MultiHasher } from '../hashing';
-import { type ResumeStateStore, type UploadPartEvent } from '../s3/resume-state-store';
+import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { mapAzureError } from './map-azure-error';
 import { type SasInfo } from './sas-token';
 

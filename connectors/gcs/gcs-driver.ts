@@ -20,7 +20,7 @@ import {
 } from '../driver';
 import { MultiHasher } from '../hashing';
 import { baseName, checkEntryName, normalizePath } from '../path-safety';
-import { type ResumeStateStore } from '../s3/resume-state-store';
+import { type ResumeStateStore } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
 import { createGcsStorage, parseServiceAccount } from './gcs-client';
 import { runGcsCheck } from './gcs-check';
@@ -292,7 +292,7 @@ export class GcsDriver implements Driver, Hasher {
             path: p,
             chunkSize: this.options.chunkSizeMiB * MiB,
             size: options.size,
-            resumeStore: this.extras.resumeStore,
+            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
             signal: options.signal,
           },
           Readable.from(all(), { objectMode: false }),

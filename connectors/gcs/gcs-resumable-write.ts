@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { cancelledError, ConnectorError } from '../connector-error';
 import { type MultiHasher } from '../hashing';
 import { partChunks } from '../s3/part-chunker';
-import { type ResumeStateStore } from '../s3/resume-state-store';
+import { type ResumeStateStore } from '../resume-state-store';
 import { mapGcsError } from './map-gcs-error';
 
 const SessionStateSchema = z.object({

@@ -31,7 +31,7 @@ import { baseName, checkEntryName, normalizePath } from '../path-safety';
 import { destroyOnAbort } from '../stream-abort';
 import { mapS3Error, s3HttpStatus } from './map-s3-error';
 import { partChunks } from './part-chunker';
-import { type ResumeStateStore, type UploadPartEvent } from './resume-state-store';
+import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { createS3Client } from './s3-client';
 import { runS3Check, type S3CheckReport } from './s3-check';
 import { multipartUpload } from './s3-multipart-upload';
@@ -343,7 +343,7 @@ export class S3Driver implements Driver, Hasher, Copier {
             size: options.size,
             sse: this.sse,
             etagIsMd5: this.sse?.algorithm !== 'aws:kms',
-            resumeStore: this.extras.resumeStore,
+            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
             onPart: this.extras.onPart,
             signal: options.signal,
           },

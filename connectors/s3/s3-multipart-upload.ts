@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { cancelledError, ConnectorError } from '../connector-error';
 import { type MultiHasher } from '../hashing';
 import { mapS3Error, s3ErrorCode } from './map-s3-error';
-import { type ResumeStateStore, type UploadPartEvent } from './resume-state-store';
+import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 
 /** What a multipart upload needs to know about the target. */
 export interface MultipartTarget {

@@ -7,6 +7,7 @@ import { LocalDriver } from '../../connectors/local/local-driver';
 import { type ConfiguredConnector, defaultConfigDir, loadConnectors } from './cli-config';
 import { FileTrustStore } from './file-trust-store';
 import { type Location, parseLocation } from './location';
+import { FileResumeStateStore } from '../../connectors/file-resume-state-store';
 
 /** A location opened for use: the driver, the connector path, and how to name it in messages. */
 export interface OpenedLocation {
@@ -25,6 +26,7 @@ export class CliSession {
     readonly connectors: ReadonlyMap<string, ConfiguredConnector>,
     private readonly registry: DriverRegistry,
     private readonly trustStore: FileTrustStore,
+    private readonly resumeStore: FileResumeStateStore,
     private readonly cwd: string,
   ) {}
 
@@ -39,6 +41,7 @@ export class CliSession {
       connectors,
       createDefaultRegistry(),
       new FileTrustStore(path.join(dir, 'known-hosts.json')),
+      new FileResumeStateStore(path.join(dir, 'resume-state.json')),
       options.cwd,
     );
   }
@@ -70,7 +73,7 @@ export class CliSession {
     }
     const driver = this.registry.create(
       { kind: config.kind, options: config.options },
-      { trustStore: this.trustStore },
+      { trustStore: this.trustStore, resumeStore: this.resumeStore },
     );
     this.drivers.set(key, driver);
     return driver;

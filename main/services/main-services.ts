@@ -20,6 +20,7 @@ import { TransfersService } from './transfers/transfers-service';
 import { UiPreferences } from './ui-preferences';
 import { WindowStateService } from './window-state';
 import { resolveLanguage } from '../../shared/settings';
+import { FileResumeStateStore } from '../../connectors/file-resume-state-store';
 
 /** What the composition root needs from its host (Electron's shell, the harness, the CLI). */
 export interface MainServicesOptions {
@@ -61,7 +62,11 @@ export class MainServices {
     this.windowState = new WindowStateService(options.store);
     this.externalLinks = new ExternalLinkService(options.openExternal);
     this.uiPreferences = new UiPreferences(options.store);
-    this.connectors = new ConnectorsService({ store: options.store, secrets: options.secrets });
+    this.connectors = new ConnectorsService({
+      store: options.store,
+      secrets: options.secrets,
+      resumeStore: new FileResumeStateStore(path.join(options.host.dataDir, 'resume-state.json')),
+    });
     this.browser = new BrowserService({
       drivers: this.connectors,
       onConnectorChange: (listener) => this.connectors.onChange(listener),

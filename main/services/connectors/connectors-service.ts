@@ -18,6 +18,7 @@ import { ConnectorInputError } from './connector-input-error';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
 import type { ConnectorLocation, DriverProvider } from './driver-provider';
 import { isLocalDiskId, localDiskLocation, openLocalDisk } from './local-disk';
+import { type ResumeStateStore } from '../../../connectors/resume-state-store';
 
 type OptionValues = Readonly<Record<string, string | number | boolean>>;
 
@@ -51,6 +52,8 @@ export interface ConnectorsServiceOptions {
   readonly secrets: SecretStore;
   readonly registry?: DriverRegistry;
   readonly platform?: NodeJS.Platform;
+  /** Where interrupted multipart/block/session uploads remember how to continue after a restart. */
+  readonly resumeStore?: ResumeStateStore;
 }
 
 interface PendingIdentity {
@@ -76,6 +79,7 @@ export class ConnectorsService implements DriverProvider {
   private readonly secrets: SecretStore;
   private readonly registry: DriverRegistry;
   private readonly platform: NodeJS.Platform;
+  private readonly resumeStore: ResumeStateStore | undefined;
   /** Host keys and certificates the user confirmed. */
   readonly identities: ConfirmedIdentities;
   private readonly pending = new Map<string, PendingIdentity>();
@@ -87,6 +91,7 @@ export class ConnectorsService implements DriverProvider {
     this.secrets = options.secrets;
     this.registry = options.registry ?? createDefaultRegistry();
     this.platform = options.platform ?? process.platform;
+    this.resumeStore = options.resumeStore;
   }
 
   /** Kinds a user may pick: registered in this build and not internal (memory is for tests). */
@@ -255,7 +260,7 @@ export class ConnectorsService implements DriverProvider {
     }
     return this.registry.create(
       { kind: record.kind, options: { ...record.options, ...secrets } },
-      { trustStore: this.identities },
+      { trustStore: this.identities, ...(this.resumeStore ? { resumeStore: this.resumeStore } : {}) },
     );
   }
 

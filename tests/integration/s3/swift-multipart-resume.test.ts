@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { CreateBucketCommand, ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/connector-error';
-import { MemoryResumeStateStore, type UploadPartEvent } from '../../../connectors/s3/resume-state-store';
+import { MemoryResumeStateStore, type UploadPartEvent } from '../../../connectors/resume-state-store';
 import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { type S3Options } from '../../../shared/connectors/s3-descriptor';
 import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';

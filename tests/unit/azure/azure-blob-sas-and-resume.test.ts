@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AzureBlobDriver } from '../../../connectors/azure-blob/azure-blob-driver';
 import { ConnectorError } from '../../../connectors/connector-error';
-import { MemoryResumeStateStore, type UploadPartEvent } from '../../../connectors/s3/resume-state-store';
+import { MemoryResumeStateStore, type UploadPartEvent } from '../../../connectors/resume-state-store';
 import { type AzureBlobOptions } from '../../../shared/connectors/azure-blob-descriptor';
 import { readAll, streamOf } from '../../conformance/test-streams';
 import { AZURITE_ACCOUNT, azuriteAvailability, startAzurite, type AzuriteServer } from '../../servers/azurite-server';

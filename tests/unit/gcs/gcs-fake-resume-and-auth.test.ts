@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { GcsDriver } from '../../../connectors/gcs/gcs-driver';
-import { MemoryResumeStateStore } from '../../../connectors/s3/resume-state-store';
+import { MemoryResumeStateStore } from '../../../connectors/resume-state-store';
 import { type GcsOptions } from '../../../shared/connectors/gcs-descriptor';
 import { readAll, streamOf } from '../../conformance/test-streams';
 import { startGcsFake, type GcsFake } from '../../servers/gcs-fake/gcs-fake-server';
@@ -86,7 +86,8 @@ describe('gcs driver against the JSON API fake: uploads, resume, credentials', (
     const persisted = fake.persistedBytes('big.bin');
     expect(persisted).toBeGreaterThanOrEqual(4 * MiB);
     const before = fake.receivedBytes('big.bin');
-    const second = new GcsDriver(options, {}, { resumeStore: store });
+    // The resume store also reaches a driver through its context, as the registry's factories pass it.
+    const second = new GcsDriver(options, { resumeStore: store });
     const result = await second.write('big.bin', source(), { size: data.length, hashes: ['sha256'] });
     expect(result.size).toBe(data.length);
     expect(fake.receivedBytes('big.bin') - before).toBe(data.length - persisted);
