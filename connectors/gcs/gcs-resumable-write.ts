@@ -71,8 +71,15 @@ export async function resumableWrite(
   const saved = SessionStateSchema.safeParse(await target.resumeStore?.load(stateKey));
   const total = target.size === undefined ? '*' : String(target.size);
   // 308 is GCS's "resume incomplete", not a redirect: 'manual' hands it to us as is.
+  // Node's fetch takes a Buffer; the cast keeps this file valid where DOM typings are loaded too (browser tests).
   const put = (headers: Record<string, string>, body?: Buffer): Promise<Response> =>
-    fetch(uri, { method: 'PUT', headers, body, signal: target.signal, redirect: 'manual' });
+    fetch(uri, {
+      method: 'PUT',
+      headers,
+      body: body as unknown as BodyInit,
+      signal: target.signal,
+      redirect: 'manual',
+    });
   let uri: string;
   let persisted = 0;
   if (saved.success && saved.data.chunkSize === target.chunkSize && saved.data.size === target.size) {
