@@ -76,7 +76,7 @@ export async function resumableWrite(
     fetch(uri, {
       method: 'PUT',
       headers,
-      body: body as unknown as BodyInit,
+      body: body as unknown as RequestInit['body'],
       signal: target.signal,
       redirect: 'manual',
     });
