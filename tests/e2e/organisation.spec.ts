@@ -28,6 +28,14 @@ function bodyText(raw: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
+/** Screenshots the current screen or dialog in English, then in French (switched live), and back to English. */
+async function shootBoth(page: Page, harness: Harness, name: string): Promise<void> {
+  await shoot(page, name, 'en');
+  await setLanguage(page, harness, 'fr');
+  await shoot(page, name, 'fr');
+  await setLanguage(page, harness, 'en');
+}
+
 async function tab(page: Page, name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
 }
@@ -79,7 +87,7 @@ test.describe('Organisation', () => {
     // Invitations: invite Inès as editor, in French; the e-mail reaches the SMTP sink with the same link.
     await tab(page, 'Invitations');
     await expect(page.getByText('No invitation yet')).toBeVisible();
-    await shoot(page, 'organisation-invitations-empty', 'en');
+    await shootBoth(page, harness, 'organisation-invitations-empty');
     await page.getByRole('button', { name: 'Invite someone' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('textbox', { name: /^E-mail/ }).fill('ines@example.org');
@@ -91,7 +99,7 @@ test.describe('Organisation', () => {
     await expect(dialog.getByText('The invitation e-mail was sent.')).toBeVisible();
     const link = (await dialog.getByTestId('copy-value').textContent()) ?? '';
     expect(link).toContain('/v1/invitations/accept?token=ferry_inv_');
-    await shoot(page, 'organisation-invitation-created', 'en');
+    await shootBoth(page, harness, 'organisation-invitation-created');
     const mail = await sink.waitFor('ines@example.org');
     const text = bodyText(mail.raw);
     expect(text).toContain('Acme Data');
@@ -117,7 +125,7 @@ test.describe('Organisation', () => {
       .click();
     await expect(page.getByRole('dialog').getByText('Accepted', { exact: true })).toBeVisible();
     await expect(page.getByRole('dialog').getByText('No link: the invitation was accepted')).toBeVisible();
-    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
 
     // Members: Inès is there; make her admin, she creates an API key (she owns it).
     await tab(page, 'Members');
@@ -130,8 +138,8 @@ test.describe('Organisation', () => {
     await page.getByRole('option', { name: 'Admin' }).click();
     await memberDialog.getByRole('button', { name: 'Change the role' }).click();
     await expect(page.getByText('The role of Inès Martin was changed.')).toBeVisible();
-    await shoot(page, 'organisation-member', 'en');
-    await memberDialog.getByRole('button', { name: 'Close' }).click();
+    await shootBoth(page, harness, 'organisation-member');
+    await memberDialog.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(members.getByRole('row', { name: /Inès Martin/ })).toContainText('Admin');
     const created = await fetch(`${url.origin}/v1/orgs/${orgId}/api-keys`, {
       method: 'POST',
@@ -154,7 +162,7 @@ test.describe('Organisation', () => {
     await expect(confirm).toBeDisabled();
     await memberDialog.getByLabel('New owner', { exact: true }).click();
     await page.getByRole('option', { name: /Ada Admin/ }).click();
-    await shoot(page, 'organisation-member-remove', 'en');
+    await shootBoth(page, harness, 'organisation-member-remove');
     await confirm.click();
     await expect(page.getByText('Inès Martin was removed from the organisation.')).toBeVisible();
     await expect(members).not.toContainText('Inès Martin');
@@ -207,7 +215,7 @@ test.describe('Organisation', () => {
     await setUpWorkspace(page, harness);
     await tab(page, 'API keys');
     await expect(page.getByText('No API key yet')).toBeVisible();
-    await shoot(page, 'organisation-api-keys-empty', 'en');
+    await shootBoth(page, harness, 'organisation-api-keys-empty');
     await page.getByRole('button', { name: 'Create an API key' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Create an API key' }).click();
@@ -223,7 +231,11 @@ test.describe('Organisation', () => {
     expect(secret).toMatch(/^ferry_ak_/);
     await dialog.getByRole('button', { name: 'Copy: API key secret' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
-    await shoot(page, 'organisation-api-key-secret', 'en');
+    await shootBoth(page, harness, 'organisation-api-key-secret');
+    const axe = await new AxeBuilder({ page }).include('[role="dialog"]').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+      [],
+    );
     const done = dialog.getByRole('button', { name: 'Done' });
     await expect(done).toBeDisabled();
     await dialog.getByLabel('I have stored the key in a safe place').check();
@@ -240,8 +252,8 @@ test.describe('Organisation', () => {
     await keys.getByRole('button', { name: 'Manage: Nightly import' }).click();
     await expect(page.getByRole('dialog').getByText('Nightly import')).toBeVisible();
     expect(await page.content()).not.toContain(secret);
-    await shoot(page, 'organisation-api-key', 'en');
-    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await shootBoth(page, harness, 'organisation-api-key');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
     await page.reload();
     await openOrganisation(page);
     await tab(page, 'API keys');
@@ -292,7 +304,7 @@ test.describe('Organisation', () => {
     await page.getByLabel('Invitation link').fill(link);
     await page.getByRole('button', { name: 'Check the link' }).click();
     await expect(page.getByText('Acme invites victor@example.org as Viewer.')).toBeVisible();
-    await shoot(page, 'join', 'en');
+    await shootBoth(page, harness, 'join');
     await page.getByLabel('Your name').fill('Victor Viewer');
     await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Join the organisation' }).click();
@@ -305,8 +317,8 @@ test.describe('Organisation', () => {
     await expect(page.getByRole('button', { name: /^Manage/ })).toHaveCount(0);
     await page.getByRole('button', { name: 'View: Ada Admin' }).click();
     await expect(page.getByRole('dialog').getByRole('button', { name: 'Remove from the organisation' })).toHaveCount(0);
-    await shoot(page, 'organisation-viewer', 'en');
-    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await shootBoth(page, harness, 'organisation-viewer');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
 
     // The platform itself refuses what the role does not allow, with a code the UI translates.
     const refused = await call(page, 'members.setRole', { memberId: 'usr_x', role: 'admin' });

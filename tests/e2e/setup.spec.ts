@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { ADMIN, openOrganisation, sessionTokens, setLanguage, settingsFile, shoot } from './organisation-helpers';
 import { expect, test } from './harness-fixture';
 
@@ -9,6 +10,10 @@ test.describe('First run', () => {
     await expect(page.getByRole('heading', { name: 'Welcome to Ferry', level: 2 })).toBeVisible();
     await expect(page.getByLabel('Organisation name')).toBeVisible({ timeout: 30_000 });
     await shoot(page, 'setup', 'en');
+    await page.mouse.move(600, 10); // away from the navigation (its hover colour is the frame's own concern)
+    const results = await new AxeBuilder({ page }).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     await setLanguage(page, harness, 'fr');
     await expect(page.getByRole('heading', { name: 'Bienvenue dans Ferry', level: 2 })).toBeVisible();
     await shoot(page, 'setup', 'fr');

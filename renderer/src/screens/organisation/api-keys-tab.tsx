@@ -63,6 +63,7 @@ function CreateKeyDialog({ onClose, onCreated }: { readonly onClose: () => void;
   return (
     <Modal
       opened
+      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
       onClose={close}
       title={secret ? t('organisation.apiKeys.secretTitle') : t('organisation.apiKeys.createTitle')}
       size="lg"
@@ -70,7 +71,12 @@ function CreateKeyDialog({ onClose, onCreated }: { readonly onClose: () => void;
     >
       {secret ? (
         <Stack gap="md">
-          <Alert color="yellow" title={t('organisation.apiKeys.onceTitle')} role="alert">
+          <Alert
+            color="yellow"
+            title={t('organisation.apiKeys.onceTitle')}
+            role="alert"
+            styles={{ title: { color: 'var(--mantine-color-text)' } }}
+          >
             {t('organisation.apiKeys.onceWarning', { name: secret.name })}
           </Alert>
           <CopyField value={secret.value} label={t('organisation.apiKeys.secret')} />
@@ -171,7 +177,13 @@ function KeyDialog({
       .finally(() => setBusy(false));
   };
   return (
-    <Modal opened onClose={onClose} title={t('organisation.apiKeys.detailTitle')} size="lg">
+    <Modal
+      opened
+      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
+      onClose={onClose}
+      title={t('organisation.apiKeys.detailTitle')}
+      size="lg"
+    >
       <Stack gap="md">
         {key && !confirming && (
           <Table variant="vertical" withTableBorder={false}>

@@ -116,7 +116,13 @@ function InviteDialog({ onClose, onCreated }: { readonly onClose: () => void; re
       .finally(() => setBusy(false));
   };
   return (
-    <Modal opened onClose={onClose} title={t('organisation.invitations.createTitle')} size="lg">
+    <Modal
+      opened
+      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
+      onClose={onClose}
+      title={t('organisation.invitations.createTitle')}
+      size="lg"
+    >
       {created ? (
         <Stack gap="md">
           <Text>{t('organisation.invitations.createdMessage', { email: created.email })}</Text>
@@ -203,7 +209,13 @@ function InvitationDialog({
       .finally(() => setBusy(false));
   };
   return (
-    <Modal opened onClose={onClose} title={t('organisation.invitations.detailTitle')} size="lg">
+    <Modal
+      opened
+      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
+      onClose={onClose}
+      title={t('organisation.invitations.detailTitle')}
+      size="lg"
+    >
       <Stack gap="md">
         {invitation && !confirming && <InvitationFacts invitation={invitation} />}
         {invitation && confirming && (

@@ -73,7 +73,13 @@ function MemberDialog({
 
   const title = removing ? t('organisation.members.removeTitle') : t('organisation.members.detailTitle');
   return (
-    <Modal opened onClose={onClose} title={title} size="lg">
+    <Modal
+      opened
+      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
+      onClose={onClose}
+      title={title}
+      size="lg"
+    >
       {!member ? (
         error ? (
           <Alert color="red" role="alert">

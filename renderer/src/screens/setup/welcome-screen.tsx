@@ -21,6 +21,9 @@ import { usePlatformStore } from '../../stores/platform-store';
 
 type Mode = 'setup' | 'signIn' | 'join';
 
+// Mantine's yellow title text misses AA contrast on its light background: warnings keep the body's text colour.
+const WARNING_TITLE = { title: { color: 'var(--mantine-color-text)' } };
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MIN_PASSWORD = 10;
 
@@ -305,7 +308,7 @@ export function WelcomeScreen() {
         <Title order={2}>{adding ? t('setup.addTitle') : t('setup.title')}</Title>
         <Text c="dimmed">{t('setup.intro')}</Text>
         {backend === 'session' && (
-          <Alert color="yellow" title={t('setup.noKeychainTitle')}>
+          <Alert color="yellow" title={t('setup.noKeychainTitle')} styles={WARNING_TITLE}>
             {t('setup.noKeychain')}
           </Alert>
         )}
