@@ -141,6 +141,12 @@ function MemberDialog({
                 <Table.Th>{t('organisation.members.owned')}</Table.Th>
                 <Table.Td>{member.ownedResourceCount}</Table.Td>
               </Table.Tr>
+              {!admin && (
+                <Table.Tr>
+                  <Table.Th>{t('organisation.members.role')}</Table.Th>
+                  <Table.Td>{t(`organisation.roles.${member.role}`)}</Table.Td>
+                </Table.Tr>
+              )}
             </Table.Tbody>
           </Table>
           {admin ? (
@@ -157,11 +163,7 @@ function MemberDialog({
                 {t('organisation.members.saveRole')}
               </Button>
             </Group>
-          ) : (
-            <Text size="sm">
-              {t('organisation.members.role')}: {t(`organisation.roles.${member.role}`)}
-            </Text>
-          )}
+          ) : null}
           {error && (
             <Alert color="red" role="alert">
               {error}
