@@ -1,0 +1,35 @@
+/**
+ * `npm run bench [-- sizeMiB]`: every benchmark in order, then one combined table of Ferry next to its peers.
+ * Speeds are reported as ratios, never asserted. FERRY_BENCH_REPEATS (default 3) sets the runs per measurement.
+ */
+import { type BenchRow, type BenchSetup, formatTable, sizeFromArgs, withBenchSetup } from './bench-kit';
+import { benchS3AzureVsRclone } from './s3-azure-vs-rclone';
+import { benchSftpFtpsVsPeers } from './sftp-ftps-vs-peers';
+
+const BENCHMARKS: readonly {
+  readonly name: string;
+  readonly run: (setup: BenchSetup) => Promise<readonly BenchRow[]>;
+}[] = [
+  { name: 'SFTP and FTPS vs scp, sftp -b and rclone', run: benchSftpFtpsVsPeers },
+  { name: 'S3 and Azure Blob vs rclone', run: benchS3AzureVsRclone },
+];
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  let setupUsed: BenchSetup | undefined;
+  await withBenchSetup(sizeFromArgs(), async (setup) => {
+    setupUsed = setup;
+    for (const bench of BENCHMARKS) {
+      const started = performance.now();
+      console.log(`running: ${bench.name} ...`);
+      rows.push(...(await bench.run(setup)));
+      console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+  });
+  if (setupUsed !== undefined) console.log(`\n${formatTable(rows, setupUsed)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
