@@ -19,7 +19,7 @@ import {
 } from '../driver';
 import { hashReadable, MultiHasher } from '../hashing';
 import { baseName, checkEntryName, normalizePath } from '../path-safety';
-import { partChunks } from '../s3/part-chunker';
+import { PartBufferPool, partChunks } from '../part-chunker';
 import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
 import { type CheckReport } from '../../shared/connectors/check-report';
@@ -282,8 +282,9 @@ export class AzureBlobDriver implements Driver, Hasher {
     const hasher = new MultiHasher(options.hashes ?? []);
     const detach = destroyOnAbort(source, options.signal, p);
     const blockSize = this.blockSize(options.size);
-    // See S3Driver.write: concurrency + 1 ring buffers are never overwritten while a block is in flight.
-    const chunks = partChunks(source, blockSize, this.options.uploadConcurrency + 1);
+    // Blocks return to the pool when their request settled (see PartBufferPool).
+    const pool = new PartBufferPool(blockSize);
+    const chunks = partChunks(source, pool);
     const blob = this.client.getBlockBlobClient(this.blobName(p));
     try {
       const first = await chunks.next();
@@ -323,6 +324,7 @@ export class AzureBlobDriver implements Driver, Hasher {
             onPart: this.extras.onPart,
             signal: options.signal,
             sas: this.container.sas,
+            release: (block) => pool.release(block),
           },
           {
             next: async () => {

@@ -17,6 +17,8 @@ export interface BlockTarget {
   readonly path: string;
   readonly blockSize: number;
   readonly concurrency: number;
+  /** Called once a block's buffer is no longer read (staged, failed or skipped), so it can be reused. */
+  readonly release?: (block: Buffer) => void;
   readonly size?: number;
   readonly resumeStore?: ResumeStateStore;
   readonly onPart?: (event: UploadPartEvent) => void;
@@ -104,6 +106,7 @@ export async function stagedBlockUpload(
       ids.push(id);
       if (staged.get(id) === body.length) {
         target.onPart?.({ kind: 'skipped', part: index + 1, bytes: body.length });
+        target.release?.(body);
         continue;
       }
       while (inFlight.size >= target.concurrency) await Promise.race(inFlight);
@@ -113,10 +116,12 @@ export async function stagedBlockUpload(
         .then(
           () => {
             inFlight.delete(task);
+            target.release?.(body);
             target.onPart?.({ kind: 'uploaded', part: index + 1, bytes: body.length });
           },
           (error: unknown) => {
             inFlight.delete(task);
+            target.release?.(body);
             failure ??= error;
           },
         );

@@ -4,7 +4,7 @@ import { CRC32C, type File } from '@google-cloud/storage';
 import { z } from 'zod';
 import { cancelledError, ConnectorError } from '../connector-error';
 import { type MultiHasher } from '../hashing';
-import { partChunks } from '../s3/part-chunker';
+import { PartBufferPool, partChunks } from '../part-chunker';
 import { type ResumeStateStore } from '../resume-state-store';
 import { mapGcsError } from './map-gcs-error';
 
@@ -111,7 +111,8 @@ export async function resumableWrite(
   const crc = new CRC32C();
   const md5 = createHash('md5');
   // One chunk of lookahead tells whether the current chunk is the last (its Content-Range then names the total).
-  const chunks = partChunks(source, target.chunkSize, 3);
+  const pool = new PartBufferPool(target.chunkSize);
+  const chunks = partChunks(source, pool);
   let offset = 0;
   let object: ObjectResource | undefined;
   try {
@@ -149,6 +150,7 @@ export async function resumableWrite(
         break;
       }
       offset = end;
+      pool.release(chunk);
       current = next;
     }
   } catch (error) {

@@ -30,7 +30,7 @@ import { hashReadable, MultiHasher } from '../hashing';
 import { baseName, checkEntryName, normalizePath } from '../path-safety';
 import { destroyOnAbort } from '../stream-abort';
 import { mapS3Error, s3HttpStatus } from './map-s3-error';
-import { partChunks } from './part-chunker';
+import { PartBufferPool, partChunks } from '../part-chunker';
 import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { createS3Client } from './s3-client';
 import { runS3Check, type S3CheckReport } from './s3-check';
@@ -314,9 +314,9 @@ export class S3Driver implements Driver, Hasher, Copier {
     const hasher = new MultiHasher(options.hashes ?? []);
     const detach = destroyOnAbort(source, options.signal, p);
     const partSize = this.partSize(options.size);
-    // While part j is filled, at most parts j-concurrency..j-1 are in flight (multipartUpload waits for a slot
-    // after taking a part), so concurrency + 1 ring buffers are never overwritten while in use.
-    const chunks = partChunks(source, partSize, this.options.uploadConcurrency + 1);
+    // Parts return to the pool when their request settled, so buffers are reused without overwriting one in flight.
+    const pool = new PartBufferPool(partSize);
+    const chunks = partChunks(source, pool);
     try {
       const first = await chunks.next();
       const firstPart = first.done === true ? Buffer.alloc(0) : first.value;
@@ -346,6 +346,7 @@ export class S3Driver implements Driver, Hasher, Copier {
             resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
             onPart: this.extras.onPart,
             signal: options.signal,
+            release: (part) => pool.release(part),
           },
           iterator,
           hasher,

@@ -23,6 +23,8 @@ export interface MultipartTarget {
   readonly path: string;
   readonly partSize: number;
   readonly concurrency: number;
+  /** Called once a part's buffer is no longer read (sent, failed or skipped), so it can be reused. */
+  readonly release?: (part: Buffer) => void;
   /** Total size when known (part of the resume key: a different size never resumes). */
   readonly size?: number;
   readonly sse?: { readonly algorithm: ServerSideEncryption; readonly kmsKeyId?: string };
@@ -171,14 +173,19 @@ export async function multipartUpload(
       if (have !== undefined && have.size === body.length && have.etag === md5.toString('hex')) {
         done.push({ PartNumber: partNumber, ETag: `"${have.etag}"`, md5 });
         target.onPart?.({ kind: 'skipped', part: partNumber, bytes: body.length });
+        target.release?.(body);
         continue;
       }
       while (inFlight.size >= target.concurrency) await Promise.race(inFlight);
       if (failure !== undefined) break;
       const task: Promise<void> = send(partNumber, body, md5).then(
-        () => void inFlight.delete(task),
+        () => {
+          inFlight.delete(task);
+          target.release?.(body);
+        },
         (error: unknown) => {
           inFlight.delete(task);
+          target.release?.(body);
           failure ??= error;
         },
       );
