@@ -16,13 +16,36 @@ interface Finding {
   readonly description: string;
 }
 
-/** Parses electronegativity's CSV (quoted fields may contain commas). */
+/** Parses electronegativity's CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): Finding[] {
-  const rows = text.trim().split('\n').slice(1);
-  return rows.map((row) => {
-    const fields = [...row.matchAll(/("([^"]|"")*"|[^,]*)(,|$)/g)].map((m) => (m[1] ?? '').replace(/^"|"$/g, ''));
-    return { issue: fields[0]!, file: fields[3]!, location: fields[4]!, description: fields[6]! };
-  });
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (c !== '\r') field += c;
+  }
+  if (field !== '' || row.length > 0) rows.push([...row, field]);
+  return rows
+    .slice(1)
+    .filter((r) => r.length > 1)
+    .map((r) => ({ issue: r[0]!.trim(), file: r[3]!.trim(), location: r[4]!.trim(), description: r[6]!.trim() }));
 }
 
 describe('electronegativity gate', () => {
