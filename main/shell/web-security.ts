@@ -1,15 +1,22 @@
 import { app, session, shell } from 'electron';
 import { validateExternalUrl } from '../services/external-link';
 import { CONTENT_SECURITY_POLICY } from '../security/content-security-policy';
+import { isPermissionAllowed } from '../security/permission-policy';
+import { rendererUrl } from './main-window';
 
 /**
  * Applies the security model of DESIGN.md to every web contents: no navigation, no new windows (https links open
- * in the browser after validation), no webviews, every permission denied, the CSP header on dev-server responses.
+ * in the browser after validation), no webviews, every permission denied but copying to the clipboard from Ferry's
+ * own page, the CSP header on dev-server responses.
  */
 export function secureWebContents(): void {
   const ses = session.defaultSession;
-  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  ses.setPermissionCheckHandler(() => false);
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(isPermissionAllowed(permission, details.requestingUrl, rendererUrl())),
+  );
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin, rendererUrl()),
+  );
   ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({

@@ -18,8 +18,13 @@ type Calls = {
   privilegedSchemes: { scheme: string; privileges: Record<string, boolean> }[];
   protocolHandlers: Map<string, (request: Request) => Promise<Response>>;
   headerHooks: ((details: unknown, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void)[];
-  permissionRequestHandler?: (wc: unknown, permission: string, cb: (allowed: boolean) => void) => void;
-  permissionCheckHandler?: () => boolean;
+  permissionRequestHandler?: (
+    wc: unknown,
+    permission: string,
+    cb: (allowed: boolean) => void,
+    details: { requestingUrl: string },
+  ) => void;
+  permissionCheckHandler?: (wc: unknown, permission: string, origin: string) => boolean;
   protocolClients: string[];
   appEvents: Map<string, (...args: unknown[]) => void>;
   trays: unknown[];
@@ -99,10 +104,18 @@ describe('built main bundle', () => {
   });
 
   it('denies permissions, navigation and new windows', () => {
-    let allowed: boolean | undefined;
-    calls.permissionRequestHandler!({}, 'media', (a) => (allowed = a));
-    expect(allowed).toBe(false);
-    expect(calls.permissionCheckHandler!()).toBe(false);
+    const decide = (permission: string, requestingUrl: string): boolean | undefined => {
+      let allowed: boolean | undefined;
+      calls.permissionRequestHandler!({}, permission, (a) => (allowed = a), { requestingUrl });
+      return allowed;
+    };
+    expect(decide('media', 'app://ferry/index.html')).toBe(false);
+    expect(decide('notifications', 'app://ferry/index.html')).toBe(false);
+    expect(decide('clipboard-read', 'app://ferry/index.html')).toBe(false);
+    expect(decide('clipboard-sanitized-write', 'app://ferry/index.html')).toBe(true);
+    expect(decide('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(calls.permissionCheckHandler!({}, 'geolocation', 'app://ferry')).toBe(false);
+    expect(calls.permissionCheckHandler!({}, 'clipboard-sanitized-write', 'https://evil.example')).toBe(false);
     const contents = calls.windows[0]!.webContents as {
       emit: (event: string, e: { preventDefault: () => void }) => void;
       windowOpenHandler: (d: { url: string }) => { action: string };
@@ -149,6 +162,13 @@ describe('built main bundle', () => {
     win.emit('close', { preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
   });
+
+  it('starts the local workspace (the embedded platform and its migrations) from the built bundle', async () => {
+    const win = calls.windows[0]!;
+    const trusted = { sender: win.webContents, senderFrame: { url: 'app://ferry/index.html', parent: null } };
+    const status = await calls.handlers.get('ferry:platform.localStatus')!(trusted, {});
+    expect(status).toEqual({ ok: true, value: { setupRequired: true } });
+  }, 60_000);
 
   it('registers the ferry:// protocol, a tray and a menu', () => {
     expect(calls.protocolClients).toEqual(['ferry']);
