@@ -1,4 +1,4 @@
-import { Alert, type CSSVariablesResolver, Center, Loader, MantineProvider, createTheme } from '@mantine/core';
+import { Alert, type CSSVariablesResolver, Center, Loader, MantineProvider, NavLink, createTheme } from '@mantine/core';
 import { useColorScheme } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
 import { useEffect } from 'react';
@@ -17,13 +17,23 @@ import { usePlatformStore } from './stores/platform-store';
 import { useSettingsStore } from './stores/settings-store';
 
 // Shade 8 keeps white text on filled buttons above WCAG AA contrast (shade 6, Mantine's default, is 3.5:1).
-const theme = createTheme({ primaryColor: 'blue', primaryShade: { light: 8, dark: 8 }, defaultRadius: 'md' });
+const theme = createTheme({
+  primaryColor: 'blue',
+  primaryShade: { light: 8, dark: 8 },
+  defaultRadius: 'md',
+  components: {
+    // Tinted alert titles miss WCAG AA on their tinted background: titles use the text colour.
+    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
+    // The active entry is filled (white on the primary shade), readable also under the pointer.
+    NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+  },
+});
 
-// Mantine's default "dimmed" grey misses WCAG AA contrast on small text; use one shade stronger in each scheme.
+// Mantine's default "dimmed" grey and error red miss WCAG AA on small text; use stronger shades in each scheme.
 const contrastVariables: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': t.colors.gray[7]! },
-  dark: { '--mantine-color-dimmed': t.colors.dark[1]! },
+  light: { '--mantine-color-dimmed': t.colors.gray[7]!, '--mantine-color-error': t.colors.red[9]! },
+  dark: { '--mantine-color-dimmed': t.colors.dark[1]!, '--mantine-color-error': t.colors.red[4]! },
 });
 
 function CurrentScreen({ screen }: { readonly screen: Screen }) {

@@ -12,7 +12,8 @@ interface NavigationStore {
 
 /** Which screen the app frame shows. */
 export const useNavigationStore = create<NavigationStore>((set, get) => ({
-  screen: 'settings',
+  // The first screen: the organisation, or the welcome (first-run setup, sign-in) when there is none yet.
+  screen: 'organisation',
   go(screen) {
     if (AVAILABLE_SCREENS.has(screen)) set({ screen });
   },

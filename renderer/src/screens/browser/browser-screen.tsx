@@ -14,7 +14,6 @@ import { FileList } from './file-list';
 import { CrumbLink } from './crumb-link';
 import { crumbsOf } from './format';
 import { LocationPicker, type PickedLocation } from './location-picker';
-import { READABLE_ALERT_STYLES } from '../connectors/readable-colors';
 
 /** The local disk's connector id in the picker (main resolves it; see DriverProvider). */
 const LOCAL_DISK = 'local-disk';
@@ -158,7 +157,7 @@ export function BrowserScreen() {
             </Group>
           </Group>
           {error !== undefined && (
-            <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert" title={t('browser.failed')}>
+            <Alert color="red" role="alert" title={t('browser.failed')}>
               {errorMessage(error)}
             </Alert>
           )}

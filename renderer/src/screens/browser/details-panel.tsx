@@ -5,7 +5,6 @@ import type { BrowserEntry, BrowserPreview } from '../../../../shared/ipc/browse
 import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
 import { formatDate, formatSize } from './format';
-import { READABLE_ALERT_STYLES } from '../connectors/readable-colors';
 
 type PreviewState =
   | { readonly status: 'loading' }
@@ -26,12 +25,7 @@ function Preview({ connectorId, entry }: { readonly connectorId: string; readonl
     };
   }, [connectorId, entry.path]);
   if (state.status === 'loading') return <Loader size="sm" aria-label={t('browser.preview.loading')} />;
-  if (state.status === 'failed')
-    return (
-      <Alert styles={READABLE_ALERT_STYLES} color="red">
-        {state.message}
-      </Alert>
-    );
+  if (state.status === 'failed') return <Alert color="red">{state.message}</Alert>;
   const { preview } = state;
   const note = preview.truncated ? (
     <Text size="xs" c="dimmed">

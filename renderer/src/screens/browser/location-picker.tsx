@@ -21,7 +21,6 @@ import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
 import { CrumbLink } from './crumb-link';
 import { crumbsOf } from './format';
-import { READABLE_ALERT_STYLES } from '../connectors/readable-colors';
 
 /** A place on a connector (or the local disk). */
 export interface PickedLocation {
@@ -121,11 +120,7 @@ export function LocationPicker({
         />
         <ScrollArea h={320} type="auto">
           {listing.status === 'loading' && <Loader size="sm" aria-label={t('app.loading')} />}
-          {listing.status === 'failed' && (
-            <Alert styles={READABLE_ALERT_STYLES} color="red">
-              {listing.message}
-            </Alert>
-          )}
+          {listing.status === 'failed' && <Alert color="red">{listing.message}</Alert>}
           {listing.status === 'ready' && (
             <Stack gap={2} role="list">
               {listing.entries.length === 0 && (

@@ -1,7 +1,6 @@
 import {
   Alert,
   Button,
-  useComputedColorScheme,
   Card,
   Checkbox,
   Collapse,
@@ -31,7 +30,6 @@ import {
   validate,
 } from './form-values';
 import { OptionField, SecretField } from './option-field';
-import { READABLE_ALERT_STYLES, readableErrorColor } from './readable-colors';
 
 const descriptorOf = (kind: string): ConnectorDescriptor | undefined =>
   isConnectorKind(kind) ? CONNECTOR_DESCRIPTORS[kind] : undefined;
@@ -121,7 +119,6 @@ export function ConnectorForm({
   readonly onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const scheme = useComputedColorScheme('light');
   const create = useConnectorsStore((s) => s.create);
   const update = useConnectorsStore((s) => s.update);
   const settings = useSettingsStore((s) => s.state);
@@ -168,15 +165,7 @@ export function ConnectorForm({
 
   const nameError = shown['name'] === undefined ? undefined : t(`connectors.validation.${shown['name'].key}`);
   return (
-    <Card
-      withBorder
-      component="form"
-      onSubmit={submit}
-      noValidate
-      aria-labelledby="connector-form-title"
-      maw={720}
-      style={readableErrorColor(scheme)}
-    >
+    <Card withBorder component="form" onSubmit={submit} noValidate aria-labelledby="connector-form-title" maw={720}>
       <Stack gap="md">
         <Title order={3} size="h4" id="connector-form-title">
           {saved === undefined ? t('connectors.form.newTitle') : t('connectors.form.editTitle', { name: saved.name })}
@@ -220,7 +209,7 @@ export function ConnectorForm({
           />
         )}
         {sessionOnly && settingSecrets && (
-          <Alert styles={READABLE_ALERT_STYLES} color="orange" title={t('connectors.session.title')}>
+          <Alert color="orange" title={t('connectors.session.title')}>
             <Stack gap="xs">
               <Text size="sm">{t('connectors.session.text')}</Text>
               <Checkbox
@@ -238,7 +227,7 @@ export function ConnectorForm({
           </Text>
         )}
         {failure !== undefined && (
-          <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert" title={t('connectors.form.notSaved')}>
+          <Alert color="red" role="alert" title={t('connectors.form.notSaved')}>
             {failure}
           </Alert>
         )}

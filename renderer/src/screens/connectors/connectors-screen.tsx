@@ -11,7 +11,6 @@ import { useNavigationStore } from '../../stores/navigation-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorForm } from './connector-form';
 import { TestDialog } from './test-dialog';
-import { READABLE_ALERT_STYLES } from './readable-colors';
 
 type Editing = { readonly mode: 'none' } | { readonly mode: 'new' } | { readonly mode: 'edit'; readonly id: string };
 
@@ -45,7 +44,7 @@ export function ConnectorsScreen() {
   }
   if (state.status === 'failed') {
     return (
-      <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert" title={t('errors.title')}>
+      <Alert color="red" role="alert" title={t('errors.title')}>
         {t('connectors.loadFailed')}
       </Alert>
     );
@@ -64,12 +63,7 @@ export function ConnectorsScreen() {
         )}
       </Group>
       {session && (
-        <Alert
-          styles={READABLE_ALERT_STYLES}
-          color="orange"
-          title={t('connectors.session.title')}
-          data-testid="no-keychain"
-        >
+        <Alert color="orange" title={t('connectors.session.title')} data-testid="no-keychain">
           {t('connectors.session.banner', {
             problem: settings.status === 'ready' ? (settings.info.secrets.problem ?? '') : '',
           })}

@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Loader, Modal, Stack, Text, useComputedColorScheme } from '@mantine/core';
+import { Alert, Button, Code, Group, Loader, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconShieldQuestion } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +6,6 @@ import type { ConnectorSummary, ServerIdentityIssue } from '../../../../shared/i
 import { describeError as errorMessage } from './connector-error-message';
 import { type ConnectorTestResult, useConnectorsStore } from '../../stores/connectors-store';
 import { CheckReportView } from './check-report-view';
-import { READABLE_ALERT_STYLES, readableErrorColor } from './readable-colors';
 
 type TestState =
   | { readonly status: 'running' }
@@ -27,7 +26,6 @@ function UnknownIdentity({
   const what = t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
   return (
     <Alert
-      styles={READABLE_ALERT_STYLES}
       color="blue"
       icon={<IconShieldQuestion />}
       title={t('connectors.identity.unknownTitle', { what })}
@@ -55,7 +53,6 @@ function ChangedIdentity({ issue }: { readonly issue: ServerIdentityIssue }) {
   const what = t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
   return (
     <Alert
-      styles={READABLE_ALERT_STYLES}
       color="red"
       icon={<IconAlertTriangle />}
       title={t('connectors.identity.changedTitle', { what })}
@@ -96,7 +93,6 @@ export function TestDialog({
   const trust = useConnectorsStore((s) => s.trust);
   const [state, setState] = useState<TestState>({ status: 'running' });
   const [trusting, setTrusting] = useState(false);
-  const scheme = useComputedColorScheme('light');
 
   // Results arrive asynchronously; the running state is set by whoever starts a test.
   const start = useCallback(() => {
@@ -120,7 +116,7 @@ export function TestDialog({
 
   return (
     <Modal opened onClose={onClose} size="lg" title={t('connectors.test.title', { name: connector.name })}>
-      <Stack style={readableErrorColor(scheme)}>
+      <Stack>
         {state.status === 'running' && (
           <Group aria-busy="true">
             <Loader size="sm" />
@@ -128,7 +124,7 @@ export function TestDialog({
           </Group>
         )}
         {state.status === 'failed' && (
-          <Alert styles={READABLE_ALERT_STYLES} color="red" role="alert">
+          <Alert color="red" role="alert">
             {state.message}
           </Alert>
         )}
@@ -143,7 +139,6 @@ export function TestDialog({
             )}
             {state.result.identity?.problem === 'changed' && <ChangedIdentity issue={state.result.identity} />}
             <Alert
-              styles={READABLE_ALERT_STYLES}
               color={state.result.report.ok ? 'green' : 'red'}
               title={t(state.result.report.ok ? 'connectors.test.ok' : 'connectors.test.failed')}
               data-testid="test-outcome"

@@ -71,12 +71,7 @@ function CreateKeyDialog({ onClose, onCreated }: { readonly onClose: () => void;
     >
       {secret ? (
         <Stack gap="md">
-          <Alert
-            color="yellow"
-            title={t('organisation.apiKeys.onceTitle')}
-            role="alert"
-            styles={{ title: { color: 'var(--mantine-color-text)' } }}
-          >
+          <Alert color="yellow" title={t('organisation.apiKeys.onceTitle')} role="alert">
             {t('organisation.apiKeys.onceWarning', { name: secret.name })}
           </Alert>
           <CopyField value={secret.value} label={t('organisation.apiKeys.secret')} />
