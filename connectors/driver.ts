@@ -78,6 +78,11 @@ export interface WriteResult {
   readonly written: number;
   /** Digests requested in WriteOptions.hashes, over the bytes written by this call. */
   readonly hashes: Hashes;
+  /**
+   * Digests of the whole stored file that the store itself checked while receiving it (e.g. Content-MD5 on every
+   * part), so a caller verifying the copy need not read the file back. Absent when the store checked nothing.
+   */
+  readonly stored?: Hashes;
 }
 
 /** Options of `check`. */

@@ -341,7 +341,14 @@ export class AzureBlobDriver implements Driver, Hasher {
     } finally {
       detach();
     }
-    return { size: hasher.bytes, written: hasher.bytes, hashes: hasher.digest() };
+    // Every block and single upload carries a transactional MD5, which the service checks: the whole MD5 is stored.
+    const hashes = hasher.digest();
+    return {
+      size: hasher.bytes,
+      written: hasher.bytes,
+      hashes,
+      ...(hashes.md5 !== undefined ? { stored: { md5: hashes.md5 } } : {}),
+    };
   }
 
   async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {

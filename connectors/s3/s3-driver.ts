@@ -358,7 +358,14 @@ export class S3Driver implements Driver, Hasher, Copier {
     } finally {
       detach();
     }
-    return { size: hasher.bytes, written: hasher.bytes, hashes: hasher.digest() };
+    // Every part/block and single upload carries Content-MD5, which the store checks: the whole MD5 is the stored one.
+    const hashes = hasher.digest();
+    return {
+      size: hasher.bytes,
+      written: hasher.bytes,
+      hashes,
+      ...(hashes.md5 !== undefined ? { stored: { md5: hashes.md5 } } : {}),
+    };
   }
 
   /** One PutObject with Content-MD5 (the store verifies it) and the returned ETag checked against it. */

@@ -78,7 +78,9 @@ function planVerification(source: Driver, destination: Driver, entry: Entry, mod
       : undefined;
   if (common !== undefined) {
     const known = entry.hashes?.[common] !== undefined;
-    return { common, stream: !known && isComputable(common) ? [common] : [], write: [] };
+    // The destination computes it too: when its store checked the bytes as they arrived, no read-back is needed.
+    const computable = isComputable(common) ? [common] : [];
+    return { common, stream: known ? [] : computable, write: computable };
   }
   return { stream: ['sha256'], write: ['sha256'] };
 }
@@ -199,7 +201,7 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
         entry.hashes?.[algorithm] ??
         streamed?.[algorithm] ??
         (await retry(() => hashOf(source, srcPath, algorithm, signal)));
-      const actual = await retry(() => hashOf(destination, target, algorithm, signal));
+      const actual = result.stored?.[algorithm] ?? (await retry(() => hashOf(destination, target, algorithm, signal)));
       if (expected !== actual) throw mismatch(dstPath, algorithm, expected, actual);
       return { kind: 'hash', algorithm, digest: actual };
     }
