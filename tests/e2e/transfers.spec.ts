@@ -75,7 +75,8 @@ test.describe('Transfers', () => {
     await concurrency.fill('2');
     await expect.poll(() => harness.services.transfers.limits().concurrency).toBe(2);
 
-    const setup = await prepare(page, harness, { 'survey-2025.csv': 8 * MiB, 'archive.bin': 8 * MiB });
+    // At 1 MB/s shared, these take at least 48 s: ample time to act on them while they run, even on a loaded machine.
+    const setup = await prepare(page, harness, { 'survey-2025.csv': 24 * MiB, 'archive.bin': 24 * MiB });
     try {
       await setup.enqueue('survey-2025.csv');
       await setup.enqueue('archive.bin');
@@ -85,7 +86,7 @@ test.describe('Transfers', () => {
       await expect(survey.getByText(/\d+(\.\d)? (KB|MB)\/s/)).toBeVisible();
       await expect(survey.getByText(/^\d+ (s|min \d\d s)$/)).toBeVisible();
       await expect(survey.getByRole('progressbar', { name: 'Progress of survey-2025.csv' })).toBeVisible();
-      await expect(survey.getByText(/of 8\.0 MB · \d+ %/)).toBeVisible();
+      await expect(survey.getByText(/of 24\.0 MB · \d+ %/)).toBeVisible();
       await page.screenshot({
         path: 'test-results/screenshots/transfers-en.png',
         fullPage: true,
