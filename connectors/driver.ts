@@ -79,8 +79,8 @@ export interface WriteResult {
   /** Digests requested in WriteOptions.hashes, over the bytes written by this call. */
   readonly hashes: Hashes;
   /**
-   * Digests of the whole stored file that the store itself checked while receiving it (e.g. Content-MD5 on every
-   * part), so a caller verifying the copy need not read the file back. Absent when the store checked nothing.
+   * Digests of the whole stored file known without reading it back: the store checked them while receiving it
+   * (Content-MD5 on every part), or the file is exactly the bytes hashed (a fresh local file). Absent otherwise.
    */
   readonly stored?: Hashes;
 }

@@ -172,7 +172,9 @@ export class LocalDriver implements Driver {
         }
         throw error;
       }
-      return { size: written, written, hashes: hashing.hasher.digest() };
+      // A fresh file holds exactly the hashed bytes (created with 'wx', flushed): no need to read it back.
+      const hashes = hashing.hasher.digest();
+      return { size: written, written, hashes, stored: hashes };
     } catch (error) {
       source.destroy();
       await unlink(temp).catch(() => undefined);
@@ -322,7 +324,9 @@ export class LocalDriver implements Driver {
         });
       }
       if (options.mtimeMs !== undefined) await utimes(final, new Date(options.mtimeMs), new Date(options.mtimeMs));
-      return { size: offset + written, written, hashes: hashing.hasher.digest() };
+      const hashes = hashing.hasher.digest();
+      // Appended to an empty file, the file is exactly the hashed bytes; otherwise the hashes cover this call only.
+      return { size: offset + written, written, hashes, ...(offset === 0 ? { stored: hashes } : {}) };
     } catch (error) {
       source.destroy();
       throw mapStreamError(error, options.signal, p);
