@@ -19,9 +19,22 @@ export interface AuditEntry {
   readonly reason: string | null;
 }
 
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * An audit event id that sorts in recording order (milliseconds, then a per-process counter, then randomness), so
+ * events with the same timestamp still list in the order they happened.
+ */
+export function newEventId(now = Date.now()): string {
+  sequence = now === lastMs ? sequence + 1 : 0;
+  lastMs = now;
+  return `evt_${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}${newId('').slice(1)}`;
+}
+
 /** Appends an event to the audit log (inside the caller's transaction when given one). */
 export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void> {
-  await db.insert(auditEvents).values({ id: newId('evt'), ...entry });
+  await db.insert(auditEvents).values({ id: newEventId(), ...entry });
 }
 
 function filters(orgId: string, query: Omit<ListAuditQuery, 'limit' | 'offset' | 'sort' | 'order'>): SQL | undefined {
