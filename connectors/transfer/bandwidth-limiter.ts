@@ -5,13 +5,15 @@ import { type Clock, systemClock } from './clock';
 const MAX_WAIT_SLICE_MS = 100;
 
 /**
- * A global token bucket shared by all transfers: `take(n)` waits until n bytes fit under the rate. The rate can
- * change (or be lifted with null) while transfers run; waiting transfers pick the new rate up within 100 ms.
+ * A global token bucket shared by all transfers: `take(n)` waits until n bytes fit under the rate. Takers are served
+ * in arrival order, so concurrent transfers share the rate instead of one starving the others. The rate can change
+ * (or be lifted with null) while transfers run; waiting transfers pick the new rate up within 100 ms.
  */
 export class BandwidthLimiter {
   private rate: number | null;
   private tokens = 0;
   private last: number;
+  private readonly waiters: object[] = [];
 
   constructor(
     bytesPerSecond: number | null = null,
@@ -34,17 +36,31 @@ export class BandwidthLimiter {
     else this.tokens = Math.min(this.tokens, this.capacity());
   }
 
-  /** Waits until `bytes` may pass. Concurrent takers share the rate (the balance may go negative; takers wait until it is paid back). */
+  /**
+   * Waits until `bytes` may pass. Takers queue in arrival order; the one at the head pays (the balance may go
+   * negative) and waits until the balance is paid back before the next one pays.
+   */
   async take(bytes: number, signal?: AbortSignal): Promise<void> {
     throwIfAborted(signal);
     if (this.rate === null) return;
-    this.refill();
-    this.tokens -= bytes;
-    while (this.rate !== null && this.tokens < 0) {
-      const rate = this.rate;
-      const waitMs = Math.min(MAX_WAIT_SLICE_MS, (-this.tokens / rate) * 1000);
-      await this.clock.sleep(Math.max(1, waitMs), signal);
-      this.refill();
+    const ticket = {};
+    this.waiters.push(ticket);
+    try {
+      let paid = false;
+      for (;;) {
+        const rate = this.rate;
+        if (rate === null) return;
+        this.refill();
+        if (!paid && this.waiters[0] === ticket) {
+          this.tokens -= bytes;
+          paid = true;
+        }
+        if (paid && this.tokens >= 0) return;
+        const waitMs = Math.min(MAX_WAIT_SLICE_MS, (Math.max(0, -this.tokens) / rate) * 1000);
+        await this.clock.sleep(Math.max(1, waitMs), signal);
+      }
+    } finally {
+      this.waiters.splice(this.waiters.indexOf(ticket), 1);
     }
   }
 

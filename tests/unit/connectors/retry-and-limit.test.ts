@@ -80,6 +80,28 @@ describe('BandwidthLimiter', () => {
     expect(clock.time).toBeGreaterThanOrEqual(1900);
   });
 
+  it('serves concurrent takers in turn: none starves while another keeps taking', async () => {
+    // Real time (about 1 s): the fake clock's instant sleeps would hide a taker that never gets its turn.
+    const limiter = new BandwidthLimiter(1_000_000);
+    const order: string[] = [];
+    const taker = async (name: string) => {
+      for (let i = 0; i < 10; i++) {
+        await limiter.take(50_000);
+        order.push(name);
+      }
+    };
+    await Promise.all([taker('a'), taker('b')]);
+    // The longest run of one taker is short: the rate is shared, not won by whoever asked first.
+    const longestRun = Math.max(
+      ...order
+        .join('')
+        .split(/(?<=a)(?=b)|(?<=b)(?=a)/)
+        .map((run) => run.length),
+    );
+    expect(longestRun).toBeLessThanOrEqual(2);
+    expect(order.filter((n) => n === 'a')).toHaveLength(10);
+  });
+
   it('stops waiting when cancelled', async () => {
     const limiter = new BandwidthLimiter(1);
     const controller = new AbortController();
