@@ -15,22 +15,38 @@ export class ServerIdentityError extends ConnectorError {
   readonly fingerprint: string;
   /** The pinned or remembered fingerprint it should have had ('changed' only). */
   readonly expected: string | undefined;
+  /** Whether `expected` is a pin from the connector's options rather than a fingerprint remembered earlier. */
+  readonly againstPin: boolean;
 
-  constructor(what: string, problem: ServerIdentityProblem, fingerprint: string, expected?: string, reason?: string) {
+  constructor(
+    what: string,
+    problem: ServerIdentityProblem,
+    fingerprint: string,
+    expected?: string,
+    reason?: string,
+    details: { readonly againstPin?: boolean; readonly hint?: string } = {},
+  ) {
     const because = reason === undefined ? '' : ` (${reason})`;
-    const message =
-      problem === 'changed'
+    const againstPin = problem === 'changed' && details.againstPin === true;
+    // A pin that never matched is not a change: on a first connection nothing was ever trusted.
+    const message = againstPin
+      ? `The server's ${what} does not match the pinned fingerprint ${expected}; the server presented ${fingerprint}.`
+      : problem === 'changed'
         ? `The server's ${what} changed: it presented ${fingerprint}, but ${expected} is trusted. Someone may be ` +
           'intercepting the connection.'
         : `The server's ${what} ${fingerprint} is not trusted${because}.`;
     const hint =
-      problem === 'changed'
-        ? `Do not connect. Ask the server's administrator whether the ${what} really changed; if so, pin the new fingerprint.`
-        : `Compare ${fingerprint} with the one the server's administrator gives you, then pin it in the connector's options.`;
+      details.hint ??
+      (againstPin
+        ? `Do not connect until the server's administrator confirms which ${what} is right; if it is ${fingerprint}, pin that instead.`
+        : problem === 'changed'
+          ? `Do not connect. Ask the server's administrator whether the ${what} really changed; if so, pin the new fingerprint.`
+          : `Compare ${fingerprint} with the one the server's administrator gives you, then pin it in the connector's options.`);
     super('AuthFailed', message, { hint });
     this.problem = problem;
     this.fingerprint = fingerprint;
     this.expected = expected;
+    this.againstPin = againstPin;
   }
 }
 
@@ -55,7 +71,7 @@ export interface IdentityPolicy {
 export async function verifyServerIdentity(policy: IdentityPolicy, presented: string): Promise<void> {
   if (policy.pinned !== undefined && policy.pinned !== '') {
     if (policy.same(policy.pinned, presented)) return;
-    throw new ServerIdentityError(policy.what, 'changed', presented, policy.pinned);
+    throw new ServerIdentityError(policy.what, 'changed', presented, policy.pinned, undefined, { againstPin: true });
   }
   if (policy.trustStore === undefined) throw new ServerIdentityError(policy.what, 'unknown', presented);
   const remembered = await policy.trustStore.get(policy.trustKey);

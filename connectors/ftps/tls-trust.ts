@@ -102,7 +102,9 @@ export async function tlsOptionsFor(options: FtpsOptions, pinnedPem?: string): P
   if (pem === undefined) {
     const seen = await fetchCertificate(options);
     if (!sameCertFingerprint(seen.fingerprint256, pin)) {
-      throw new ServerIdentityError('certificate', 'changed', seen.fingerprint256, pin);
+      throw new ServerIdentityError('certificate', 'changed', seen.fingerprint256, pin, undefined, {
+        againstPin: true,
+      });
     }
     pem = seen.pem;
   }
@@ -116,6 +118,6 @@ export async function tlsOptionsFor(options: FtpsOptions, pinnedPem?: string): P
     checkServerIdentity: (_host, cert) =>
       sameCertFingerprint(cert.fingerprint256, pin)
         ? undefined
-        : new ServerIdentityError('certificate', 'changed', cert.fingerprint256, pin),
+        : new ServerIdentityError('certificate', 'changed', cert.fingerprint256, pin, undefined, { againstPin: true }),
   };
 }

@@ -5,6 +5,7 @@ import { type Driver } from '../../connectors/driver';
 import { type DriverRegistry } from '../../connectors/driver-registry';
 import { LocalDriver } from '../../connectors/local/local-driver';
 import { type ConfiguredConnector, defaultConfigDir, loadConnectors } from './cli-config';
+import { CliTrustStore } from './cli-trust-store';
 import { FileTrustStore } from './file-trust-store';
 import { type Location, parseLocation } from './location';
 import { FileResumeStateStore } from '../../connectors/file-resume-state-store';
@@ -28,10 +29,17 @@ export class CliSession {
     private readonly trustStore: FileTrustStore,
     private readonly resumeStore: FileResumeStateStore,
     private readonly cwd: string,
+    private readonly trust: { readonly tofu: boolean; readonly notice: (line: string) => void },
   ) {}
 
-  /** Loads the configuration (file and environment). */
-  static async open(options: { configPath?: string; env: NodeJS.ProcessEnv; cwd: string }): Promise<CliSession> {
+  /** Loads the configuration (file and environment); `tofu: false` refuses server identities never seen before. */
+  static async open(options: {
+    configPath?: string;
+    env: NodeJS.ProcessEnv;
+    cwd: string;
+    tofu?: boolean;
+    notice?: (line: string) => void;
+  }): Promise<CliSession> {
     const connectors = await loadConnectors(options.configPath, options.env);
     const dir =
       options.configPath !== undefined
@@ -43,6 +51,7 @@ export class CliSession {
       new FileTrustStore(path.join(dir, 'known-hosts.json')),
       new FileResumeStateStore(path.join(dir, 'resume-state.json')),
       options.cwd,
+      { tofu: options.tofu ?? true, notice: options.notice ?? (() => undefined) },
     );
   }
 
@@ -73,7 +82,10 @@ export class CliSession {
     }
     const driver = this.registry.create(
       { kind: config.kind, options: config.options },
-      { trustStore: this.trustStore, resumeStore: this.resumeStore },
+      {
+        trustStore: new CliTrustStore(this.trustStore, { connector: key, kind: config.kind, ...this.trust }),
+        resumeStore: this.resumeStore,
+      },
     );
     this.drivers.set(key, driver);
     return driver;

@@ -26,6 +26,8 @@ Options:
   --concurrency <n>   cp: files copied at once for folders (default 4)
   --retries <n>       cp: attempts per file on temporary failures (default 6)
   --write             check: also write, read back and remove a probe file
+  --no-tofu           Refuse SSH host keys never seen before instead of trusting them on first use
+                      (the fingerprint is printed, to pin); FERRY_NO_TOFU=1 does the same
   -h, --help          Show this help
 `;
 
@@ -44,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         concurrency: { type: 'string' },
         retries: { type: 'string' },
         write: { type: 'boolean', default: false },
+        'no-tofu': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -68,7 +71,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   let session: CliSession | undefined;
   try {
-    session = await CliSession.open({ configPath: values.config, env: io.env, cwd: io.cwd });
+    session = await CliSession.open({
+      configPath: values.config,
+      env: io.env,
+      cwd: io.cwd,
+      tofu: !values['no-tofu'] && !/^(1|true|yes)$/i.test(io.env.FERRY_NO_TOFU ?? ''),
+      notice: (line) => io.err(`ferry: ${line}`),
+    });
     switch (command) {
       case 'ls':
         await lsCommand(session, io, args[0]!, values.json);

@@ -6,6 +6,11 @@ import { type TrustStore } from '../../connectors/driver';
 export class FileTrustStore implements TrustStore {
   constructor(private readonly file: string) {}
 
+  /** The file the fingerprints are kept in (to tell the user where). */
+  get path(): string {
+    return this.file;
+  }
+
   async get(key: string): Promise<string | undefined> {
     return (await this.read())[key];
   }

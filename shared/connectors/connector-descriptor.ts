@@ -23,6 +23,8 @@ export interface StringOption extends OptionBase {
   readonly multiline?: boolean;
   /** A regular expression (source) the value must match, checked by the schema. */
   readonly pattern?: string;
+  /** The accepted format in words, named when a value does not match `pattern`. */
+  readonly format?: string;
 }
 
 /** A whole-number option with bounds. */
@@ -90,7 +92,10 @@ function valueSchema(spec: OptionSpec): z.ZodType {
     case 'string': {
       let schema = z.string();
       if (spec.required) schema = schema.min(1, `${spec.label} is required`);
-      if (spec.pattern !== undefined) schema = schema.regex(new RegExp(spec.pattern), `${spec.label} is not valid`);
+      if (spec.pattern !== undefined) {
+        const expected = spec.format === undefined ? '' : `: expected ${spec.format}`;
+        schema = schema.regex(new RegExp(spec.pattern), `${spec.label} is not valid${expected}`);
+      }
       return schema;
     }
     case 'integer':

@@ -55,6 +55,7 @@ export const ftpsDescriptor = defineDescriptor({
       required: false,
       advanced: true,
       pattern: CERT_FINGERPRINT_PATTERN,
+      format: '32 hexadecimal bytes, colon-separated or not, as `openssl x509 -noout -fingerprint -sha256` prints it',
     },
     root: {
       type: 'string',

@@ -63,6 +63,7 @@ export const sftpDescriptor = defineDescriptor({
         'first use, the fingerprint seen first is remembered and any later change is refused.',
       required: false,
       pattern: SSH_FINGERPRINT_PATTERN,
+      format: '"SHA256:" and 43 base64 characters, as `ssh-keygen -lf` prints it',
       examples: ['SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s'],
     },
     root: {
