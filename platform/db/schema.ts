@@ -143,3 +143,53 @@ export const auditEvents = pgTable(
     check('audit_events_outcome_check', sql`${t.outcome} in ('success', 'denied')`),
   ],
 );
+
+/** Password reset requests: only the token's sha256 is kept; a token works once, within its hour. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('password_resets_user_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Failed sign-ins per e-mail address (known or not, so throttling never tells whether an account exists), shared by
+ * every server on the same database: failures in the current window and until when the next attempt must wait.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    email: text('email').primaryKey(),
+    failures: integer('failures').notNull(),
+    windowStart: at('window_start').notNull(),
+    blockedUntil: at('blocked_until'),
+  },
+  (t) => [index('login_throttle_window_idx').on(t.windowStart)],
+);
+
+/**
+ * How many refusals of one caller (principal or IP) an organisation's audit log took one by one in the current
+ * window, and the summary event counting the ones beyond, so a flood writes a bounded number of rows.
+ */
+export const auditRefusalBudget = pgTable(
+  'audit_refusal_budget',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    caller: text('caller').notNull(),
+    windowStart: at('window_start').notNull(),
+    written: integer('written').notNull(),
+    suppressed: integer('suppressed').notNull(),
+    summaryEventId: text('summary_event_id'),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.caller] })],
+);
