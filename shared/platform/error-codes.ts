@@ -16,6 +16,10 @@ export const PLATFORM_ERROR_CODES = [
   'owned_resources',
   'invalid_transfer_target',
   'invitation_invalid',
+  'sign_in_required',
+  'wrong_account',
+  'password_reset_invalid',
+  'mail_unavailable',
   'rate_limited',
   'internal_error',
 ] as const;
@@ -36,6 +40,10 @@ export const PLATFORM_ERROR_STATUS: { readonly [C in PlatformErrorCode]: number 
   owned_resources: 409,
   invalid_transfer_target: 400,
   invitation_invalid: 410,
+  sign_in_required: 401,
+  wrong_account: 403,
+  password_reset_invalid: 410,
+  mail_unavailable: 503,
   rate_limited: 429,
   internal_error: 500,
 };
