@@ -74,11 +74,14 @@ export function isAbortError(error: unknown): boolean {
   return e.name === 'AbortError' || e.code === 'ABORT_ERR';
 }
 
-/** A one-line description of an error for the CLI and logs: `Code: message (hint)`. */
+/**
+ * A one-line description of an error for the CLI and logs: `message (what to do)`. The code stays out of the
+ * text (no "Retryable: ..."): the message says what happened, the hint what to do.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof ConnectorError) {
     const hint = error.hint ?? CONNECTOR_ERROR_MEANING[error.code];
-    return `${error.code}: ${error.message}${hint && hint !== error.message ? ` (${hint})` : ''}`;
+    return `${error.message}${hint && hint !== error.message ? ` (${hint})` : ''}`;
   }
   if (error instanceof Error) return error.message;
   return String(error);

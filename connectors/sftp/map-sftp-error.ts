@@ -10,6 +10,8 @@ const SFTP_NO_CONNECTION = 6;
 const SFTP_CONNECTION_LOST = 7;
 const SFTP_OP_UNSUPPORTED = 8;
 
+const LOST_HINT = 'Check that the server is running and reachable.';
+
 /**
  * Maps an ssh2 / SFTP error into the closed set: no such file -> NotFound, permission denied -> PermissionDenied,
  * authentication refused -> AuthFailed, lost connections and timeouts -> Retryable, unsupported operations ->
@@ -35,7 +37,7 @@ export function mapSftpError(error: unknown, path?: string): ConnectorError {
       return make('Unsupported', `The server does not support this operation (${text})`);
     case SFTP_NO_CONNECTION:
     case SFTP_CONNECTION_LOST:
-      return make('Retryable', `The SFTP connection was lost (${text})`);
+      return make('Retryable', 'The connection to the SFTP server was lost', LOST_HINT);
     case SFTP_BAD_MESSAGE:
       return make('Retryable', `The server sent a malformed message (${text})`);
     case SFTP_FAILURE:
@@ -65,7 +67,7 @@ export function mapSftpError(error: unknown, path?: string): ConnectorError {
     );
   }
   if (/no response from server|not connected|channel (?:open failure|closed)|connection (?:lost|closed)/i.test(text)) {
-    return make('Retryable', `The SFTP connection was lost (${text})`);
+    return make('Retryable', 'The connection to the SFTP server was lost', LOST_HINT);
   }
   if (/cannot parse privatekey|valid\) private key/i.test(text)) {
     return make('InvalidInput', `The private key cannot be used (${text})`, 'Check the key and its passphrase.');

@@ -20,8 +20,9 @@ interface Pending {
 /**
  * A stream of bytes [start, end) of an open SFTP file, read with up to `concurrency` READ requests of `chunkSize`
  * in flight and emitted in order. Short reads are completed with follow-up requests; an early end of file ends
- * the stream. Memory stays within concurrency x chunkSize. `onEnd(emitted)` closes the handle and may throw to
- * fail the stream (the driver checks the byte count there).
+ * the stream. Memory stays within concurrency x chunkSize. `onEnd(emitted, complete)` closes the handle and, when
+ * the stream reached its end (complete), may throw to fail it (the driver checks the byte count there). A lost
+ * connection fails the stream with an error; it never ends cleanly short.
  */
 export class ParallelReadStream extends Readable {
   private readonly queue: Pending[] = [];
@@ -36,7 +37,7 @@ export class ParallelReadStream extends Readable {
     start: number,
     private readonly end: number,
     private readonly shape: PipelineShape,
-    private readonly onEnd: (emitted: number) => Promise<void>,
+    private readonly onEnd: (emitted: number, complete: boolean) => Promise<void>,
     private readonly mapError: (error: unknown) => Error,
   ) {
     super({ highWaterMark: shape.chunkSize });
@@ -70,7 +71,7 @@ export class ParallelReadStream extends Readable {
         this.fill();
         const head = this.queue[0];
         if (head === undefined) {
-          await this.finish();
+          await this.finish(true);
           this.push(null);
           return;
         }
@@ -100,16 +101,16 @@ export class ParallelReadStream extends Readable {
     }
   }
 
-  private async finish(): Promise<void> {
+  private async finish(complete: boolean): Promise<void> {
     if (this.finished) return;
     this.finished = true;
-    await this.onEnd(this.emitted);
+    await this.onEnd(this.emitted, complete);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const pending = this.queue.splice(0).map((p) => p.result.catch(() => undefined));
     void Promise.all(pending)
-      .then(() => this.finish())
+      .then(() => this.finish(false))
       .catch(() => undefined)
       .then(() => callback(error));
   }

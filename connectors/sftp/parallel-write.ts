@@ -2,13 +2,14 @@ import { type Readable } from 'node:stream';
 import { type SFTPWrapper } from 'ssh2';
 import { type MultiHasher } from '../hashing';
 import { type PipelineShape } from './parallel-read-stream';
-import { sftpCall } from './sftp-session';
+import { onChannelLost, sftpCall } from './sftp-session';
 
 /**
  * Writes a stream into an open SFTP file from `start`, cutting it into `chunkSize` blocks with up to
  * `concurrency` WRITE requests in flight (memory stays within concurrency x chunkSize). Every byte passes through
  * `hasher` in order before it is sent. Returns the number of bytes written; the first failed request stops the
- * copy and is thrown once the requests in flight have settled.
+ * copy and is thrown once the requests in flight have settled. A lost connection fails the write at once, even
+ * while the source is idle (the source is then destroyed): a write never resolves with fewer bytes acknowledged.
  */
 export async function parallelWrite(
   sftp: SFTPWrapper,
@@ -28,13 +29,18 @@ export async function parallelWrite(
   let block = take();
   let filled = 0;
 
+  const fail = (error: unknown): void => {
+    failure ??= error;
+    // Wake a loop that waits for the source's next chunk: the write has failed whatever comes next.
+    if (!source.destroyed) source.destroy();
+  };
+  const unsubscribe = onChannelLost(sftp, fail);
+
   const send = async (data: Buffer, owner: Buffer): Promise<void> => {
     const request = sftpCall
       .write(sftp, handle, data, position)
       .then(() => void free.push(owner))
-      .catch((error: unknown) => {
-        failure ??= error;
-      });
+      .catch(fail);
     position += data.length;
     const tracked = request.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
@@ -62,7 +68,11 @@ export async function parallelWrite(
       }
     }
     if (failure === undefined && filled > 0) await send(block.subarray(0, filled), block);
+  } catch (error) {
+    // The source's own failure, unless it only stopped because the write had already failed.
+    failure ??= error;
   } finally {
+    unsubscribe();
     await Promise.all(inFlight);
   }
   if (failure !== undefined) throw failure;

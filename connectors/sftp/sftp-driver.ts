@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
+import { type Readable } from 'node:stream';
 import { type SFTPWrapper, type Stats } from 'ssh2';
 import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import { type CheckReport } from '../../shared/connectors/check-report';
@@ -41,6 +41,8 @@ const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const DEFAULT_PAGE_SIZE = 1000;
+/** One 32 KiB request at a time: for servers that mishandle pipelined requests. */
+const SEQUENTIAL_PIPELINE: PipelineShape = { chunkSize: 32 * 1024, concurrency: 1 };
 
 function typeOf(mode: number): 'file' | 'directory' | 'link' | 'other' {
   switch (mode & S_IFMT) {
@@ -219,20 +221,19 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         throw error;
       }
       const end = Math.min(size, length === undefined ? size : offset + length);
-      const stream = this.parallelReads
-        ? new ParallelReadStream(
-            sftp,
-            handle,
-            offset,
-            Math.max(offset, end),
-            this.pipeline,
-            async (emitted) => {
-              await sftpCall.close(sftp, handle).catch(() => undefined);
-              this.verifyRead(normalized, emitted, Math.max(0, end - offset), sftp, remote);
-            },
-            (error) => mapSftpError(error, normalized),
-          )
-        : this.streamRead(sftp, handle, offset, end, normalized);
+      // Sequential mode is the same reader with one request in flight: it too fails, never ends short, on a loss.
+      const stream = new ParallelReadStream(
+        sftp,
+        handle,
+        offset,
+        Math.max(offset, end),
+        this.parallelReads ? this.pipeline : SEQUENTIAL_PIPELINE,
+        async (emitted, complete) => {
+          await sftpCall.close(sftp, handle).catch(() => undefined);
+          if (complete) this.verifyRead(normalized, emitted, Math.max(0, end - offset));
+        },
+        (error) => mapSftpError(error, normalized),
+      );
       if (options.signal !== undefined) {
         const signal = options.signal;
         const onAbort = (): void => void stream.destroy(cancelledError(signal, normalized));
@@ -244,7 +245,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   }
 
   // A short parallel read of a file that did not shrink means the server mishandles pipelined READs.
-  private verifyRead(path: string, emitted: number, expected: number, _sftp: SFTPWrapper, _remote: string): void {
+  private verifyRead(path: string, emitted: number, expected: number): void {
     if (emitted >= expected) return;
     this.parallelReads = false;
     this.context.log?.(`sftp: parallel read of ${path} ended early; using sequential streams from now on`);
@@ -253,22 +254,6 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
       `The server ended the read of ${path} after ${emitted} of ${expected} bytes.`,
       { path, hint: 'Retry: Ferry now reads this server sequentially.' },
     );
-  }
-
-  private streamRead(sftp: SFTPWrapper, handle: Buffer, offset: number, end: number, path: string): Readable {
-    if (end <= offset) {
-      void sftpCall.close(sftp, handle).catch(() => undefined);
-      return Readable.from([]);
-    }
-    const stream = sftp.createReadStream('', { handle, start: offset, end: end - 1, autoClose: true });
-    const out = new Readable({ read: () => stream.resume() });
-    stream.on('data', (chunk: Buffer) => {
-      if (!out.push(chunk)) stream.pause();
-    });
-    stream.once('end', () => out.push(null));
-    stream.once('error', (error: Error) => out.destroy(mapSftpError(error, path)));
-    out.once('close', () => stream.destroy());
-    return out;
   }
 
   async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
@@ -358,15 +343,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     const hasher = new MultiHasher(options.hashes ?? []);
     const written = this.parallelWrites
       ? await parallelWrite(sftp, handle, source, offset, this.pipeline, hasher, options.signal)
-      : await parallelWrite(
-          sftp,
-          handle,
-          source,
-          offset,
-          { chunkSize: 32 * 1024, concurrency: 1 },
-          hasher,
-          options.signal,
-        );
+      : await parallelWrite(sftp, handle, source, offset, SEQUENTIAL_PIPELINE, hasher, options.signal);
     throwIfAborted(options.signal, path);
     if (options.size !== undefined && written !== options.size) {
       throw new ConnectorError('Integrity', `Expected ${options.size} bytes for ${path} but received ${written}.`, {

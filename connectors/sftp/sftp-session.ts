@@ -148,7 +148,7 @@ export async function openSftpSession(
   return {
     sftp,
     hostKeyFingerprint,
-    alive: () => !closed,
+    alive: () => !closed && isChannelOpen(sftp),
     close: async () => {
       closed = true;
       await client.end().catch(() => undefined);
@@ -157,44 +157,102 @@ export async function openSftpSession(
   };
 }
 
-/** Promise forms of the ssh2 SFTP calls the driver uses. */
+// ssh2 registers a request even on a dead channel and then never answers it: a call made after the connection
+// dropped would wait forever (and an idle event loop lets the process exit as if all went well).
+const lostWatchers = new WeakMap<SFTPWrapper, Set<(error: Error) => void>>();
+
+// SSH_FX_CONNECTION_LOST: mapSftpError turns it into Retryable.
+const SFTP_CONNECTION_LOST = 7;
+
+/** The error every pending and later call gets once the SFTP channel is gone (mapped to Retryable). */
+function connectionLost(): Error {
+  return Object.assign(new Error('The connection to the SFTP server was lost'), { code: SFTP_CONNECTION_LOST });
+}
+
+/** Whether the SFTP channel can still carry requests (false once the connection or the channel closed). */
+export function isChannelOpen(sftp: SFTPWrapper): boolean {
+  const channel = sftp as unknown as { readable?: unknown; outgoing?: { state?: unknown } };
+  return channel.readable !== false && (channel.outgoing?.state ?? 'open') === 'open';
+}
+
+/** Calls `onLost` once when the SFTP channel closes (at once when it already has); returns an unsubscribe. */
+export function onChannelLost(sftp: SFTPWrapper, onLost: (error: Error) => void): () => void {
+  if (!isChannelOpen(sftp)) {
+    onLost(connectionLost());
+    return () => undefined;
+  }
+  let watchers = lostWatchers.get(sftp);
+  if (watchers === undefined) {
+    const set = new Set<(error: Error) => void>();
+    watchers = set;
+    lostWatchers.set(sftp, set);
+    const notify = (): void => {
+      const error = connectionLost();
+      for (const watcher of [...set]) watcher(error);
+      set.clear();
+    };
+    sftp.once('end', notify);
+    sftp.once('close', notify);
+  }
+  const set = watchers;
+  set.add(onLost);
+  return () => void set.delete(onLost);
+}
+
+type Callback<T> = (error: Error | null | undefined, value: T) => void;
+
+// Runs one ssh2 request: it settles with its own answer, or fails as soon as the channel is lost.
+function request<T>(sftp: SFTPWrapper, start: (done: Callback<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const unsubscribe = onChannelLost(sftp, (error) => finish(error, undefined));
+    function finish(error: Error | null | undefined, value: T | undefined): void {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      if (error) reject(error);
+      else resolve(value as T);
+    }
+    if (settled) return;
+    try {
+      start((error, value) => finish(error, value));
+    } catch (error) {
+      finish(error instanceof Error ? error : new Error(String(error)), undefined);
+    }
+  });
+}
+
+/** Promise forms of the ssh2 SFTP calls the driver uses; each fails (Retryable) when the connection is lost. */
 export const sftpCall = {
-  stat: (sftp: SFTPWrapper, path: string): Promise<Stats> =>
-    new Promise((resolve, reject) => sftp.stat(path, (err, stats) => (err ? reject(err) : resolve(stats)))),
-  lstat: (sftp: SFTPWrapper, path: string): Promise<Stats> =>
-    new Promise((resolve, reject) => sftp.lstat(path, (err, stats) => (err ? reject(err) : resolve(stats)))),
+  stat: (sftp: SFTPWrapper, path: string): Promise<Stats> => request(sftp, (done) => sftp.stat(path, done)),
+  lstat: (sftp: SFTPWrapper, path: string): Promise<Stats> => request(sftp, (done) => sftp.lstat(path, done)),
+  realpath: (sftp: SFTPWrapper, path: string): Promise<string> => request(sftp, (done) => sftp.realpath(path, done)),
+  readlink: (sftp: SFTPWrapper, path: string): Promise<string> => request(sftp, (done) => sftp.readlink(path, done)),
   readdir: (sftp: SFTPWrapper, path: string): Promise<FileEntryWithStats[]> =>
-    new Promise((resolve, reject) => sftp.readdir(path, (err, list) => (err ? reject(err) : resolve(list)))),
+    request(sftp, (done) => sftp.readdir(path, done)),
   open: (sftp: SFTPWrapper, path: string, flags: OpenMode, attrs?: Attributes): Promise<Buffer> =>
-    new Promise((resolve, reject) =>
-      attrs === undefined
-        ? sftp.open(path, flags, (err, handle) => (err ? reject(err) : resolve(handle)))
-        : sftp.open(path, flags, attrs, (err, handle) => (err ? reject(err) : resolve(handle))),
-    ),
+    request(sftp, (done) => (attrs === undefined ? sftp.open(path, flags, done) : sftp.open(path, flags, attrs, done))),
   close: (sftp: SFTPWrapper, handle: Buffer): Promise<void> =>
-    new Promise((resolve, reject) => sftp.close(handle, (err) => (err ? reject(err) : resolve()))),
-  fstat: (sftp: SFTPWrapper, handle: Buffer): Promise<Stats> =>
-    new Promise((resolve, reject) => sftp.fstat(handle, (err, stats) => (err ? reject(err) : resolve(stats)))),
+    request(sftp, (done) => sftp.close(handle, (err) => done(err, undefined))),
+  fstat: (sftp: SFTPWrapper, handle: Buffer): Promise<Stats> => request(sftp, (done) => sftp.fstat(handle, done)),
   futimes: (sftp: SFTPWrapper, handle: Buffer, atime: number, mtime: number): Promise<void> =>
-    new Promise((resolve, reject) => sftp.futimes(handle, atime, mtime, (err) => (err ? reject(err) : resolve()))),
+    request(sftp, (done) => sftp.futimes(handle, atime, mtime, (err) => done(err, undefined))),
   unlink: (sftp: SFTPWrapper, path: string): Promise<void> =>
-    new Promise((resolve, reject) => sftp.unlink(path, (err) => (err ? reject(err) : resolve()))),
+    request(sftp, (done) => sftp.unlink(path, (err) => done(err, undefined))),
   rmdir: (sftp: SFTPWrapper, path: string): Promise<void> =>
-    new Promise((resolve, reject) => sftp.rmdir(path, (err) => (err ? reject(err) : resolve()))),
+    request(sftp, (done) => sftp.rmdir(path, (err) => done(err, undefined))),
   mkdir: (sftp: SFTPWrapper, path: string): Promise<void> =>
-    new Promise((resolve, reject) => sftp.mkdir(path, (err) => (err ? reject(err) : resolve()))),
+    request(sftp, (done) => sftp.mkdir(path, (err) => done(err, undefined))),
   posixRename: (sftp: SFTPWrapper, from: string, to: string): Promise<void> =>
-    new Promise((resolve, reject) => sftp.ext_openssh_rename(from, to, (err) => (err ? reject(err) : resolve()))),
+    request(sftp, (done) => sftp.ext_openssh_rename(from, to, (err) => done(err, undefined))),
   rename: (sftp: SFTPWrapper, from: string, to: string): Promise<void> =>
-    new Promise((resolve, reject) => sftp.rename(from, to, (err) => (err ? reject(err) : resolve()))),
+    request(sftp, (done) => sftp.rename(from, to, (err) => done(err, undefined))),
   read: (sftp: SFTPWrapper, handle: Buffer, buffer: Buffer, length: number, position: number): Promise<Buffer> =>
-    new Promise((resolve, reject) =>
+    request(sftp, (done) =>
       sftp.read(handle, buffer, 0, length, position, (err, bytesRead) =>
-        err ? reject(err) : resolve(buffer.subarray(0, bytesRead)),
+        done(err, err ? buffer.subarray(0, 0) : buffer.subarray(0, bytesRead)),
       ),
     ),
   write: (sftp: SFTPWrapper, handle: Buffer, buffer: Buffer, position: number): Promise<void> =>
-    new Promise((resolve, reject) =>
-      sftp.write(handle, buffer, 0, buffer.length, position, (err) => (err ? reject(err) : resolve())),
-    ),
+    request(sftp, (done) => sftp.write(handle, buffer, 0, buffer.length, position, (err) => done(err, undefined))),
 };

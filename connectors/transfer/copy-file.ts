@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type HashAlgorithm, strongestCommonHash } from '../../shared/connectors/hash-algorithm';
 import { canResumeInto, hasHash, hasServerSideCopy } from '../capabilities';
 import { ConnectorError, isConnectorError } from '../connector-error';
+import { mapNodeError } from '../map-node-error';
 import { type Driver, type Entry, type WriteResult } from '../driver';
 import { isComputable, MultiHasher } from '../hashing';
-import { baseName, normalizePath, parentPath } from '../path-safety';
+import { baseName, normalizePath } from '../path-safety';
+import { aboutDestination, legacyPartialPathOf, partialPathOf } from './partial-file';
 import { type BandwidthLimiter } from './bandwidth-limiter';
 import { type Clock, systemClock } from './clock';
 import { ProgressMeter, type TransferProgress } from './progress-meter';
@@ -50,16 +51,8 @@ export interface CopyResult {
   readonly serverSide: boolean;
 }
 
-/**
- * The hidden name a resumable copy writes to before renaming into place: stable per destination path, so a later
- * copy resumes it, and short, so long names still fit.
- */
-export function partialPathOf(destination: string): string {
-  const id = createHash('sha256').update(destination).digest('hex').slice(0, 16);
-  const name = `.ferry-partial-${id}`;
-  const parent = parentPath(destination);
-  return parent === '' ? name : `${parent}/${name}`;
-}
+/** The hidden partial name of a destination (see partial-file.ts). */
+export { partialPathOf } from './partial-file';
 
 interface VerificationPlan {
   /** Common algorithm both drivers can hash stored files with. */
@@ -100,8 +93,17 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     throw new ConnectorError('InvalidInput', 'The destination needs a file name.');
   const { signal } = options;
   const clock = options.clock ?? systemClock;
+  const partialName = partialPathOf(dstPath);
+  const forUser = (error: ConnectorError): ConnectorError => aboutDestination(error, partialName, dstPath);
+  const onRetry = options.onRetry;
   const retry = <T>(operation: (attempt: number) => Promise<T>): Promise<T> =>
-    withRetries(operation, { policy: options.retry, clock, random: options.random, signal, onRetry: options.onRetry });
+    withRetries(operation, {
+      policy: options.retry,
+      clock,
+      random: options.random,
+      signal,
+      ...(onRetry === undefined ? {} : { onRetry: (e, attempt, delay) => onRetry(forUser(e), attempt, delay) }),
+    });
   const source = from.driver;
   const destination = to.driver;
 
@@ -130,12 +132,22 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
   const plan = planVerification(source, destination, entry, options.verify ?? 'hash');
   const renamer = canResumeInto(destination) ? destination : undefined;
   const resumable = renamer !== undefined;
-  const target = resumable ? partialPathOf(dstPath) : dstPath;
+  const target = resumable ? partialName : dstPath;
   const meter = new ProgressMeter(entry.size, options.onProgress, clock);
   const resumedAt: number[] = [];
   const mtimeMs = destination.capabilities.mtimePrecisionMs !== null ? entry.mtimeMs : undefined;
   let hasher: MultiHasher | undefined;
   let attempts = 0;
+
+  // A partial left by an earlier version (no .part suffix) is renamed to the current name and resumed.
+  const adoptLegacyPartial = async (): Promise<Entry | undefined> => {
+    if (renamer === undefined) return undefined;
+    const legacy = legacyPartialPathOf(dstPath);
+    const found = await destination.stat(legacy, { signal }).catch(() => undefined);
+    if (found?.type !== 'file') return undefined;
+    await renamer.rename(legacy, target, { signal });
+    return destination.stat(target, { signal });
+  };
 
   // The offset to continue from: the partial's size when the pair can resume, else 0 with an empty partial.
   const prepareTarget = async (): Promise<number> => {
@@ -145,6 +157,7 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
       partial = await destination.stat(target, { signal });
     } catch (error) {
       if (!isConnectorError(error, 'NotFound')) throw error;
+      partial = await adoptLegacyPartial();
     }
     const size = partial?.size ?? 0;
     const usable =
@@ -228,14 +241,30 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     if (renamer !== undefined) await retry(() => renamer.rename(target, dstPath, { signal }));
     meter.flush();
     return { size: entry.size ?? meter.snapshot().bytes, verification, attempts, resumedAt, serverSide: false };
-  } catch (error) {
+  } catch (raw) {
+    const error = forUser(isConnectorError(raw) ? raw : mapNodeError(raw));
     // Keep a partial after transient failures or a pause (a later copy resumes it); drop it otherwise.
     const retained = isConnectorError(error, 'Cancelled') && options.retainPartial?.() === true;
     if (!isConnectorError(error, 'Retryable') && !retained) {
       if (resumable || isConnectorError(error, 'Integrity')) await removeTarget();
     }
+    if (isConnectorError(error, 'Retryable')) throw gaveUp(error, dstPath, attempts, resumable);
     throw error;
   }
+}
+
+// Retries ran out: say so, and that the same copy continues where it stopped.
+function gaveUp(error: ConnectorError, path: string, attempts: number, resumable: boolean): ConnectorError {
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
+  const next = resumable
+    ? 'Run the same copy again when the storage is reachable: it resumes where it stopped.'
+    : 'Run the same copy again when the storage is reachable.';
+  return new ConnectorError('Retryable', `Copying to ${path} failed${tries}: ${error.message}`, {
+    path,
+    hint: error.hint === undefined ? next : `${error.hint.replace(/\.?$/, '.')} ${next}`,
+    cause: error,
+    retryAfterMs: error.retryAfterMs,
+  });
 }
 
 async function hashOf(driver: Driver, path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {

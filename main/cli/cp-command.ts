@@ -51,9 +51,7 @@ export async function cpCommand(
     },
     signal: io.signal,
     onRetry: (error, attempt, delayMs) =>
-      io.err(
-        `retrying after ${error.code} (${error.message}), attempt ${attempt + 1} in ${formatDuration(delayMs / 1000)}`,
-      ),
+      io.err(`${error.message}; trying again in ${formatDuration(delayMs / 1000)} (attempt ${attempt + 1})`),
   };
   const started = performance.now();
   const entry = await from.driver.stat(from.path, { signal: io.signal });
@@ -105,7 +103,7 @@ export async function cpCommand(
       },
       onFileDone: (path, outcome) => {
         filesDone++;
-        if ('error' in outcome) io.err(`failed: ${path}: ${outcome.error.code}: ${outcome.error.message}`);
+        if ('error' in outcome) io.err(`failed: ${path}: ${outcome.error.message}`);
       },
     },
   );

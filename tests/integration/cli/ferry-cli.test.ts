@@ -112,12 +112,12 @@ describe('ferry command line', () => {
   it('fails with one line and a non-zero code for missing files, unsafe paths and bad settings', async () => {
     const missing = await ferry(['cp', 'vault:nothing.bin', path.join(base, 'x.bin')], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^ferry: NotFound: .*nothing\.bin/);
+    expect(missing.stderr).toMatch(/^ferry: Not found: .*nothing\.bin/);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
 
     const unsafe = await ferry(['ls', 'vault:a/../../etc'], env);
     expect(unsafe.code).toBe(1);
-    expect(unsafe.stderr).toMatch(/^ferry: InvalidInput: Refused path/);
+    expect(unsafe.stderr).toMatch(/^ferry: Refused path/);
 
     const typo = await ferry(['ls', 'vault:'], { ...env, FERRY_CONNECTOR_VAULT_ROOTT: '/x' });
     expect(typo.code).toBe(1);

@@ -1,0 +1,109 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireServer } from '../../servers/require-server';
+import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
+
+const BIN = path.resolve(__dirname, '../../../bin/ferry.mjs');
+const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
+const MiB = 1024 * 1024;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let base = '';
+let sshd: SshdServer | undefined;
+let data = Buffer.alloc(0);
+
+/** Starts the real `ferry` launcher; `whileRunning` acts on the server while the copy runs. */
+function ferry(args: readonly string[], whileRunning?: () => Promise<void>): Promise<Run> {
+  const server = sshd!;
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_')));
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: base,
+    env: {
+      ...clean,
+      XDG_CONFIG_HOME: path.join(base, 'xdg'),
+      FERRY_CONNECTOR_DEPOT_TYPE: 'sftp',
+      FERRY_CONNECTOR_DEPOT_HOST: server.host,
+      FERRY_CONNECTOR_DEPOT_PORT: String(server.port),
+      FERRY_CONNECTOR_DEPOT_USERNAME: server.user.name,
+      FERRY_CONNECTOR_DEPOT_PASSWORD: server.user.password,
+      FERRY_CONNECTOR_DEPOT_ROOT: server.root,
+      FERRY_CONNECTOR_DEPOT_HOST_KEY_FINGERPRINT: server.hostKeyFingerprint,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<Run>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return (async () => {
+    await whileRunning?.();
+    return exited;
+  })();
+}
+
+/** The bytes the hidden partial holds in the server's folder (0 while there is none). */
+async function partialBytes(): Promise<number> {
+  const names = (await readdir(sshd!.root)).filter((n) => n.startsWith('.ferry-partial-'));
+  if (names.length === 0) return 0;
+  return (await stat(path.join(sshd!.root, names[0]!))).size;
+}
+
+beforeAll(async () => {
+  base = await mkdtemp(path.join(tmpdir(), 'ferry-cli-lost-'));
+  data = randomBytes(48 * MiB);
+  await writeFile(path.join(base, 'big.bin'), data);
+  if (sshdAvailable.available) sshd = await startSshd();
+});
+
+afterAll(async () => {
+  await sshd?.dispose();
+  await rm(base, { recursive: true, force: true });
+});
+
+describe.skipIf(!sshdAvailable.available)('ferry cp when the SFTP server goes away (OpenSSH sshd)', () => {
+  it('fails with a non-zero exit and a message when sshd and its sessions are killed mid-copy, then resumes', async () => {
+    const server = sshd!;
+    let killedAt = 0;
+    const cut = await ferry(['cp', 'big.bin', 'depot:big.bin', '--bwlimit', '16M', '--retries', '2'], async () => {
+      const deadline = Date.now() + 30_000;
+      while ((killedAt = await partialBytes()) < 12 * MiB) {
+        if (Date.now() > deadline) throw new Error('the copy did not start');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // The listener AND its session processes, as a crash or a reboot would.
+      await server.stop();
+    });
+    expect(killedAt).toBeLessThan(data.length);
+    expect(cut.code, `stdout: ${cut.stdout}\nstderr: ${cut.stderr}`).toBe(1);
+    expect(cut.stdout).not.toContain('Copied');
+    expect(cut.stderr).toMatch(
+      /^ferry: Copying to big.bin failed after 2 attempts: .*(connection|refused).*run the same copy again .*resumes/im,
+    );
+    expect(cut.stderr).not.toMatch(/Retryable|ferry-partial/);
+    const left = await readdir(server.root);
+    expect(left).not.toContain('big.bin');
+    // The partial stays for a later copy to resume (a lost connection is worth retrying).
+    expect(left.filter((n) => n.startsWith('.ferry-partial-'))).toHaveLength(1);
+
+    await server.start();
+    const again = await ferry(['cp', 'big.bin', 'depot:big.bin']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/resumed 1x\./);
+    const copied = await readFile(path.join(server.root, 'big.bin'));
+    expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    expect((await readdir(server.root)).filter((n) => n.startsWith('.ferry-'))).toEqual([]);
+  }, 120_000);
+});
