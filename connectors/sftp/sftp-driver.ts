@@ -24,6 +24,7 @@ import { mapSftpError } from './map-sftp-error';
 import { DEFAULT_PIPELINE, ParallelReadStream, type PipelineShape } from './parallel-read-stream';
 import { parallelWrite } from './parallel-write';
 import { sessionCheckSteps } from './sftp-check';
+import { SftpLinkGuard, sftpRootPath } from './sftp-symlinks';
 import { openSftpSession, SessionStageError, sftpCall, type SessionProgress, type SftpSession } from './sftp-session';
 import { runCheckSteps } from '../check/check-runner';
 import { rootAccessSteps } from '../check/root-access-steps';
@@ -87,6 +88,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   private parallelReads: boolean;
   private parallelWrites: boolean;
   private readonly pipeline: PipelineShape;
+  private readonly links = new SftpLinkGuard((path) => this.remote(path));
 
   constructor(
     private readonly options: SftpOptions,
@@ -104,7 +106,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   }
 
   private remote(path: string): string {
-    const root = this.options.root === '' ? '.' : this.options.root;
+    const root = sftpRootPath(this.options.root);
     if (path === '') return root;
     return root === '.' ? path : posix.join(root, path);
   }
@@ -133,10 +135,13 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     path: string,
     signal: AbortSignal | undefined,
     fn: (sftp: SFTPWrapper) => Promise<T>,
+    confine: 'target' | 'parent' = 'target',
   ): Promise<T> {
     throwIfAborted(signal, path);
     const session = await this.session();
     try {
+      // Symbolic links may not lead outside the root (sftp-symlinks.ts).
+      await this.links.confine(session.sftp, path, confine);
       return await fn(session.sftp);
     } catch (error) {
       if (signal?.aborted) throw cancelledError(signal, path);
@@ -152,6 +157,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         throw new ConnectorError('NotFound', `Not a folder: ${folder === '' ? '(root)' : folder}`, { path: folder });
       }
       const raw = await sftpCall.readdir(sftp, this.remote(folder));
+      const folderReal = await sftpCall.realpath(sftp, this.remote(folder));
       const entries: Entry[] = [];
       const rejected: RejectedEntry[] = [];
       for (const item of raw) {
@@ -163,10 +169,13 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         const childPath = folder === '' ? checked.name : `${folder}/${checked.name}`;
         let attrs: Stats = item.attrs as Stats;
         if (typeOf(attrs.mode) === 'link') {
-          // Follow links for their type; dangling links are left out.
-          const target = await sftpCall.stat(sftp, this.remote(childPath)).catch(() => undefined);
-          if (target === undefined) continue;
-          attrs = target;
+          // Links inside the root are followed for their type; the others are reported by name.
+          const followed = await this.links.follow(sftp, childPath, checked.name, folderReal);
+          if (!followed.ok) {
+            rejected.push(followed.rejected);
+            continue;
+          }
+          attrs = followed.stats;
         }
         const type = typeOf(attrs.mode);
         if (type === 'file' || type === 'directory') entries.push(entryOf(childPath, attrs));
@@ -405,20 +414,25 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     const normalized = normalizePath(path);
     if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
-    await this.run(normalized, options.signal, async (sftp) => {
-      const remote = this.remote(normalized);
-      const stats = await sftpCall.lstat(sftp, remote);
-      if (typeOf(stats.mode) !== 'directory') return sftpCall.unlink(sftp, remote);
-      try {
-        await sftpCall.rmdir(sftp, remote);
-      } catch (error) {
-        const entries = await sftpCall.readdir(sftp, remote).catch(() => []);
-        if (entries.length > 0) {
-          throw new ConnectorError('Conflict', `The folder is not empty: ${normalized}`, { path: normalized });
+    await this.run(
+      normalized,
+      options.signal,
+      async (sftp) => {
+        const remote = this.remote(normalized);
+        const stats = await sftpCall.lstat(sftp, remote);
+        if (typeOf(stats.mode) !== 'directory') return sftpCall.unlink(sftp, remote);
+        try {
+          await sftpCall.rmdir(sftp, remote);
+        } catch (error) {
+          const entries = await sftpCall.readdir(sftp, remote).catch(() => []);
+          if (entries.length > 0) {
+            throw new ConnectorError('Conflict', `The folder is not empty: ${normalized}`, { path: normalized });
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      },
+      'parent',
+    );
   }
 
   async mkdir(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
@@ -431,6 +445,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     const target = normalizePath(to);
     await this.run(source, options.signal, async (sftp) => {
       await sftpCall.stat(sftp, this.remote(source));
+      await this.links.confine(sftp, parentPath(target));
       await this.makeFolders(sftp, parentPath(target));
       await this.replace(sftp, this.remote(source), this.remote(target));
     });
