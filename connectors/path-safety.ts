@@ -1,7 +1,9 @@
 import { lstat, realpath } from 'node:fs/promises';
 import nodePath from 'node:path';
 import { ConnectorError } from './connector-error';
+import { displayName } from './display-name';
 import { type RejectedEntry } from './driver';
+import { linkError } from './link-problem';
 
 /** Longest accepted name (one path segment), in UTF-8 bytes: the common file-system limit. */
 export const MAX_NAME_BYTES = 255;
@@ -25,11 +27,7 @@ export function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Shows a possibly hostile name safely in messages: JSON-escaped, truncated. */
-export function displayName(raw: string): string {
-  const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
-  return JSON.stringify(shown);
-}
+export { displayName };
 
 /**
  * Normalises a connector path before any I/O: relative, '/'-separated, '' for the root. A leading './' and a single
@@ -130,19 +128,17 @@ export async function resolveInside(destRoot: string, relative: string): Promise
       let real: string;
       try {
         real = await realpath(current);
-      } catch {
-        throw new ConnectorError(
-          'PermissionDenied',
-          `Refused path ${displayName(normalized)}: a broken link is in the way.`,
-        );
+      } catch (error) {
+        // A broken link or a loop in the way is named, never silently followed or skipped.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') throw linkError(normalized, 'loop');
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw linkError(normalized, 'dangling');
+        throw new ConnectorError('PermissionDenied', `Cannot follow the link in ${displayName(normalized)}.`, {
+          path: normalized,
+          cause: error,
+        });
       }
-      if (!insideRoot(real, root)) {
-        throw new ConnectorError(
-          'PermissionDenied',
-          `Refused path ${displayName(normalized)}: a symbolic link leads outside the destination folder.`,
-          { hint: 'Remove the link or choose another destination.', path: normalized },
-        );
-      }
+      if (!insideRoot(real, root)) throw linkError(normalized, 'outside');
     }
   }
   if (!insideRoot(target, root)) {

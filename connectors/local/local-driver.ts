@@ -38,6 +38,7 @@ import { HashingStream } from '../hashing';
 import { mapNodeError, mapStreamError, nodeErrorCode } from '../map-node-error';
 import { baseName, checkEntryName, displayName, normalizePath, parentPath, resolveInside } from '../path-safety';
 import { destroyOnAbort } from '../stream-abort';
+import { localLinkVerdict } from './local-links';
 
 const CHUNK = 1024 * 1024;
 const DEFAULT_PAGE = 1000;
@@ -340,6 +341,9 @@ export class LocalDriver implements Driver {
     if (!checked.ok) return checked.rejected;
     const p = folder === '' ? name : `${folder}/${name}`;
     try {
+      // Links outside the root, broken links and loops are reported by name (local-links.ts).
+      const link = await localLinkVerdict(this.root, folder, name);
+      if (typeof link === 'object') return link.rejected;
       const file = await this.resolve(p);
       const info = await stat(file);
       if (!info.isFile() && !info.isDirectory()) return { rawName: displayName(name), reason: 'not a file or folder' };
