@@ -6,6 +6,7 @@ import { ConnectorError } from '../../connectors/connector-error';
 import { type Driver, type Entry } from '../../connectors/driver';
 import { type ConnectorErrorCode } from '../../shared/errors/connector-error-code';
 import { LiveMemorySampler } from './live-memory';
+import { outageCases, type ServerOutage } from './outage-cases';
 import { generatedStream, readAll, sha256, streamOf } from './test-streams';
 
 /** How a driver runs the suite. */
@@ -20,6 +21,8 @@ export interface ConformanceOptions {
   readonly largeFileTimeoutMs?: number;
   /** Cleans up after the suite (stop the server, remove temp folders). */
   readonly cleanup?: () => Promise<void>;
+  /** Kills and restarts the test server: runs the "server goes away mid-write / mid-read" cases. */
+  readonly outage?: ServerOutage;
 }
 
 const MiB = 1024 * 1024;
@@ -355,6 +358,8 @@ export function describeConformance(
       await driver.remove(`${dir}/x/y`);
       expect(await listAll(driver, `${dir}/x`)).toEqual([]);
     });
+
+    outageCases(name, () => driver, folder, options.outage);
 
     it('passes its own check with a write probe', async () => {
       const report = await driver.check({ write: true });

@@ -28,5 +28,6 @@ describeConformance(
   {
     ...(vsftpd.available ? {} : { skipReason: vsftpd.reason }),
     cleanup: async () => server?.dispose(),
+    outage: { stop: async () => server?.stop(), start: async () => server?.start() },
   },
 );

@@ -45,5 +45,6 @@ describeConformance(
   },
   {
     ...(swift.available ? {} : { skipReason: swift.reason }),
+    outage: { stop: async () => server?.stopProxy(), start: async () => server?.startProxy() },
   },
 );

@@ -27,5 +27,6 @@ describeConformance(
   {
     ...(sshd.available ? {} : { skipReason: sshd.reason }),
     cleanup: async () => server?.dispose(),
+    outage: { stop: async () => server?.stop(), start: async () => server?.start() },
   },
 );

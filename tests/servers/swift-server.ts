@@ -25,6 +25,10 @@ export interface SwiftServer {
   output(): string;
   /** Stops the four servers and removes the data folder. */
   stop(): Promise<void>;
+  /** Kills the S3 endpoint (the proxy server and its workers), cutting every connection; the data stays. */
+  stopProxy(): Promise<void>;
+  /** Starts the proxy again on the same port. */
+  startProxy(): Promise<void>;
 }
 
 /** Whether Swift is installed, and why not when it is missing (throws under CI=true). */
@@ -153,6 +157,15 @@ export async function startSwift(): Promise<SwiftServer> {
     memcache: await freePort(),
   };
   const processes: ServerProcess[] = [];
+  const startProxy = (): Promise<ServerProcess> =>
+    startServerProcess(
+      'swift-proxy-server',
+      '/usr/bin/swift-proxy-server',
+      [join(dir, 'proxy-server.conf')],
+      async () => (await fetch(`http://127.0.0.1:${ports.proxy}/healthcheck`)).ok,
+      30_000,
+    );
+  let proxy: ServerProcess | undefined;
   const stop = async (): Promise<void> => {
     await Promise.all(processes.map((p) => p.stop()));
     rmSync(dir, { recursive: true, force: true });
@@ -181,15 +194,8 @@ export async function startSwift(): Promise<SwiftServer> {
         );
       }),
     );
-    processes.push(
-      await startServerProcess(
-        'swift-proxy-server',
-        '/usr/bin/swift-proxy-server',
-        [join(dir, 'proxy-server.conf')],
-        async () => (await fetch(`http://127.0.0.1:${ports.proxy}/healthcheck`)).ok,
-        30_000,
-      ),
-    );
+    proxy = await startProxy();
+    processes.push(proxy);
   } catch (error) {
     await stop();
     throw error;
@@ -200,5 +206,17 @@ export async function startSwift(): Promise<SwiftServer> {
     secretAccessKey: 'testing',
     output: () => processes.map((p) => p.output()).join('\n'),
     stop,
+    stopProxy: async () => {
+      const running = proxy;
+      proxy = undefined;
+      if (running === undefined) return;
+      processes.splice(processes.indexOf(running), 1);
+      await running.stop();
+    },
+    startProxy: async () => {
+      if (proxy !== undefined) return;
+      proxy = await startProxy();
+      processes.push(proxy);
+    },
   };
 }
