@@ -21,7 +21,10 @@ import type { Executor } from '../db/database';
 import { invitations, memberships, organisations, users } from '../db/schema';
 import { containsPattern } from '../db/like-pattern';
 import { iso, toOrganisation, toUser } from '../db/to-api';
-import { hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword } from '../auth/password';
+import { authenticate } from '../auth/authenticate';
+import type { Principal } from '../auth/principal';
+import { revokePendingInvitations } from '../invitations/revoke-pending-invitations';
 import { hashToken, newId, newSecretToken, tokenKindOf } from '../auth/secret-token';
 import { createSession } from '../auth/sessions';
 import { auditSuccess } from '../audit/audit-request';
@@ -305,6 +308,17 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
     return row;
   }
 
+  /** The principal of an Authorization header on the public accept route; an invalid one is refused, not ignored. */
+  async function signedInCaller(request: FastifyRequest): Promise<Principal | null> {
+    if (request.headers.authorization === undefined) return null;
+    const result = await authenticate(ctx, request.headers.authorization);
+    if (result.ok) return result.principal;
+    request.auth.refusedPrincipal = result.refused;
+    throw Object.assign(new ApiError('unauthenticated', 'Your session is not valid any more: sign in again.'), {
+      auditReason: result.reason,
+    });
+  }
+
   app.get(
     '/v1/invitations/accept',
     {
@@ -319,14 +333,13 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
     async (request) => {
       const inv = await pendingByToken(ctx.db, request, request.query.token, ctx.now(), false);
       const [org] = await ctx.db.select().from(organisations).where(eq(organisations.id, inv.orgId));
-      const [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, inv.email));
+      // Whether the e-mail has an account is not said here: the preview is public to anyone holding the link.
       return {
         organisationName: org?.name ?? '',
         email: inv.email,
         role: inv.role,
         language: inv.language,
         expiresAt: inv.expiresAt.toISOString(),
-        existingAccount: user !== undefined,
       };
     },
   );
@@ -336,7 +349,9 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
     {
       config: { access: { kind: 'public', action: 'invitations.accept' }, rateLimit },
       schema: {
-        summary: 'Accept an invitation with a name and a password; returns a session (the link then stops working)',
+        summary:
+          'Accept an invitation: creates the account of the invited e-mail with a name and a password, or, when it exists, needs a session of that account; returns a session (the link then stops working)',
+        security: [{}, ...BEARER],
         tags: ['invitations'],
         body: AcceptInvitationRequestSchema,
         response: { 201: AcceptInvitationResponseSchema, ...ERROR_RESPONSES },
@@ -344,39 +359,54 @@ export function invitationRoutes(app: PlatformApp, ctx: PlatformContext, rateLim
     },
     async (request, reply) => {
       const now = ctx.now();
-      const newHash = await hashPassword(request.body.password);
+      const signedIn = await signedInCaller(request);
+      const { name, password } = request.body;
+      const newHash = password !== undefined ? await hashPassword(password) : null;
       const result = await ctx.db.transaction(async (tx) => {
         const inv = await pendingByToken(tx, request, request.body.token, now, true);
         let [user] = await tx.select().from(users).where(eq(users.email, inv.email));
         if (user) {
-          if (!(await verifyPassword(request.body.password, user.passwordHash))) {
-            throw new ApiError('invalid_credentials', 'An account exists for this e-mail: enter its password to join.');
+          request.auth.refusedPrincipal = { type: 'user', id: user.id, label: user.email, orgId: inv.orgId };
+          // No password is checked here (that would be a second, unthrottled sign-in): the account signs in first.
+          if (signedIn === null) {
+            throw new ApiError(
+              'sign_in_required',
+              `An account already exists for ${inv.email}: sign in as ${inv.email}, then accept the invitation.`,
+            );
           }
+          if (signedIn.type !== 'user' || signedIn.userId !== user.id) {
+            const as = signedIn.type === 'user' ? signedIn.email : `the API key ${signedIn.name}`;
+            throw new ApiError(
+              'wrong_account',
+              `This invitation is for ${inv.email}, but you are signed in as ${as}: sign in as ${inv.email} to accept it.`,
+            );
+          }
+          request.auth.principal = signedIn;
           const [member] = await tx
             .select({ userId: memberships.userId })
             .from(memberships)
             .where(and(eq(memberships.orgId, inv.orgId), eq(memberships.userId, user.id)));
           if (member) throw new ApiError('already_member', 'You are already a member of this organisation.');
         } else {
+          if (newHash === null || name === undefined) {
+            throw new ApiError('validation_failed', 'Choose your name and a password to create your account.');
+          }
+          // The account is always the invited e-mail's: the request cannot name another address.
           [user] = await tx
             .insert(users)
-            .values({
-              id: newId('usr'),
-              email: inv.email,
-              name: request.body.name,
-              passwordHash: newHash,
-              createdAt: now,
-            })
+            .values({ id: newId('usr'), email: inv.email, name, passwordHash: newHash, createdAt: now })
             .returning();
           if (!user) throw new Error('insert returned nothing');
+          request.auth.principal = { type: 'user', userId: user.id, email: user.email, name: user.name, sessionId: '' };
         }
         await tx.insert(memberships).values({ orgId: inv.orgId, userId: user.id, role: inv.role, joinedAt: now });
         await tx.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, inv.id));
+        await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id }, inv.orgId);
+        // Other pending invitations of the same address to this organisation have served their purpose.
+        await revokePendingInvitations(tx, request, now, inv.orgId, eq(invitations.email, inv.email));
         const session = await createSession(tx, user.id, now, ctx.sessionTtlMs);
         const [org] = await tx.select().from(organisations).where(eq(organisations.id, inv.orgId));
         if (!org) throw new Error('invitation without organisation');
-        request.auth.principal = { type: 'user', userId: user.id, email: user.email, name: user.name, sessionId: '' };
-        await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id }, inv.orgId);
         return { user, session, org, role: inv.role };
       });
       return reply.code(201).send({

@@ -12,9 +12,10 @@ import {
   type Member,
 } from '../../shared/platform';
 import type { Executor } from '../db/database';
-import { memberships, users } from '../db/schema';
+import { invitations, memberships, users } from '../db/schema';
 import { containsPattern } from '../db/like-pattern';
 import { endAllSessions } from '../auth/sessions';
+import { revokePendingInvitations } from '../invitations/revoke-pending-invitations';
 import { auditSuccess } from '../audit/audit-request';
 import { countOwned, settleOwnedResources } from '../resources/owned-resources';
 import { ApiError, notFound } from '../http/api-error';
@@ -156,7 +157,7 @@ export function memberRoutes(app: PlatformApp, ctx: PlatformContext): void {
       config: { access: { kind: 'org', action: 'members.delete', minRole: 'admin', target } },
       schema: {
         summary:
-          'Remove a member: their resources go to another editor or admin, or are deleted; their sessions end at once',
+          'Remove a member: their resources go to another editor or admin, or are deleted; their sessions end at once; pending invitations to their e-mail or sent by them here are revoked',
         tags: ['members'],
         security: BEARER,
         params: MemberParamsSchema,
@@ -177,6 +178,14 @@ export function memberRoutes(app: PlatformApp, ctx: PlatformContext): void {
         await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, memberId)));
         await endAllSessions(tx, memberId);
         await auditSuccess(tx, request, now);
+        // Their pending invitations here end too: those addressed to them (no way back in) and those they sent.
+        await revokePendingInvitations(
+          tx,
+          request,
+          now,
+          orgId,
+          or(eq(invitations.email, member.email), eq(invitations.senderId, memberId)),
+        );
       });
       return reply.code(204).send(null);
     },

@@ -76,26 +76,29 @@ export const OutboxSchema = z.object({ items: z.array(OutboxMessageSchema) });
 /** The token query of the public invitation preview. */
 export const InvitationTokenQuerySchema = z.object({ token: z.string().min(1).max(200) });
 
-/** GET /v1/invitations/accept?token=: what the invitee is about to accept. */
+/**
+ * GET /v1/invitations/accept?token=: what the invitee is about to accept. It never says whether the e-mail already
+ * has an account (accepting tells the link holder: an existing account must be signed in).
+ */
 export const InvitationPreviewSchema = z.object({
   organisationName: z.string(),
   email: z.string(),
   role: RoleSchema,
   language: LanguageSchema,
   expiresAt: Timestamp,
-  existingAccount: z.boolean(),
 });
 /** Invitation preview. */
 export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
 
 /**
- * POST /v1/invitations/accept body: the token from the link, a name and a password. When the e-mail already has an
- * account, the password must be that account's and the name is ignored.
+ * POST /v1/invitations/accept body: the token from the link, and the name and password of the account to create for
+ * the invited e-mail. When that e-mail already has an account, the request must be signed in as that account
+ * (Authorization: Bearer) and name and password are ignored: accept never checks a password.
  */
 export const AcceptInvitationRequestSchema = z.object({
   token: z.string().min(1).max(200),
-  name: PersonNameSchema,
-  password: NewPasswordSchema,
+  name: PersonNameSchema.optional(),
+  password: NewPasswordSchema.optional(),
 });
 /** POST accept body. */
 export type AcceptInvitationRequest = z.infer<typeof AcceptInvitationRequestSchema>;

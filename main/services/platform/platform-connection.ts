@@ -161,11 +161,27 @@ export class PlatformConnection {
     return (await this.clientFor(target)).previewInvitation(token);
   }
 
-  /** Joins through an invitation link and signs in as the new member (the joined organisation is shown). */
+  /**
+   * Joins through an invitation link and signs in as the new member (the joined organisation is shown). When the
+   * invited e-mail already has an account, the platform wants that account signed in: the password is then used to
+   * sign in (throttled like any sign-in) and the invitation is accepted with that session.
+   */
   async acceptInvitation(link: string, name: string, password: string): Promise<PlatformState> {
     const { target, token } = await this.invitationTarget(link);
     const client = await this.clientFor(target);
-    const joined = await client.acceptInvitation({ token, name, password });
+    let joined;
+    try {
+      joined = await client.acceptInvitation({ token, name, password });
+    } catch (error) {
+      if (!(error instanceof PlatformApiError && error.code === 'sign_in_required')) throw error;
+      const { email } = await client.previewInvitation(token);
+      const signedIn = client.withToken((await client.login({ email, password })).token);
+      try {
+        joined = await signedIn.acceptInvitation({ token });
+      } finally {
+        await signedIn.logout().catch(() => undefined);
+      }
+    }
     const me = await client.withToken(joined.token).me();
     return this.remember(
       target,

@@ -220,4 +220,41 @@ describe('PlatformConnection', () => {
       connection.signIn({ kind: 'remote', url: 'http://platform.example' }, 'a@example.org', 'x'),
     ).rejects.toBeInstanceOf(PlatformAddressError);
   });
+
+  it('joins another organisation with an existing account: signs in with its password, then accepts', async () => {
+    const { connection } = setUp();
+    const admin = await new PlatformClient(remote.url).login({ email: 'remi@example.org', password: PASSWORD });
+    const adminClient = new PlatformClient(remote.url, admin.token);
+    const other = (await (
+      await fetch(`${remote.url}/v1/orgs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Other Co' }),
+      })
+    ).json()) as { id: string };
+    const first = await adminClient.createInvitation(remoteOrg, {
+      email: 'kim@example.org',
+      role: 'viewer',
+      language: 'en',
+    });
+    await new PlatformClient(remote.url).acceptInvitation({
+      token: new URL(first.link ?? '').searchParams.get('token') ?? '',
+      name: 'Kim',
+      password: PASSWORD,
+    });
+    const invitation = await adminClient.createInvitation(other.id, {
+      email: 'kim@example.org',
+      role: 'editor',
+      language: 'fr',
+    });
+    const link = invitation.link ?? '';
+    await expect(connection.acceptInvitation(link, 'ignored', 'not the password')).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    const joined = await connection.acceptInvitation(link, 'ignored', PASSWORD);
+    expect(joined.accounts[0]).toMatchObject({ email: 'kim@example.org', name: 'Kim' });
+    expect(joined.accounts[0]?.memberships).toEqual(
+      expect.arrayContaining([expect.objectContaining({ orgId: other.id, role: 'editor' })]),
+    );
+  });
 });

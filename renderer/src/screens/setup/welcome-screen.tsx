@@ -201,7 +201,7 @@ function JoinForm() {
   };
   const join = (event: FormEvent) => {
     event.preventDefault();
-    if (!preview?.existingAccount && !name.trim()) return setError(t('setup.errors.required'));
+    if (!name.trim()) return setError(t('setup.errors.required'));
     if (password.length < MIN_PASSWORD) return setError(t('setup.errors.passwordLength', { count: MIN_PASSWORD }));
     run(() => acceptInvitation({ link: link.trim(), name: name.trim() || preview?.email || '-', password }));
   };
@@ -236,17 +236,11 @@ function JoinForm() {
             role: t(`organisation.roles.${preview.role}`),
           })}
         </Alert>
-        {!preview.existingAccount && (
-          <TextInput
-            label={t('setup.yourName')}
-            required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-        )}
+        <TextInput label={t('setup.yourName')} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        {/* The preview does not say whether the address has an account: one password field serves both cases. */}
         <PasswordInput
-          label={preview.existingAccount ? t('setup.existingPassword') : t('setup.password')}
-          description={preview.existingAccount ? undefined : t('setup.passwordHelp', { count: MIN_PASSWORD })}
+          label={t('setup.password')}
+          description={t('setup.joinPasswordHelp', { count: MIN_PASSWORD })}
           required
           value={password}
           onChange={(e) => setPassword(e.currentTarget.value)}
