@@ -15,7 +15,8 @@ let sasUrl = '';
 
 beforeAll(async () => {
   if (!azurite.available) return;
-  server = await startAzurite();
+  // On disk: the outage cases kill and restart Azurite and expect the container to survive.
+  server = await startAzurite({ persistent: true });
   await BlobServiceClient.fromConnectionString(server.connectionString).createContainer('conformance');
   // A container-scoped SAS, as organisations hand out access: the driver never sees the account key.
   const token = generateBlobSASQueryParameters(
@@ -47,5 +48,6 @@ describeConformance(
   },
   {
     ...(azurite.available ? {} : { skipReason: azurite.reason }),
+    outage: { stop: async () => server?.kill(), start: async () => server?.start() },
   },
 );

@@ -33,5 +33,6 @@ describeConformance(
   {
     // The fake keeps the objects in this process, so the RSS bound would count the stored file.
     boundedMemory: false,
+    outage: { stop: async () => fake?.kill(), start: async () => fake?.start() },
   },
 );

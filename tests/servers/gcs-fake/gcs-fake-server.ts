@@ -44,6 +44,10 @@ export interface GcsFake {
   /** Requests seen, as "METHOD path?uploadType", for assertions. */
   readonly requests: string[];
   stop(): Promise<void>;
+  /** Cuts every connection and stops listening (a crash, as clients see it); the stored objects stay. */
+  kill(): Promise<void>;
+  /** Listens again on the same port (after `kill`). */
+  start(): Promise<void>;
 }
 
 const CHUNK_MULTIPLE = 256 * 1024;
@@ -432,7 +436,15 @@ export async function startGcsFake(accounts: readonly TestServiceAccount[]): Pro
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  endpoint = `http://127.0.0.1:${port}`;
+  const close = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      // Requests in progress included: their sockets are destroyed mid-body.
+      server.closeAllConnections();
+    });
   return {
     endpoint,
     requests,
@@ -440,10 +452,17 @@ export async function startGcsFake(accounts: readonly TestServiceAccount[]): Pro
     receivedBytes: (name) => [...sessions.values()].filter((s) => s.name === name).reduce((n, s) => n + s.received, 0),
     persistedBytes: (name) => [...sessions.values()].find((s) => s.name === name && s.done === undefined)?.size ?? 0,
     openSessions: (name) => [...sessions.values()].filter((s) => s.name === name && s.done === undefined).length,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: () => close(),
+    kill: () => close(),
+    start: () =>
+      server.listening
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, '127.0.0.1', () => {
+              server.removeListener('error', reject);
+              resolve();
+            });
+          }),
   };
 }
