@@ -376,11 +376,19 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
       const remote = this.remote(connection, current);
       if (await this.isFolder(connection, remote)) continue;
       // Another connection may create it at the same moment: only "still not a folder" is an error.
+      let refusal: unknown;
       await connection.client.send(`MKD ${remote}`).catch((error: unknown) => {
         if (connection.client.closed) throw error;
+        refusal = error;
       });
       if (!(await this.isFolder(connection, remote))) {
-        throw new ConnectorError('Conflict', `Cannot create folder ${current}: a file may be in the way.`, {
+        const inTheWay = await connection.client.size(remote).then(
+          () => true,
+          () => false,
+        );
+        // Nothing in the way: the server's refusal says why (no write permission, most often).
+        if (!inTheWay && refusal !== undefined) throw mapFtpError(refusal, current);
+        throw new ConnectorError('Conflict', `Cannot create folder ${current}: a file is in the way.`, {
           path: current,
         });
       }

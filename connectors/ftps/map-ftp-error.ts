@@ -24,7 +24,8 @@ export function isTlsTrustError(error: unknown): boolean {
 
 /**
  * Maps a basic-ftp / FTP reply / TLS error into the closed set: 530 -> AuthFailed, 550 -> NotFound (or
- * PermissionDenied when the server says so), 552 -> QuotaExceeded, 553 -> InvalidInput, 4xx -> Retryable,
+ * PermissionDenied when the server says so or refused to create), 552 -> QuotaExceeded, 553 -> InvalidInput
+ * (PermissionDenied when it could not create the file), 4xx -> Retryable,
  * 500/502/504 -> Unsupported; certificate failures -> AuthFailed; network errors through mapNodeError.
  */
 export function mapFtpError(error: unknown, path?: string): ConnectorError {
@@ -39,6 +40,17 @@ export function mapFtpError(error: unknown, path?: string): ConnectorError {
     }
     if (error.code === 550 && /permission|denied|not allowed/i.test(reply)) {
       return make('PermissionDenied', `Permission denied (${reply})`, 'Check the account may access this path.');
+    }
+    // vsftpd answers these for any failed create; names are checked before I/O, so it is the folder's permissions.
+    if (
+      (error.code === 550 || error.code === 553) &&
+      /could not create|create directory operation failed/i.test(reply)
+    ) {
+      return make(
+        'PermissionDenied',
+        `The server refused to create it (${reply})`,
+        'Check the account may write in this folder on the server.',
+      );
     }
     if (error.code === 550) return make('NotFound', `Not found (${reply})`);
     if (error.code === 552) return make('QuotaExceeded', `The server's storage is full (${reply})`);

@@ -400,9 +400,13 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
       const stats = await sftpCall.stat(sftp, remote).catch(() => undefined);
       if (stats === undefined) {
         // Another writer may create it at the same moment: only a non-folder afterwards is an error.
-        await sftpCall.mkdir(sftp, remote).catch(() => undefined);
+        const refusal = await sftpCall.mkdir(sftp, remote).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
         const after = await sftpCall.stat(sftp, remote).catch((error: unknown) => {
-          throw mapSftpError(error, current);
+          // Still absent: the refusal says why (no write permission in the parent, most often), not "not found".
+          throw mapSftpError(refusal ?? error, current);
         });
         if (typeOf(after.mode) !== 'directory') throw new ConnectorError('Conflict', `Not a folder: ${current}`);
       } else if (typeOf(stats.mode) !== 'directory') {
