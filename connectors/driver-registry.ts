@@ -4,6 +4,7 @@ import {
   type ConnectorOptions,
 } from '../shared/connectors/connector-descriptors';
 import { optionsSchemaOf, type ConnectorDescriptor } from '../shared/connectors/connector-descriptor';
+import { verifyContents } from './config/verify-contents';
 import { ConnectorError } from './connector-error';
 import { type Driver, type DriverContext } from './driver';
 
@@ -58,6 +59,7 @@ export class DriverRegistry {
         hint: `Options of ${kind}: ${Object.keys(descriptor.options).join(', ')}.`,
       });
     }
+    verifyContents(descriptor, parsed.data as Record<string, unknown>);
     return this.factories.get(kind)!.create(parsed.data as never, context);
   }
 }

@@ -22,6 +22,11 @@ export interface AzureContainer {
 const invalid = (message: string, hint: string): ConnectorError =>
   new ConnectorError('InvalidInput', message, { hint });
 
+// A connection string given with another sign-in method: the likely fix is to choose that method.
+const USE_CONNECTION_STRING =
+  'A connection string is set: choose "Connection string" as the sign-in method (auth=connectionString, ' +
+  'FERRY_CONNECTOR_<NAME>_AUTH=connectionString), or remove it.';
+
 // Ferry's transfer engine retries Retryable errors itself, with backoff and resume.
 const PIPELINE: StoragePipelineOptions = { retryOptions: { maxTries: 2 } };
 
@@ -47,7 +52,10 @@ export function createAzureContainer(options: AzureBlobOptions): AzureContainer 
         const token = options.sasToken.replace(/^\?/, '');
         url = new URL(`${options.accountUrl.replace(/\/+$/, '')}?${token}`);
       } else {
-        throw invalid('A SAS URL, or an account URL and a SAS token, is needed.', 'Paste the SAS URL you were given.');
+        throw invalid(
+          'A SAS URL, or an account URL and a SAS token, is needed.',
+          options.connectionString ? USE_CONNECTION_STRING : 'Paste the SAS URL you were given.',
+        );
       }
       const sas = sasFromUrl(url);
       if (sas.scope === 'blob') {
@@ -80,7 +88,7 @@ export function createAzureContainer(options: AzureBlobOptions): AzureContainer 
       if (!options.accountName || !options.accountKey) {
         throw invalid(
           'The account name and the account key are needed.',
-          'Enter both, from Access keys in the portal.',
+          options.connectionString ? USE_CONNECTION_STRING : 'Enter both, from Access keys in the portal.',
         );
       }
       const accountUrl = options.accountUrl ?? `https://${options.accountName}.blob.core.windows.net`;

@@ -1,10 +1,11 @@
 import { CONNECTOR_DESCRIPTORS, CONNECTOR_KINDS } from '../../shared/connectors/connector-descriptors';
-import { envNameOfOption, secretOptionNames } from '../../shared/connectors/connector-descriptor';
+import { secretOptionNames } from '../../shared/connectors/connector-descriptor';
 import { assertNever } from '../../shared/assert-never';
 import { ConnectorError } from '../../connectors/connector-error';
 import { type Entry } from '../../connectors/driver';
 import { type CliIo } from './cli-io';
 import { type CliSession } from './cli-session';
+import { optionLine, summarizeOption } from './option-summary';
 import { formatBytes } from './progress-line';
 
 function entryLine(entry: Entry): string {
@@ -80,8 +81,13 @@ export function connectorsCommand(session: CliSession, io: CliIo, json: boolean)
     const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, secrets.has(k) ? '***' : v]));
     return { name: c.name, type: c.kind, source: c.source, options };
   });
+  const kinds = CONNECTOR_KINDS.filter((kind) => session.kinds.has(kind)).map((kind) => ({
+    type: kind,
+    label: CONNECTOR_DESCRIPTORS[kind].label,
+    options: Object.entries(CONNECTOR_DESCRIPTORS[kind].options).map(([name, spec]) => summarizeOption(name, spec)),
+  }));
   if (json) {
-    io.out(JSON.stringify({ connectors: configured, kinds: session.kinds.kinds() }));
+    io.out(JSON.stringify({ connectors: configured, kinds: session.kinds.kinds(), types: kinds }));
     return;
   }
   io.out(configured.length === 0 ? 'No connectors configured.' : 'Configured connectors:');
@@ -93,13 +99,10 @@ export function connectorsCommand(session: CliSession, io: CliIo, json: boolean)
   }
   io.out('');
   io.out('Connector types (FERRY_CONNECTOR_<NAME>_TYPE=<type>, FERRY_CONNECTOR_<NAME>_<OPTION>=<value>):');
-  for (const kind of CONNECTOR_KINDS) {
-    if (!session.kinds.has(kind)) continue;
-    const descriptor = CONNECTOR_DESCRIPTORS[kind];
-    const options = Object.entries(descriptor.options)
-      .map(([option, spec]) => `${envNameOfOption(option)}${spec.required ? '*' : ''}${spec.secret ? ' (secret)' : ''}`)
-      .join(', ');
-    io.out(`  ${kind.padEnd(7)} ${descriptor.label}: ${options}`);
+  for (const kind of kinds) {
+    io.out(`  ${kind.type}  ${kind.label}`);
+    for (const option of kind.options) io.out(`    ${optionLine(option)}`);
   }
-  io.out('  (* required)');
+  io.out('  (* required. Options taking a certificate, key or JSON take the TEXT of the file, never its path:');
+  io.out('   in a shell, FERRY_CONNECTOR_<NAME>_PRIVATE_KEY="$(cat ~/.ssh/id_ed25519)".)');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contentsProblem, type OptionContents } from './option-contents';
 
 /** Fields every option declares: what forms, validation, docs, the CLI and env variables are generated from. */
 interface OptionBase {
@@ -25,6 +26,8 @@ export interface StringOption extends OptionBase {
   readonly pattern?: string;
   /** The accepted format in words, named when a value does not match `pattern`. */
   readonly format?: string;
+  /** The option takes a file's contents (never its path); values are checked for that kind of text. */
+  readonly contents?: OptionContents;
 }
 
 /** A whole-number option with bounds. */
@@ -96,7 +99,12 @@ function valueSchema(spec: OptionSpec): z.ZodType {
         const expected = spec.format === undefined ? '' : `: expected ${spec.format}`;
         schema = schema.regex(new RegExp(spec.pattern), `${spec.label} is not valid${expected}`);
       }
-      return schema;
+      const contents = spec.contents;
+      if (contents === undefined) return schema;
+      return schema.superRefine((value, context) => {
+        const problem = contentsProblem(contents, value);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: `${spec.label} ${problem}` });
+      });
     }
     case 'integer':
       return z.coerce.number().int().min(spec.min).max(spec.max);

@@ -44,6 +44,7 @@ export const ftpsDescriptor = defineDescriptor({
       required: false,
       advanced: true,
       multiline: true,
+      contents: 'pem-certificate',
       examples: ['-----BEGIN CERTIFICATE-----\n...'],
     },
     certificateFingerprint: {

@@ -29,6 +29,7 @@ export const gcsDescriptor = defineDescriptor({
       required: true,
       secret: true,
       multiline: true,
+      contents: 'json',
       examples: ['{"type":"service_account","project_id":"...","private_key":"...","client_email":"..."}'],
     },
     apiEndpoint: {

@@ -46,6 +46,7 @@ export const sftpDescriptor = defineDescriptor({
       required: false,
       secret: true,
       multiline: true,
+      contents: 'private-key',
       examples: ['-----BEGIN OPENSSH PRIVATE KEY-----\n...'],
     },
     passphrase: {

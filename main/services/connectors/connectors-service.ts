@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { verifyContents } from '../../../connectors/config/verify-contents';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
 import type { Driver } from '../../../connectors/driver';
@@ -331,7 +332,14 @@ export class ConnectorsService implements DriverProvider {
     secrets: Readonly<Record<string, string>>,
   ): void {
     const parsed = optionsSchemaOf(descriptor).safeParse({ ...options, ...secrets });
-    if (parsed.success) return;
+    if (parsed.success) {
+      try {
+        verifyContents(descriptor, parsed.data as Record<string, unknown>);
+      } catch (error) {
+        throw new ConnectorInputError('InvalidOptions', (error as Error).message);
+      }
+      return;
+    }
     const problems = parsed.error.issues.map((issue) => {
       const option = String(issue.path[0] ?? '');
       const label = (descriptor.options as ConnectorDescriptor['options'])[option]?.label ?? option;
