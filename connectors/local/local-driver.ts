@@ -44,7 +44,9 @@ const CHUNK = 1024 * 1024;
 const DEFAULT_PAGE = 1000;
 /** Temporary files of writes in progress: hidden from listings, removed when a write fails. */
 const TEMP_PREFIX = '.ferry-tmp-';
-const TEMP_NAME = /^\.ferry-tmp-[0-9a-f]{16}$/;
+// Hidden and '.part', like the transfer engine's partials: folder watchers skip the file while it is written.
+const TEMP_SUFFIX = '.part';
+const TEMP_NAME = /^\.ferry-tmp-[0-9a-f]{16}(?:\.part)?$/;
 
 type Signal = { readonly signal?: AbortSignal };
 
@@ -150,7 +152,10 @@ export class LocalDriver implements Driver {
     const final = await this.resolve(p);
     await this.makeFolders(parentPath(p));
     if (options.offset !== undefined) return this.append(p, final, source, options);
-    const temp = nodePath.join(nodePath.dirname(final), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    const temp = nodePath.join(
+      nodePath.dirname(final),
+      `${TEMP_PREFIX}${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`,
+    );
     const hashing = new HashingStream(options.hashes ?? []);
     const detach = destroyOnAbort(source, options.signal, p);
     try {
@@ -231,7 +236,7 @@ export class LocalDriver implements Driver {
     throwIfAborted(options.signal, src);
     const [a, b] = await Promise.all([this.resolve(src), this.resolve(dst)]);
     await this.makeFolders(parentPath(dst));
-    const temp = nodePath.join(nodePath.dirname(b), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    const temp = nodePath.join(nodePath.dirname(b), `${TEMP_PREFIX}${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`);
     try {
       await copyFile(a, temp);
       await rename(temp, b);
