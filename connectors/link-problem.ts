@@ -4,7 +4,7 @@ import { displayName } from './display-name';
 
 /**
  * Why a symbolic link is not followed: it leads outside the connector's folder, its target does not exist, it
- * leads back to itself, or it points at a folder above it (walking it would never end).
+ * leads back to itself, or it points at a folder the walk is already in (it would never end).
  */
 export type LinkProblem = 'outside' | 'dangling' | 'loop' | 'ancestor';
 
@@ -18,7 +18,7 @@ export function linkReason(problem: LinkProblem): string {
     case 'loop':
       return 'it is a symbolic link that loops back to itself';
     case 'ancestor':
-      return 'it is a symbolic link to a folder above it (following it would loop)';
+      return 'it is a symbolic link to a folder that contains it (following it would loop)';
   }
 }
 

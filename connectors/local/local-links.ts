@@ -9,12 +9,13 @@ export type LocalLinkVerdict = 'not-a-link' | 'follow' | { readonly rejected: Re
 
 /**
  * Decides whether the entry `name` of the connector folder `folder` (a normalised path under `root`) may be
- * followed: a symbolic link must resolve (fs.realpath) inside the root's real path, exist, and not point at the
- * listed folder or one above it (a walk through it would never end).
+ * followed: a symbolic link must resolve (fs.realpath) inside the root's real path, exist, and not point at a
+ * folder that contains it as reached, also through other links (a walk through it would never end).
  */
 export async function localLinkVerdict(root: string, folder: string, name: string): Promise<LocalLinkVerdict> {
   const rootReal = await realpath(root);
-  const folderReal = await realpath(nodePath.join(rootReal, ...(folder === '' ? [] : folder.split('/'))));
+  const segments = folder === '' ? [] : folder.split('/');
+  const folderReal = await realpath(nodePath.join(rootReal, ...segments));
   const child = nodePath.join(folderReal, name);
   const own = await lstat(child).catch(() => undefined);
   if (own === undefined || !own.isSymbolicLink()) return 'not-a-link';
@@ -31,6 +32,12 @@ export async function localLinkVerdict(root: string, folder: string, name: strin
   if (!isInsideReal(real, rootReal, nodePath.sep)) return refuse('outside');
   const target = await stat(real).catch(() => undefined);
   if (target === undefined) return refuse('dangling');
-  if (target.isDirectory() && isInsideReal(folderReal, real, nodePath.sep)) return refuse('ancestor');
+  if (target.isDirectory()) {
+    // The folder and every folder above it, as reached: a link to any of them would walk in circles.
+    const above = await Promise.all(segments.map((_, i) => realpath(nodePath.join(rootReal, ...segments.slice(0, i)))));
+    if ([...above, folderReal].some((folderAbove) => isInsideReal(folderAbove, real, nodePath.sep))) {
+      return refuse('ancestor');
+    }
+  }
   return 'follow';
 }

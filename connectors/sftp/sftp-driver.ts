@@ -157,7 +157,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         throw new ConnectorError('NotFound', `Not a folder: ${folder === '' ? '(root)' : folder}`, { path: folder });
       }
       const raw = await sftpCall.readdir(sftp, this.remote(folder));
-      const folderReal = await sftpCall.realpath(sftp, this.remote(folder));
+      const ancestry = this.links.ancestry(sftp, folder);
       const entries: Entry[] = [];
       const rejected: RejectedEntry[] = [];
       for (const item of raw) {
@@ -170,7 +170,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         let attrs: Stats = item.attrs as Stats;
         if (typeOf(attrs.mode) === 'link') {
           // Links inside the root are followed for their type; the others are reported by name.
-          const followed = await this.links.follow(sftp, childPath, checked.name, folderReal);
+          const followed = await this.links.follow(sftp, childPath, checked.name, ancestry);
           if (!followed.ok) {
             rejected.push(followed.rejected);
             continue;

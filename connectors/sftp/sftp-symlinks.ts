@@ -80,8 +80,33 @@ export class SftpLinkGuard {
     return real;
   }
 
-  /** Follows a link met in the listing of `folder` (whose real path is `folderReal`). */
-  async follow(sftp: SFTPWrapper, childPath: string, name: string, folderReal: string): Promise<FollowedLink> {
+  /**
+   * The real paths of a folder and of every folder above it up to the root, asked once when first needed: a
+   * link to any of them (or above) would walk in circles, also through links between sibling folders.
+   */
+  ancestry(sftp: SFTPWrapper, folder: string): () => Promise<readonly string[]> {
+    let known: Promise<readonly string[]> | undefined;
+    return () => {
+      known ??= (async () => {
+        const prefixes = [''];
+        let current = '';
+        for (const segment of folder === '' ? [] : folder.split('/')) {
+          current = current === '' ? segment : `${current}/${segment}`;
+          prefixes.push(current);
+        }
+        return Promise.all(prefixes.map((prefix) => sftpCall.realpath(sftp, this.remote(prefix))));
+      })();
+      return known;
+    };
+  }
+
+  /** Follows a link met in the listing of a folder whose `ancestry` (see above) is given. */
+  async follow(
+    sftp: SFTPWrapper,
+    childPath: string,
+    name: string,
+    ancestry: () => Promise<readonly string[]>,
+  ): Promise<FollowedLink> {
     const refuse = (problem: LinkProblem): FollowedLink => ({ ok: false, rejected: rejectedLink(name, problem) });
     const remote = this.remote(childPath);
     let real: string;
@@ -99,7 +124,9 @@ export class SftpLinkGuard {
       if (!isNoSuchFile(error)) throw mapSftpError(error, childPath);
       return refuse('dangling');
     }
-    if ((stats.mode & S_IFMT) === S_IFDIR && isInsideReal(folderReal, real)) return refuse('ancestor');
+    if ((stats.mode & S_IFMT) === S_IFDIR && (await ancestry()).some((above) => isInsideReal(above, real))) {
+      return refuse('ancestor');
+    }
     return { ok: true, stats };
   }
 

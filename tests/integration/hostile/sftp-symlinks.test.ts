@@ -41,9 +41,13 @@ const text = async (stream: NodeJS.ReadableStream): Promise<string> => {
 function populate(base: string, uid: number, gid: number): void {
   const own = (p: string): void => lchownSync(p, uid, gid);
   writeFileSync(join(base, 'plain.txt'), 'plain');
-  mkdirSync(join(base, 'data'));
+  for (const folder of ['data', 'left', 'right']) mkdirSync(join(base, folder));
   writeFileSync(join(base, 'data', 'a.txt'), 'a');
-  for (const p of ['plain.txt', 'data', 'data/a.txt']) chownSync(join(base, p), uid, gid);
+  writeFileSync(join(base, 'left', 'l.txt'), 'l');
+  writeFileSync(join(base, 'right', 'r.txt'), 'r');
+  for (const p of ['plain.txt', 'data', 'data/a.txt', 'left', 'left/l.txt', 'right', 'right/r.txt']) {
+    chownSync(join(base, p), uid, gid);
+  }
   const links: [string, string][] = [
     ['/etc/passwd', 'passwd'],
     ['/etc', 'etc'],
@@ -54,6 +58,9 @@ function populate(base: string, uid: number, gid: number): void {
     ['loop2', 'loop1'],
     ['loop1', 'loop2'],
     ['..', 'data/up'],
+    // Two sibling folders linking to each other: a walk must not go round.
+    ['../right', 'left/to-right'],
+    ['../left', 'right/to-left'],
   ];
   for (const [target, name] of links) {
     symlinkSync(target, join(base, name));
@@ -108,7 +115,9 @@ describe.skipIf(!sshd.available)('SFTP symbolic links stay inside the connector 
       'data:directory',
       'data-link:directory',
       'inside-file:file',
+      'left:directory',
       'plain.txt:file',
+      'right:directory',
     ]);
     const reasons = Object.fromEntries(page.rejected.map((r) => [r.rawName, r.reason]));
     expect(Object.keys(reasons).sort()).toEqual(
@@ -126,7 +135,7 @@ describe.skipIf(!sshd.available)('SFTP symbolic links stay inside the connector 
       const linked = await sftp.list('data-link');
       expect(linked.entries.map((e) => e.path)).toEqual(['data-link/a.txt']);
       // data/up points at the root, above the listed folder: following it would never end.
-      expect(linked.rejected).toEqual([{ rawName: '"up"', reason: expect.stringContaining('above it') }]);
+      expect(linked.rejected).toEqual([{ rawName: '"up"', reason: expect.stringContaining('contains it') }]);
     } finally {
       await sftp.close();
     }
@@ -199,12 +208,18 @@ describe.skipIf(!sshd.available)('SFTP symbolic links stay inside the connector 
         'data-link/a.txt',
         'data/a.txt',
         'inside-file',
+        'left/l.txt',
+        'left/to-right/r.txt',
         'plain.txt',
+        'right/r.txt',
+        'right/to-left/l.txt',
       ]);
-      expect(readdirSync(dest).sort()).toEqual(['data', 'data-link', 'inside-file', 'plain.txt']);
+      expect(readdirSync(dest).sort()).toEqual(['data', 'data-link', 'inside-file', 'left', 'plain.txt', 'right']);
       expect(readFileSync(join(dest, 'inside-file'), 'utf8')).toBe('plain');
       const messages = result.failed.map((f) => f.error.message).join('\n');
-      for (const name of [...Object.keys(REFUSED), 'up']) expect(messages).toContain(JSON.stringify(name));
+      for (const name of [...Object.keys(REFUSED), 'up', 'to-left', 'to-right']) {
+        expect(messages).toContain(JSON.stringify(name));
+      }
       expect(messages).not.toContain('root:x:0:0');
     } finally {
       await sftp.close();

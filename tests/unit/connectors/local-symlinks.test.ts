@@ -43,6 +43,13 @@ describe('local symbolic links stay inside the connector folder', () => {
     outside = path.join(base, 'outside');
     dest = path.join(base, 'dest');
     await mkdir(path.join(root, 'data'), { recursive: true });
+    await mkdir(path.join(root, 'left'));
+    await mkdir(path.join(root, 'right'));
+    await writeFile(path.join(root, 'left', 'l.txt'), 'l');
+    await writeFile(path.join(root, 'right', 'r.txt'), 'r');
+    // Two sibling folders linking to each other: a walk must not go round.
+    await symlink('../right', path.join(root, 'left', 'to-right'));
+    await symlink('../left', path.join(root, 'right', 'to-left'));
     await mkdir(outside);
     await mkdir(dest);
     await writeFile(path.join(outside, 'secret.txt'), 'secret');
@@ -68,7 +75,9 @@ describe('local symbolic links stay inside the connector folder', () => {
       'data:directory',
       'data-link:directory',
       'inside-file:file',
+      'left:directory',
       'plain.txt:file',
+      'right:directory',
     ]);
     const reasons = Object.fromEntries(page.rejected.map((r) => [r.rawName, r.reason]));
     expect(Object.keys(reasons).sort()).toEqual(
@@ -79,7 +88,7 @@ describe('local symbolic links stay inside the connector folder', () => {
     for (const [name, word] of Object.entries(REFUSED)) expect(reasons[JSON.stringify(name)]).toContain(word);
     const linked = await local.list('data-link');
     expect(linked.entries.map((e) => e.path)).toEqual(['data-link/a.txt']);
-    expect(linked.rejected).toEqual([{ rawName: '"up"', reason: expect.stringContaining('above it') }]);
+    expect(linked.rejected).toEqual([{ rawName: '"up"', reason: expect.stringContaining('contains it') }]);
   });
 
   it('stat(), read() and write() refuse links outside, and name broken links and loops', async () => {
@@ -116,12 +125,18 @@ describe('local symbolic links stay inside the connector folder', () => {
       'data-link/a.txt',
       'data/a.txt',
       'inside-file',
+      'left/l.txt',
+      'left/to-right/r.txt',
       'plain.txt',
+      'right/r.txt',
+      'right/to-left/l.txt',
     ]);
-    expect(readdirSync(dest).sort()).toEqual(['data', 'data-link', 'inside-file', 'plain.txt']);
+    expect(readdirSync(dest).sort()).toEqual(['data', 'data-link', 'inside-file', 'left', 'plain.txt', 'right']);
     expect(readFileSync(path.join(dest, 'inside-file'), 'utf8')).toBe('plain');
     const messages = result.failed.map((f) => f.error.message).join('\n');
-    for (const name of [...Object.keys(REFUSED), 'up']) expect(messages).toContain(JSON.stringify(name));
+    for (const name of [...Object.keys(REFUSED), 'up', 'to-left', 'to-right']) {
+      expect(messages).toContain(JSON.stringify(name));
+    }
     expect(messages).not.toContain('secret.txt');
   });
 });
