@@ -11,6 +11,7 @@ import type { Database } from './db/database';
 import type { PlatformContext } from './platform-context';
 import { outboxMailer, type Mailer } from './mail/mailer';
 import { TokenSealer } from './auth/token-sealer';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { ApiError } from './http/api-error';
 import { registerAccessHook } from './http/access';
 import { registerErrorHandler } from './http/error-handler';
@@ -23,6 +24,8 @@ import { memberRoutes } from './routes/member-routes';
 import { invitationRoutes } from './routes/invitation-routes';
 import { apiKeyRoutes } from './routes/api-key-routes';
 import { auditRoutes } from './routes/audit-routes';
+import { passwordResetRoutes } from './routes/password-reset-routes';
+import { passwordResetPage } from './routes/password-reset-page';
 
 /** Everything the app needs; the caller opens (and later closes) the database. */
 export interface BuildAppOptions {
@@ -40,6 +43,10 @@ export interface BuildAppOptions {
   readonly invitationTtlMs?: number;
   /** Attempts per IP per window on login, setup and invitation acceptance (default 10 per minute). */
   readonly authRateLimit?: { readonly max: number; readonly timeWindowMs: number };
+  /** Failed sign-ins per address before waits begin, and how the waits grow (default DEFAULT_LOGIN_THROTTLE). */
+  readonly loginThrottle?: LoginThrottlePolicy;
+  /** Refusals of one caller written one by one to an organisation's audit log per window (default 20 per 10 min). */
+  readonly auditRefusals?: { readonly perWindow: number; readonly windowMs: number };
   /** Trust X-Forwarded-For from a reverse proxy for the client IP (default false). */
   readonly trustProxy?: boolean;
 }
@@ -57,6 +64,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     sessionTtlMs: options.sessionTtlMs ?? 30 * 86_400_000,
     invitationTtlMs: options.invitationTtlMs ?? 7 * 86_400_000,
+    loginThrottle: options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
+    auditRefusals: options.auditRefusals ?? { perWindow: 20, windowMs: 10 * 60_000 },
   };
   const app = Fastify({
     logger: logOptions(options.logger ?? false),
@@ -84,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     errorResponseBuilder: () => new ApiError('rate_limited', 'Too many attempts; wait a minute and try again.'),
   });
 
+  app.decorate('auditRefusals', ctx.auditRefusals);
   registerAccessHook(app, ctx);
   registerErrorHandler(app, ctx);
 
@@ -100,6 +110,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   invitationRoutes(typed, ctx, rateLimit);
   apiKeyRoutes(typed, ctx);
   auditRoutes(typed, ctx);
+  passwordResetRoutes(typed, ctx, rateLimit);
+  await passwordResetPage(app, ctx, rateLimit);
   await app.ready();
   return app;
 }

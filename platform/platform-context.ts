@@ -1,6 +1,7 @@
 import type { Database } from './db/database';
 import type { Mailer } from './mail/mailer';
 import type { TokenSealer } from './auth/token-sealer';
+import type { LoginThrottlePolicy } from './auth/login-throttle';
 
 /** What every route needs: the database, the clock, the mailer, the link sealer and the deployment's settings. */
 export interface PlatformContext {
@@ -13,4 +14,8 @@ export interface PlatformContext {
   publicUrl(): string;
   readonly sessionTtlMs: number;
   readonly invitationTtlMs: number;
+  /** How failed sign-ins of one address slow down the next attempts. */
+  readonly loginThrottle: LoginThrottlePolicy;
+  /** Refusals of one caller an organisation's audit log takes one by one per window, before summarising. */
+  readonly auditRefusals: { readonly perWindow: number; readonly windowMs: number };
 }

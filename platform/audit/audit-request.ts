@@ -4,6 +4,8 @@ import type { Executor } from '../db/database';
 import { organisations } from '../db/schema';
 import { auditPrincipal } from '../auth/principal';
 import { recordAudit } from './audit-log';
+import { checkedTargetId } from './checked-target';
+import { recordBoundedRefusal } from './refusal-budget';
 
 /** The target an audited request acts on. */
 export interface AuditTarget {
@@ -77,8 +79,10 @@ export async function auditDenial(
   }
   if (targets.length === 0) targets = [null];
   const target = paramTarget(request);
+  // Per caller: the principal (or the account a refused login named), else the client's IP.
+  const caller = who ? `${who.type}:${who.id}` : `ip:${request.ip}`;
   for (const orgId of targets) {
-    await recordAudit(db, {
+    const entry = {
       orgId,
       at: now,
       principalType: who?.type ?? 'anonymous',
@@ -86,11 +90,15 @@ export async function auditDenial(
       principalLabel: who?.label ?? null,
       action: actionOf(request),
       targetType: target?.type ?? null,
-      targetId: target?.id ?? null,
+      // The URL's ID is the caller's text: stored only when it names something of this organisation.
+      targetId: target ? await checkedTargetId(db, orgId, target.type, target.id) : null,
       ip: request.ip,
       outcome: 'denied',
       reason,
-    });
+    } as const;
+    const budget = request.server.auditRefusals;
+    if (orgId !== null && budget !== undefined) await recordBoundedRefusal(db, { ...entry, orgId }, caller, budget);
+    else await recordAudit(db, entry);
   }
   auth.audited = true;
 }

@@ -63,6 +63,7 @@ export async function authenticate(ctx: PlatformContext, header: string | undefi
       };
     }
     case 'invitation':
+    case 'passwordReset':
     case null:
       return refuse('unknown_token');
   }

@@ -6,6 +6,7 @@ export const TOKEN_PREFIXES = {
   session: 'ferry_st_',
   apiKey: 'ferry_ak_',
   invitation: 'ferry_inv_',
+  passwordReset: 'ferry_pr_',
 } as const;
 
 /** A kind of bearer secret. */

@@ -5,6 +5,7 @@ import { memberships, organisations, sessions, users } from '../db/schema';
 import { toUser } from '../db/to-api';
 import { burnPasswordCheck, verifyPassword } from '../auth/password';
 import { createSession } from '../auth/sessions';
+import { checkLoginThrottle, clearLoginFailures, recordLoginFailure } from '../auth/login-throttle';
 import { auditDenial, auditSuccess } from '../audit/audit-request';
 import { ApiError } from '../http/api-error';
 import { BEARER, ERROR_RESPONSES, type PlatformApp } from '../http/platform-app';
@@ -23,24 +24,40 @@ export function authRoutes(app: PlatformApp, ctx: PlatformContext, rateLimit: ob
     {
       config: { access: { kind: 'public', action: 'auth.login' }, rateLimit },
       schema: {
-        summary: 'Sign in with e-mail and password; returns a session token (rate-limited)',
+        summary:
+          'Sign in with e-mail and password; returns a session token (rate-limited per IP, and per address after failures: 429 with Retry-After)',
         tags: ['auth'],
         body: LoginRequestSchema,
         response: { 200: SessionSchema, ...ERROR_RESPONSES },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const email = request.body.email.toLowerCase();
+      const now = ctx.now();
       const [user] = await ctx.db.select().from(users).where(eq(users.email, email));
+      request.auth.refusedPrincipal = { type: 'user', id: user?.id ?? email, label: email, orgId: null };
+      const orgIds = user ? await orgIdsOf(ctx.db, user.id) : [];
+      // Throttled per address, known or not, before any password check: waiting attempts are not even tried.
+      const verdict = await checkLoginThrottle(ctx.db, email, now);
+      if (!verdict.allowed) {
+        const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+        await auditDenial(ctx.db, request, now, 'login_throttled', orgIds);
+        reply.header('retry-after', String(seconds));
+        throw new ApiError(
+          'rate_limited',
+          `Too many failed sign-ins for this address: wait ${seconds} seconds, then try again.`,
+        );
+      }
       const ok = user ? await verifyPassword(request.body.password, user.passwordHash) : false;
       if (!user) await burnPasswordCheck(request.body.password);
-      const now = ctx.now();
       if (!user || !ok) {
-        request.auth.refusedPrincipal = { type: 'user', id: user?.id ?? email, label: email, orgId: null };
+        await recordLoginFailure(ctx.db, email, now, ctx.loginThrottle);
         // A failed login is shown to the admins of every organisation the account belongs to.
-        await auditDenial(ctx.db, request, now, 'invalid_credentials', user ? await orgIdsOf(ctx.db, user.id) : []);
+        await auditDenial(ctx.db, request, now, 'invalid_credentials', orgIds);
         throw new ApiError('invalid_credentials', 'The e-mail or the password is wrong.');
       }
+      request.auth.refusedPrincipal = null;
+      await clearLoginFailures(ctx.db, email);
       const session = await ctx.db.transaction(async (tx) => {
         const created = await createSession(tx, user.id, now, ctx.sessionTtlMs);
         request.auth.principal = { type: 'user', userId: user.id, email: user.email, name: user.name, sessionId: '' };

@@ -9,3 +9,4 @@ export * from './members-api';
 export * from './invitations-api';
 export * from './api-keys-api';
 export * from './audit-api';
+export * from './password-reset-api';

@@ -63,9 +63,10 @@ forEachDatabase(
       }
       expect(statuses.slice(0, 6)).toEqual(Array(6).fill(401));
       expect(statuses.slice(6)).toEqual(Array(6).fill(429));
+      // Another IP, another address (this one now also waits: failures are throttled per address too).
       const other = await env().call('POST', '/v1/auth/login', {
         ip: '10.9.8.8',
-        body: { email: 'x@acme.example', password: 'wrong password' },
+        body: { email: 'y@acme.example', password: 'wrong password' },
       });
       expect(other.statusCode).toBe(401);
     });

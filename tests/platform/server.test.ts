@@ -47,6 +47,8 @@ describe('OpenAPI', () => {
       expect(Object.keys(doc.paths).sort()).toEqual([
         '/v1/auth/login',
         '/v1/auth/logout',
+        '/v1/auth/password-reset',
+        '/v1/auth/password-reset/complete',
         '/v1/invitations/accept',
         '/v1/me',
         '/v1/orgs',
