@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Language } from '../../shared/platform';
-import { completePasswordReset, isPasswordResetPending } from '../auth/password-reset';
+import { EmailSchema, type Language } from '../../shared/platform';
+import { completePasswordReset, isPasswordResetPending, requestPasswordReset } from '../auth/password-reset';
 import { tokenKindOf } from '../auth/secret-token';
 import { ApiError } from '../http/api-error';
+import { assertNever } from '../../shared/assert-never';
 import type { PlatformContext } from '../platform-context';
 
 const MIN = 10;
@@ -17,8 +19,15 @@ const TEXT = {
     differ: 'The two passwords differ: type the same password in both fields.',
     short: `The password must have at least ${MIN} characters.`,
     long: `The password must have at most ${MAX} characters.`,
-    invalid: 'This link is not valid any more: it was used, replaced or is over an hour old. Ask Ferry for a new one.',
+    invalid: 'This link is not valid any more: it was used, replaced or is over an hour old.',
+    askAgain: 'Ask for a new link',
     done: 'Your password is changed. You are signed out everywhere: sign in again in Ferry with the new password.',
+    email: 'The e-mail address of your Ferry account',
+    send: 'E-mail me a link',
+    badEmail: 'Type a whole e-mail address, like name@example.org.',
+    sent: 'If an account exists for this address, an e-mail with a link to choose a new password is on its way. The link works once, for one hour.',
+    noMail:
+      'This server cannot send e-mails, so it cannot reset passwords. Ask an administrator of the server to set a new password for you.',
   },
   fr: {
     title: 'Choisir un nouveau mot de passe Ferry',
@@ -28,9 +37,15 @@ const TEXT = {
     differ: 'Les deux mots de passe diffèrent : tapez le même dans les deux champs.',
     short: `Le mot de passe doit compter au moins ${MIN} caractères.`,
     long: `Le mot de passe doit compter au plus ${MAX} caractères.`,
-    invalid:
-      "Ce lien n'est plus valable : il a servi, a été remplacé ou date de plus d'une heure. Demandez-en un nouveau dans Ferry.",
+    invalid: "Ce lien n'est plus valable : il a servi, a été remplacé ou date de plus d'une heure.",
+    askAgain: 'Demander un nouveau lien',
     done: 'Votre mot de passe est changé. Vous êtes déconnecté partout : reconnectez-vous dans Ferry avec le nouveau mot de passe.',
+    email: 'L’adresse e-mail de votre compte Ferry',
+    send: 'M’envoyer un lien',
+    badEmail: 'Tapez une adresse e-mail complète, comme nom@example.org.',
+    sent: "Si un compte existe pour cette adresse, un e-mail avec un lien pour choisir un nouveau mot de passe est en route. Le lien ne sert qu'une fois, pendant une heure.",
+    noMail:
+      "Ce serveur ne peut pas envoyer d'e-mails, il ne peut donc pas réinitialiser les mots de passe. Demandez à un administrateur du serveur de vous définir un nouveau mot de passe.",
   },
 } as const satisfies { readonly [L in Language]: Record<string, string> };
 
@@ -39,10 +54,9 @@ label{display:block;margin-top:1rem}input{width:100%;box-sizing:border-box;paddi
 button{margin-top:1.5rem;padding:.6rem 1rem;font:inherit}.error{color:#a40000}.done{color:#0a5d00}
 `;
 
-// No script at all, styles only from this server, forms only to this server, never framed, links never leak the URL.
+// No script at all, only this page's own style (by hash), forms only to this server, never framed, no referrer.
 const SECURITY_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
@@ -60,16 +74,36 @@ function languageOf(request: FastifyRequest, lang: unknown): Language {
 }
 
 type PageState =
+  | { readonly kind: 'ask'; readonly error: string | null }
+  | { readonly kind: 'sent' }
+  | { readonly kind: 'no-mail' }
   | { readonly kind: 'form'; readonly token: string; readonly error: string | null }
   | { readonly kind: 'invalid' }
   | { readonly kind: 'done' };
 
-function render(language: Language, state: PageState): string {
+const alert = (error: string | null) => (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>\n` : '');
+
+/** The page for a state; `base` is the server's path prefix, so forms and links work behind a reverse proxy. */
+function render(base: string, language: Language, state: PageState): string {
   const t = TEXT[language];
   let body: string;
   switch (state.kind) {
+    case 'ask':
+      body = `${alert(state.error)}<form method="post" action="${base}/reset-password/request">
+<input type="hidden" name="lang" value="${language}">
+<label for="email">${escapeHtml(t.email)}</label>
+<input id="email" name="email" type="email" autocomplete="email" maxlength="254" required>
+<button type="submit">${escapeHtml(t.send)}</button>
+</form>`;
+      break;
+    case 'sent':
+      body = `<p class="done" role="status">${escapeHtml(t.sent)}</p>`;
+      break;
+    case 'no-mail':
+      body = `<p class="error" role="alert">${escapeHtml(t.noMail)}</p>`;
+      break;
     case 'form':
-      body = `${state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>\n` : ''}<form method="post" action="reset-password">
+      body = `${alert(state.error)}<form method="post" action="${base}/reset-password">
 <input type="hidden" name="token" value="${escapeHtml(state.token)}">
 <input type="hidden" name="lang" value="${language}">
 <label for="password">${escapeHtml(t.password)}</label>
@@ -80,11 +114,14 @@ function render(language: Language, state: PageState): string {
 </form>`;
       break;
     case 'invalid':
-      body = `<p class="error" role="alert">${escapeHtml(t.invalid)}</p>`;
+      body = `<p class="error" role="alert">${escapeHtml(t.invalid)}</p>
+<p><a href="${base}/reset-password?lang=${language}">${escapeHtml(t.askAgain)}</a></p>`;
       break;
     case 'done':
       body = `<p class="done" role="status">${escapeHtml(t.done)}</p>`;
       break;
+    default:
+      return assertNever(state, 'page state');
   }
   return `<!doctype html>
 <html lang="${language}">
@@ -93,7 +130,7 @@ function render(language: Language, state: PageState): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(t.title)}</title>
-<link rel="stylesheet" href="reset-password.css">
+<style>${STYLE}</style>
 </head>
 <body>
 <main>
@@ -105,13 +142,21 @@ ${body}
 `;
 }
 
-function send(reply: FastifyReply, status: number, language: Language, state: PageState) {
-  return reply.code(status).headers(SECURITY_HEADERS).type('text/html; charset=utf-8').send(render(language, state));
+/** The server's path prefix from its public URL ('' at the root). */
+const basePath = (ctx: PlatformContext) => new URL(ctx.publicUrl()).pathname.replace(/\/+$/, '');
+
+function send(ctx: PlatformContext, reply: FastifyReply, status: number, language: Language, state: PageState) {
+  return reply
+    .code(status)
+    .headers(SECURITY_HEADERS)
+    .type('text/html; charset=utf-8')
+    .send(render(basePath(ctx), language, state));
 }
 
 /**
- * The page a reset e-mail links to: a form (new password twice) in the person's language that posts back here, with
- * a strict CSP and no script. Registered in its own scope so only it accepts form-encoded bodies.
+ * The pages of a reset, in the person's language, with a strict CSP and no script: `/reset-password` asks for the
+ * e-mail address (a link anyone can be given), `/reset-password?token=` (the e-mailed link) asks for the new password
+ * twice. Registered in their own scope so only they accept form-encoded bodies.
  */
 export async function passwordResetPage(app: FastifyInstance, ctx: PlatformContext, rateLimit: object): Promise<void> {
   await app.register(async (scope) => {
@@ -121,21 +166,18 @@ export async function passwordResetPage(app: FastifyInstance, ctx: PlatformConte
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
 
-    scope.get('/reset-password.css', { schema: { hide: true } }, async (_request, reply) =>
-      reply.headers(SECURITY_HEADERS).header('cache-control', 'public, max-age=3600').type('text/css').send(STYLE),
-    );
-
     scope.get(
       '/reset-password',
       { schema: { hide: true }, config: { access: { kind: 'public', action: 'auth.password-reset.page' }, rateLimit } },
       async (request, reply) => {
         const query = request.query as Record<string, unknown>;
         const language = languageOf(request, query.lang);
+        if (query.token === undefined) return send(ctx, reply, 200, language, { kind: 'ask', error: null });
         const token = typeof query.token === 'string' ? query.token : '';
         if (tokenKindOf(token) !== 'passwordReset' || !(await isPasswordResetPending(ctx, token))) {
-          return send(reply, 410, language, { kind: 'invalid' });
+          return send(ctx, reply, 410, language, { kind: 'invalid' });
         }
-        return send(reply, 200, language, { kind: 'form', token, error: null });
+        return send(ctx, reply, 200, language, { kind: 'form', token, error: null });
       },
     );
 
@@ -159,16 +201,41 @@ export async function passwordResetPage(app: FastifyInstance, ctx: PlatformConte
               : password.length > MAX
                 ? t.long
                 : null;
-        if (error !== null) return send(reply, 400, language, { kind: 'form', token, error });
+        if (error !== null) return send(ctx, reply, 400, language, { kind: 'form', token, error });
         try {
           await completePasswordReset(ctx, request, token, password);
         } catch (failure) {
           if (failure instanceof ApiError && failure.code === 'password_reset_invalid') {
-            return send(reply, 410, language, { kind: 'invalid' });
+            return send(ctx, reply, 410, language, { kind: 'invalid' });
           }
           throw failure;
         }
-        return send(reply, 200, language, { kind: 'done' });
+        return send(ctx, reply, 200, language, { kind: 'done' });
+      },
+    );
+
+    scope.post(
+      '/reset-password/request',
+      {
+        schema: { hide: true },
+        config: { access: { kind: 'public', action: 'auth.password-reset.request' }, rateLimit },
+      },
+      async (request, reply) => {
+        const form = (request.body ?? {}) as Record<string, unknown>;
+        const language = languageOf(request, form.lang);
+        const email = EmailSchema.safeParse(typeof form.email === 'string' ? form.email.trim() : '');
+        if (!email.success) {
+          return send(ctx, reply, 400, language, { kind: 'ask', error: TEXT[language].badEmail });
+        }
+        try {
+          await requestPasswordReset(ctx, request, email.data, language);
+        } catch (failure) {
+          if (failure instanceof ApiError && failure.code === 'mail_unavailable') {
+            return send(ctx, reply, 503, language, { kind: 'no-mail' });
+          }
+          throw failure;
+        }
+        return send(ctx, reply, 202, language, { kind: 'sent' });
       },
     );
   });
