@@ -15,6 +15,9 @@ import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-t
 import { ApiError } from './http/api-error';
 import { registerAccessHook } from './http/access';
 import { registerErrorHandler } from './http/error-handler';
+import { clientErrorHandler } from './http/client-error-handler';
+import { registerHostGuard, type AllowedHosts } from './http/host-guard';
+import { registerInputGuard } from './http/input-guard';
 import { logOptions, type LoggerSetting } from './http/log-options';
 import type { PlatformApp } from './http/platform-app';
 import { setupRoutes } from './routes/setup-routes';
@@ -49,6 +52,8 @@ export interface BuildAppOptions {
   readonly auditRefusals?: { readonly perWindow: number; readonly windowMs: number };
   /** Trust X-Forwarded-For from a reverse proxy for the client IP (default false). */
   readonly trustProxy?: boolean;
+  /** The Host header values answered (others get host_not_allowed); without it any (inject tests). */
+  readonly allowedHosts?: AllowedHosts;
 }
 
 /** The platform's Fastify app with every route, ready for `inject` or `listen`. */
@@ -72,6 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: options.trustProxy ?? false,
     // Request IDs are not secrets, but callers should not pick them.
     requestIdHeader: false,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -94,6 +100,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   app.decorate('auditRefusals', ctx.auditRefusals);
+  // Order matters: the host and the strings are checked before authentication touches the database.
+  if (options.allowedHosts !== undefined) registerHostGuard(app, options.allowedHosts);
+  registerInputGuard(app);
   registerAccessHook(app, ctx);
   registerErrorHandler(app, ctx);
 

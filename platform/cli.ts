@@ -15,7 +15,11 @@ Options:
   --database-url <url>    PostgreSQL instead of the embedded database (or env DATABASE_URL)
   --smtp-url <url>        smtp://user:pass@host:port or smtps://... (or env FERRY_SMTP_URL); none: outbox only
   --mail-from <address>   From address of e-mails (default "Ferry <ferry@localhost>")
-  --public-url <url>      base URL used in invitation links (default: the listening URL)
+  --public-url <url>      base URL used in links, e.g. https://ferry.example.org (or env FERRY_PUBLIC_URL);
+                          its host name is answered to (default: the listening URL)
+  --allowed-host <name>   another Host header value to answer, repeatable: name (any port) or name:port
+                          (or env FERRY_ALLOWED_HOSTS, comma-separated); '*' answers any name: only behind a
+                          proxy that checks it. Always answered: 127.0.0.1, localhost and [::1] on the port.
   --sealing-key-file <f>  key sealing invitation links (default <data-dir>/sealing.key)
   --log-level <level>     fatal, error, warn, info, debug, trace (default info)
   --help                  this text
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
       'smtp-url': { type: 'string' },
       'mail-from': { type: 'string', default: 'Ferry <ferry@localhost>' },
       'public-url': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
       'sealing-key-file': { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', default: false },
@@ -47,6 +52,20 @@ async function main(): Promise<void> {
     throw new Error(`--port must be 0-65535, not ${values.port}`);
   const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
   const smtpUrl = values['smtp-url'] ?? process.env.FERRY_SMTP_URL;
+  const publicUrl = values['public-url'] ?? process.env.FERRY_PUBLIC_URL;
+  if (publicUrl) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(publicUrl);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:')
+      throw new Error(`--public-url must be an http(s) URL such as https://ferry.example.org, not ${publicUrl}`);
+  }
+  const allowedHosts = [...(values['allowed-host'] ?? []), ...(process.env.FERRY_ALLOWED_HOSTS ?? '').split(',')]
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const options: StartPlatformOptions = {
     port,
     host: values.host,
@@ -56,7 +75,8 @@ async function main(): Promise<void> {
       ? { dataDir: path.resolve(values['data-dir'] ?? path.join(os.homedir(), '.ferry', 'platform')) }
       : {}),
     ...(smtpUrl ? { smtp: parseSmtpUrl(smtpUrl, values['mail-from']) } : {}),
-    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     ...(values['sealing-key-file'] ? { sealingKeyFile: path.resolve(values['sealing-key-file']) } : {}),
   };
   const platform = await startPlatform(options);

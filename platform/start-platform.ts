@@ -1,11 +1,13 @@
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { buildApp } from './build-app';
 import { openDatabase } from './db/open-database';
 import { smtpMailer, type SmtpOptions } from './mail/mailer';
 import { TokenSealer } from './auth/token-sealer';
 import { purgeAllAudit } from './audit/audit-log';
 import type { LoggerSetting } from './http/log-options';
+import { ownHosts } from './http/host-guard';
+import { loggableError } from './http/loggable-error';
 
 /** How to run the platform: where it listens, where its data lives, how it sends e-mail, how it logs. */
 export interface StartPlatformOptions {
@@ -19,8 +21,13 @@ export interface StartPlatformOptions {
   readonly databaseUrl?: string;
   /** SMTP for invitation e-mails; without it they wait in the outbox. */
   readonly smtp?: SmtpOptions;
-  /** Base URL put in links (default: the URL the server listens on). */
+  /** Base URL put in links (default: the URL the server listens on); its host is also answered to. */
   readonly publicUrl?: string;
+  /**
+   * More Host header values to answer (`name` on any port, `name:port`, `*` for any: only behind a proxy that checks
+   * them). The loopback names on the server's port and the public URL's host are always answered.
+   */
+  readonly allowedHosts?: readonly string[];
   /** File holding the 32-byte key that seals invitation tokens (default `<dataDir>/sealing.key`). */
   readonly sealingKeyFile?: string;
   readonly logger?: LoggerSetting;
@@ -41,40 +48,49 @@ const HOUR = 3_600_000;
 /** Starts the platform server (the desktop embeds it in-process; the CLI runs it standalone). */
 export async function startPlatform(options: StartPlatformOptions = {}): Promise<RunningPlatform> {
   const host = options.host ?? '127.0.0.1';
+  if (options.dataDir !== undefined && options.databaseUrl === undefined) {
+    // The data folder holds the database and the sealing key: owner-only, also when it existed before.
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') chmodSync(options.dataDir, 0o700);
+  }
   const database = await openDatabase(
     options.databaseUrl !== undefined
       ? { kind: 'postgres', url: options.databaseUrl }
       : { kind: 'pglite', ...(options.dataDir !== undefined ? { dataDir: path.join(options.dataDir, 'pglite') } : {}) },
     options.migrationsFolder,
   );
-  let keyFile = options.sealingKeyFile;
-  if (keyFile === undefined && options.dataDir !== undefined && options.databaseUrl === undefined) {
-    mkdirSync(options.dataDir, { recursive: true });
-    keyFile = path.join(options.dataDir, 'sealing.key');
-  }
-  const sealer = keyFile !== undefined ? TokenSealer.fromKeyFile(keyFile) : TokenSealer.ephemeral();
-
-  // The public URL defaults to the listening address, known only after listen: links read it lazily.
-  let publicUrl = options.publicUrl ?? '';
-  const app = await buildApp({
-    db: database.db,
-    sealer,
-    publicUrl: () => publicUrl,
-    ...(options.smtp !== undefined ? { mailer: smtpMailer(options.smtp) } : {}),
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-    ...(options.authRateLimit !== undefined ? { authRateLimit: options.authRateLimit } : {}),
-  });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
+    let keyFile = options.sealingKeyFile;
+    if (keyFile === undefined && options.dataDir !== undefined && options.databaseUrl === undefined) {
+      keyFile = path.join(options.dataDir, 'sealing.key');
+    }
+    const sealer = keyFile !== undefined ? TokenSealer.fromKeyFile(keyFile) : TokenSealer.ephemeral();
+
+    // The public URL and the port are known only after listen: links and the host check read them lazily.
+    let publicUrl = options.publicUrl ?? '';
+    let hosts: readonly string[] = [];
+    app = await buildApp({
+      db: database.db,
+      sealer,
+      publicUrl: () => publicUrl,
+      allowedHosts: () => hosts,
+      ...(options.smtp !== undefined ? { mailer: smtpMailer(options.smtp) } : {}),
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.authRateLimit !== undefined ? { authRateLimit: options.authRateLimit } : {}),
+    });
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
     const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     if (publicUrl === '') publicUrl = url;
+    hosts = [...ownHosts(address.port, options.publicUrl, host), ...(options.allowedHosts ?? [])];
+    const running = app;
     const purge = () =>
       purgeAllAudit(database.db, new Date()).then(
-        (n) => n > 0 && app.log.info({ purged: n }, 'purged audit events past retention'),
-        (error: unknown) => app.log.error({ err: error }, 'audit purge failed'),
+        (n) => n > 0 && running.log.info({ purged: n }, 'purged audit events past retention'),
+        (error: unknown) => running.log.error({ err: loggableError(error) }, 'audit purge failed'),
       );
     await purge();
     timer = setInterval(() => void purge(), HOUR);
@@ -85,13 +101,13 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       stop: () =>
         (stopping ??= (async () => {
           clearInterval(timer);
-          await app.close();
+          await running.close();
           await database.close();
         })()),
     };
   } catch (error) {
     clearInterval(timer);
-    await app.close();
+    await app?.close();
     await database.close();
     throw error;
   }

@@ -22,6 +22,15 @@ export const PLATFORM_ERROR_CODES = [
   'mail_unavailable',
   'rate_limited',
   'internal_error',
+  'invalid_input',
+  'malformed_request',
+  'host_not_allowed',
+  'method_not_allowed',
+  'payload_too_large',
+  'uri_too_long',
+  'unsupported_media_type',
+  'headers_too_large',
+  'request_timeout',
 ] as const;
 
 /** Why a platform API request failed. */
@@ -46,6 +55,15 @@ export const PLATFORM_ERROR_STATUS: { readonly [C in PlatformErrorCode]: number 
   mail_unavailable: 503,
   rate_limited: 429,
   internal_error: 500,
+  invalid_input: 400,
+  malformed_request: 400,
+  host_not_allowed: 400,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  uri_too_long: 414,
+  unsupported_media_type: 415,
+  headers_too_large: 431,
+  request_timeout: 408,
 };
 
 /** Every error response body: a stable code and a human message (plus, for some codes, details). */
