@@ -9,11 +9,20 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+let settled = false;
+// An operation that waits for something that can no longer happen must not look like success (exit code 0).
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('ferry: stopped before the command finished; nothing was completed. Run it again.\n');
+  process.exitCode = 1;
+});
 runCli(process.argv.slice(2), processIo(controller.signal)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error: unknown) => {
+    settled = true;
     process.stderr.write(`ferry: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
