@@ -14,6 +14,8 @@ const S_IFLNK = 0o120000;
 const MAX_HOPS = 40;
 
 const isNoSuchFile = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === SFTP_NO_SUCH_FILE;
+// A path the server could not resolve (OpenSSH says "no such file", others "failure"), as opposed to a lost connection.
+const unresolvable = (error: unknown): boolean => isNoSuchFile(error) || mapSftpError(error).code !== 'Retryable';
 
 /**
  * The folder option as the server should see it. SFTP servers do not expand '~' (OpenSSH reads it as a folder
@@ -67,7 +69,7 @@ export class SftpLinkGuard {
     try {
       real = await sftpCall.realpath(sftp, this.remote(path));
     } catch (error) {
-      if (!isNoSuchFile(error)) throw mapSftpError(error, path);
+      if (!unresolvable(error)) throw mapSftpError(error, path);
       const own = await sftpCall.lstat(sftp, this.remote(path)).catch(() => undefined);
       if (own !== undefined && (own.mode & S_IFMT) === S_IFLNK) {
         throw linkError(path, await this.brokenProblem(sftp, this.remote(path)));
@@ -113,7 +115,7 @@ export class SftpLinkGuard {
     try {
       real = await sftpCall.realpath(sftp, remote);
     } catch (error) {
-      if (!isNoSuchFile(error)) throw mapSftpError(error, childPath);
+      if (!unresolvable(error)) throw mapSftpError(error, childPath);
       return refuse(await this.brokenProblem(sftp, remote));
     }
     if (!isInsideReal(real, await this.rootReal(sftp))) return refuse('outside');
