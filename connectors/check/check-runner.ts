@@ -53,7 +53,8 @@ export async function runCheckSteps(plans: readonly StepPlan[], signal?: AbortSi
         id: plan.id,
         label,
         status: 'failed',
-        detail: error instanceof ConnectorError ? `${error.code}: ${message}` : message,
+        // What happened in words; the code is for programs, never a prefix users read ("Retryable: ...").
+        detail: message,
         ...(hint === undefined ? {} : { hint }),
         durationMs,
       };

@@ -51,7 +51,9 @@ export async function cpCommand(
     },
     signal: io.signal,
     onRetry: (error, attempt, delayMs) =>
-      io.err(`${error.message}; trying again in ${formatDuration(delayMs / 1000)} (attempt ${attempt + 1})`),
+      io.err(
+        `${error.message}; trying again in ${delayMs < 10_000 ? `${(delayMs / 1000).toFixed(1)}s` : formatDuration(delayMs / 1000)} (attempt ${attempt + 1})`,
+      ),
   };
   const started = performance.now();
   const entry = await from.driver.stat(from.path, { signal: io.signal });
