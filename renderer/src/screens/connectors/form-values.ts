@@ -1,4 +1,5 @@
 import type { ConnectorDescriptor, OptionSpec } from '../../../../shared/connectors/connector-descriptor';
+import { contentsProblem, looksLikePath } from '../../../../shared/connectors/option-contents';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
 
 /** What the user does with a stored secret: keep it, replace it with a new value, or clear it. */
@@ -14,7 +15,8 @@ export interface FormValues {
 
 /** A validation problem: an i18n key under connectors.validation and its parameters. */
 export interface FieldProblem {
-  readonly key: 'required' | 'integer' | 'range' | 'pattern';
+  readonly key:
+    'required' | 'integer' | 'range' | 'pattern' | 'contentsPath' | 'pem-certificate' | 'private-key' | 'json';
   readonly params?: Readonly<Record<string, number>>;
 }
 
@@ -35,6 +37,14 @@ export function initialValues(descriptor: ConnectorDescriptor, saved?: Connector
   return { name: saved?.name ?? '', options, secrets };
 }
 
+// An option taking a file's text: a path is refused with its own hint, other wrong text by the kind expected.
+function contentsProblemOf(spec: OptionSpec, text: string): FieldProblem | undefined {
+  if (spec.type !== 'string' || spec.contents === undefined || contentsProblem(spec.contents, text) === undefined) {
+    return undefined;
+  }
+  return { key: looksLikePath(text) ? 'contentsPath' : spec.contents };
+}
+
 function problemOf(spec: OptionSpec, raw: string | boolean): FieldProblem | undefined {
   if (spec.type === 'boolean') return undefined;
   const text = typeof raw === 'string' ? raw.trim() : '';
@@ -48,7 +58,7 @@ function problemOf(spec: OptionSpec, raw: string | boolean): FieldProblem | unde
   if (spec.type === 'string' && spec.pattern !== undefined && !new RegExp(spec.pattern).test(text)) {
     return { key: 'pattern' };
   }
-  return undefined;
+  return contentsProblemOf(spec, text);
 }
 
 /** Problems by field ('name' or an option's name); empty when the form can be saved. */
@@ -61,6 +71,8 @@ export function validate(descriptor: ConnectorDescriptor, values: FormValues): R
       const missing =
         choice === undefined || choice.action === 'clear' || (choice.action === 'set' && choice.value === '');
       if (spec.required && missing) problems[name] = { key: 'required' };
+      const wrong = choice?.action === 'set' ? contentsProblemOf(spec, choice.value) : undefined;
+      if (wrong !== undefined) problems[name] = wrong;
       continue;
     }
     const problem = problemOf(spec, values.options[name] ?? '');
