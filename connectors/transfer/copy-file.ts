@@ -243,12 +243,15 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     return { size: entry.size ?? meter.snapshot().bytes, verification, attempts, resumedAt, serverSide: false };
   } catch (raw) {
     const error = forUser(isConnectorError(raw) ? raw : mapNodeError(raw));
-    // Keep a partial after transient failures or a pause (a later copy resumes it); drop it otherwise.
-    const retained = isConnectorError(error, 'Cancelled') && options.retainPartial?.() === true;
-    if (!isConnectorError(error, 'Retryable') && !retained) {
+    // Keep a partial after transient failures or a pause (a later copy resumes it); drop it otherwise, and also
+    // when this source cannot be resumed from an offset (the next copy would start over anyway).
+    const retained =
+      (isConnectorError(error, 'Cancelled') && options.retainPartial?.() === true) ||
+      (isConnectorError(error, 'Retryable') && source.capabilities.rangedRead);
+    if (!retained) {
       if (resumable || isConnectorError(error, 'Integrity')) await removeTarget();
     }
-    if (isConnectorError(error, 'Retryable')) throw gaveUp(error, dstPath, attempts, resumable);
+    if (isConnectorError(error, 'Retryable')) throw gaveUp(error, dstPath, attempts, resumable && retained);
     throw error;
   }
 }

@@ -87,6 +87,23 @@ describe('partial files', () => {
     expect(line.startsWith('Copying to d.bin failed')).toBe(true);
   });
 
+  it('when the source cannot be read from an offset, a failed copy leaves no partial (nothing to resume)', async () => {
+    const data = randomBytes(2 * MiB);
+    const source = new FlakySourceDriver(5, 500_000);
+    Object.assign(source, { capabilities: { ...source.capabilities, rangedRead: false } });
+    await source.write('src/data.bin', streamOf(data));
+    const error = await expectCode(
+      copyFile(
+        { driver: source, path: 'src/data.bin' },
+        { driver: local, path: 'd.bin' },
+        { clock: new InstantClock(), retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } },
+      ),
+      'Retryable',
+    );
+    expect(error.hint).not.toMatch(/resumes/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('describeError says what happened and what to do, never the code', () => {
     expect(describeError(new ConnectorError('Retryable', 'The connection was lost'))).toBe(
       'The connection was lost (A temporary failure (network, server busy); trying again may work.)',
