@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ let sshd: SshdServer | undefined;
 let data = Buffer.alloc(0);
 
 /** Starts the real `ferry` launcher; `whileRunning` acts on the server while the copy runs. */
-function ferry(args: readonly string[], whileRunning?: () => Promise<void>): Promise<Run> {
+function ferry(args: readonly string[], whileRunning?: (child: ChildProcess) => Promise<void>): Promise<Run> {
   const server = sshd!;
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_')));
   const child = spawn(process.execPath, [BIN, ...args], {
@@ -49,16 +49,20 @@ function ferry(args: readonly string[], whileRunning?: () => Promise<void>): Pro
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
   return (async () => {
-    await whileRunning?.();
+    await whileRunning?.(child);
     return exited;
   })();
 }
 
-/** The bytes the hidden partial holds in the server's folder (0 while there is none). */
-async function partialBytes(): Promise<number> {
-  const names = (await readdir(sshd!.root)).filter((n) => n.startsWith('.ferry-partial-'));
+/** The bytes the hidden partial holds in a folder of the server (0 while there is none). */
+async function partialBytes(folder = ''): Promise<number> {
+  const where = path.join(sshd!.root, folder);
+  const names = await readdir(where).then(
+    (all) => all.filter((n) => n.startsWith('.ferry-partial-')),
+    () => [],
+  );
   if (names.length === 0) return 0;
-  return (await stat(path.join(sshd!.root, names[0]!))).size;
+  return (await stat(path.join(where, names[0]!))).size;
 }
 
 beforeAll(async () => {
@@ -106,4 +110,19 @@ describe.skipIf(!sshdAvailable.available)('ferry cp when the SFTP server goes aw
     expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
     expect((await readdir(server.root)).filter((n) => n.startsWith('.ferry-'))).toEqual([]);
   }, 120_000);
+
+  it('Ctrl-C mid-copy exits non-zero, says it was cancelled and removes the partial', async () => {
+    const run = await ferry(['cp', 'big.bin', 'depot:cancel/big.bin', '--bwlimit', '16M'], async (child) => {
+      const deadline = Date.now() + 30_000;
+      while ((await partialBytes('cancel')) < 8 * MiB) {
+        if (Date.now() > deadline) throw new Error('the copy did not start');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill('SIGINT');
+    });
+    expect(run.code, run.stderr).not.toBe(0);
+    expect(run.stdout).not.toContain('Copied');
+    expect(run.stderr).toMatch(/cancelled/i);
+    expect(await readdir(path.join(sshd!.root, 'cancel'))).toEqual([]);
+  }, 60_000);
 });
