@@ -16,6 +16,7 @@ import { ApiError } from './http/api-error';
 import { registerAccessHook } from './http/access';
 import { registerErrorHandler } from './http/error-handler';
 import { clientErrorHandler } from './http/client-error-handler';
+import { frameworkErrors } from './http/framework-errors';
 import { registerHostGuard, type AllowedHosts } from './http/host-guard';
 import { registerInputGuard } from './http/input-guard';
 import { logOptions, type LoggerSetting } from './http/log-options';
@@ -78,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Request IDs are not secrets, but callers should not pick them.
     requestIdHeader: false,
     clientErrorHandler,
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,4 +1,3 @@
-import { DrizzleQueryError } from 'drizzle-orm';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { PlatformContext } from '../platform-context';
@@ -51,8 +50,7 @@ export function registerErrorHandler(app: FastifyInstance, ctx: PlatformContext)
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
       // Drizzle's and PGlite's query errors carry the SQL and its bound parameters: log only what is safe.
-      const cause = error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
-      request.log.error({ err: loggableError(cause) }, 'request failed');
+      request.log.error({ err: loggableError(error) }, 'request failed');
     }
     if (apiError.status < 500 && request.auth && !request.auth.audited && request.routeOptions.config.access) {
       const reason = (error as { auditReason?: string }).auditReason ?? apiError.code;

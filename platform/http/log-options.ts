@@ -17,6 +17,15 @@ const REDACT = [
   '*.secret',
   '*.passwordHash',
   '*.smtp.password',
+  // Database errors logged as they are (the error handler reduces them first): bound parameters and values.
+  'err.params',
+  'err.query',
+  'err.queryOptions',
+  'err.detail',
+  'err.cause.params',
+  'err.cause.query',
+  'err.cause.queryOptions',
+  'err.cause.detail',
 ];
 
 /** Removes secret query parameters (the invitation token of a preview link) from a logged URL. */

@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from 'drizzle-orm';
+
 /** What the log keeps of an error: never the SQL, its bound parameters or the database's detail (values). */
 export type LoggableError = Readonly<Record<string, unknown>>;
 
@@ -9,6 +11,10 @@ const DATABASE_FIELDS = ['code', 'severity', 'routine', 'table', 'column', 'cons
  * error as pino would log it, without the fields that could quote request values.
  */
 export function loggableError(error: unknown): LoggableError {
+  // Drizzle's message is the SQL followed by the bound parameters: keep only the driver's error under it.
+  if (error instanceof DrizzleQueryError) {
+    return error.cause !== undefined ? loggableError(error.cause) : { type: error.name, message: 'Failed query' };
+  }
   if (!(error instanceof Error)) return { type: typeof error, message: String(error) };
   const fields = error as unknown as Record<string, unknown>;
   const isDatabase = typeof fields.severity === 'string' || 'params' in fields || 'query' in fields;

@@ -19,12 +19,16 @@ export type PlatformApp = FastifyInstance<
 
 /** The error responses every route may give, for the OpenAPI document (the body is always `{ code, message }`). */
 export const ERROR_RESPONSES = {
-  400: ApiErrorSchema.describe('validation_failed, invalid_transfer_target'),
+  400: ApiErrorSchema.describe(
+    'validation_failed, invalid_input, malformed_request, host_not_allowed, invalid_transfer_target',
+  ),
   401: ApiErrorSchema.describe('unauthenticated, invalid_credentials'),
   403: ApiErrorSchema.describe('forbidden'),
   404: ApiErrorSchema.describe('not_found'),
   409: ApiErrorSchema.describe('already_set_up, already_member, last_admin, owned_resources'),
   410: ApiErrorSchema.describe('invitation_invalid'),
+  413: ApiErrorSchema.describe('payload_too_large'),
+  415: ApiErrorSchema.describe('unsupported_media_type'),
   429: ApiErrorSchema.describe('rate_limited'),
   500: ApiErrorSchema.describe('internal_error'),
 } as const;
