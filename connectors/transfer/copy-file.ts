@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type HashAlgorithm, strongestCommonHash } from '../../shared/connectors/hash-algorithm';
 import { canResumeInto, hasHash, hasServerSideCopy } from '../capabilities';
@@ -81,7 +82,8 @@ function planVerification(source: Driver, destination: Driver, entry: Entry, mod
 /**
  * Copies one file between any two drivers (or within one): streaming with bounded memory, Retryable failures
  * retried with backoff, resumed from the partial destination where the destination appends and renames and the
- * source reads ranges, verified by size and the strongest common hash (a mismatch fails with Integrity and removes
+ * source reads ranges, verified by size and the strongest common hash, or SHA-256 read back from both sides after a
+ * resume into storage without hashes (a mismatch fails with Integrity and removes
  * what was written), written under a hidden partial name then renamed into place where the destination can rename.
  * After retries run out the partial is kept so a later copy resumes it; after a cancellation or a mismatch it is
  * removed.
@@ -218,6 +220,13 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
       if (expected !== actual) throw mismatch(dstPath, algorithm, expected, actual);
       return { kind: 'hash', algorithm, digest: actual };
     }
+    if (resumedAt.length > 0 && plan.stream.length > 0) {
+      // The partial's first bytes came from an earlier attempt nobody could hash: read both back and compare.
+      const expected = entry.hashes?.sha256 ?? (await retry(() => sha256Of(source, srcPath, signal)));
+      const actual = await retry(() => sha256Of(destination, target, signal));
+      if (expected !== actual) throw mismatch(dstPath, 'sha256', expected, actual);
+      return { kind: 'hash', algorithm: 'sha256', digest: actual };
+    }
     const expected = streamed?.sha256;
     const actual = result.hashes.sha256;
     if (expected !== undefined && actual !== undefined) {
@@ -268,6 +277,13 @@ function gaveUp(error: ConnectorError, path: string, attempts: number, resumable
     cause: error,
     retryAfterMs: error.retryAfterMs,
   });
+}
+
+// SHA-256 of a stored file, read through its driver (for storage that offers no hash of its own).
+async function sha256Of(driver: Driver, path: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of await driver.read(path, { signal })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function hashOf(driver: Driver, path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {

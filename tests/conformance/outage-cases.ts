@@ -206,6 +206,8 @@ export function outageCases(
           const result = outcome.value!;
           expect(result.attempts).toBeGreaterThan(1);
           if (canResumeInto(driver)) expect(result.resumedAt.length).toBeGreaterThan(0);
+          // Resumed or not, the whole file was verified by a hash, not only its size.
+          expect(result.verification.kind).toBe('hash');
           const copied = await readAll(await driver.read(`${dir}/copy.bin`));
           expect(copied.length).toBe(data.length);
           expect(createHash('sha256').update(copied).digest('hex')).toBe(sha256(data));

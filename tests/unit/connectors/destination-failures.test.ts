@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,8 @@ import { FtpsDriver } from '../../../connectors/ftps/ftps-driver';
 import { LocalDriver } from '../../../connectors/local/local-driver';
 import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
-import { copyFile, type CopyOptions } from '../../../connectors/transfer/copy-file';
+import { copyFile, type CopyOptions, partialPathOf } from '../../../connectors/transfer/copy-file';
+import { sha256 } from '../../conformance/test-streams';
 import { isPartialName } from '../../../connectors/transfer/partial-file';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
@@ -188,6 +189,27 @@ for (const target of targets) {
         );
         expect((error as ConnectorError).code).toBe('PermissionDenied');
         expect(readdirSync(path.join(root, 'permanent'))).toEqual([]);
+      } finally {
+        await driver.close();
+      }
+    });
+
+    it('a partial holding wrong bytes is caught by the hash after the resume, and the copy starts over', async () => {
+      const { driver, root } = await target.open();
+      try {
+        const owner = (sshdServer ?? vsftpdServer)!.user;
+        const partial = path.join(root, 'stale', path.posix.basename(partialPathOf('stale/report.bin')));
+        mkdirSync(path.join(root, 'stale'));
+        // The right bytes count, the wrong content: only a hash of the whole file can tell.
+        const stale = Buffer.from(data.subarray(0, 3 * MiB));
+        stale[1000] = stale[1000]! ^ 0xff;
+        writeFileSync(partial, stale);
+        for (const p of [path.join(root, 'stale'), partial]) chownSync(p, owner.uid, owner.gid);
+        const result = await copyFile({ driver: source, path: 'source.bin' }, { driver, path: 'stale/report.bin' });
+        expect(result.verification.kind).toBe('hash');
+        expect(result.resumedAt).toEqual([]);
+        expect(sha256(readFileSync(path.join(root, 'stale', 'report.bin')))).toBe(sha256(data));
+        expect(readdirSync(path.join(root, 'stale'))).toEqual(['report.bin']);
       } finally {
         await driver.close();
       }
