@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { AuditEvent, AuditOutcome, ListAuditQuery, PrincipalType } from '../../shared/platform';
 import { auditEvents, organisations } from '../db/schema';
 import type { Executor } from '../db/database';
@@ -88,23 +88,36 @@ export async function listAudit(
   return { items: rows.map(toApi), total: count?.n ?? 0 };
 }
 
-/** Every event matching the filters, oldest first, in pages (for the CSV export). */
+/** Events per query of allAudit: one page is all the export holds in memory. */
+export const AUDIT_PAGE_SIZE = 500;
+
+/**
+ * Every event matching the filters, oldest first, fetched a page at a time as the caller pulls (for the CSV
+ * export). Pages continue after the last event seen (keyset), so events added or purged meanwhile shift nothing.
+ */
 export async function* allAudit(
   db: Executor,
   orgId: string,
   query: Omit<ListAuditQuery, 'limit' | 'offset' | 'sort' | 'order'>,
+  pageSize = AUDIT_PAGE_SIZE,
 ): AsyncGenerator<AuditEvent> {
   const where = filters(orgId, query);
-  for (let offset = 0; ; offset += 1000) {
+  let last: { readonly at: Date; readonly id: string } | undefined;
+  for (;;) {
+    const after =
+      last === undefined
+        ? undefined
+        : or(gt(auditEvents.at, last.at), and(eq(auditEvents.at, last.at), gt(auditEvents.id, last.id)));
     const rows = await db
       .select()
       .from(auditEvents)
-      .where(where)
+      .where(and(where, after))
       .orderBy(asc(auditEvents.at), asc(auditEvents.id))
-      .limit(1000)
-      .offset(offset);
+      .limit(pageSize);
     for (const row of rows) yield toApi(row);
-    if (rows.length < 1000) return;
+    const tail = rows.at(-1);
+    if (tail === undefined || rows.length < pageSize) return;
+    last = { at: tail.at, id: tail.id };
   }
 }
 

@@ -1,27 +1,17 @@
 import {
-  AUDIT_CSV_COLUMNS,
   AuditPageSchema,
   AuditPurgeResultSchema,
   ListAuditQuerySchema,
   OrgParamsSchema,
   type AuditEvent,
 } from '../../shared/platform';
+import { auditCsv } from '../audit/audit-csv';
+import { loggableError } from '../http/loggable-error';
 import { z } from 'zod';
 import { allAudit, listAudit, purgeAudit } from '../audit/audit-log';
 import { auditSuccess } from '../audit/audit-request';
 import { BEARER, ERROR_RESPONSES, type PlatformApp } from '../http/platform-app';
 import type { PlatformContext } from '../platform-context';
-
-/** One CSV field (RFC 4180), with a leading quote on values a spreadsheet would run as formulas. */
-function csvField(value: string | null): string {
-  if (value === null) return '';
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-function csvLine(event: AuditEvent): string {
-  return AUDIT_CSV_COLUMNS.map((column) => csvField(event[column])).join(',') + '\r\n';
-}
 
 /** The audit log: list with filters, export as CSV, purge events past the organisation's retention. */
 export function auditRoutes(app: PlatformApp, ctx: PlatformContext): void {
@@ -59,12 +49,23 @@ export function auditRoutes(app: PlatformApp, ctx: PlatformContext): void {
       },
     },
     async (request, reply) => {
-      let csv = AUDIT_CSV_COLUMNS.join(',') + '\r\n';
-      for await (const event of allAudit(ctx.db, request.params.orgId, request.query)) csv += csvLine(event);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="audit-${request.params.orgId}.csv"`)
-        .send(csv);
+      const events = allAudit(ctx.db, request.params.orgId, request.query);
+      // Once the first bytes are out, a failure can only cut the download: log it without SQL or parameters.
+      async function* logged(): AsyncGenerator<AuditEvent> {
+        try {
+          yield* events;
+        } catch (error) {
+          request.log.error({ err: loggableError(error) }, 'audit export stopped');
+          throw new Error('the audit export stopped');
+        }
+      }
+      return (
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="audit-${request.params.orgId}.csv"`)
+          // A stream skips the response serializer; the schema's string only documents the body for OpenAPI.
+          .send(auditCsv(logged()) as unknown as string)
+      );
     },
   );
 
