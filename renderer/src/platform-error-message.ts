@@ -11,6 +11,9 @@ export function platformErrorMessage(error: unknown): string | undefined {
     case 'NotSignedIn':
       return i18n.t('platform.errors.notSignedIn');
     case 'PlatformUnreachable':
+      if (error.reason === 'data-folder-in-use') {
+        return i18n.t('platform.errors.dataFolderInUse', { detail: error.message });
+      }
       return i18n.t('platform.errors.unreachable');
     case 'PlatformRefused': {
       const key = `platform.errors.api.${error.reason ?? ''}`;

@@ -1,5 +1,6 @@
 import { startPlatform, type RunningPlatform, type SmtpOptions, type StartPlatformOptions } from '../../../platform';
 import type { KeyValueStore } from '../key-value-store';
+import { DataFolderLockedError } from '../../../platform';
 
 const PORT_KEY = 'platformLocalPort';
 
@@ -42,7 +43,10 @@ export class LocalWorkspace {
     let platform: RunningPlatform;
     if (typeof remembered === 'number' && Number.isInteger(remembered) && remembered > 0) {
       // The same port as last time keeps earlier invitation links working; if it is taken, any free port will do.
-      platform = await this.start({ ...base, port: remembered }).catch(() => this.start({ ...base, port: 0 }));
+      platform = await this.start({ ...base, port: remembered }).catch((error: unknown) => {
+        if (error instanceof DataFolderLockedError) throw error; // another port would not help
+        return this.start({ ...base, port: 0 });
+      });
     } else {
       platform = await this.start({ ...base, port: 0 });
     }

@@ -1,4 +1,5 @@
 import { IpcRefusal } from '../../ipc/ipc-dispatcher';
+import { DataFolderLockedError } from '../../../platform';
 import { PlatformApiError, PlatformUnreachableError } from './platform-api-error';
 import { NotSignedInError, PlatformAddressError } from './platform-connection';
 
@@ -9,6 +10,9 @@ import { NotSignedInError, PlatformAddressError } from './platform-connection';
 export function platformRefusal(error: unknown): never {
   if (error instanceof PlatformApiError) throw new IpcRefusal('PlatformRefused', error.message, error.code);
   if (error instanceof PlatformUnreachableError) throw new IpcRefusal('PlatformUnreachable', error.message);
+  // The local workspace's folder is held by another Ferry (or `npm run platform`): the message names both.
+  if (error instanceof DataFolderLockedError)
+    throw new IpcRefusal('PlatformUnreachable', error.message, 'data-folder-in-use');
   if (error instanceof NotSignedInError) throw new IpcRefusal('NotSignedIn', error.message);
   if (error instanceof PlatformAddressError)
     throw new IpcRefusal('InvalidInput', error.message, `url-${error.problem}`);
