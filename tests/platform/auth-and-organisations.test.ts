@@ -185,7 +185,7 @@ forEachDatabase(
         payload: '{"email":',
       });
       expect(malformed.statusCode).toBe(400);
-      expect(malformed.json().code).toBe('validation_failed');
+      expect(malformed.json().code).toBe('malformed_request');
     });
   },
   () => ({ authRateLimit: { max: 6, timeWindowMs: 60_000 } }),
