@@ -3,15 +3,12 @@ import { isConnectorError } from '../../../connectors/connector-error';
 import { type Driver } from '../../../connectors/driver';
 import { mapNodeError } from '../../../connectors/map-node-error';
 import { baseName, isWithin, joinPath, normalizePath } from '../../../connectors/path-safety';
-import { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
 import { partialPathOf } from '../../../connectors/transfer/copy-file';
 import { type RetryPolicy } from '../../../connectors/transfer/retry-policy';
-import { TransferQueue } from '../../../connectors/transfer/transfer-queue';
 import {
   FINISHED_TRANSFER_STATES,
   type Transfer,
   type TransferLimits,
-  TransferLimitsSchema,
   type TransferLocation,
 } from '../../../shared/ipc/transfers-ipc';
 import type { Language } from '../../../shared/settings';
@@ -19,8 +16,8 @@ import type { DriverProvider } from '../connectors/driver-provider';
 import type { KeyValueStore } from '../key-value-store';
 import { batchNotification, type TransferNotification } from './batch-notification';
 import { TransferJournal } from './transfer-journal';
-import { TransferLimitsStore } from './transfer-limits-store';
 import { FolderCopyError, type RunProgress, runTransfer } from './transfer-run';
+import { TransferRuntime } from './transfer-runtime';
 
 /** What the transfers service needs from its host. */
 export interface TransfersServiceOptions {
@@ -28,8 +25,10 @@ export interface TransfersServiceOptions {
   readonly drivers: DriverProvider;
   /** The journal's SQLite file in the app's data folder (':memory:' in tests that need no restart). */
   readonly journalPath: string;
-  /** Where the global limits are remembered. */
+  /** Where the global limits are remembered (when no runtime is given). */
   readonly store: KeyValueStore;
+  /** The queue and bandwidth limit shared with other movers (the sync engine); one of its own by default. */
+  readonly runtime?: TransferRuntime;
   /** The user's language, for notification texts. */
   readonly language?: () => Language;
   readonly retry?: RetryPolicy;
@@ -63,17 +62,12 @@ const SAVE_BYTES_EVERY_MS = 2000;
  */
 export class TransfersService {
   private readonly journal: TransferJournal;
-  private readonly limitsStore: TransferLimitsStore;
-  private currentLimits: TransferLimits;
-  private readonly queue: TransferQueue;
-  private readonly limiter: BandwidthLimiter;
+  private readonly runtime: TransferRuntime;
   private readonly transfers = new Map<string, Transfer>();
   private readonly runs = new Map<string, ActiveRun>();
-  private readonly folderQueues = new Set<TransferQueue>();
   private readonly lastEmit = new Map<string, number>();
   private readonly lastSave = new Map<string, number>();
   private readonly updateListeners = new Set<Listener<Transfer>>();
-  private readonly limitsListeners = new Set<Listener<TransferLimits>>();
   private readonly notificationListeners = new Set<Listener<TransferNotification>>();
   private readonly progressIntervalMs: number;
   private closed = false;
@@ -81,10 +75,7 @@ export class TransfersService {
   constructor(private readonly options: TransfersServiceOptions) {
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.journal = new TransferJournal(options.journalPath);
-    this.limitsStore = new TransferLimitsStore(options.store);
-    this.currentLimits = this.limitsStore.get();
-    this.queue = new TransferQueue(this.currentLimits.concurrency);
-    this.limiter = new BandwidthLimiter(this.currentLimits.bandwidthBytesPerSecond);
+    this.runtime = options.runtime ?? new TransferRuntime(options.store);
     for (const entry of this.journal.all()) {
       // Running when the app stopped: queue it again; it resumes from its partial file.
       const state = entry.state === 'running' ? 'queued' : entry.state;
@@ -111,7 +102,7 @@ export class TransfersService {
 
   /** The global limits. */
   limits(): TransferLimits {
-    return this.currentLimits;
+    return this.runtime.limits();
   }
 
   /** Queues a copy of each source (file or folder) into the destination folder, as one batch. */
@@ -230,19 +221,12 @@ export class TransfersService {
 
   /** Changes the limits, remembers them and applies them at once to running and waiting transfers. */
   setLimits(patch: Partial<TransferLimits>): TransferLimits {
-    const next = TransferLimitsSchema.parse({ ...this.currentLimits, ...patch });
-    this.currentLimits = next;
-    this.limitsStore.set(next);
-    this.queue.setConcurrency(next.concurrency);
-    for (const queue of this.folderQueues) queue.setConcurrency(next.concurrency);
-    this.limiter.setRate(next.bandwidthBytesPerSecond);
-    for (const listener of this.limitsListeners) listener(next);
-    return next;
+    return this.runtime.setLimits(patch);
   }
 
   /** Bytes per second the shared limiter allows now (null: unlimited). */
   get bandwidthRate(): number | null {
-    return this.limiter.bytesPerSecond;
+    return this.runtime.limiter.bytesPerSecond;
   }
 
   /** Calls `listener` on every change of a transfer (progress throttled); returns the unsubscribe function. */
@@ -253,8 +237,7 @@ export class TransfersService {
 
   /** Calls `listener` when the limits change; returns the unsubscribe function. */
   onLimitsChange(listener: Listener<TransferLimits>): () => void {
-    this.limitsListeners.add(listener);
-    return () => this.limitsListeners.delete(listener);
+    return this.runtime.onLimitsChange(listener);
   }
 
   /** Calls `listener` when a batch ends or fails (the shell shows an OS notification). */
@@ -266,7 +249,7 @@ export class TransfersService {
   /** Resolves when nothing runs or waits (tests, the CLI). */
   async whenIdle(): Promise<void> {
     await Promise.resolve();
-    await this.queue.onIdle();
+    await this.runtime.queue.onIdle();
   }
 
   /** Stops running transfers keeping their partial files (they resume on the next start) and closes the journal. */
@@ -283,7 +266,7 @@ export class TransfersService {
   }
 
   private schedule(id: string): void {
-    void this.queue.add(() => this.run(id));
+    void this.runtime.queue.add(() => this.run(id));
   }
 
   private async stop(id: string, intent: 'pause' | 'cancel'): Promise<Transfer> {
@@ -305,7 +288,7 @@ export class TransfersService {
     this.runs.set(id, run);
     this.change(id, { state: 'running', error: null, finishedAt: null, bytesPerSecond: 0, etaSeconds: null });
     const opened: Driver[] = [];
-    const folderQueue = new TransferQueue(this.currentLimits.concurrency);
+    const folder = this.runtime.folderQueue();
     try {
       const source = await this.options.drivers.open(transfer.source.connectorId);
       opened.push(source);
@@ -315,17 +298,16 @@ export class TransfersService {
           ? source
           : await this.options.drivers.open(transfer.destination.connectorId);
       if (destination !== source) opened.push(destination);
-      this.folderQueues.add(folderQueue);
       const result = await runTransfer({
         source,
         destination,
         sourcePath: transfer.source.path,
         destinationPath: joinPath(transfer.destination.path, transfer.name),
         signal: controller.signal,
-        limiter: this.limiter,
+        limiter: this.runtime.limiter,
         retry: this.options.retry,
         retainPartial: () => run.intent === 'pause' || run.intent === 'shutdown',
-        folderQueue: () => folderQueue,
+        folderQueue: () => folder.queue,
         doneFiles: this.journal.doneFiles(id),
         onKind: (kind, total) => this.change(id, { kind, total }),
         onProgress: (progress) => this.progress(id, progress),
@@ -344,7 +326,7 @@ export class TransfersService {
     } catch (raw) {
       this.ended(id, run.intent, raw);
     } finally {
-      this.folderQueues.delete(folderQueue);
+      folder.release();
       await Promise.all(opened.map((driver) => driver.close().catch(() => undefined)));
       this.runs.delete(id);
       finish();
