@@ -1,12 +1,14 @@
 import { Alert, type CSSVariablesResolver, Center, Loader, MantineProvider, NavLink, createTheme } from '@mantine/core';
 import { useColorScheme } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
 import { AppFrame } from './frame/app-frame';
 import { applyLanguage, i18n } from './i18n/i18n';
+import { createQueryClient } from './queries/query-client';
 import { BrowserScreen } from './screens/browser/browser-screen';
 import { ConnectorsScreen } from './screens/connectors/connectors-screen';
 import { OrganisationScreen } from './screens/organisation/organisation-screen';
@@ -35,6 +37,9 @@ const contrastVariables: CSSVariablesResolver = (t) => ({
   light: { '--mantine-color-dimmed': t.colors.gray[7]!, '--mantine-color-error': t.colors.red[9]! },
   dark: { '--mantine-color-dimmed': t.colors.dark[1]!, '--mantine-color-error': t.colors.red[4]! },
 });
+
+// One cache for the renderer's lifetime: platform state read through main (lists, details) and its mutations.
+const queryClient = createQueryClient();
 
 function CurrentScreen({ screen }: { readonly screen: Screen }) {
   const state = useSettingsStore((s) => s.state);
@@ -104,7 +109,9 @@ export function App() {
     <I18nextProvider i18n={i18n}>
       <MantineProvider theme={theme} forceColorScheme={scheme} cssVariablesResolver={contrastVariables}>
         <Notifications position="bottom-right" />
-        <Shell />
+        <QueryClientProvider client={queryClient}>
+          <Shell />
+        </QueryClientProvider>
       </MantineProvider>
     </I18nextProvider>
   );

@@ -1,14 +1,17 @@
-import { Button, Group, Select, Text, TextInput } from '@mantine/core';
+import { Button, Group, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconBan, IconCheck, IconFileExport } from '@tabler/icons-react';
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilters } from '../../../../shared/ipc/organisation-ipc';
 import { AUDIT_OUTCOMES, type AuditEvent, type AuditOutcome } from '../../../../shared/platform';
-import { type DataColumn, DataTable, type DataTableQuery } from '../../components/data-table';
+import type { DataColumn, DataTableQuery } from '../../components/data-table';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
+import { queryKeys } from '../../queries/query-keys';
+import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
+import { OrgTable } from './org-table';
 import { apiPaging, usePagedList } from './use-paged-list';
 
 const SORTS = ['at', 'action'] as const;
@@ -45,9 +48,9 @@ export function AuditTab() {
     };
   }, [action, outcome, principalId, targetId, from, to]);
 
-  const fetchPage = useCallback(
+  const list = usePagedList(
+    [...queryKeys.audit, { outcome, principalId, targetId, from, to }],
     (query: DataTableQuery) => {
-      setAction(query.filter);
       const { action: _ignored, ...rest } = filters;
       return invoke('audit.list', {
         query: {
@@ -58,11 +61,12 @@ export function AuditTab() {
         },
       });
     },
-    // The action filter comes from the table's own filter box.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [outcome, principalId, targetId, from, to],
   );
-  const list = usePagedList(fetchPage);
+  // The action filter comes from the table's own filter box; the export uses it too.
+  const onQueryChange = (query: DataTableQuery) => {
+    setAction(query.filter);
+    list.tableProps.onQueryChange(query);
+  };
 
   const exportCsv = () => {
     setExporting(true);
@@ -135,29 +139,22 @@ export function AuditTab() {
   );
 
   return (
-    <DataTable
+    <OrgTable
+      tab="audit"
       tableId="audit"
-      label={t('organisation.tabs.audit')}
       columns={columns}
-      rows={list.page.items}
-      getRowId={(e) => e.id}
-      mode={{ kind: 'server', total: list.page.total }}
-      onQueryChange={list.onQueryChange}
+      list={list}
       defaultSort={{ id: 'at', desc: true }}
-      filterLabel={t('organisation.audit.filterAction')}
-      loading={list.loading}
-      error={list.error}
-      empty={<Text c="dimmed">{t('organisation.audit.empty')}</Text>}
+      onQueryChange={onQueryChange}
       toolbar={
         <>
-          <Select
-            aria-label={t('organisation.audit.outcome')}
+          <FilterSelect
+            label={t('organisation.audit.outcome')}
             placeholder={t('organisation.audit.allOutcomes')}
             data={AUDIT_OUTCOMES.map((o) => ({ value: o, label: t(`organisation.audit.outcomes.${o}`) }))}
             value={outcome}
-            onChange={(value) => setOutcome(value as AuditOutcome | null)}
-            clearable
-            w={160}
+            onChange={setOutcome}
+            width={160}
           />
           <TextInput
             aria-label={t('organisation.audit.principalId')}

@@ -1,12 +1,15 @@
-import { Alert, Button, Card, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Organisation, Role } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
-import { errorMessage } from '../../notify-error';
 import { CopyField } from './copy-field';
+import { ErrorAlert } from './error-alert';
+import { FactsTable } from './facts-table';
+import { firstError } from './first-error';
 import { formatDateTime } from './format';
+import { useOrgMutation } from './use-org-mutation';
 
 /** General: the organisation's name (admins rename it) and its ID with a copy button. */
 export function GeneralTab({
@@ -19,23 +22,19 @@ export function GeneralTab({
   readonly onRenamed: (organisation: Organisation) => void;
 }) {
   const { t } = useTranslation();
-  const [name, setName] = useState(organisation.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const admin = role === 'admin';
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!name.trim()) return setError(t('organisation.general.nameRequired'));
-    setBusy(true);
-    setError(null);
-    invoke('organisation.rename', { name: name.trim() })
-      .then((renamed) => {
-        onRenamed(renamed);
-        notifications.show({ color: 'green', message: t('organisation.general.renamed', { name: renamed.name }) });
-      })
-      .catch((e: unknown) => setError(errorMessage(e)))
-      .finally(() => setBusy(false));
-  };
+  const form = useForm({
+    initialValues: { name: organisation.name },
+    validate: { name: (name) => (name.trim() ? null : t('organisation.general.nameRequired')) },
+  });
+  const rename = useOrgMutation(
+    (name: string) => invoke('organisation.rename', { name }),
+    ['organisation'],
+    (renamed) => {
+      onRenamed(renamed);
+      notifications.show({ color: 'green', message: t('organisation.general.renamed', { name: renamed.name }) });
+    },
+  );
   return (
     <Stack gap="md" maw={720}>
       <Card withBorder component="section" aria-labelledby="org-name-title">
@@ -43,24 +42,20 @@ export function GeneralTab({
           {t('organisation.general.nameTitle')}
         </Title>
         {admin ? (
-          <form onSubmit={submit} noValidate>
+          <form onSubmit={form.onSubmit((values) => rename.mutate(values.name.trim()))} noValidate>
             <Group align="flex-end" wrap="nowrap">
               <TextInput
                 label={t('organisation.general.name')}
-                value={name}
-                onChange={(e) => setName(e.currentTarget.value)}
+                {...form.getInputProps('name')}
+                error={undefined}
                 style={{ flex: 1 }}
                 maxLength={200}
               />
-              <Button type="submit" loading={busy} disabled={name.trim() === organisation.name}>
+              <Button type="submit" loading={rename.busy} disabled={form.values.name.trim() === organisation.name}>
                 {t('organisation.general.save')}
               </Button>
             </Group>
-            {error && (
-              <Alert color="red" role="alert" mt="sm">
-                {error}
-              </Alert>
-            )}
+            <ErrorAlert error={firstError(form.errors) ?? rename.error} mt="sm" />
           </form>
         ) : (
           <Stack gap={4}>
@@ -84,22 +79,17 @@ export function GeneralTab({
         <Title order={3} size="h5" id="org-facts-title" mb="sm">
           {t('organisation.general.factsTitle')}
         </Title>
-        <Table variant="vertical" withTableBorder={false}>
-          <Table.Tbody>
-            <Table.Tr>
-              <Table.Th w={220}>{t('organisation.general.yourRole')}</Table.Th>
-              <Table.Td>{t(`organisation.roles.${role}`)}</Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Th>{t('organisation.general.created')}</Table.Th>
-              <Table.Td>{formatDateTime(organisation.createdAt)}</Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Th>{t('organisation.general.retention')}</Table.Th>
-              <Table.Td>{t('organisation.general.retentionDays', { count: organisation.auditRetentionDays })}</Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        </Table>
+        <FactsTable
+          labelWidth={220}
+          facts={[
+            [t('organisation.general.yourRole'), t(`organisation.roles.${role}`)],
+            [t('organisation.general.created'), formatDateTime(organisation.createdAt)],
+            [
+              t('organisation.general.retention'),
+              t('organisation.general.retentionDays', { count: organisation.auditRetentionDays }),
+            ],
+          ]}
+        />
       </Card>
     </Stack>
   );

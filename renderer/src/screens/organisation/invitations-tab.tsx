@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconMailPlus } from '@tabler/icons-react';
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   LANGUAGES,
@@ -11,14 +12,27 @@ import {
   type Language,
   type Role,
 } from '../../../../shared/platform';
-import { type DataColumn, DataTable, type DataTableQuery } from '../../components/data-table';
+import type { DataColumn, DataTableQuery } from '../../components/data-table';
 import { invoke } from '../../ipc-client';
-import { errorMessage } from '../../notify-error';
+import { queryKeys } from '../../queries/query-keys';
 import { CopyField } from './copy-field';
+import { DeleteFooter } from './delete-footer';
+import { ErrorAlert } from './error-alert';
+import { FactsTable } from './facts-table';
+import { FilterSelect } from './filter-select';
+import { firstError } from './first-error';
+import { FormFooter } from './form-footer';
 import { formatDateTime } from './format';
+import { manageColumn } from './manage-column';
+import { OrgDialog } from './org-dialog';
+import { OrgTable } from './org-table';
+import { roleOptions } from './role-options';
+import { useOrgDetail } from './use-org-detail';
+import { useOrgMutation } from './use-org-mutation';
 import { apiPaging, usePagedList } from './use-paged-list';
 
 const SORTS = ['email', 'createdAt', 'expiresAt'] as const;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 type Status = 'pending' | 'accepted' | 'expired';
 
 function statusOf(invitation: Invitation): Status {
@@ -42,36 +56,16 @@ function InvitationFacts({ invitation }: { readonly invitation: InvitationDetail
   const { t } = useTranslation();
   return (
     <Stack gap="sm">
-      <Table variant="vertical" withTableBorder={false}>
-        <Table.Tbody>
-          <Table.Tr>
-            <Table.Th w={200}>{t('organisation.invitations.email')}</Table.Th>
-            <Table.Td>{invitation.email}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Th>{t('organisation.invitations.role')}</Table.Th>
-            <Table.Td>{t(`organisation.roles.${invitation.role}`)}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Th>{t('organisation.invitations.language')}</Table.Th>
-            <Table.Td>{t(`organisation.languages.${invitation.language}`)}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Th>{t('organisation.invitations.sender')}</Table.Th>
-            <Table.Td>{invitation.senderEmail ?? '—'}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Th>{t('organisation.invitations.expires')}</Table.Th>
-            <Table.Td>{formatDateTime(invitation.expiresAt)}</Table.Td>
-          </Table.Tr>
-          <Table.Tr>
-            <Table.Th>{t('organisation.invitations.statusLabel')}</Table.Th>
-            <Table.Td>
-              <StatusBadge invitation={invitation} />
-            </Table.Td>
-          </Table.Tr>
-        </Table.Tbody>
-      </Table>
+      <FactsTable
+        facts={[
+          [t('organisation.invitations.email'), invitation.email],
+          [t('organisation.invitations.role'), t(`organisation.roles.${invitation.role}`)],
+          [t('organisation.invitations.language'), t(`organisation.languages.${invitation.language}`)],
+          [t('organisation.invitations.sender'), invitation.senderEmail ?? '—'],
+          [t('organisation.invitations.expires'), formatDateTime(invitation.expiresAt)],
+          [t('organisation.invitations.statusLabel'), <StatusBadge key="status" invitation={invitation} />],
+        ]}
+      />
       <Alert
         color={invitation.emailStatus === 'sent' ? 'green' : invitation.emailStatus === 'outbox' ? 'blue' : 'yellow'}
       >
@@ -94,35 +88,24 @@ function InvitationFacts({ invitation }: { readonly invitation: InvitationDetail
 }
 
 /** Invite someone: e-mail, role, language; then the link to copy. */
-function InviteDialog({ onClose, onCreated }: { readonly onClose: () => void; readonly onCreated: () => void }) {
+function InviteDialog({ onClose }: { readonly onClose: () => void }) {
   const { t, i18n } = useTranslation();
-  const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('viewer');
-  const [language, setLanguage] = useState<Language>(i18n.language === 'fr' ? 'fr' : 'en');
   const [created, setCreated] = useState<InvitationDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) return setError(t('setup.errors.email'));
-    setBusy(true);
-    setError(null);
-    invoke('invitations.create', { email: email.trim(), role, language })
-      .then((invitation) => {
-        setCreated(invitation);
-        onCreated();
-      })
-      .catch((e: unknown) => setError(errorMessage(e)))
-      .finally(() => setBusy(false));
-  };
+  const form = useForm({
+    initialValues: {
+      email: '',
+      role: 'viewer' as Role,
+      language: (i18n.language === 'fr' ? 'fr' : 'en') as Language,
+    },
+    validate: { email: (email) => (EMAIL.test(email.trim()) ? null : t('setup.errors.email')) },
+  });
+  const create = useOrgMutation(
+    (values: typeof form.values) => invoke('invitations.create', { ...values, email: values.email.trim() }),
+    ['invitations'],
+    setCreated,
+  );
   return (
-    <Modal
-      opened
-      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
-      onClose={onClose}
-      title={t('organisation.invitations.createTitle')}
-      size="lg"
-    >
+    <OrgDialog onClose={onClose} title={t('organisation.invitations.createTitle')}>
       {created ? (
         <Stack gap="md">
           <Text>{t('organisation.invitations.createdMessage', { email: created.email })}</Text>
@@ -132,124 +115,75 @@ function InviteDialog({ onClose, onCreated }: { readonly onClose: () => void; re
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={form.onSubmit((values) => create.mutate(values))} noValidate>
           <Stack gap="sm">
             <TextInput
               label={t('organisation.invitations.email')}
               type="email"
               required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
+              {...form.getInputProps('email')}
+              error={undefined}
               data-autofocus
             />
             <Select
               label={t('organisation.invitations.role')}
-              data={ROLES.map((r) => ({ value: r, label: t(`organisation.roles.${r}`) }))}
-              value={role}
-              onChange={(value) => value && setRole(value as Role)}
+              data={roleOptions(t, ROLES)}
+              value={form.values.role}
+              onChange={(value) => value && form.setFieldValue('role', value as Role)}
               allowDeselect={false}
             />
             <Select
               label={t('organisation.invitations.language')}
               description={t('organisation.invitations.languageHelp')}
               data={LANGUAGES.map((l) => ({ value: l, label: t(`organisation.languages.${l}`) }))}
-              value={language}
-              onChange={(value) => value && setLanguage(value as Language)}
+              value={form.values.language}
+              onChange={(value) => value && form.setFieldValue('language', value as Language)}
               allowDeselect={false}
             />
-            {error && (
-              <Alert color="red" role="alert">
-                {error}
-              </Alert>
-            )}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                {t('organisation.cancel')}
-              </Button>
-              <Button type="submit" loading={busy}>
-                {t('organisation.invitations.send')}
-              </Button>
-            </Group>
+            <ErrorAlert error={firstError(form.errors) ?? create.error} />
+            <FormFooter submitLabel={t('organisation.invitations.send')} busy={create.busy} onCancel={onClose} />
           </Stack>
         </form>
       )}
-    </Modal>
+    </OrgDialog>
   );
 }
 
 /** One invitation: its details and link, and deleting it (with a confirmation). */
-function InvitationDialog({
-  invitationId,
-  onClose,
-  onChanged,
-}: {
-  readonly invitationId: string;
-  readonly onClose: () => void;
-  readonly onChanged: () => void;
-}) {
+function InvitationDialog({ invitationId, onClose }: { readonly invitationId: string; readonly onClose: () => void }) {
   const { t } = useTranslation();
-  const [invitation, setInvitation] = useState<InvitationDetail | null>(null);
+  const detail = useOrgDetail('invitations', invitationId, () => invoke('invitations.get', { invitationId }));
+  const invitation = detail.data;
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    invoke('invitations.get', { invitationId })
-      .then(setInvitation)
-      .catch((e: unknown) => setError(errorMessage(e)));
-  }, [invitationId]);
-  const remove = () => {
-    setBusy(true);
-    invoke('invitations.remove', { invitationId })
-      .then(() => {
-        notifications.show({ color: 'green', message: t('organisation.invitations.deleted') });
-        onChanged();
-        onClose();
-      })
-      .catch((e: unknown) => setError(errorMessage(e)))
-      .finally(() => setBusy(false));
-  };
+  const remove = useOrgMutation(
+    () => invoke('invitations.remove', { invitationId }),
+    ['invitations'],
+    () => {
+      notifications.show({ color: 'green', message: t('organisation.invitations.deleted') });
+      onClose();
+    },
+  );
+  const error = detail.error ?? remove.error;
   return (
-    <Modal
-      opened
-      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
-      onClose={onClose}
-      title={t('organisation.invitations.detailTitle')}
-      size="lg"
-    >
+    <OrgDialog onClose={onClose} title={t('organisation.invitations.detailTitle')}>
       <Stack gap="md">
         {invitation && !confirming && <InvitationFacts invitation={invitation} />}
         {invitation && confirming && (
           <Text>{t('organisation.invitations.deleteConfirm', { email: invitation.email })}</Text>
         )}
         {!invitation && !error && <Text>{t('app.loading')}</Text>}
-        {error && (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
-        )}
-        <Group justify="space-between">
-          {confirming ? (
-            <>
-              <Button variant="default" onClick={() => setConfirming(false)}>
-                {t('organisation.cancel')}
-              </Button>
-              <Button color="red" loading={busy} onClick={remove}>
-                {t('organisation.invitations.deleteAction')}
-              </Button>
-            </>
-          ) : (
-            <>
-              <Button color="red" variant="light" onClick={() => setConfirming(true)} disabled={!invitation}>
-                {t('organisation.invitations.deleteAction')}
-              </Button>
-              <Button variant="default" onClick={onClose}>
-                {t('organisation.close')}
-              </Button>
-            </>
-          )}
-        </Group>
+        <ErrorAlert error={error} />
+        <DeleteFooter
+          label={t('organisation.invitations.deleteAction')}
+          confirming={confirming}
+          onConfirming={setConfirming}
+          onDelete={() => remove.mutate(undefined)}
+          onClose={onClose}
+          ready={!!invitation}
+          busy={remove.busy}
+        />
       </Stack>
-    </Modal>
+    </OrgDialog>
   );
 }
 
@@ -259,18 +193,15 @@ export function InvitationsTab() {
   const [pending, setPending] = useState<'true' | 'false' | null>(null);
   const [inviting, setInviting] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
-  const fetchPage = useCallback(
-    (query: DataTableQuery) =>
-      invoke('invitations.list', {
-        query: {
-          ...apiPaging(query, SORTS, 'createdAt'),
-          ...(query.filter ? { q: query.filter } : {}),
-          ...(pending ? { pending } : {}),
-        },
-      }),
-    [pending],
+  const list = usePagedList([...queryKeys.invitations, pending], (query: DataTableQuery) =>
+    invoke('invitations.list', {
+      query: {
+        ...apiPaging(query, SORTS, 'createdAt'),
+        ...(query.filter ? { q: query.filter } : {}),
+        ...(pending ? { pending } : {}),
+      },
+    }),
   );
-  const list = usePagedList(fetchPage);
   const columns = useMemo<DataColumn<Invitation>[]>(
     () => [
       { id: 'email', header: t('organisation.invitations.email'), cell: (i) => i.email, hideable: false },
@@ -288,54 +219,35 @@ export function InvitationsTab() {
       },
       { id: 'createdAt', header: t('organisation.invitations.created'), cell: (i) => formatDateTime(i.createdAt) },
       { id: 'expiresAt', header: t('organisation.invitations.expires'), cell: (i) => formatDateTime(i.expiresAt) },
-      {
-        id: 'actions',
-        header: t('organisation.actions'),
-        sortable: false,
-        hideable: false,
-        align: 'right',
-        cell: (i) => (
-          <Button
-            size="xs"
-            variant="default"
-            onClick={() => setOpen(i.id)}
-            aria-label={`${t('organisation.manage')}: ${i.email}`}
-          >
-            {t('organisation.manage')}
-          </Button>
-        ),
-      },
+      manageColumn<Invitation>(
+        t('organisation.actions'),
+        t('organisation.manage'),
+        (i) => i.email,
+        (i) => setOpen(i.id),
+      ),
     ],
     [t],
   );
   return (
     <>
-      <DataTable
+      <OrgTable
+        tab="invitations"
         tableId="invitations"
-        label={t('organisation.tabs.invitations')}
         columns={columns}
-        rows={list.page.items}
-        getRowId={(i) => i.id}
-        mode={{ kind: 'server', total: list.page.total }}
-        onQueryChange={list.onQueryChange}
+        list={list}
         defaultSort={{ id: 'createdAt', desc: true }}
-        filterLabel={t('organisation.invitations.filter')}
-        loading={list.loading}
-        error={list.error}
-        empty={<Text c="dimmed">{t('organisation.invitations.empty')}</Text>}
         toolbar={
           <>
-            <Select
-              aria-label={t('organisation.invitations.pendingFilter')}
+            <FilterSelect
+              label={t('organisation.invitations.pendingFilter')}
               placeholder={t('organisation.invitations.allStatuses')}
               data={[
-                { value: 'true', label: t('organisation.invitations.onlyPending') },
-                { value: 'false', label: t('organisation.invitations.onlyClosed') },
+                { value: 'true' as const, label: t('organisation.invitations.onlyPending') },
+                { value: 'false' as const, label: t('organisation.invitations.onlyClosed') },
               ]}
               value={pending}
-              onChange={(value) => setPending(value as 'true' | 'false' | null)}
-              clearable
-              w={190}
+              onChange={setPending}
+              width={190}
             />
             <Button leftSection={<IconMailPlus size={16} />} onClick={() => setInviting(true)}>
               {t('organisation.invitations.invite')}
@@ -343,8 +255,8 @@ export function InvitationsTab() {
           </>
         }
       />
-      {inviting && <InviteDialog onClose={() => setInviting(false)} onCreated={list.reload} />}
-      {open && <InvitationDialog invitationId={open} onClose={() => setOpen(null)} onChanged={list.reload} />}
+      {inviting && <InviteDialog onClose={() => setInviting(false)} />}
+      {open && <InvitationDialog invitationId={open} onClose={() => setOpen(null)} />}
     </>
   );
 }

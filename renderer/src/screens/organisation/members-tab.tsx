@@ -1,14 +1,23 @@
-import { Alert, Badge, Button, Group, Modal, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OwnedResourcesChoice } from '../../../../shared/ipc/organisation-ipc';
-import { ROLES, type Member, type MemberDetail, type Role } from '../../../../shared/platform';
-import { type DataColumn, DataTable, type DataTableQuery } from '../../components/data-table';
+import { ROLES, type Member, type Role } from '../../../../shared/platform';
+import type { DataColumn, DataTableQuery } from '../../components/data-table';
 import { invoke } from '../../ipc-client';
-import { errorMessage } from '../../notify-error';
+import { queryKeys } from '../../queries/query-keys';
+import { ErrorAlert } from './error-alert';
+import { FactsTable } from './facts-table';
+import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
+import { manageColumn } from './manage-column';
+import { OrgDialog } from './org-dialog';
+import { OrgTable } from './org-table';
 import { OwnedResourcesField } from './owned-resources-field';
+import { roleOptions } from './role-options';
+import { useOrgDetail } from './use-org-detail';
+import { useOrgMutation } from './use-org-mutation';
 import { apiPaging, usePagedList } from './use-paged-list';
 
 const SORTS = ['name', 'email', 'role', 'joinedAt'] as const;
@@ -19,72 +28,50 @@ function MemberDialog({
   admin,
   myUserEmail,
   onClose,
-  onChanged,
 }: {
   readonly memberId: string;
   readonly admin: boolean;
   readonly myUserEmail: string;
   readonly onClose: () => void;
-  readonly onChanged: () => void;
 }) {
   const { t } = useTranslation();
-  const [member, setMember] = useState<MemberDetail | null>(null);
-  const [role, setRole] = useState<Role | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const detail = useOrgDetail('members', memberId, () => invoke('members.get', { memberId }));
+  const member = detail.data;
+  const [chosenRole, setRole] = useState<Role | null>(null);
+  const role = chosenRole ?? member?.role ?? null;
   const [removing, setRemoving] = useState(false);
   const [owned, setOwned] = useState<OwnedResourcesChoice | null>(null);
   const onOwned = useCallback((choice: OwnedResourcesChoice | null) => setOwned(choice), []);
-
-  useEffect(() => {
-    invoke('members.get', { memberId })
-      .then((m) => {
-        setMember(m);
-        setRole(m.role);
-      })
-      .catch((e: unknown) => setError(errorMessage(e)));
-  }, [memberId]);
-
-  const run = (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    action()
-      .catch((e: unknown) => setError(errorMessage(e)))
-      .finally(() => setBusy(false));
-  };
-  const saveRole = () =>
-    run(async () => {
-      if (!role || !member) return;
-      const updated = await invoke('members.setRole', { memberId, role });
-      setMember({ ...member, role: updated.role });
-      notifications.show({ color: 'green', message: t('organisation.members.roleChanged', { name: member.name }) });
-      onChanged();
-    });
-  const remove = () =>
-    run(async () => {
-      if (!member) return;
-      const choice = member.ownedResourceCount > 0 ? owned : { kind: 'none' as const };
-      if (!choice) return setError(t('organisation.owned.pickFirst'));
-      await invoke('members.remove', { memberId, owned: choice });
-      notifications.show({ color: 'green', message: t('organisation.members.removed', { name: member.name }) });
-      onChanged();
+  const [pickFirst, setPickFirst] = useState(false);
+  const saveRole = useOrgMutation(
+    (next: Role) => invoke('members.setRole', { memberId, role: next }),
+    ['members'],
+    () =>
+      notifications.show({ color: 'green', message: t('organisation.members.roleChanged', { name: member?.name }) }),
+  );
+  const remove = useOrgMutation(
+    (choice: OwnedResourcesChoice) => invoke('members.remove', { memberId, owned: choice }),
+    ['members'],
+    () => {
+      notifications.show({ color: 'green', message: t('organisation.members.removed', { name: member?.name }) });
       onClose();
-    });
+    },
+  );
+  const confirmRemove = () => {
+    if (!member) return;
+    const choice = member.ownedResourceCount > 0 ? owned : { kind: 'none' as const };
+    setPickFirst(!choice);
+    if (choice) remove.mutate(choice);
+  };
+  const busy = saveRole.busy || remove.busy;
+  const error = pickFirst ? t('organisation.owned.pickFirst') : (remove.error ?? saveRole.error);
 
   const title = removing ? t('organisation.members.removeTitle') : t('organisation.members.detailTitle');
   return (
-    <Modal
-      opened
-      closeButtonProps={{ 'aria-label': t('organisation.closeDialog') }}
-      onClose={onClose}
-      title={title}
-      size="lg"
-    >
+    <OrgDialog onClose={onClose} title={title}>
       {!member ? (
-        error ? (
-          <Alert color="red" role="alert">
-            {error}
-          </Alert>
+        detail.error ? (
+          <ErrorAlert error={detail.error} />
         ) : (
           <Text>{t('app.loading')}</Text>
         )
@@ -94,11 +81,7 @@ function MemberDialog({
           {member.ownedResourceCount > 0 && (
             <OwnedResourcesField count={member.ownedResourceCount} excludeMemberId={member.id} onChange={onOwned} />
           )}
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
+          <ErrorAlert error={error} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setRemoving(false)}>
               {t('organisation.cancel')}
@@ -106,7 +89,7 @@ function MemberDialog({
             <Button
               color="red"
               loading={busy}
-              onClick={remove}
+              onClick={confirmRemove}
               disabled={member.ownedResourceCount > 0 && owned === null}
             >
               {t('organisation.members.removeAction')}
@@ -115,60 +98,37 @@ function MemberDialog({
         </Stack>
       ) : (
         <Stack gap="md">
-          <Table variant="vertical" withTableBorder={false}>
-            <Table.Tbody>
-              <Table.Tr>
-                <Table.Th w={200}>{t('organisation.members.name')}</Table.Th>
-                <Table.Td>{member.name}</Table.Td>
-              </Table.Tr>
-              <Table.Tr>
-                <Table.Th>{t('organisation.members.email')}</Table.Th>
-                <Table.Td>{member.email}</Table.Td>
-              </Table.Tr>
-              <Table.Tr>
-                <Table.Th>{t('organisation.members.id')}</Table.Th>
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {member.id}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-              <Table.Tr>
-                <Table.Th>{t('organisation.members.joined')}</Table.Th>
-                <Table.Td>{formatDateTime(member.joinedAt)}</Table.Td>
-              </Table.Tr>
-              <Table.Tr>
-                <Table.Th>{t('organisation.members.owned')}</Table.Th>
-                <Table.Td>{member.ownedResourceCount}</Table.Td>
-              </Table.Tr>
-              {!admin && (
-                <Table.Tr>
-                  <Table.Th>{t('organisation.members.role')}</Table.Th>
-                  <Table.Td>{t(`organisation.roles.${member.role}`)}</Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
+          <FactsTable
+            facts={[
+              [t('organisation.members.name'), member.name],
+              [t('organisation.members.email'), member.email],
+              [
+                t('organisation.members.id'),
+                <Text key="id" size="sm" ff="monospace">
+                  {member.id}
+                </Text>,
+              ],
+              [t('organisation.members.joined'), formatDateTime(member.joinedAt)],
+              [t('organisation.members.owned'), member.ownedResourceCount],
+              ...(admin ? [] : [[t('organisation.members.role'), t(`organisation.roles.${member.role}`)] as const]),
+            ]}
+          />
           {admin ? (
             <Group align="flex-end">
               <Select
                 label={t('organisation.members.role')}
-                data={ROLES.map((r) => ({ value: r, label: t(`organisation.roles.${r}`) }))}
+                data={roleOptions(t, ROLES)}
                 value={role}
                 onChange={(value) => setRole(value as Role | null)}
                 allowDeselect={false}
                 w={200}
               />
-              <Button onClick={saveRole} loading={busy} disabled={role === member.role}>
+              <Button onClick={() => role && saveRole.mutate(role)} loading={busy} disabled={role === member.role}>
                 {t('organisation.members.saveRole')}
               </Button>
             </Group>
           ) : null}
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
+          <ErrorAlert error={error} />
           <Group justify="space-between">
             {admin && member.email !== myUserEmail ? (
               <Button color="red" variant="light" onClick={() => setRemoving(true)}>
@@ -183,7 +143,7 @@ function MemberDialog({
           </Group>
         </Stack>
       )}
-    </Modal>
+    </OrgDialog>
   );
 }
 
@@ -192,18 +152,15 @@ export function MembersTab({ admin, myUserEmail }: { readonly admin: boolean; re
   const { t } = useTranslation();
   const [roleFilter, setRoleFilter] = useState<Role | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const fetchPage = useCallback(
-    (query: DataTableQuery) =>
-      invoke('members.list', {
-        query: {
-          ...apiPaging(query, SORTS, 'name'),
-          ...(query.filter ? { q: query.filter } : {}),
-          ...(roleFilter ? { role: roleFilter } : {}),
-        },
-      }),
-    [roleFilter],
+  const list = usePagedList([...queryKeys.members, roleFilter], (query: DataTableQuery) =>
+    invoke('members.list', {
+      query: {
+        ...apiPaging(query, SORTS, 'name'),
+        ...(query.filter ? { q: query.filter } : {}),
+        ...(roleFilter ? { role: roleFilter } : {}),
+      },
+    }),
   );
-  const list = usePagedList(fetchPage);
   const columns = useMemo<DataColumn<Member>[]>(
     () => [
       { id: 'name', header: t('organisation.members.name'), cell: (m) => m.name, hideable: false },
@@ -229,65 +186,35 @@ export function MembersTab({ admin, myUserEmail }: { readonly admin: boolean; re
         sortable: false,
         hiddenByDefault: true,
       },
-      {
-        id: 'actions',
-        header: t('organisation.actions'),
-        sortable: false,
-        hideable: false,
-        align: 'right',
-        cell: (m) => (
-          <Button
-            size="xs"
-            variant="default"
-            onClick={(event) => {
-              event.stopPropagation();
-              setOpen(m.id);
-            }}
-            aria-label={`${admin ? t('organisation.manage') : t('organisation.view')}: ${m.name}`}
-          >
-            {admin ? t('organisation.manage') : t('organisation.view')}
-          </Button>
-        ),
-      },
+      manageColumn<Member>(
+        t('organisation.actions'),
+        admin ? t('organisation.manage') : t('organisation.view'),
+        (m) => m.name,
+        (m) => setOpen(m.id),
+      ),
     ],
     [t, admin],
   );
   return (
     <>
-      <DataTable
+      <OrgTable
+        tab="members"
         tableId="members"
-        label={t('organisation.tabs.members')}
         columns={columns}
-        rows={list.page.items}
-        getRowId={(m) => m.id}
-        mode={{ kind: 'server', total: list.page.total }}
-        onQueryChange={list.onQueryChange}
+        list={list}
         defaultSort={{ id: 'name', desc: false }}
-        filterLabel={t('organisation.members.filter')}
-        loading={list.loading}
-        error={list.error}
-        empty={<Text c="dimmed">{t('organisation.members.empty')}</Text>}
         toolbar={
-          <Select
-            aria-label={t('organisation.members.roleFilter')}
+          <FilterSelect
+            label={t('organisation.members.roleFilter')}
             placeholder={t('organisation.members.allRoles')}
-            data={ROLES.map((r) => ({ value: r, label: t(`organisation.roles.${r}`) }))}
+            data={roleOptions(t, ROLES)}
             value={roleFilter}
-            onChange={(value) => setRoleFilter(value as Role | null)}
-            clearable
-            w={170}
+            onChange={setRoleFilter}
+            width={170}
           />
         }
       />
-      {open && (
-        <MemberDialog
-          memberId={open}
-          admin={admin}
-          myUserEmail={myUserEmail}
-          onClose={() => setOpen(null)}
-          onChanged={list.reload}
-        />
-      )}
+      {open && <MemberDialog memberId={open} admin={admin} myUserEmail={myUserEmail} onClose={() => setOpen(null)} />}
     </>
   );
 }

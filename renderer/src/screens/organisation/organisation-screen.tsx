@@ -1,10 +1,11 @@
 import { Alert, Button, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { IconBuilding, IconHistory, IconKey, IconMail, IconUsers } from '@tabler/icons-react';
-import { useCallback, useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Organisation, Role } from '../../../../shared/platform';
-import { IpcError, invoke } from '../../ipc-client';
+import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
+import { queryKeys } from '../../queries/query-keys';
 import { activeAccount, activeMembership, usePlatformStore } from '../../stores/platform-store';
 import { WelcomeScreen } from '../setup/welcome-screen';
 import { ApiKeysTab } from './api-keys-tab';
@@ -13,44 +14,35 @@ import { GeneralTab } from './general-tab';
 import { InvitationsTab } from './invitations-tab';
 import { MembersTab } from './members-tab';
 
-type Loaded =
-  | { readonly status: 'loading' }
-  | { readonly status: 'failed'; readonly message: string }
-  | { readonly status: 'ready'; readonly organisation: Organisation; readonly role: Role };
-
 /** The signed-in organisation: General, Members, and for admins Invitations, API keys and the audit log. */
 function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly email: string }) {
   const { t } = useTranslation();
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const client = useQueryClient();
+  const orgKey = [...queryKeys.organisation, orgId] as const;
+  const loaded = useQuery({ queryKey: orgKey, queryFn: () => invoke('organisation.get', {}) });
   const [tab, setTab] = useState<string | null>('general');
-  const load = useCallback(() => {
-    invoke('organisation.get', {})
-      .then(({ organisation, role }) => setLoaded({ status: 'ready', organisation, role }))
-      .catch((error: unknown) => {
-        setLoaded({ status: 'failed', message: errorMessage(error) });
-        if (error instanceof IpcError && error.code === 'NotSignedIn') void usePlatformStore.getState().load();
-      });
-  }, []);
-  useEffect(load, [load, orgId]);
-  const retry = () => {
-    setLoaded({ status: 'loading' });
-    load();
-  };
+  // The cache is this organisation's: leaving it (another account or organisation, another screen) drops it.
+  useEffect(
+    () => () => {
+      for (const key of Object.values(queryKeys)) client.removeQueries({ queryKey: key });
+    },
+    [client],
+  );
 
-  if (loaded.status === 'loading') {
+  if (loaded.isPending) {
     return (
       <Center py="xl">
         <Loader aria-label={t('app.loading')} />
       </Center>
     );
   }
-  if (loaded.status === 'failed') {
+  if (loaded.isError) {
     return (
       <Alert color="red" role="alert" title={t('organisation.loadFailed')}>
         <Stack gap="xs">
-          <Text size="sm">{loaded.message}</Text>
+          <Text size="sm">{errorMessage(loaded.error)}</Text>
           <Group>
-            <Button size="xs" variant="default" onClick={retry}>
+            <Button size="xs" variant="default" onClick={() => void client.resetQueries({ queryKey: orgKey })}>
               {t('setup.retry')}
             </Button>
           </Group>
@@ -58,14 +50,14 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
       </Alert>
     );
   }
-  const admin = loaded.role === 'admin';
+  const admin = loaded.data.role === 'admin';
   const current = !admin && tab !== 'general' && tab !== 'members' ? 'general' : tab;
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>{loaded.organisation.name}</Title>
+        <Title order={2}>{loaded.data.organisation.name}</Title>
         <Text c="dimmed" size="sm">
-          {t('organisation.signedInAs', { email, role: t(`organisation.roles.${loaded.role}`) })}
+          {t('organisation.signedInAs', { email, role: t(`organisation.roles.${loaded.data.role}`) })}
         </Text>
       </div>
       {!admin && <Alert color="blue">{t('organisation.notAdmin')}</Alert>}
@@ -93,10 +85,10 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
         </Tabs.List>
         <Tabs.Panel value="general" pt="md">
           <GeneralTab
-            organisation={loaded.organisation}
-            role={loaded.role}
+            organisation={loaded.data.organisation}
+            role={loaded.data.role}
             onRenamed={(organisation) => {
-              setLoaded({ ...loaded, organisation });
+              client.setQueryData(orgKey, { ...loaded.data, organisation });
               void usePlatformStore
                 .getState()
                 .refresh()

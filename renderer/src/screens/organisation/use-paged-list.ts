@@ -1,9 +1,8 @@
-import { useCallback, useRef, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { Page } from '../../../../shared/platform';
 import type { DataTableQuery } from '../../components/data-table';
 import { errorMessage } from '../../notify-error';
-import { usePlatformStore } from '../../stores/platform-store';
-import { IpcError } from '../../ipc-client';
 
 /** The paging part of a platform list query, from the table's query (sort only on the API's sort fields). */
 export function apiPaging<S extends string>(query: DataTableQuery, sortFields: readonly S[], fallback: S) {
@@ -17,37 +16,30 @@ export function apiPaging<S extends string>(query: DataTableQuery, sortFields: r
   };
 }
 
-/** A server-paged list: the page for the table's current query, reloaded on demand; errors say what to do. */
-export function usePagedList<T>(fetchPage: (query: DataTableQuery) => Promise<Page<T>>) {
-  const [page, setPage] = useState<Page<T>>({ items: [], total: 0, limit: 25, offset: 0 });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const last = useRef<DataTableQuery | null>(null);
-  const ticket = useRef(0);
+const EMPTY: Page<never> = { items: [], total: 0, limit: 25, offset: 0 };
 
-  const load = useCallback(
-    (query: DataTableQuery) => {
-      last.current = query;
-      const mine = ++ticket.current;
-      setLoading(true);
-      fetchPage(query)
-        .then((next) => {
-          if (mine !== ticket.current) return;
-          setPage(next);
-          setError(null);
-        })
-        .catch((e: unknown) => {
-          if (mine !== ticket.current) return;
-          setError(errorMessage(e));
-          // A session the platform no longer accepts: the app shows the sign-in screen.
-          if (e instanceof IpcError && e.code === 'NotSignedIn') void usePlatformStore.getState().load();
-        })
-        .finally(() => mine === ticket.current && setLoading(false));
+/**
+ * A server-paged list on TanStack Query: the page for the table's current query, cached under `queryKey` (its
+ * domain prefix first, then the filters) so a mutation invalidating the domain reloads it; errors say what to do.
+ * `tableProps` spreads onto a server-mode DataTable.
+ */
+export function usePagedList<T>(queryKey: readonly unknown[], fetchPage: (query: DataTableQuery) => Promise<Page<T>>) {
+  const [query, setQuery] = useState<DataTableQuery | null>(null);
+  const result = useQuery({
+    queryKey: [...queryKey, 'list', query],
+    queryFn: () => fetchPage(query!),
+    enabled: query !== null,
+    placeholderData: keepPreviousData,
+  });
+  const page: Page<T> = result.data ?? EMPTY;
+  const error = result.error ? errorMessage(result.error) : null;
+  return {
+    tableProps: {
+      rows: page.items,
+      mode: { kind: 'server' as const, total: page.total },
+      onQueryChange: setQuery,
+      loading: query === null || result.isFetching,
+      error,
     },
-    [fetchPage],
-  );
-  const reload = useCallback(() => {
-    if (last.current) load(last.current);
-  }, [load]);
-  return { page, loading, error, onQueryChange: load, reload };
+  };
 }
