@@ -1,8 +1,7 @@
 import { type BrowserWindow, type IpcMainInvokeEvent, ipcMain } from 'electron';
 import { channelOf, ipcMethods } from '../../shared/ipc';
-import { type EventSink, checkEventPayload, createDispatcher } from '../ipc/ipc-dispatcher';
+import { type Dispatch, type EventSink, checkEventPayload } from '../ipc/ipc-dispatcher';
 import { isTrustedSenderUrl } from '../ipc/trusted-sender';
-import type { MainServices } from '../services/main-services';
 import { rendererUrl } from './main-window';
 
 /** Only the main frame of Ferry's own window, showing Ferry's own page, may call main. */
@@ -14,8 +13,7 @@ function isTrustedSender(event: IpcMainInvokeEvent, window: () => BrowserWindow 
 }
 
 /** Registers one ipcMain handler per contract method; every call is sender-checked and payload-validated. */
-export function registerIpcHandlers(services: MainServices, window: () => BrowserWindow | undefined): void {
-  const dispatch = createDispatcher(services.handlers());
+export function registerIpcHandlers(dispatch: Dispatch, window: () => BrowserWindow | undefined): void {
   for (const method of Object.keys(ipcMethods)) {
     ipcMain.handle(channelOf(method), (event, payload: unknown) => {
       if (!isTrustedSender(event, window)) {

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { BrowserWindow, screen } from 'electron';
-import type { MainServices } from '../services/main-services';
+import type { WindowStateService } from '../services/window-state';
 import { RENDERER_URL } from './renderer-protocol';
 
 /** The URL the main window loads: electron-vite's dev server in development, app:// otherwise. */
 export const rendererUrl = (): string => process.env['ELECTRON_RENDERER_URL'] ?? RENDERER_URL;
 
 /** Creates the one main window with literal secure webPreferences and remembered bounds. */
-export function createMainWindow(services: MainServices, shouldHideOnClose: () => boolean): BrowserWindow {
-  const state = services.windowState.restore(screen.getAllDisplays().map((d) => d.workArea));
+export function createMainWindow(windowState: WindowStateService, shouldHideOnClose: () => boolean): BrowserWindow {
+  const state = windowState.restore(screen.getAllDisplays().map((d) => d.workArea));
   const window = new BrowserWindow({
     x: state.x,
     y: state.y,
@@ -42,7 +42,7 @@ export function createMainWindow(services: MainServices, shouldHideOnClose: () =
   const save = (): void => {
     if (window.isDestroyed() || window.isMinimized()) return;
     const bounds = window.isMaximized() ? window.getNormalBounds() : window.getBounds();
-    services.windowState.save({ ...bounds, maximized: window.isMaximized() });
+    windowState.save({ ...bounds, maximized: window.isMaximized() });
   };
   window.on('resized', save);
   window.on('moved', save);

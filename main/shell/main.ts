@@ -3,8 +3,8 @@ import { type BrowserWindow, app, dialog, shell } from 'electron';
 import Store from 'electron-store';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
+import { type Composition, compose } from '../app/compose';
 import { PROTOCOL, findDeepLinkArg, parseDeepLink } from '../services/deep-link';
-import { MainServices } from '../services/main-services';
 import { openSecretStore } from '../services/secrets/open-secret-store';
 import { SettingsService } from '../services/settings-service';
 import { shellLabels } from '../services/shell-labels';
@@ -26,7 +26,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const store = new Store({ name: 'settings', clearInvalidConfig: true });
   const settings = new SettingsService(store);
-  let services: MainServices | undefined;
+  let services: Composition | undefined;
   let mainWindow: BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let quitting = false;
@@ -53,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
   };
   const openWindow = (): void => {
     if (!services) return;
-    mainWindow = createMainWindow(services, () => !quitting && settings.get().closeToTray);
+    mainWindow = createMainWindow(services.services.windowState, () => !quitting && settings.get().closeToTray);
     mainWindow.webContents.on('did-finish-load', () => {
       if (pendingScreen) emit('app.navigate', { screen: pendingScreen });
       pendingScreen = undefined;
@@ -86,8 +86,8 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('activate', () => show());
 
-  settings.onChange((next) => {
-    emit('settings.changed', next);
+  // compose() sends settings.changed to the window; the shell only relabels its menu and tray.
+  settings.onChange(() => {
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });
     tray?.setLabels(labels());
   });
@@ -97,7 +97,7 @@ if (!app.requestSingleInstanceLock()) {
     handleRendererProtocol(path.join(__dirname, '../renderer'));
     // Secrets: the OS keychain, or (said plainly in the UI) memory for this session only.
     const { store: secrets, keychainProblem } = await openSecretStore('Ferry');
-    services = new MainServices({
+    services = compose({
       store,
       settings,
       secrets,
@@ -122,11 +122,9 @@ if (!app.requestSingleInstanceLock()) {
           : await dialog.showSaveDialog(options);
         return result.canceled || !result.filePath ? null : result.filePath;
       },
+      outlets: { emit, notify: (request) => showNotification(request, () => show('transfers')) },
     });
-    registerIpcHandlers(services, () => mainWindow);
-    services.transfers.onUpdate((transfer) => emit('transfers.updated', transfer));
-    services.transfers.onLimitsChange((limits) => emit('transfers.limitsChanged', limits));
-    services.transfers.onNotification((request) => showNotification(request, () => show('transfers')));
+    registerIpcHandlers(services.dispatch, () => mainWindow);
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });
     tray = new AppTray({ open: () => show(), quit }, labels());
     openWindow();

@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import { type EventName, type EventPayload, ipcEvents } from '../../shared/ipc';
-import { checkEventPayload, createDispatcher } from '../../main/ipc/ipc-dispatcher';
+import { checkEventPayload } from '../../main/ipc/ipc-dispatcher';
 import { RENDERER_HEADERS } from '../../main/security/content-security-policy';
 import { contentTypeOf, resolveStaticFile } from '../../main/security/static-files';
 import { JsonFileStore } from '../../main/services/json-file-store';
-import { MainServices } from '../../main/services/main-services';
+import { type DesktopServices, compose } from '../../main/app/compose';
 import type { TransferNotification } from '../../main/services/transfers/batch-notification';
 import type { SmtpOptions } from '../../platform';
 import { openSecretStore } from '../../main/services/secrets/open-secret-store';
@@ -40,7 +40,7 @@ export interface HarnessOptions {
 export interface Harness {
   readonly url: string;
   readonly dataDir: string;
-  readonly services: MainServices;
+  readonly services: DesktopServices;
   /** Links the renderer asked to open externally (the harness never opens a browser). */
   readonly openedLinks: readonly string[];
   /** OS notifications main asked the shell to show (transfer batches that ended or failed). */
@@ -75,7 +75,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     options.secrets === 'session'
       ? { store: new SessionSecretStore(), keychainProblem: 'The harness was asked to keep secrets in memory.' }
       : await openSecretStore('Ferry-harness');
-  const services = new MainServices({
+  // Events may come before the server listens (queued transfers resume at once): they reach no page yet.
+  const live: { sockets?: WebSocketServer } = {};
+  const emit: Harness['emit'] = (event, payload) => {
+    const message = JSON.stringify({ event, payload: checkEventPayload(event, payload) });
+    for (const client of live.sockets?.clients ?? []) client.send(message);
+  };
+  const notifications: TransferNotification[] = [];
+  const app = compose({
     secrets,
     ...(keychainProblem ? { keychainProblem } : {}),
     store: new JsonFileStore(path.join(dataDir, 'settings.json')),
@@ -89,8 +96,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     openExternal: async (url) => void openedLinks.push(url),
     ...(options.localPlatformSmtp !== undefined ? { localPlatformSmtp: options.localPlatformSmtp } : {}),
     ...(options.savePath !== undefined ? { chooseSavePath: async (name: string) => options.savePath!(name) } : {}),
+    outlets: { emit, notify: (notification) => void notifications.push(notification) },
   });
-  const dispatch = createDispatcher(services.handlers());
+  const { dispatch, services } = app;
   const bridge = readFileSync(path.join(__dirname, 'bridge.js'), 'utf8').replace(
     '__EVENT_NAMES__',
     JSON.stringify(Object.keys(ipcEvents)),
@@ -126,16 +134,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!res.headersSent) send(res, 500, 'Internal error', 'text/plain');
     });
   });
-  const sockets = new WebSocketServer({ server, path: '/__harness/events' });
-  const emit: Harness['emit'] = (event, payload) => {
-    const message = JSON.stringify({ event, payload: checkEventPayload(event, payload) });
-    for (const client of sockets.clients) client.send(message);
-  };
-  services.settings.onChange((settings) => emit('settings.changed', settings));
-  services.transfers.onUpdate((transfer) => emit('transfers.updated', transfer));
-  services.transfers.onLimitsChange((limits) => emit('transfers.limitsChanged', limits));
-  const notifications: TransferNotification[] = [];
-  services.transfers.onNotification((notification) => notifications.push(notification));
+  const events = new WebSocketServer({ server, path: '/__harness/events' });
+  live.sockets = events;
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -147,12 +147,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     notifications,
     emit,
     async stop() {
-      for (const client of sockets.clients) client.terminate();
-      sockets.close();
+      for (const client of events.clients) client.terminate();
+      events.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // The local workspace's platform runs in this process: stop it with the app.
-      await services.stop();
+      await app.stop();
     },
   };
 }

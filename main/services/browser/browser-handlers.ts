@@ -1,5 +1,5 @@
 import type { IpcHandlers } from '../../ipc/ipc-dispatcher';
-import { refusingConnectorErrors } from '../connectors/connectors-handlers';
+import { refusing } from '../ipc-refusal';
 import type { BrowserService } from './browser-service';
 
 type BrowserHandlers = Pick<IpcHandlers, 'browser.list' | 'browser.details' | 'browser.preview' | 'browser.places'>;
@@ -7,10 +7,9 @@ type BrowserHandlers = Pick<IpcHandlers, 'browser.list' | 'browser.details' | 'b
 /** The IPC handlers of the file browser (driver errors become ConnectorFailed with their code). */
 export function browserHandlers(service: BrowserService): BrowserHandlers {
   return {
-    'browser.list': ({ connectorId, path, ...window }) =>
-      refusingConnectorErrors(() => service.list({ connectorId, path }, window)),
-    'browser.details': (where) => refusingConnectorErrors(() => service.details(where)),
-    'browser.preview': (where) => refusingConnectorErrors(() => service.preview(where)),
+    'browser.list': ({ connectorId, path, ...window }) => refusing(() => service.list({ connectorId, path }, window)),
+    'browser.details': (where) => refusing(() => service.details(where)),
+    'browser.preview': (where) => refusing(() => service.preview(where)),
     'browser.places': () => ({ home: service.home() }),
   };
 }

@@ -1,5 +1,6 @@
-import { InvalidInputError, type IpcHandlers } from '../../ipc/ipc-dispatcher';
-import { TransferActionError, type TransfersService } from './transfers-service';
+import type { IpcHandlers } from '../../ipc/ipc-dispatcher';
+import { refusing } from '../ipc-refusal';
+import type { TransfersService } from './transfers-service';
 
 type TransfersHandlers = Pick<
   IpcHandlers,
@@ -14,15 +15,6 @@ type TransfersHandlers = Pick<
 >;
 
 // Refused actions (unknown id, a state that does not allow it, bad paths) reach the user as InvalidInput.
-async function refusing<T>(action: () => T | Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if (error instanceof TransferActionError) throw new InvalidInputError(error.message);
-    throw error;
-  }
-}
-
 /** The IPC handlers of the transfers domain. */
 export function transfersHandlers(service: TransfersService): TransfersHandlers {
   return {

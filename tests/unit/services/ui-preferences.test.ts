@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { compose } from '../../../main/app/compose';
 import { createDispatcher } from '../../../main/ipc/ipc-dispatcher';
 import type { KeyValueStore } from '../../../main/services/key-value-store';
-import { MainServices } from '../../../main/services/main-services';
 import { SessionSecretStore } from '../../../main/services/secrets/session-secret-store';
 
 const memory = (): KeyValueStore => {
@@ -10,13 +10,13 @@ const memory = (): KeyValueStore => {
 };
 
 describe('UI preferences over IPC', () => {
-  const services = new MainServices({
+  const services = compose({
     store: memory(),
     host: { name: 'Ferry', version: '1', locale: 'en', dataDir: '/tmp', versions: { node: '24' } },
     openExternal: async () => {},
     secrets: new SessionSecretStore(),
   });
-  const dispatch = createDispatcher(services.handlers());
+  const dispatch = createDispatcher(services.handlers);
 
   it('remembers, returns and forgets a value', async () => {
     const columns = { hidden: ['email'], sort: [{ id: 'name', desc: false }], pageSize: 50 };

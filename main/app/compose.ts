@@ -1,0 +1,185 @@
+import path from 'node:path';
+import { FileResumeStateStore } from '../../connectors/file-resume-state-store';
+import type { SmtpOptions } from '../../platform';
+import { ipcMethods } from '../../shared/ipc';
+import { resolveLanguage } from '../../shared/settings';
+import { type Dispatch, type IpcHandlers, createDispatcher } from '../ipc/ipc-dispatcher';
+import { type HostFacts, appInfoOf } from '../services/app-info';
+import { browserHandlers } from '../services/browser/browser-handlers';
+import { BrowserService } from '../services/browser/browser-service';
+import { connectorsHandlers } from '../services/connectors/connectors-handlers';
+import { ConnectorsService } from '../services/connectors/connectors-service';
+import { type ExternalOpener, ExternalLinkService } from '../services/external-link';
+import type { KeyValueStore } from '../services/key-value-store';
+import { AccountRegistry } from '../services/platform/account-registry';
+import { LocalWorkspace } from '../services/platform/local-workspace';
+import { OrganisationService, type SavePathChooser } from '../services/platform/organisation-service';
+import { PlatformConnection } from '../services/platform/platform-connection';
+import { organisationHandlers, platformHandlers } from '../services/platform/platform-handlers';
+import type { SecretStore } from '../services/secrets/secret-store';
+import { SettingsService } from '../services/settings-service';
+import { TransferRuntime } from '../services/transfers/transfer-runtime';
+import { transfersHandlers } from '../services/transfers/transfers-handlers';
+import { TransfersService } from '../services/transfers/transfers-service';
+import { UiPreferences } from '../services/ui-preferences';
+import { WindowStateService } from '../services/window-state';
+import type { DesktopModule, ModuleOutlets } from './desktop-module';
+
+/** What compose() needs from its host (Electron's shell, the test harness, a test). */
+export interface ComposeOptions {
+  readonly store: KeyValueStore;
+  /** The settings service, when the host needed it before the rest (the shell builds its menu first). */
+  readonly settings?: SettingsService;
+  readonly host: HostFacts;
+  readonly openExternal: ExternalOpener;
+  /** Where secrets go: the OS keychain, or session memory when it is unavailable (see keychainProblem). */
+  readonly secrets: SecretStore;
+  /** Why the keychain is not used, shown to the user; undefined when it is. */
+  readonly keychainProblem?: string;
+  /** SMTP for the local workspace's invitation e-mails; without it they wait in its outbox. */
+  readonly localPlatformSmtp?: SmtpOptions;
+  /** Asks where to save an export (a save dialog in the app); default: `<dataDir>/exports/<name>`. */
+  readonly chooseSavePath?: SavePathChooser;
+  /** Where events go (the window, the harness's pages); none by default. */
+  readonly outlets?: Partial<ModuleOutlets>;
+}
+
+/** Every desktop service, built once. */
+export interface DesktopServices {
+  readonly settings: SettingsService;
+  readonly windowState: WindowStateService;
+  readonly externalLinks: ExternalLinkService;
+  readonly uiPreferences: UiPreferences;
+  readonly connectors: ConnectorsService;
+  readonly browser: BrowserService;
+  readonly secrets: SecretStore;
+  readonly platform: PlatformConnection;
+  readonly organisation: OrganisationService;
+  /** The queue and bandwidth limit every mover shares (transfers now, the sync engine next). */
+  readonly transferRuntime: TransferRuntime;
+  readonly transfers: TransfersService;
+}
+
+/** The composed desktop: its services, the IPC contract's implementation and dispatcher, and one stop. */
+export interface Composition {
+  readonly services: DesktopServices;
+  readonly handlers: IpcHandlers;
+  readonly dispatch: Dispatch;
+  /** Stops every module (transfers, open drivers, the local workspace's platform), last built first. */
+  stop(): Promise<void>;
+}
+
+function buildServices(options: ComposeOptions): DesktopServices {
+  const dataDir = options.host.dataDir;
+  const settings = options.settings ?? new SettingsService(options.store);
+  const connectors = new ConnectorsService({
+    store: options.store,
+    secrets: options.secrets,
+    resumeStore: new FileResumeStateStore(path.join(dataDir, 'resume-state.json')),
+  });
+  const platform = new PlatformConnection({
+    accounts: new AccountRegistry(options.store),
+    secrets: options.secrets,
+    local: new LocalWorkspace({
+      dataDir: path.join(dataDir, 'platform'),
+      store: options.store,
+      ...(options.localPlatformSmtp !== undefined ? { smtp: options.localPlatformSmtp } : {}),
+    }),
+  });
+  const transferRuntime = new TransferRuntime(options.store);
+  return {
+    settings,
+    windowState: new WindowStateService(options.store),
+    externalLinks: new ExternalLinkService(options.openExternal),
+    uiPreferences: new UiPreferences(options.store),
+    connectors,
+    browser: new BrowserService({
+      drivers: connectors,
+      onConnectorChange: (listener) => connectors.onChange(listener),
+    }),
+    secrets: options.secrets,
+    platform,
+    organisation: new OrganisationService(
+      platform,
+      options.chooseSavePath ?? (async (name) => path.join(dataDir, 'exports', name)),
+    ),
+    transferRuntime,
+    transfers: new TransfersService({
+      drivers: connectors,
+      runtime: transferRuntime,
+      journalPath: path.join(dataDir, 'transfers.sqlite'),
+      store: options.store,
+      language: () => resolveLanguage(settings.get().language, options.host.locale),
+    }),
+  };
+}
+
+function modulesOf(services: DesktopServices, options: ComposeOptions): readonly DesktopModule[] {
+  const { settings, uiPreferences, transfers } = services;
+  return [
+    {
+      handlers: {
+        'app.info': () =>
+          appInfoOf(options.host, { backend: services.secrets.backend, problem: options.keychainProblem }),
+        'app.openExternal': ({ url }) => services.externalLinks.open(url),
+      },
+    },
+    {
+      handlers: { 'settings.get': () => settings.get(), 'settings.set': (patch) => settings.set(patch) },
+      wire: ({ emit }) => void settings.onChange((next) => emit('settings.changed', next)),
+    },
+    {
+      handlers: {
+        'ui.getPreference': ({ key }) => ({ value: uiPreferences.get(key) }),
+        'ui.setPreference': ({ key, value }) => {
+          uiPreferences.set(key, value);
+          return { saved: true };
+        },
+      },
+    },
+    { handlers: connectorsHandlers(services.connectors) },
+    // Transfers stop first: their runs hold drivers and write to the journal.
+    {
+      handlers: transfersHandlers(transfers),
+      wire: ({ emit, notify }) => {
+        transfers.onUpdate((transfer) => emit('transfers.updated', transfer));
+        transfers.onLimitsChange((limits) => emit('transfers.limitsChanged', limits));
+        transfers.onNotification(notify);
+      },
+      stop: () => transfers.close(),
+    },
+    { handlers: browserHandlers(services.browser), stop: () => services.browser.close() },
+    { handlers: platformHandlers(services.platform), stop: () => services.platform.stop() },
+    { handlers: organisationHandlers(services.organisation) },
+  ];
+}
+
+/**
+ * Builds every desktop module once and wires its events once: the one composition root of Electron's shell, the
+ * browser harness and tests. Each module brings its IPC handlers, its events and its stop.
+ */
+export function compose(options: ComposeOptions): Composition {
+  const services = buildServices(options);
+  const modules = modulesOf(services, options);
+  const outlets: ModuleOutlets = {
+    emit: options.outlets?.emit ?? (() => undefined),
+    notify: options.outlets?.notify ?? (() => undefined),
+  };
+  for (const module of modules) module.wire?.(outlets);
+  const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as IpcHandlers;
+  const missing = Object.keys(ipcMethods).filter((method) => !(method in handlers));
+  if (missing.length > 0) throw new Error(`No module implements: ${missing.join(', ')}`);
+  let stopping: Promise<void> | undefined;
+  return {
+    services,
+    handlers,
+    dispatch: createDispatcher(handlers),
+    stop() {
+      // In module order, one after the other, as the app stopped before; a second call waits for the first.
+      stopping ??= (async () => {
+        for (const module of modules) await module.stop?.();
+      })();
+      return stopping;
+    },
+  };
+}
