@@ -18,6 +18,7 @@ import { firstError } from './first-error';
 import { FormFooter } from './form-footer';
 import { formatDateTime } from './format';
 import { manageColumn } from './manage-column';
+import { MonoText } from './mono-text';
 import { OrgDialog } from './org-dialog';
 import { OrgTable } from './org-table';
 import { OwnedResourcesField } from './owned-resources-field';
@@ -221,11 +222,7 @@ export function ApiKeysTab() {
       {
         id: 'prefix',
         header: t('organisation.apiKeys.prefix'),
-        cell: (k) => (
-          <Text size="sm" ff="monospace">
-            {k.prefix}…
-          </Text>
-        ),
+        cell: (k) => <MonoText value={`${k.prefix}…`} />,
         sortable: false,
       },
       {

@@ -11,6 +11,7 @@ import { notifyError } from '../../notify-error';
 import { queryKeys } from '../../queries/query-keys';
 import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
+import { MonoText } from './mono-text';
 import { OrgTable } from './org-table';
 import { apiPaging, usePagedList } from './use-paged-list';
 
@@ -80,6 +81,13 @@ export function AuditTab() {
       .finally(() => setExporting(false));
   };
 
+  const textFilters = [
+    { label: 'principalId', type: 'text', value: principalId, set: setPrincipalId },
+    { label: 'targetId', type: 'text', value: targetId, set: setTargetId },
+    { label: 'from', type: 'date', value: from, set: setFrom },
+    { label: 'to', type: 'date', value: to, set: setTo },
+  ] as const;
+
   const columns = useMemo<DataColumn<AuditEvent>[]>(
     () => [
       { id: 'at', header: t('organisation.audit.at'), cell: (e) => formatDateTime(e.at), hideable: false },
@@ -99,11 +107,7 @@ export function AuditTab() {
       {
         id: 'action',
         header: t('organisation.audit.action'),
-        cell: (e) => (
-          <Text size="sm" ff="monospace">
-            {e.action}
-          </Text>
-        ),
+        cell: (e) => <MonoText value={e.action} />,
       },
       {
         id: 'target',
@@ -156,34 +160,17 @@ export function AuditTab() {
             onChange={setOutcome}
             width={160}
           />
-          <TextInput
-            aria-label={t('organisation.audit.principalId')}
-            placeholder={t('organisation.audit.principalId')}
-            value={principalId}
-            onChange={(e) => setPrincipalId(e.currentTarget.value)}
-            w={170}
-          />
-          <TextInput
-            aria-label={t('organisation.audit.targetId')}
-            placeholder={t('organisation.audit.targetId')}
-            value={targetId}
-            onChange={(e) => setTargetId(e.currentTarget.value)}
-            w={170}
-          />
-          <TextInput
-            type="date"
-            aria-label={t('organisation.audit.from')}
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-            w={150}
-          />
-          <TextInput
-            type="date"
-            aria-label={t('organisation.audit.to')}
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-            w={150}
-          />
+          {textFilters.map((filter) => (
+            <TextInput
+              key={filter.label}
+              type={filter.type}
+              aria-label={t(`organisation.audit.${filter.label}`)}
+              placeholder={filter.type === 'text' ? t(`organisation.audit.${filter.label}`) : undefined}
+              value={filter.value}
+              onChange={(e) => filter.set(e.currentTarget.value)}
+              w={filter.type === 'text' ? 170 : 150}
+            />
+          ))}
           <Button leftSection={<IconFileExport size={16} />} onClick={exportCsv} loading={exporting} variant="light">
             {t('organisation.audit.export')}
           </Button>

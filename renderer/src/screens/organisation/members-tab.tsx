@@ -12,6 +12,7 @@ import { FactsTable } from './facts-table';
 import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
 import { manageColumn } from './manage-column';
+import { MonoText } from './mono-text';
 import { OrgDialog } from './org-dialog';
 import { OrgTable } from './org-table';
 import { OwnedResourcesField } from './owned-resources-field';
@@ -102,12 +103,7 @@ function MemberDialog({
             facts={[
               [t('organisation.members.name'), member.name],
               [t('organisation.members.email'), member.email],
-              [
-                t('organisation.members.id'),
-                <Text key="id" size="sm" ff="monospace">
-                  {member.id}
-                </Text>,
-              ],
+              [t('organisation.members.id'), <MonoText key="id" value={member.id} />],
               [t('organisation.members.joined'), formatDateTime(member.joinedAt)],
               [t('organisation.members.owned'), member.ownedResourceCount],
               ...(admin ? [] : [[t('organisation.members.role'), t(`organisation.roles.${member.role}`)] as const]),
@@ -178,11 +174,7 @@ export function MembersTab({ admin, myUserEmail }: { readonly admin: boolean; re
       {
         id: 'id',
         header: t('organisation.members.id'),
-        cell: (m) => (
-          <Text size="xs" ff="monospace">
-            {m.id}
-          </Text>
-        ),
+        cell: (m) => <MonoText value={m.id} size="xs" />,
         sortable: false,
         hiddenByDefault: true,
       },

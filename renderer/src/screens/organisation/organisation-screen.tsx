@@ -14,6 +14,15 @@ import { GeneralTab } from './general-tab';
 import { InvitationsTab } from './invitations-tab';
 import { MembersTab } from './members-tab';
 
+/** The organisation's tabs in order; invitations, API keys and the audit log are for admins. */
+const TABS = [
+  { value: 'general', Icon: IconBuilding, adminOnly: false },
+  { value: 'members', Icon: IconUsers, adminOnly: false },
+  { value: 'invitations', Icon: IconMail, adminOnly: true },
+  { value: 'apiKeys', Icon: IconKey, adminOnly: true },
+  { value: 'audit', Icon: IconHistory, adminOnly: true },
+] as const;
+
 /** The signed-in organisation: General, Members, and for admins Invitations, API keys and the audit log. */
 function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly email: string }) {
   const { t } = useTranslation();
@@ -63,25 +72,11 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
       {!admin && <Alert color="blue">{t('organisation.notAdmin')}</Alert>}
       <Tabs value={current} onChange={setTab} keepMounted={false}>
         <Tabs.List>
-          <Tabs.Tab value="general" leftSection={<IconBuilding size={16} />}>
-            {t('organisation.tabs.general')}
-          </Tabs.Tab>
-          <Tabs.Tab value="members" leftSection={<IconUsers size={16} />}>
-            {t('organisation.tabs.members')}
-          </Tabs.Tab>
-          {admin && (
-            <>
-              <Tabs.Tab value="invitations" leftSection={<IconMail size={16} />}>
-                {t('organisation.tabs.invitations')}
-              </Tabs.Tab>
-              <Tabs.Tab value="apiKeys" leftSection={<IconKey size={16} />}>
-                {t('organisation.tabs.apiKeys')}
-              </Tabs.Tab>
-              <Tabs.Tab value="audit" leftSection={<IconHistory size={16} />}>
-                {t('organisation.tabs.audit')}
-              </Tabs.Tab>
-            </>
-          )}
+          {TABS.filter((tab) => admin || !tab.adminOnly).map(({ value, Icon }) => (
+            <Tabs.Tab key={value} value={value} leftSection={<Icon size={16} />}>
+              {t(`organisation.tabs.${value}`)}
+            </Tabs.Tab>
+          ))}
         </Tabs.List>
         <Tabs.Panel value="general" pt="md">
           <GeneralTab
