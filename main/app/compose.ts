@@ -11,6 +11,8 @@ import { connectorsHandlers } from '../services/connectors/connectors-handlers';
 import { ConnectorsService } from '../services/connectors/connectors-service';
 import { type ExternalOpener, ExternalLinkService } from '../services/external-link';
 import type { KeyValueStore } from '../services/key-value-store';
+import { desktopLocations } from '../services/locations/desktop-locations';
+import type { LocationRegistry } from '../services/locations/location-registry';
 import { AccountRegistry } from '../services/platform/account-registry';
 import { LocalWorkspace } from '../services/platform/local-workspace';
 import { OrganisationService, type SavePathChooser } from '../services/platform/organisation-service';
@@ -52,6 +54,8 @@ export interface DesktopServices {
   readonly uiPreferences: UiPreferences;
   readonly connectors: ConnectorsService;
   readonly browser: BrowserService;
+  /** Every place files can be opened: the local disk and my connectors (next: organisation connectors, offers). */
+  readonly locations: LocationRegistry;
   readonly secrets: SecretStore;
   readonly platform: PlatformConnection;
   readonly organisation: OrganisationService;
@@ -86,6 +90,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
       ...(options.localPlatformSmtp !== undefined ? { smtp: options.localPlatformSmtp } : {}),
     }),
   });
+  const locations = desktopLocations(connectors);
   const transferRuntime = new TransferRuntime(options.store);
   return {
     settings,
@@ -93,6 +98,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
     externalLinks: new ExternalLinkService(options.openExternal),
     uiPreferences: new UiPreferences(options.store),
     connectors,
+    locations,
     browser: new BrowserService({
       drivers: connectors,
       onConnectorChange: (listener) => connectors.onChange(listener),
@@ -105,7 +111,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
     ),
     transferRuntime,
     transfers: new TransfersService({
-      drivers: connectors,
+      drivers: locations,
       runtime: transferRuntime,
       journalPath: path.join(dataDir, 'transfers.sqlite'),
       store: options.store,

@@ -17,8 +17,8 @@ import type { SecretStore } from '../secrets/secret-store';
 import { ConfirmedIdentities } from './confirmed-identities';
 import { ConnectorInputError } from './connector-input-error';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
-import type { ConnectorLocation, DriverProvider } from './driver-provider';
-import { isLocalDiskId, localDiskLocation, openLocalDisk } from './local-disk';
+import type { ConnectorLocation } from './driver-provider';
+import { localDiskLocation } from './local-disk';
 import { type ResumeStateStore } from '../../../connectors/resume-state-store';
 
 type OptionValues = Readonly<Record<string, string | number | boolean>>;
@@ -73,9 +73,9 @@ const sameFingerprint = (a: string, b: string, kind: string): boolean =>
 
 /**
  * My connectors: non-secret settings in the KeyValueStore, secrets in the SecretStore (never returned), host keys
- * confirmed by the user, drivers opened for the browser and the transfers (DriverProvider).
+ * confirmed by the user, drivers opened for the browser and the transfers (through the LocationRegistry).
  */
-export class ConnectorsService implements DriverProvider {
+export class ConnectorsService {
   private readonly records: ConnectorRecords;
   private readonly secrets: SecretStore;
   private readonly registry: DriverRegistry;
@@ -226,9 +226,8 @@ export class ConnectorsService implements DriverProvider {
     return this.summaryOf(updated);
   }
 
-  /** A new driver for one of my connectors or the local disk; the caller closes it. */
+  /** A new driver for one of my connectors; the caller closes it (the LocationRegistry adds the local disk). */
   async open(connectorId: string): Promise<Driver> {
-    if (isLocalDiskId(connectorId)) return openLocalDisk(connectorId, this.platform);
     const record = this.records.get(connectorId);
     if (record === undefined) {
       throw new ConnectorError('NotFound', 'This connector no longer exists.', {

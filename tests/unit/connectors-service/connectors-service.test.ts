@@ -8,6 +8,7 @@ import { ConnectorsService } from '../../../main/services/connectors/connectors-
 import { LOCAL_DISK_CONNECTOR_ID } from '../../../main/services/connectors/driver-provider';
 import { localDiskLocation } from '../../../main/services/connectors/local-disk';
 import { JsonFileStore } from '../../../main/services/json-file-store';
+import { desktopLocations } from '../../../main/services/locations/desktop-locations';
 import { MemorySecretStore } from './memory-secret-store';
 
 let dir: string;
@@ -149,7 +150,7 @@ describe('ConnectorsService', () => {
     expect(localDiskLocation('/', 'linux')).toEqual({ connectorId: LOCAL_DISK_CONNECTOR_ID, path: '' });
     expect(() => localDiskLocation('relative/x', 'linux')).toThrow(/absolute/);
     writeFileSync(path.join(dir, 'a.txt'), 'abc');
-    const disk = await service.open(LOCAL_DISK_CONNECTOR_ID);
+    const disk = await desktopLocations(service).open(LOCAL_DISK_CONNECTOR_ID);
     try {
       expect((await disk.stat(service.localLocation(path.join(dir, 'a.txt')).path)).size).toBe(3);
     } finally {
