@@ -1,27 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { verifyContents } from '../../../connectors/config/verify-contents';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
 import type { Driver } from '../../../connectors/driver';
 import type { DriverRegistry } from '../../../connectors/driver-registry';
 import type { CheckReport } from '../../../shared/connectors/check-report';
-import {
-  type ConnectorDescriptor,
-  optionsSchemaOf,
-  secretOptionNames,
-} from '../../../shared/connectors/connector-descriptor';
+import { type ConnectorDescriptor, secretOptionNames } from '../../../shared/connectors/connector-descriptor';
 import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../shared/connectors/connector-descriptors';
 import type { ConnectorSummary, ServerIdentityIssue } from '../../../shared/ipc/connectors-ipc';
 import type { KeyValueStore } from '../key-value-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { ConfirmedIdentities } from './confirmed-identities';
 import { ConnectorInputError } from './connector-input-error';
+import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
 import type { ConnectorLocation } from './driver-provider';
 import { localDiskLocation } from './local-disk';
 import { type ResumeStateStore } from '../../../connectors/resume-state-store';
-
-type OptionValues = Readonly<Record<string, string | number | boolean>>;
 
 /** A new connector from a form. */
 export interface NewConnector {
@@ -115,9 +109,9 @@ export class ConnectorsService {
   async create(input: NewConnector): Promise<ConnectorSummary> {
     const descriptor = this.descriptorOf(input.kind);
     const name = this.checkName(input.name);
-    const options = this.checkOptionNames(descriptor, input.options, input.secrets);
+    const options = checkOptionNames(descriptor, input.options, input.secrets);
     const secrets = Object.fromEntries(Object.entries(input.secrets).filter(([, v]) => v !== ''));
-    this.validate(descriptor, options, secrets);
+    validateOptions(descriptor, options, secrets);
     this.checkSessionSecrets(Object.keys(secrets).length > 0, input.acceptSessionSecrets);
     const now = Date.now();
     const record: ConnectorRecord = {
@@ -138,7 +132,7 @@ export class ConnectorsService {
     const current = this.require(change.id);
     const descriptor = this.descriptorOf(current.kind);
     const name = this.checkName(change.name, change.id);
-    const options = this.checkOptionNames(descriptor, change.options, change.secrets);
+    const options = checkOptionNames(descriptor, change.options, change.secrets);
     const effective: Record<string, string> = {};
     for (const option of secretOptionNames(descriptor)) {
       const given = change.secrets[option];
@@ -146,7 +140,7 @@ export class ConnectorsService {
       const value = given ?? (await this.secrets.get(secretName(change.id, option)));
       if (value !== undefined) effective[option] = value;
     }
-    this.validate(descriptor, options, effective);
+    validateOptions(descriptor, options, effective);
     const toSet = Object.entries(change.secrets).filter(
       (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
     );
@@ -298,53 +292,6 @@ export class ConnectorsService {
     if (clash !== undefined)
       throw new ConnectorInputError('NameTaken', `A connector named "${trimmed}" already exists.`);
     return trimmed;
-  }
-
-  /** Keeps the non-empty non-secret options; refuses unknown names and secrets sent as plain options. */
-  private checkOptionNames(
-    descriptor: ConnectorDescriptor,
-    options: OptionValues,
-    secrets: Readonly<Record<string, unknown>>,
-  ): Record<string, string | number | boolean> {
-    const secretNames = new Set(secretOptionNames(descriptor));
-    const kept: Record<string, string | number | boolean> = {};
-    for (const [name, value] of Object.entries(options)) {
-      if (!Object.hasOwn(descriptor.options, name) || secretNames.has(name)) {
-        throw new ConnectorInputError(
-          'InvalidOptions',
-          `"${name}" is not a setting of ${descriptor.label} connectors.`,
-        );
-      }
-      if (value !== '') kept[name] = typeof value === 'string' ? value.trim() : value;
-    }
-    for (const name of Object.keys(secrets)) {
-      if (!secretNames.has(name)) {
-        throw new ConnectorInputError('InvalidOptions', `"${name}" is not a secret of ${descriptor.label} connectors.`);
-      }
-    }
-    return kept;
-  }
-
-  private validate(
-    descriptor: ConnectorDescriptor,
-    options: OptionValues,
-    secrets: Readonly<Record<string, string>>,
-  ): void {
-    const parsed = optionsSchemaOf(descriptor).safeParse({ ...options, ...secrets });
-    if (parsed.success) {
-      try {
-        verifyContents(descriptor, parsed.data as Record<string, unknown>);
-      } catch (error) {
-        throw new ConnectorInputError('InvalidOptions', (error as Error).message);
-      }
-      return;
-    }
-    const problems = parsed.error.issues.map((issue) => {
-      const option = String(issue.path[0] ?? '');
-      const label = (descriptor.options as ConnectorDescriptor['options'])[option]?.label ?? option;
-      return `${label}: ${issue.message}`;
-    });
-    throw new ConnectorInputError('InvalidOptions', problems.join('; '));
   }
 
   private checkSessionSecrets(settingSecrets: boolean, accepted: boolean | undefined): void {
