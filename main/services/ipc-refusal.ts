@@ -4,7 +4,7 @@ import { IpcRefusal } from '../ipc/ipc-dispatcher';
 import { ConnectorInputError } from './connectors/connector-input-error';
 import { PlatformApiError, PlatformUnreachableError } from './platform/platform-api-error';
 import { NotSignedInError, PlatformAddressError } from './platform/platform-connection';
-import { TransferActionError } from './transfers/transfers-service';
+import { TransferActionError } from './transfers/transfer-action-error';
 
 /**
  * The one mapping of main's failures to the typed refusals the renderer translates: input refusals become

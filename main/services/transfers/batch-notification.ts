@@ -1,3 +1,4 @@
+import { FINISHED_TRANSFER_STATES, type Transfer } from '../../../shared/ipc/transfers-ipc';
 import type { Language } from '../../../shared/settings';
 
 /** How a batch ended: every transfer done, or at least one failed. */
@@ -63,4 +64,19 @@ function french(o: BatchOutcome, total: number, name: string | undefined): { tit
         ? `« ${name} » a été transféré et vérifié.`
         : `${o.done} transferts terminés et vérifiés${o.cancelled > 0 ? ` (${o.cancelled} annulés)` : ''}.`,
   };
+}
+
+/** The notification of a batch once all its transfers ended; none while one runs or when all were cancelled. */
+export function notificationOfBatch(
+  batchId: string,
+  batch: readonly Transfer[],
+  language: Language,
+): TransferNotification | undefined {
+  if (!batch.every((t) => FINISHED_TRANSFER_STATES.has(t.state))) return undefined;
+  const count = (state: Transfer['state']): number => batch.filter((t) => t.state === state).length;
+  const outcome = { batchId, done: count('done'), failed: count('failed'), cancelled: count('cancelled') };
+  // A batch the user cancelled entirely needs no notification.
+  if (outcome.done + outcome.failed === 0) return undefined;
+  const single = batch.length === 1 ? { singleName: batch[0]!.name } : {};
+  return batchNotification({ ...outcome, ...single }, language);
 }

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { isConnectorError } from '../../../connectors/connector-error';
 import { type Driver } from '../../../connectors/driver';
 import { mapNodeError } from '../../../connectors/map-node-error';
-import { baseName, isWithin, joinPath, normalizePath } from '../../../connectors/path-safety';
+import { joinPath } from '../../../connectors/path-safety';
 import { partialPathOf } from '../../../connectors/transfer/copy-file';
 import { type RetryPolicy } from '../../../connectors/transfer/retry-policy';
 import {
@@ -14,10 +13,14 @@ import {
 import type { Language } from '../../../shared/settings';
 import type { DriverProvider } from '../connectors/driver-provider';
 import type { KeyValueStore } from '../key-value-store';
-import { batchNotification, type TransferNotification } from './batch-notification';
+import { type TransferNotification, notificationOfBatch } from './batch-notification';
 import { TransferJournal } from './transfer-journal';
+import { TransferActionError } from './transfer-action-error';
+import { planBatch } from './transfer-batch';
 import { FolderCopyError, type RunProgress, runTransfer } from './transfer-run';
 import { TransferRuntime } from './transfer-runtime';
+
+export { TransferActionError } from './transfer-action-error';
 
 /** What the transfers service needs from its host. */
 export interface TransfersServiceOptions {
@@ -34,11 +37,6 @@ export interface TransfersServiceOptions {
   readonly retry?: RetryPolicy;
   /** Least time between two progress events of one transfer (250 ms: at most 4 a second). */
   readonly progressIntervalMs?: number;
-}
-
-/** A transfer action refused: unknown id, bad locations, or an action its state does not allow. */
-export class TransferActionError extends Error {
-  override readonly name = 'TransferActionError';
 }
 
 type Intent = 'pause' | 'cancel' | 'shutdown';
@@ -112,34 +110,7 @@ export class TransfersService {
   ): Promise<{ batchId: string; transfers: Transfer[] }> {
     this.assertOpen();
     if (sources.length === 0) throw new TransferActionError('Choose at least one file or folder to transfer.');
-    const target = { connectorId: destination.connectorId, path: checkedPath(destination.path, 'destination') };
-    const batchId = randomUUID();
-    const createdAt = Date.now();
-    const entries: Transfer[] = sources.map((source) => {
-      const path = checkedPath(source.path, 'source');
-      if (path === '') throw new TransferActionError('Choose files or folders inside a connector, not its root.');
-      if (source.connectorId === target.connectorId && isWithin(target.path, path)) {
-        throw new TransferActionError(`Cannot copy ${path} into itself: choose a destination outside it.`);
-      }
-      return {
-        id: randomUUID(),
-        batchId,
-        name: baseName(path),
-        source: { connectorId: source.connectorId, path },
-        destination: target,
-        kind: null,
-        state: 'queued',
-        bytes: 0,
-        total: null,
-        bytesPerSecond: 0,
-        etaSeconds: null,
-        files: { done: 0, failed: 0 },
-        verification: null,
-        error: null,
-        createdAt,
-        finishedAt: null,
-      };
-    });
+    const { target, entries } = planBatch(sources, destination);
     for (const connectorId of new Set([target.connectorId, ...entries.map((e) => e.source.connectorId)])) {
       await this.checkConnector(connectorId);
     }
@@ -149,7 +120,7 @@ export class TransfersService {
       this.emit(entry);
       this.schedule(entry.id);
     }
-    return { batchId, transfers: entries };
+    return { batchId: entries[0]!.batchId, transfers: entries };
   }
 
   /** Pauses a queued or running transfer; a running one stops and keeps its partial file. */
@@ -392,13 +363,8 @@ export class TransfersService {
 
   private checkBatch(batchId: string): void {
     const batch = this.list().filter((t) => t.batchId === batchId);
-    if (!batch.every((t) => FINISHED_TRANSFER_STATES.has(t.state))) return;
-    const count = (state: Transfer['state']): number => batch.filter((t) => t.state === state).length;
-    const outcome = { batchId, done: count('done'), failed: count('failed'), cancelled: count('cancelled') };
-    // A batch the user cancelled entirely needs no notification.
-    if (outcome.done + outcome.failed === 0) return;
-    const single = batch.length === 1 ? { singleName: batch[0]!.name } : {};
-    const notification = batchNotification({ ...outcome, ...single }, this.options.language?.() ?? 'en');
+    const notification = notificationOfBatch(batchId, batch, this.options.language?.() ?? 'en');
+    if (notification === undefined) return;
     for (const listener of this.notificationListeners) listener(notification);
   }
 
@@ -429,13 +395,5 @@ export class TransfersService {
 
   private assertOpen(): void {
     if (this.closed) throw new TransferActionError('Ferry is shutting down; try again after the restart.');
-  }
-}
-
-function checkedPath(path: string, which: 'source' | 'destination'): string {
-  try {
-    return normalizePath(path);
-  } catch (error) {
-    throw new TransferActionError(`Invalid ${which} path: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
