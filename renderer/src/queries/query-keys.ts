@@ -5,7 +5,17 @@ export const queryKeys = {
   invitations: ['invitations'],
   apiKeys: ['apiKeys'],
   audit: ['audit'],
+  connectors: ['connectors'],
 } as const;
 
 /** A domain's query key prefix. */
 export type QueryDomain = keyof typeof queryKeys;
+
+/** The domains of the signed-in organisation: their cache is dropped when the account or organisation changes. */
+export const ORGANISATION_DOMAINS: readonly QueryDomain[] = [
+  'organisation',
+  'members',
+  'invitations',
+  'apiKeys',
+  'audit',
+];

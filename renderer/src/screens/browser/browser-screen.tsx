@@ -7,7 +7,7 @@ import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
 import { useBrowserStore } from '../../stores/browser-store';
-import { useConnectorsStore } from '../../stores/connectors-store';
+import { useConnectors } from '../../queries/use-connectors';
 import { useNavigationStore } from '../../stores/navigation-store';
 import { DetailsPanel } from './details-panel';
 import { FileList } from './file-list';
@@ -47,8 +47,7 @@ function FilterInput({ initial }: { readonly initial: string }) {
 /** The file browser: a connector, breadcrumbs, a virtual list, details and preview, download and upload. */
 export function BrowserScreen() {
   const { t, i18n } = useTranslation();
-  const connectors = useConnectorsStore((s) => s.state);
-  const loadConnectors = useConnectorsStore((s) => s.load);
+  const connectors = useConnectors();
   const connectorId = useBrowserStore((s) => s.connectorId);
   const path = useBrowserStore((s) => s.path);
   const filter = useBrowserStore((s) => s.filter);
@@ -62,8 +61,6 @@ export function BrowserScreen() {
   const [picker, setPicker] = useState<'download' | 'upload' | undefined>();
   void pages; // re-render when pages arrive (the focused entry may be among them)
   const focused = useBrowserStore.getState().entryAt(focus);
-
-  useEffect(() => void loadConnectors(), [loadConnectors]);
 
   const open = (id: string, to: string) => useBrowserStore.getState().open(id, to);
   const choose = (id: string | null) => {

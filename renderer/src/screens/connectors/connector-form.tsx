@@ -1,12 +1,13 @@
 import { Alert, Button, Card, Checkbox, Collapse, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
-import { type FormEvent, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorDescriptor } from '../../../../shared/connectors/connector-descriptor';
 import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../../shared/connectors/connector-descriptors';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
 import { describeError as errorMessage } from './connector-error-message';
-import { useConnectorsStore } from '../../stores/connectors-store';
+import { useConnectorActions } from '../../queries/use-connectors';
 import { useSettingsStore } from '../../stores/settings-store';
 import {
   type FieldProblem,
@@ -107,15 +108,17 @@ export function ConnectorForm({
   readonly onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const create = useConnectorsStore((s) => s.create);
-  const update = useConnectorsStore((s) => s.update);
+  const { create, update } = useConnectorActions();
   const settings = useSettingsStore((s) => s.state);
   const sessionOnly = settings.status === 'ready' && settings.info.secrets.backend === 'session';
   const [kind, setKind] = useState(saved?.kind ?? kinds.find((k) => k === 'sftp') ?? kinds[0] ?? '');
   const descriptor = descriptorOf(kind);
-  const [values, setValues] = useState<FormValues>(() =>
-    descriptor === undefined ? { name: '', options: {}, secrets: {} } : initialValues(descriptor, saved),
-  );
+  // @mantine/form holds the values; the rules stay in form-values.ts, run for the kind chosen now.
+  const form = useForm<FormValues>({
+    initialValues: descriptor === undefined ? { name: '', options: {}, secrets: {} } : initialValues(descriptor, saved),
+  });
+  const values = form.values;
+  const setValues = (next: FormValues) => form.setValues(next);
   const [submitted, setSubmitted] = useState(false);
   const [acceptSession, setAcceptSession] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -132,8 +135,7 @@ export function ConnectorForm({
     setSubmitted(false);
   };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     setSubmitted(true);
     setFailure(undefined);
     if (descriptor === undefined || Object.keys(problems).length > 0) return;
@@ -153,7 +155,14 @@ export function ConnectorForm({
 
   const nameError = shown['name'] === undefined ? undefined : t(`connectors.validation.${shown['name'].key}`);
   return (
-    <Card withBorder component="form" onSubmit={submit} noValidate aria-labelledby="connector-form-title" maw={720}>
+    <Card
+      withBorder
+      component="form"
+      onSubmit={form.onSubmit(submit)}
+      noValidate
+      aria-labelledby="connector-form-title"
+      maw={720}
+    >
       <Stack gap="md">
         <Title order={3} size="h4" id="connector-form-title">
           {saved === undefined ? t('connectors.form.newTitle') : t('connectors.form.editTitle', { name: saved.name })}

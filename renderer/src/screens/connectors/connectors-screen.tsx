@@ -1,12 +1,12 @@
 import { Alert, Badge, Button, Card, Center, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { IconFolders, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../../shared/connectors/connector-descriptors';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
 import { notifyError } from '../../notify-error';
 import { useBrowserStore } from '../../stores/browser-store';
-import { useConnectorsStore } from '../../stores/connectors-store';
+import { useConnectorActions, useConnectors } from '../../queries/use-connectors';
 import { useNavigationStore } from '../../stores/navigation-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorForm } from './connector-form';
@@ -24,16 +24,13 @@ const where = (c: ConnectorSummary): string => {
 /** My connectors: the list (or what to do when empty), the generated form, tests with step-by-step diagnostics. */
 export function ConnectorsScreen() {
   const { t } = useTranslation();
-  const state = useConnectorsStore((s) => s.state);
-  const load = useConnectorsStore((s) => s.load);
-  const remove = useConnectorsStore((s) => s.remove);
+  const state = useConnectors();
+  const { remove } = useConnectorActions();
   const settings = useSettingsStore((s) => s.state);
   const go = useNavigationStore((s) => s.go);
   const [editing, setEditing] = useState<Editing>({ mode: 'none' });
   const [testing, setTesting] = useState<ConnectorSummary | undefined>();
   const [deleting, setDeleting] = useState<ConnectorSummary | undefined>();
-
-  useEffect(() => void load(), [load]);
 
   if (state.status === 'loading') {
     return (

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorSummary, ServerIdentityIssue } from '../../../../shared/ipc/connectors-ipc';
 import { describeError as errorMessage } from './connector-error-message';
-import { type ConnectorTestResult, useConnectorsStore } from '../../stores/connectors-store';
+import { type ConnectorTestResult, useConnectorActions } from '../../queries/use-connectors';
 import { CheckReportView } from './check-report-view';
 
 type TestState =
@@ -89,8 +89,7 @@ export function TestDialog({
   readonly onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const test = useConnectorsStore((s) => s.test);
-  const trust = useConnectorsStore((s) => s.trust);
+  const { test, trust } = useConnectorActions();
   const [state, setState] = useState<TestState>({ status: 'running' });
   const [trusting, setTrusting] = useState(false);
 

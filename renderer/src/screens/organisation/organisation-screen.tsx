@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
-import { queryKeys } from '../../queries/query-keys';
+import { ORGANISATION_DOMAINS, queryKeys } from '../../queries/query-keys';
 import { activeAccount, activeMembership, usePlatformStore } from '../../stores/platform-store';
 import { WelcomeScreen } from '../setup/welcome-screen';
 import { ApiKeysTab } from './api-keys-tab';
@@ -33,7 +33,7 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
   // The cache is this organisation's: leaving it (another account or organisation, another screen) drops it.
   useEffect(
     () => () => {
-      for (const key of Object.values(queryKeys)) client.removeQueries({ queryKey: key });
+      for (const domain of ORGANISATION_DOMAINS) client.removeQueries({ queryKey: queryKeys[domain] });
     },
     [client],
   );
