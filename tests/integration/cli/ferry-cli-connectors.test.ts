@@ -1,35 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFerry, type FerryRun } from '../../kit/ferry-process';
 
-const BIN = path.resolve(__dirname, '../../../bin/ferry.mjs');
 let base = '';
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the real `ferry` launcher with only the given connector variables. */
-function ferry(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_CONNECTOR_')));
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: base,
-      env: { ...clean, XDG_CONFIG_HOME: path.join(base, 'xdg'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ferry = (args: readonly string[], env: Record<string, string> = {}): Promise<FerryRun> =>
+  runFerry(args, { cwd: base, configHome: path.join(base, 'xdg'), env });
 
 beforeAll(async () => {
   base = await mkdtemp(path.join(tmpdir(), 'ferry-cli-connectors-'));

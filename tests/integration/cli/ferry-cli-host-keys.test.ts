@@ -1,43 +1,20 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFerry, type FerryRun } from '../../kit/ferry-process';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 
-const BIN = path.resolve(__dirname, '../../../bin/ferry.mjs');
 const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let base = '';
 let sshd: SshdServer | undefined;
 let other: SshdServer | undefined;
 
 /** Runs the real `ferry` launcher with its own config folder (so its own known-hosts.json). */
-function ferry(args: readonly string[], env: Record<string, string>, xdg: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(
-      Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_CONNECTOR_') && k !== 'FERRY_NO_TOFU'),
-    );
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: base,
-      env: { ...clean, XDG_CONFIG_HOME: path.join(base, xdg), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ferry = (args: readonly string[], env: Record<string, string>, xdg: string): Promise<FerryRun> =>
+  runFerry(args, { cwd: base, configHome: path.join(base, xdg), env });
 
 const depot = (server: SshdServer, extra: Record<string, string> = {}): Record<string, string> => ({
   FERRY_CONNECTOR_DEPOT_TYPE: 'sftp',

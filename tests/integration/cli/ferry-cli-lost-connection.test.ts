@@ -1,35 +1,30 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFerry, type FerryRun } from '../../kit/ferry-process';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 
-const BIN = path.resolve(__dirname, '../../../bin/ferry.mjs');
 const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 const MiB = 1024 * 1024;
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let base = '';
 let sshd: SshdServer | undefined;
 let data = Buffer.alloc(0);
 
 /** Starts the real `ferry` launcher; `whileRunning` acts on the server while the copy runs. */
-function ferry(args: readonly string[], whileRunning?: (child: ChildProcess) => Promise<void>): Promise<Run> {
+async function ferry(
+  args: readonly string[],
+  whileRunning?: (child: ChildProcess) => Promise<void>,
+): Promise<FerryRun> {
   const server = sshd!;
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_')));
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const { child, finished } = startFerry(args, {
     cwd: base,
+    configHome: path.join(base, 'xdg'),
     env: {
-      ...clean,
-      XDG_CONFIG_HOME: path.join(base, 'xdg'),
       FERRY_CONNECTOR_DEPOT_TYPE: 'sftp',
       FERRY_CONNECTOR_DEPOT_HOST: server.host,
       FERRY_CONNECTOR_DEPOT_PORT: String(server.port),
@@ -38,20 +33,9 @@ function ferry(args: readonly string[], whileRunning?: (child: ChildProcess) => 
       FERRY_CONNECTOR_DEPOT_ROOT: server.root,
       FERRY_CONNECTOR_DEPOT_HOST_KEY_FINGERPRINT: server.hostKeyFingerprint,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<Run>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return (async () => {
-    await whileRunning?.(child);
-    return exited;
-  })();
+  await whileRunning?.(child);
+  return finished;
 }
 
 /** The bytes the hidden partial holds in a folder of the server (0 while there is none). */

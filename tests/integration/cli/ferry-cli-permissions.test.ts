@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFerry, type FerryRun } from '../../kit/ferry-process';
 import { ensureTestUser, type TestUser } from '../../servers/test-user';
 
-const BIN = path.resolve(__dirname, '../../../bin/ferry.mjs');
 // Root may write anywhere: the copy runs as the unprivileged test user (creating it needs root, as CI is).
 const isRoot = process.getuid?.() === 0;
 if (!isRoot && process.env.CI === 'true') throw new Error('CI=true: the permission tests need root');
@@ -15,22 +14,8 @@ let base = '';
 let user: TestUser;
 
 /** Runs the real `ferry` launcher as the test user. */
-function ferryAs(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_')));
-    const child = spawn('runuser', ['-u', user.name, '--', process.execPath, BIN, ...args], {
-      cwd: base,
-      env: { ...clean, HOME: path.join(base, 'home'), XDG_CONFIG_HOME: path.join(base, 'home') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ferryAs = (args: readonly string[]): Promise<FerryRun> =>
+  runFerry(args, { cwd: base, configHome: path.join(base, 'home'), runAs: user.name });
 
 beforeAll(() => {
   if (!isRoot) return;

@@ -1,35 +1,13 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const BIN = path.resolve(__dirname, '../../../bin/ferry.mjs');
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { runFerry, type FerryRun } from '../../kit/ferry-process';
 
 /** Runs the real `ferry` launcher as a child process. */
-function ferry(args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('FERRY_CONNECTOR_')));
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: cwd ?? base,
-      env: { ...clean, XDG_CONFIG_HOME: path.join(base, 'xdg'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ferry = (args: readonly string[], env: Record<string, string> = {}, cwd?: string): Promise<FerryRun> =>
+  runFerry(args, { cwd: cwd ?? base, configHome: path.join(base, 'xdg'), env });
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 let base = '';

@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+/** The real `ferry` launcher, run as a user runs it. */
+export const FERRY_BIN = path.resolve(__dirname, '../../bin/ferry.mjs');
+
+/** What a finished `ferry` process said. */
+export interface FerryRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Where and as whom `ferry` runs. */
+export interface FerryLaunch {
+  readonly cwd: string;
+  /** XDG_CONFIG_HOME: its own ferry.json and known-hosts.json. */
+  readonly configHome: string;
+  /** Variables on top of the test's environment (which never passes its own FERRY_* variables on). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Runs as this system user through runuser (needs root); HOME is set to `configHome` then. */
+  readonly runAs?: string;
+}
+
+/** A started `ferry` process and its end. */
+export interface FerryProcess {
+  readonly child: ChildProcess;
+  readonly finished: Promise<FerryRun>;
+}
+
+/** Starts `ferry` with only the variables the test gives it, collecting its output. */
+export function startFerry(args: readonly string[], launch: FerryLaunch): FerryProcess {
+  const outside = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FERRY_')));
+  const command = [process.execPath, FERRY_BIN, ...args];
+  const [file, ...rest] = launch.runAs === undefined ? command : ['runuser', '-u', launch.runAs, '--', ...command];
+  const child = spawn(file!, rest, {
+    cwd: launch.cwd,
+    env: {
+      ...outside,
+      XDG_CONFIG_HOME: launch.configHome,
+      ...(launch.runAs === undefined ? {} : { HOME: launch.configHome }),
+      ...launch.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const finished = new Promise<FerryRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, finished };
+}
+
+/** Runs `ferry` to its end. */
+export function runFerry(args: readonly string[], launch: FerryLaunch): Promise<FerryRun> {
+  return startFerry(args, launch).finished;
+}
