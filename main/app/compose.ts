@@ -100,7 +100,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
     connectors,
     locations,
     browser: new BrowserService({
-      drivers: connectors,
+      drivers: locations,
       onConnectorChange: (listener) => connectors.onChange(listener),
     }),
     secrets: options.secrets,
