@@ -211,8 +211,9 @@ export function outageCases(
           const outcome = await outcomeOf(copying, 'the copy', 90_000);
           expect(outcome.error, String(outcome.error)).toBeUndefined();
           const result = outcome.value!;
-          // Usually the cut fails an attempt and the next resumes; under load SFTP was seen finishing in one attempt
-          // (not explained yet, see issue 16's verification work): either way the whole file must be verified.
+          // Usually the cut fails an attempt and the next resumes. Under load SFTP was seen restarting from zero instead
+          // (a resumed partial failed verification, likely a hole left by pipelined writes; issue 9's note): until that
+          // is fixed, a verified finish is accepted and the resume is checked only when a retry happened.
           if (result.attempts > 1 && canResumeInto(driver)) expect(result.resumedAt.length).toBeGreaterThan(0);
           // Resumed or not, the whole file was verified by a hash, not only its size.
           expect(result.verification.kind).toBe('hash');
