@@ -36,21 +36,36 @@ export async function auditSuccess(
   target: AuditTarget | null = paramTarget(request),
   orgId: string | null = request.auth.orgId,
 ): Promise<void> {
+  await auditEvent(db, request, now, { action: actionOf(request), target, orgId, reason: null });
+  request.auth.audited = true;
+}
+
+/** A successful action by the request's caller, recorded as given (also a side effect of the route's own action). */
+export async function auditEvent(
+  db: Executor,
+  request: FastifyRequest,
+  now: Date,
+  event: {
+    readonly action: string;
+    readonly target: AuditTarget | null;
+    readonly orgId: string | null;
+    readonly reason: string | null;
+  },
+): Promise<void> {
   const who = request.auth.principal ? auditPrincipal(request.auth.principal) : null;
   await recordAudit(db, {
-    orgId,
+    orgId: event.orgId,
     at: now,
     principalType: who?.type ?? 'anonymous',
     principalId: who?.id ?? null,
     principalLabel: who?.label ?? null,
-    action: actionOf(request),
-    targetType: target?.type ?? null,
-    targetId: target?.id ?? null,
+    action: event.action,
+    targetType: event.target?.type ?? null,
+    targetId: event.target?.id ?? null,
     ip: request.ip,
     outcome: 'success',
-    reason: null,
+    reason: event.reason,
   });
-  request.auth.audited = true;
 }
 
 /**

@@ -2,8 +2,7 @@ import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Executor } from '../db/database';
 import { invitations } from '../db/schema';
-import { auditPrincipal } from '../auth/principal';
-import { recordAudit } from '../audit/audit-log';
+import { auditEvent } from '../audit/audit-request';
 
 /**
  * Ends the organisation's pending invitations matching `which` (their links stop working; they stay listed as no
@@ -21,19 +20,11 @@ export async function revokePendingInvitations(
     .set({ expiresAt: now })
     .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now), which))
     .returning({ id: invitations.id });
-  const who = request.auth.principal ? auditPrincipal(request.auth.principal) : null;
   for (const { id } of revoked) {
-    await recordAudit(db, {
-      orgId,
-      at: now,
-      principalType: who?.type ?? 'anonymous',
-      principalId: who?.id ?? null,
-      principalLabel: who?.label ?? null,
+    await auditEvent(db, request, now, {
       action: 'invitations.revoke',
-      targetType: 'invitation',
-      targetId: id,
-      ip: request.ip,
-      outcome: 'success',
+      target: { type: 'invitation', id },
+      orgId,
       reason: request.routeOptions.config.access?.action ?? null,
     });
   }
