@@ -20,9 +20,15 @@ interface TransfersStore {
   setLimits(patch: Partial<TransferLimits>): Promise<void>;
 }
 
-/** The transfers store: one per domain; every change goes through main, the store follows its answers. */
+/**
+ * The transfers store: one per domain; every change goes through main and the store follows main's events only.
+ * An action's reply may arrive after the events it caused (the reply to a retry after the 'done' event of a quick
+ * copy), so replies never overwrite the queue: main emits every change as an event, in order.
+ */
 export const useTransfersStore = create<TransfersStore>((set, get) => {
   let unsubscribe: (() => void) | undefined;
+  // Events that arrived while the list was loading (null when not loading).
+  let early: Transfer[] | null = null;
   const upsert = (transfer: Transfer): void => {
     const { state } = get();
     if (state.status !== 'ready') return;
@@ -38,32 +44,40 @@ export const useTransfersStore = create<TransfersStore>((set, get) => {
   return {
     state: { status: 'loading' },
     async load() {
+      // Follow the events before asking for the list, so no change made in between is lost; the events that
+      // arrive meanwhile are replayed over the list in their order (each carries the whole transfer).
+      early = [];
+      if (unsubscribe === undefined) {
+        const offUpdate = subscribe('transfers.updated', (transfer) =>
+          early === null ? upsert(transfer) : early.push(transfer),
+        );
+        const offLimits = subscribe('transfers.limitsChanged', setLimits);
+        unsubscribe = () => {
+          offUpdate();
+          offLimits();
+        };
+      }
       try {
         const { transfers, limits } = await invoke('transfers.list', {});
         set({ state: { status: 'ready', transfers, limits } });
-        if (unsubscribe === undefined) {
-          const offUpdate = subscribe('transfers.updated', upsert);
-          const offLimits = subscribe('transfers.limitsChanged', setLimits);
-          unsubscribe = () => {
-            offUpdate();
-            offLimits();
-          };
-        }
+        for (const transfer of early) upsert(transfer);
       } catch (error) {
         set({ state: { status: 'failed', error } });
+      } finally {
+        early = null;
       }
     },
     async pause(id) {
-      upsert(await invoke('transfers.pause', { id }));
+      await invoke('transfers.pause', { id });
     },
     async resume(id) {
-      upsert(await invoke('transfers.resume', { id }));
+      await invoke('transfers.resume', { id });
     },
     async cancel(id) {
-      upsert(await invoke('transfers.cancel', { id }));
+      await invoke('transfers.cancel', { id });
     },
     async retry(id) {
-      upsert(await invoke('transfers.retry', { id }));
+      await invoke('transfers.retry', { id });
     },
     async clearFinished() {
       const { removed } = await invoke('transfers.clearFinished', {});
