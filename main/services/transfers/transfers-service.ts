@@ -237,7 +237,10 @@ export class TransfersService {
   }
 
   private schedule(id: string): void {
-    void this.runtime.queue.add(() => this.run(id));
+    // A run that has just ended may still be closing its drivers (its state already shown): the next one follows it.
+    const previous = this.runs.get(id);
+    if (previous === undefined) void this.runtime.queue.add(() => this.run(id));
+    else void previous.finished.then(() => this.schedule(id));
   }
 
   private async stop(id: string, intent: 'pause' | 'cancel'): Promise<Transfer> {

@@ -123,6 +123,35 @@ describe('TransfersService', () => {
     expect(fixture.notifications).toEqual([]);
   });
 
+  it('runs a transfer retried at once after its cancel, while the cancelled run still closes its connections', async () => {
+    const data = await fixture.drivers.put('slow.bin', 2 * MiB);
+    let closed = (): void => undefined;
+    let closing = Promise.resolve();
+    fixture.drivers.extra.set('slow-close', () => {
+      const driver = new MemoryDriver({}, fixture.drivers.memory);
+      driver.close = () => closing;
+      return driver;
+    });
+    const service = fixture.start();
+    service.setLimits({ concurrency: 2, bandwidthBytesPerSecond: 1 * MiB });
+    const { transfers } = await service.enqueue([{ connectorId: 'slow-close', path: 'slow.bin' }], {
+      connectorId: 'disk',
+      path: '',
+    });
+    const id = transfers[0]!.id;
+    await waitForTransfer(service, id, 'running', (t) => t.bytes > 0);
+    closing = new Promise<void>((resolve) => (closed = resolve));
+    const cancelling = service.cancel(id);
+    // The user sees 'Cancelled' and presses Retry before the old run has closed its drivers.
+    await waitForTransfer(service, id, 'cancelled');
+    service.setLimits({ bandwidthBytesPerSecond: null });
+    expect(service.retry(id).state).toBe('queued');
+    closed();
+    await cancelling;
+    await waitForTransfer(service, id, 'done');
+    expect(await readFile(fixture.disk('slow.bin'))).toEqual(data);
+  });
+
   it('fails with the connector error, notifies in the user language, and a retry succeeds', async () => {
     const service = fixture.start({ language: () => 'fr' });
     const { transfers } = await service.enqueue([{ connectorId: 'mem', path: 'later.csv' }], {
