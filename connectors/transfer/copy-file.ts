@@ -45,9 +45,12 @@ export type Verification =
 export interface CopyResult {
   readonly size: number;
   readonly verification: Verification;
+  /** Attempts of the whole copy, counted across a restart. */
   readonly attempts: number;
-  /** Offsets the copy resumed from after interruptions. */
+  /** Offsets the copy resumed from after interruptions (since the last restart). */
   readonly resumedAt: readonly number[];
+  /** Why a resumed partial failed verification and the copy started over from nothing (at most one). */
+  readonly restarts: readonly string[];
   /** The storage copied the file itself. */
   readonly serverSide: boolean;
 }
@@ -128,7 +131,8 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
         `Server-side copy of ${srcPath} has ${copied.size} bytes, expected ${entry.size}.`,
       );
     }
-    return { size: copied.size ?? 0, verification: { kind: 'size' }, attempts: 1, resumedAt: [], serverSide: true };
+    const size = copied.size ?? 0;
+    return { size, verification: { kind: 'size' }, attempts: 1, resumedAt: [], restarts: [], serverSide: true };
   }
 
   const plan = planVerification(source, destination, entry, options.verify ?? 'hash');
@@ -137,6 +141,7 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
   const target = resumable ? partialName : dstPath;
   const meter = new ProgressMeter(entry.size, options.onProgress, clock);
   const resumedAt: number[] = [];
+  const restarts: string[] = [];
   const mtimeMs = destination.capabilities.mtimePrecisionMs !== null ? entry.mtimeMs : undefined;
   let hasher: MultiHasher | undefined;
   let attempts = 0;
@@ -169,9 +174,9 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     return 0;
   };
 
-  const attemptOnce = async (attempt: number): Promise<WriteResult> => {
-    attempts = attempt;
-    meter.attempt = attempt;
+  const attemptOnce = async (): Promise<WriteResult> => {
+    attempts += 1;
+    meter.attempt = attempts;
     const offset = await prepareTarget();
     if (offset > 0) resumedAt.push(offset);
     meter.reset(offset);
@@ -243,13 +248,15 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     } catch (error) {
       // A resumed partial may be stale (another version of the source): start over once from nothing.
       if (!isConnectorError(error, 'Integrity') || resumedAt.length === 0) throw error;
+      restarts.push(`resumed at ${resumedAt.join(', ')}: ${error.message}`);
       await removeTarget();
       resumedAt.length = 0;
       verification = await transferAndVerify();
     }
     if (renamer !== undefined) await retry(() => renamer.rename(target, dstPath, { signal }));
     meter.flush();
-    return { size: entry.size ?? meter.snapshot().bytes, verification, attempts, resumedAt, serverSide: false };
+    const size = entry.size ?? meter.snapshot().bytes;
+    return { size, verification, attempts, resumedAt, restarts, serverSide: false };
   } catch (raw) {
     const error = forUser(isConnectorError(raw) ? raw : mapNodeError(raw));
     // Keep a partial after transient failures or a pause (a later copy resumes it); drop it otherwise, and also

@@ -81,6 +81,8 @@ export async function cpCommand(
     const seconds = (performance.now() - started) / 1000;
     const check = result.verification.kind === 'hash' ? `verified ${result.verification.algorithm}` : 'size checked';
     const resumed = result.resumedAt.length > 0 ? `, resumed ${result.resumedAt.length}x` : '';
+    // A partial that failed verification was dropped: say so, it cost a whole copy.
+    for (const restart of result.restarts) io.err(`Started over from the beginning (${restart}).`);
     io.out(
       `Copied ${from.label} to ${target}: ${formatBytes(result.size)} in ${seconds.toFixed(1)} s (${formatBytes(result.size / Math.max(seconds, 0.001))}/s), ${check}${resumed}.`,
     );

@@ -208,6 +208,9 @@ for (const target of targets) {
         const result = await copyFile({ driver: source, path: 'source.bin' }, { driver, path: 'stale/report.bin' });
         expect(result.verification.kind).toBe('hash');
         expect(result.resumedAt).toEqual([]);
+        // The restart is told, with its reason, and its attempt counts with the first one.
+        expect(result.restarts).toEqual([expect.stringMatching(/^resumed at 3145728: .*sha256/)]);
+        expect(result.attempts).toBe(2);
         expect(sha256(readFileSync(path.join(root, 'stale', 'report.bin')))).toBe(sha256(data));
         expect(readdirSync(path.join(root, 'stale'))).toEqual(['report.bin']);
       } finally {
