@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { type SFTPWrapper } from 'ssh2';
-import { sftpCall } from './sftp-session';
+import { requestLimits, sftpCall } from './sftp-session';
 
 /** Sizes of the request pipeline; 256 KiB x 16 was the fastest on loopback (TESTBED.md). */
 export interface PipelineShape {
@@ -30,6 +30,7 @@ export class ParallelReadStream extends Readable {
   private pumping = false;
   private finished = false;
   private emitted = 0;
+  private readonly chunkSize: number;
 
   constructor(
     private readonly sftp: SFTPWrapper,
@@ -42,6 +43,8 @@ export class ParallelReadStream extends Readable {
   ) {
     super({ highWaterMark: shape.chunkSize });
     this.next = start;
+    // A larger request would come back short and need a follow-up for its tail.
+    this.chunkSize = Math.min(shape.chunkSize, requestLimits(sftp).read);
   }
 
   private request(position: number, length: number): Pending {
@@ -53,7 +56,7 @@ export class ParallelReadStream extends Readable {
 
   private fill(): void {
     while (this.queue.length < this.shape.concurrency && this.next < this.end) {
-      const length = Math.min(this.shape.chunkSize, this.end - this.next);
+      const length = Math.min(this.chunkSize, this.end - this.next);
       this.queue.push(this.request(this.next, length));
       this.next += length;
     }

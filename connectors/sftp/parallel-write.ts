@@ -2,10 +2,11 @@ import { type Readable } from 'node:stream';
 import { type SFTPWrapper } from 'ssh2';
 import { type MultiHasher } from '../hashing';
 import { type PipelineShape } from './parallel-read-stream';
-import { onChannelLost, sftpCall } from './sftp-session';
+import { onChannelLost, requestLimits, sftpCall } from './sftp-session';
 
 /**
- * Writes a stream into an open SFTP file from `start`, cutting it into `chunkSize` blocks with up to
+ * Writes a stream into an open SFTP file from `start`, cutting it into `chunkSize` blocks (at most what the server
+ * takes in one request, so each block is one request and an in-order server never leaves a hole) with up to
  * `concurrency` WRITE requests in flight (memory stays within concurrency x chunkSize). Every byte passes through
  * `hasher` in order before it is sent. Returns the number of bytes written; the first failed request stops the
  * copy and is thrown once the requests in flight have settled. A lost connection fails the write at once, even
@@ -25,7 +26,8 @@ export async function parallelWrite(
   let position = start;
   // Blocks are recycled once their request is answered: fewer large allocations, less garbage to collect.
   const free: Buffer[] = [];
-  const take = (): Buffer => free.pop() ?? Buffer.allocUnsafe(shape.chunkSize);
+  const blockSize = Math.min(shape.chunkSize, requestLimits(sftp).write);
+  const take = (): Buffer => free.pop() ?? Buffer.allocUnsafe(blockSize);
   let block = take();
   let filled = 0;
 
@@ -55,11 +57,11 @@ export async function parallelWrite(
       hasher.update(bytes);
       let offset = 0;
       while (offset < bytes.length) {
-        const count = Math.min(bytes.length - offset, shape.chunkSize - filled);
+        const count = Math.min(bytes.length - offset, blockSize - filled);
         bytes.copy(block, filled, offset, offset + count);
         filled += count;
         offset += count;
-        if (filled === shape.chunkSize) {
+        if (filled === blockSize) {
           await send(block, block);
           block = take();
           filled = 0;

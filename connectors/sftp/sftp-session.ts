@@ -199,6 +199,23 @@ export function onChannelLost(sftp: SFTPWrapper, onLost: (error: Error) => void)
   return () => void set.delete(onLost);
 }
 
+// SFTP guarantees 32 KiB of data per request; OpenSSH announces more through limits@openssh.com.
+const SFTP_MIN_DATA_LENGTH = 32 * 1024;
+
+/**
+ * The largest READ and WRITE the server takes in one request (ssh2 learns it from limits@openssh.com). A larger
+ * write is split by ssh2 into requests sent one after another's answer, so pipelined blocks must fit: a split
+ * block's tail could reach the server after later blocks and leave a hole in a file cut off by a lost connection.
+ */
+export function requestLimits(sftp: SFTPWrapper): { readonly read: number; readonly write: number } {
+  const limits = sftp as unknown as { _maxReadLen?: unknown; _maxWriteLen?: unknown };
+  const known = (value: unknown): number =>
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= SFTP_MIN_DATA_LENGTH
+      ? value
+      : SFTP_MIN_DATA_LENGTH;
+  return { read: known(limits._maxReadLen), write: known(limits._maxWriteLen) };
+}
+
 type Callback<T> = (error: Error | null | undefined, value: T) => void;
 
 // Runs one ssh2 request: it settles with its own answer, or fails as soon as the channel is lost.
