@@ -1,9 +1,7 @@
-import { verifyContents } from '../../../connectors/config/verify-contents';
-import {
-  type ConnectorDescriptor,
-  optionsSchemaOf,
-  secretOptionNames,
-} from '../../../shared/connectors/connector-descriptor';
+import { ConnectorOptionsError, validateConnectorOptions } from '../../../connectors/config/validate-connector-options';
+import { ConnectorError } from '../../../connectors/connector-error';
+import { type ConnectorDescriptor, secretOptionNames } from '../../../shared/connectors/connector-descriptor';
+import type { ConnectorKind } from '../../../shared/connectors/connector-descriptors';
 import { ConnectorInputError } from './connector-input-error';
 
 /** Option values of a connector as a form sends them. */
@@ -37,19 +35,20 @@ export function validateOptions(
   options: OptionValues,
   secrets: Readonly<Record<string, string>>,
 ): void {
-  const parsed = optionsSchemaOf(descriptor).safeParse({ ...options, ...secrets });
-  if (parsed.success) {
-    try {
-      verifyContents(descriptor, parsed.data as Record<string, unknown>);
-    } catch (error) {
-      throw new ConnectorInputError('InvalidOptions', (error as Error).message);
-    }
-    return;
+  try {
+    validateConnectorOptions(descriptor.kind as ConnectorKind, { ...options, ...secrets });
+  } catch (error) {
+    if (!(error instanceof ConnectorError)) throw error;
+    // The desktop names each problem by its option's label, as the form shows it.
+    const message =
+      error instanceof ConnectorOptionsError
+        ? error.problems
+            .map((problem) => {
+              const option = problem.path[0] ?? '';
+              return `${descriptor.options[option]?.label ?? option}: ${problem.message}`;
+            })
+            .join('; ')
+        : error.message;
+    throw new ConnectorInputError('InvalidOptions', message);
   }
-  const problems = parsed.error.issues.map((issue) => {
-    const option = String(issue.path[0] ?? '');
-    const label = (descriptor.options as ConnectorDescriptor['options'])[option]?.label ?? option;
-    return `${label}: ${issue.message}`;
-  });
-  throw new ConnectorInputError('InvalidOptions', problems.join('; '));
 }
