@@ -83,3 +83,17 @@ export async function verifyServerIdentity(policy: IdentityPolicy, presented: st
     throw new ServerIdentityError(policy.what, 'changed', presented, remembered);
   }
 }
+
+/**
+ * The trust store's key for a server's identity, "kind:host:port" (e.g. "sftp:sftp.example.com:22"): the one
+ * spelling shared by the drivers that verify identities and the apps that confirm or list them.
+ */
+export function serverIdentityKey(kind: string, host: string, port: number | undefined): string {
+  return `${kind}:${host}:${port ?? ''}`;
+}
+
+/** The parts of a trust store's key: the connector kind and the server as "host:port". */
+export function serverOfIdentityKey(key: string): { readonly kind: string; readonly server: string } {
+  const colon = key.indexOf(':');
+  return { kind: key.slice(0, colon), server: key.slice(colon + 1) };
+}

@@ -6,7 +6,7 @@ import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import { ConnectorError } from '../connector-error';
 import { type DriverContext } from '../driver';
 import { mapNodeError } from '../map-node-error';
-import { verifyServerIdentity } from '../server-identity';
+import { serverIdentityKey, verifyServerIdentity } from '../server-identity';
 import { sameSshFingerprint, sshFingerprint } from './ssh-fingerprint';
 
 /** The stages of opening a session, in order, as check() reports them. */
@@ -114,7 +114,7 @@ export async function openSftpSession(
             what: 'host key',
             pinned: options.hostKeyFingerprint,
             trustStore: context.trustStore,
-            trustKey: `sftp:${options.host}:${options.port}`,
+            trustKey: serverIdentityKey('sftp', options.host, options.port),
             same: sameSshFingerprint,
           },
           fingerprint,
