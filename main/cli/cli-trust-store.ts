@@ -1,5 +1,5 @@
 import { type TrustStore } from '../../connectors/driver';
-import { ServerIdentityError } from '../../connectors/server-identity';
+import { ServerIdentityError, serverOfIdentityKey } from '../../connectors/server-identity';
 import { envNameOfOption } from '../../shared/connectors/connector-descriptor';
 import { type FileTrustStore } from './file-trust-store';
 
@@ -35,8 +35,8 @@ export class CliTrustStore implements TrustStore {
   }
 
   async set(key: string, fingerprint: string): Promise<void> {
-    const what = key.startsWith('sftp:') ? 'SSH host key' : 'TLS certificate';
-    const server = key.slice(key.indexOf(':') + 1);
+    const { kind, server } = serverOfIdentityKey(key);
+    const what = kind === 'sftp' ? 'SSH host key' : 'TLS certificate';
     const option = PIN_OPTION[this.policy.kind] ?? 'hostKeyFingerprint';
     const pinWith = `FERRY_CONNECTOR_${this.policy.connector.toUpperCase()}_${envNameOfOption(option)}`;
     if (!this.policy.tofu) {

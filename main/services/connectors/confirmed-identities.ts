@@ -1,4 +1,4 @@
-import { ServerIdentityError } from '../../../connectors/server-identity';
+import { ServerIdentityError, serverOfIdentityKey } from '../../../connectors/server-identity';
 import type { TrustStore } from '../../../connectors/driver';
 import type { KeyValueStore } from '../key-value-store';
 
@@ -25,7 +25,11 @@ export class ConfirmedIdentities implements TrustStore {
   }
 
   async set(key: string, fingerprint: string): Promise<void> {
-    throw new ServerIdentityError(key.startsWith('sftp:') ? 'host key' : 'certificate', 'unknown', fingerprint);
+    throw new ServerIdentityError(
+      serverOfIdentityKey(key).kind === 'sftp' ? 'host key' : 'certificate',
+      'unknown',
+      fingerprint,
+    );
   }
 
   /** The confirmed fingerprint for a key, synchronously (for the service's own checks). */

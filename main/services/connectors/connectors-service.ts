@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectorError } from '../../../connectors/connector-error';
+import { serverIdentityKey } from '../../../connectors/server-identity';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
-import type { Driver } from '../../../connectors/driver';
+import type { Driver, DriverContext } from '../../../connectors/driver';
+import { type CredentialContext, secretStoreCredentials } from '../../../connectors/config/credential-port';
 import type { DriverRegistry } from '../../../connectors/driver-registry';
 import type { CheckReport } from '../../../shared/connectors/check-report';
 import { type ConnectorDescriptor, secretOptionNames } from '../../../shared/connectors/connector-descriptor';
@@ -252,10 +254,13 @@ export class ConnectorsService {
         );
       }
     }
-    return this.registry.create(
-      { kind: record.kind, options: { ...record.options, ...secrets } },
-      { trustStore: this.identities, ...(this.resumeStore ? { resumeStore: this.resumeStore } : {}) },
-    );
+    // A driver that renews a credential (an OAuth refresh token) saves it in the keychain, under this connector.
+    const context: DriverContext & CredentialContext = {
+      trustStore: this.identities,
+      ...(this.resumeStore ? { resumeStore: this.resumeStore } : {}),
+      credentials: secretStoreCredentials(record.kind, this.secrets, (option) => secretName(connectorId, option)),
+    };
+    return this.registry.create({ kind: record.kind, options: { ...record.options, ...secrets } }, context);
   }
 
   /** The local-disk location of an absolute path. */
@@ -338,7 +343,7 @@ export class ConnectorsService {
 
   /** The trust store's key for a connector's server, as the SFTP driver spells it. */
   private trustKeyOf(record: ConnectorRecord): string {
-    return `${record.kind}:${String(record.options['host'])}:${this.portOf(record) ?? ''}`;
+    return serverIdentityKey(record.kind, String(record.options['host']), this.portOf(record));
   }
 
   private identityIssue(record: ConnectorRecord, fingerprint: string): ServerIdentityIssue | undefined {
