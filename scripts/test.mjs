@@ -58,6 +58,11 @@ if (v) {
   totals.skipped += v.numPendingTests + v.numTodoTests;
   if (v.numFailedTests > 0 || v.numFailedTestSuites > 0) failures.push('vitest');
   if (v.numFailedTestSuites > 0 && v.numFailedTests === 0) totals.failed += v.numFailedTestSuites;
+  // Vitest fails the run on errors outside any test (an unhandled rejection): that is a failure too.
+  if (!vitestOk && v.numFailedTests === 0 && v.numFailedTestSuites === 0) {
+    totals.failed += 1;
+    failures.push('vitest (errors outside the tests: see the log above)');
+  }
 } else if (!vitestOk) {
   totals.failed += 1;
   failures.push('vitest (no report)');
