@@ -29,7 +29,7 @@ async function prepare(page: Page, harness: Harness, files: Record<string, numbe
   );
   expect(created).toMatchObject({ ok: true });
   const connectorId = (created as { value: { id: string } }).value.id;
-  const destination = harness.services.connectors.localLocation(downloads);
+  const destination = harness.services.locations.localLocation(downloads);
   const enqueue = async (name: string) => {
     const result = await page.evaluate((input) => window.ferry.invoke('transfers.enqueue', input), {
       sources: [{ connectorId, path: name }],

@@ -15,8 +15,6 @@ import { ConfirmedIdentities } from './confirmed-identities';
 import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
-import type { ConnectorLocation } from './driver-provider';
-import { localDiskLocation } from './local-disk';
 import { type ResumeStateStore } from '../../../connectors/resume-state-store';
 
 /** A new connector from a form. */
@@ -48,7 +46,6 @@ export interface ConnectorsServiceOptions {
   readonly store: KeyValueStore;
   readonly secrets: SecretStore;
   readonly registry?: DriverRegistry;
-  readonly platform?: NodeJS.Platform;
   /** Where interrupted multipart/block/session uploads remember how to continue after a restart. */
   readonly resumeStore?: ResumeStateStore;
 }
@@ -75,7 +72,6 @@ export class ConnectorsService {
   private readonly records: ConnectorRecords;
   private readonly secrets: SecretStore;
   private readonly registry: DriverRegistry;
-  private readonly platform: NodeJS.Platform;
   private readonly resumeStore: ResumeStateStore | undefined;
   /** Host keys and certificates the user confirmed. */
   readonly identities: ConfirmedIdentities;
@@ -87,7 +83,6 @@ export class ConnectorsService {
     this.identities = new ConfirmedIdentities(options.store);
     this.secrets = options.secrets;
     this.registry = options.registry ?? createDefaultRegistry();
-    this.platform = options.platform ?? process.platform;
     this.resumeStore = options.resumeStore;
   }
 
@@ -261,11 +256,6 @@ export class ConnectorsService {
       credentials: secretStoreCredentials(record.kind, this.secrets, (option) => secretName(connectorId, option)),
     };
     return this.registry.create({ kind: record.kind, options: { ...record.options, ...secrets } }, context);
-  }
-
-  /** The local-disk location of an absolute path. */
-  localLocation(absolutePath: string): ConnectorLocation {
-    return localDiskLocation(absolutePath, this.platform);
   }
 
   /** Calls `listener` with a connector's id after it changed or was deleted (drivers opened before are stale). */

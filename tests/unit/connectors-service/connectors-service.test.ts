@@ -145,14 +145,15 @@ describe('ConnectorsService', () => {
   });
 
   it('addresses the local disk as a location', async () => {
-    expect(service.localLocation(dir)).toEqual({ connectorId: LOCAL_DISK_CONNECTOR_ID, path: dir.slice(1) });
+    const locations = desktopLocations(service);
+    expect(locations.localLocation(dir)).toEqual({ connectorId: LOCAL_DISK_CONNECTOR_ID, path: dir.slice(1) });
     expect(localDiskLocation('C:\\Data\\In', 'win32')).toEqual({ connectorId: 'local-disk:C', path: 'Data/In' });
     expect(localDiskLocation('/', 'linux')).toEqual({ connectorId: LOCAL_DISK_CONNECTOR_ID, path: '' });
     expect(() => localDiskLocation('relative/x', 'linux')).toThrow(/absolute/);
     writeFileSync(path.join(dir, 'a.txt'), 'abc');
-    const disk = await desktopLocations(service).open(LOCAL_DISK_CONNECTOR_ID);
+    const disk = await locations.open(LOCAL_DISK_CONNECTOR_ID);
     try {
-      expect((await disk.stat(service.localLocation(path.join(dir, 'a.txt')).path)).size).toBe(3);
+      expect((await disk.stat(locations.localLocation(path.join(dir, 'a.txt')).path)).size).toBe(3);
     } finally {
       await disk.close();
     }
