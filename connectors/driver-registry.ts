@@ -7,6 +7,7 @@ import { optionsSchemaOf, type ConnectorDescriptor } from '../shared/connectors/
 import { verifyContents } from './config/verify-contents';
 import { ConnectorError } from './connector-error';
 import { type Driver, type DriverContext } from './driver';
+import { guardDriver } from './guarded-driver';
 
 /** Creates drivers of one kind from validated options (rclone's fs.Register). Creating does no I/O. */
 export interface DriverFactory<K extends ConnectorKind = ConnectorKind> {
@@ -41,7 +42,10 @@ export class DriverRegistry {
     return (Object.keys(CONNECTOR_DESCRIPTORS) as ConnectorKind[]).filter((k) => this.factories.has(k));
   }
 
-  /** Validates the options against the descriptor (InvalidInput listing every problem) and creates the driver. */
+  /**
+   * Validates the options against the descriptor (InvalidInput listing every problem) and creates the driver,
+   * wrapped by guardDriver (path normalisation, root refusal, abort checks, sorted listings).
+   */
   create(config: ConnectorConfig, context: DriverContext = {}): Driver {
     if (!this.has(config.kind)) {
       throw new ConnectorError('InvalidInput', `Unknown connector type "${config.kind}".`, {
@@ -60,6 +64,6 @@ export class DriverRegistry {
       });
     }
     verifyContents(descriptor, parsed.data as Record<string, unknown>);
-    return this.factories.get(kind)!.create(parsed.data as never, context);
+    return guardDriver(this.factories.get(kind)!.create(parsed.data as never, context));
   }
 }

@@ -94,8 +94,10 @@ export interface CheckOptions {
 
 /**
  * A storage driver (rclone's fs.Fs): the required core every kind implements. Paths are connector paths,
- * normalised by path safety BEFORE any I/O (drivers call `normalizePath` on every argument). Every error thrown
- * is a ConnectorError. Optional operations live in capabilities (see capabilities.ts and its type guards).
+ * normalised by path safety BEFORE any I/O: the registry wraps every driver with `guardDriver`, which normalises
+ * each argument, refuses writing or removing the root, checks cancellation and sorts listings, so a driver
+ * receives only normalised paths. Every error thrown is a ConnectorError. Optional operations live in
+ * capabilities (see capabilities.ts and its type guards).
  *
  * - `write` without `offset` is all-or-nothing where `capabilities.atomicWrite` (temporary name, then rename):
  *   an aborted or failed write leaves no file and no temporary behind, and an existing file stays intact.

@@ -22,7 +22,7 @@ import {
   type WriteResult,
 } from '../driver';
 import { HashingStream } from '../hashing';
-import { baseName, checkEntryName, normalizePath, parentPath } from '../path-safety';
+import { baseName, checkEntryName, parentPath } from '../path-safety';
 import { FtpsClientPool } from './ftps-client-pool';
 import { ftpsSessionSteps } from './ftps-check';
 import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnection } from './ftps-session';
@@ -107,8 +107,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     }
   }
 
-  async list(path: string, options: ListOptions = {}): Promise<ListPage> {
-    const folder = normalizePath(path);
+  async list(folder: string, options: ListOptions = {}): Promise<ListPage> {
     return this.run(folder, options.signal, async (connection) => {
       // CWD then a bare LIST: a path argument to LIST is a glob pattern on many servers.
       await connection.client.cd(this.remote(connection, folder));
@@ -164,13 +163,11 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     throw new ConnectorError('NotFound', `Not found: ${path}`, { path });
   }
 
-  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
-    const normalized = normalizePath(path);
+  async stat(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
     return this.run(normalized, options.signal, (connection) => this.statWith(connection, normalized));
   }
 
-  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    const normalized = normalizePath(path);
+  async read(normalized: string, options: ReadOptions = {}): Promise<Readable> {
     const offset = options.range?.offset ?? 0;
     const length = options.range?.length;
     if (
@@ -180,7 +177,6 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     ) {
       throw new ConnectorError('InvalidInput', `Invalid byte range for ${normalized}.`, { path: normalized });
     }
-    throwIfAborted(options.signal, normalized);
     let connection: FtpsConnection;
     let size: number;
     let remote: string;
@@ -269,9 +265,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     return out;
   }
 
-  async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const normalized = normalizePath(path);
-    if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
+  async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
     const signal = options.signal;
     const onAbort = (): void => void source.destroy(cancelledError(signal, normalized));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -395,9 +389,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     }
   }
 
-  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const normalized = normalizePath(path);
-    if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
+  async remove(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     await this.run(normalized, options.signal, async (connection) => {
       const entry = await this.statWith(connection, normalized);
       const remote = this.remote(connection, normalized);
@@ -419,14 +411,11 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     });
   }
 
-  async mkdir(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const normalized = normalizePath(path);
+  async mkdir(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     await this.run(normalized, options.signal, (connection) => this.makeFolders(connection, normalized));
   }
 
-  async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const source = normalizePath(from);
-    const target = normalizePath(to);
+  async rename(source: string, target: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     await this.run(source, options.signal, async (connection) => {
       await this.statWith(connection, source);
       await this.makeFolders(connection, parentPath(target));

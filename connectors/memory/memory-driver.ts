@@ -19,7 +19,7 @@ import {
   type WriteResult,
 } from '../driver';
 import { MultiHasher } from '../hashing';
-import { baseName, isWithin, normalizePath, parentPath } from '../path-safety';
+import { baseName, isWithin, parentPath } from '../path-safety';
 import { destroyOnAbort } from '../stream-abort';
 
 type MemoryNode =
@@ -61,7 +61,6 @@ export class MemoryDriver implements Driver {
 
   async list(path: string, options: ListOptions = {}): Promise<ListPage> {
     const folder = this.folder(path);
-    throwIfAborted(options.signal, folder);
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE);
     const names: string[] = [];
@@ -78,16 +77,14 @@ export class MemoryDriver implements Driver {
     return { entries, rejected: [], ...(cursor === undefined ? {} : { cursor }) };
   }
 
-  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
+  async stat(path: string): Promise<Entry> {
     const p = this.open(path);
-    throwIfAborted(options.signal, p);
     if (p !== '' && !this.store.nodes.has(p)) throw notFound(p);
     return this.entry(p);
   }
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     const p = this.open(path);
-    throwIfAborted(options.signal, p);
     const node = this.file(p);
     const start = options.range?.offset ?? 0;
     const end = options.range?.length === undefined ? node.size : Math.min(node.size, start + options.range.length);
@@ -103,8 +100,6 @@ export class MemoryDriver implements Driver {
 
   async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
     const p = this.open(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
-    throwIfAborted(options.signal, p);
     this.ensureParents(parentPath(p));
     const existing = this.store.nodes.get(p);
     if (existing?.type === 'directory')
@@ -162,10 +157,8 @@ export class MemoryDriver implements Driver {
     return { size: target.size, written: hasher.bytes, hashes: hasher.digest() };
   }
 
-  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+  async remove(path: string): Promise<void> {
     const p = this.open(path);
-    throwIfAborted(options.signal, p);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
     const node = this.store.nodes.get(p);
     if (node === undefined) throw notFound(p);
     if (node.type === 'directory') {
@@ -177,16 +170,14 @@ export class MemoryDriver implements Driver {
     this.store.nodes.delete(p);
   }
 
-  async mkdir(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+  async mkdir(path: string): Promise<void> {
     const p = this.open(path);
-    throwIfAborted(options.signal, p);
     this.ensureParents(p);
   }
 
-  async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+  async rename(from: string, to: string): Promise<void> {
     const src = this.open(from);
     const dst = this.open(to);
-    throwIfAborted(options.signal, src);
     const node = this.store.nodes.get(src);
     if (node === undefined || src === '') throw notFound(src);
     if (src === dst) return;
@@ -201,10 +192,9 @@ export class MemoryDriver implements Driver {
     for (const [key, value] of moves) this.store.nodes.set(dst + key.slice(src.length), value);
   }
 
-  async copy(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+  async copy(from: string, to: string): Promise<void> {
     const src = this.open(from);
     const dst = this.open(to);
-    throwIfAborted(options.signal, src);
     const node = this.file(src);
     if (this.store.nodes.get(dst)?.type === 'directory') {
       throw new ConnectorError('Conflict', `A folder is in the way: ${dst}`, { path: dst });
@@ -213,9 +203,8 @@ export class MemoryDriver implements Driver {
     this.store.nodes.set(dst, { type: 'file', chunks: node.chunks.slice(), size: node.size, mtimeMs: Date.now() });
   }
 
-  async hash(path: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
+  async hash(path: string, algorithm: HashAlgorithm): Promise<string> {
     const p = this.open(path);
-    throwIfAborted(options.signal, p);
     if (!this.capabilities.hashes.includes(algorithm)) {
       throw new ConnectorError('Unsupported', `The memory storage does not compute ${algorithm}.`);
     }
@@ -232,9 +221,10 @@ export class MemoryDriver implements Driver {
     this.closed = true;
   }
 
+  // Paths arrive normalised (guardDriver); a closed driver refuses every operation.
   private open(path: string): string {
     if (this.closed) throw new ConnectorError('InvalidInput', 'The connector was closed.');
-    return normalizePath(path);
+    return path;
   }
 
   private folder(path: string): string {

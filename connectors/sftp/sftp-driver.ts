@@ -19,7 +19,7 @@ import {
   type WriteResult,
 } from '../driver';
 import { MultiHasher } from '../hashing';
-import { baseName, checkEntryName, normalizePath, parentPath } from '../path-safety';
+import { baseName, checkEntryName, parentPath } from '../path-safety';
 import { mapSftpError } from './map-sftp-error';
 import { DEFAULT_PIPELINE, ParallelReadStream, type PipelineShape } from './parallel-read-stream';
 import { parallelWrite } from './parallel-write';
@@ -149,8 +149,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     }
   }
 
-  async list(path: string, options: ListOptions = {}): Promise<ListPage> {
-    const folder = normalizePath(path);
+  async list(folder: string, options: ListOptions = {}): Promise<ListPage> {
     return this.run(folder, options.signal, async (sftp) => {
       const stats = await sftpCall.stat(sftp, this.remote(folder));
       if (typeOf(stats.mode) !== 'directory') {
@@ -195,15 +194,13 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     });
   }
 
-  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
-    const normalized = normalizePath(path);
+  async stat(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
     return this.run(normalized, options.signal, async (sftp) =>
       entryOf(normalized, await sftpCall.stat(sftp, this.remote(normalized))),
     );
   }
 
-  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    const normalized = normalizePath(path);
+  async read(normalized: string, options: ReadOptions = {}): Promise<Readable> {
     const offset = options.range?.offset ?? 0;
     const length = options.range?.length;
     if (
@@ -265,9 +262,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     );
   }
 
-  async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const normalized = normalizePath(path);
-    if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
+  async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
     const signal = options.signal;
     const onAbort = (): void => void source.destroy(cancelledError(signal, normalized));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -415,9 +410,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     }
   }
 
-  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const normalized = normalizePath(path);
-    if (normalized === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
+  async remove(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     await this.run(
       normalized,
       options.signal,
@@ -439,14 +432,11 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     );
   }
 
-  async mkdir(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const normalized = normalizePath(path);
+  async mkdir(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     await this.run(normalized, options.signal, (sftp) => this.makeFolders(sftp, normalized));
   }
 
-  async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const source = normalizePath(from);
-    const target = normalizePath(to);
+  async rename(source: string, target: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     await this.run(source, options.signal, async (sftp) => {
       await sftpCall.stat(sftp, this.remote(source));
       await this.links.confine(sftp, parentPath(target));

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasHash, hasMkdir, hasRename } from '../../connectors/capabilities';
 import { ConnectorError } from '../../connectors/connector-error';
 import { type Driver, type Entry } from '../../connectors/driver';
+import { guardDriver } from '../../connectors/guarded-driver';
 import { type ConnectorErrorCode } from '../../shared/errors/connector-error-code';
 import { LiveMemorySampler } from './live-memory';
 import { outageCases, type ServerOutage } from './outage-cases';
@@ -95,7 +96,8 @@ export function describeConformance(
     const folder = (): string => `${base}/t${++counter}`;
 
     beforeAll(async () => {
-      driver = await makeDriver();
+      // Wrapped like the registry wraps it: the suite checks the driver users get.
+      driver = guardDriver(await makeDriver());
     });
 
     afterAll(async () => {
