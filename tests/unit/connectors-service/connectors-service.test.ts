@@ -9,7 +9,7 @@ import { LOCAL_DISK_CONNECTOR_ID } from '../../../main/services/connectors/drive
 import { localDiskLocation } from '../../../main/services/connectors/local-disk';
 import { JsonFileStore } from '../../../main/services/json-file-store';
 import { desktopLocations } from '../../../main/services/locations/desktop-locations';
-import { MemorySecretStore } from './memory-secret-store';
+import { MemorySecretStore } from '../../kit/memory-secret-store';
 
 let dir: string;
 let secrets: MemorySecretStore;

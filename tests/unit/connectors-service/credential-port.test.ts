@@ -8,7 +8,7 @@ import type { Driver, DriverContext } from '../../../connectors/driver';
 import { DriverRegistry } from '../../../connectors/driver-registry';
 import { ConnectorsService } from '../../../main/services/connectors/connectors-service';
 import { JsonFileStore } from '../../../main/services/json-file-store';
-import { MemorySecretStore } from './memory-secret-store';
+import { MemorySecretStore } from '../../kit/memory-secret-store';
 
 let dir: string;
 let secrets: MemorySecretStore;

@@ -7,7 +7,7 @@ import { JsonFileStore } from '../../../main/services/json-file-store';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import { VSFTPD_BINARY, startVsftpd, type VsftpdServer } from '../../servers/vsftpd-server';
-import { MemorySecretStore } from './memory-secret-store';
+import { MemorySecretStore } from '../../kit/memory-secret-store';
 
 const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 const vsftpdAvailable = requireServer('vsftpd', VSFTPD_BINARY, 'apt-get install vsftpd');

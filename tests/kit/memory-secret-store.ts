@@ -1,4 +1,4 @@
-import type { SecretBackend, SecretStore } from '../../../main/services/secrets/secret-store';
+import type { SecretBackend, SecretStore } from '../../main/services/secrets/secret-store';
 
 /** An in-memory SecretStore that says it is a keychain (or a session store), to test callers without D-Bus. */
 export class MemorySecretStore implements SecretStore {
