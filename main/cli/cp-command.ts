@@ -32,8 +32,8 @@ export async function cpCommand(
   dst: string,
   flags: CpFlags,
 ): Promise<void> {
-  const from = session.location(src);
-  const to = session.location(dst);
+  const from = await session.location(src);
+  const to = await session.location(dst);
   let limit: number | null = null;
   if (flags.bwlimit !== undefined) {
     try {

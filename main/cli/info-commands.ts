@@ -17,7 +17,7 @@ function entryLine(entry: Entry): string {
 
 /** `ferry ls <location>`: the entries of a folder (page by page), or the file itself. */
 export async function lsCommand(session: CliSession, io: CliIo, argument: string, json: boolean): Promise<void> {
-  const at = session.location(argument);
+  const at = await session.location(argument);
   const self = await at.driver.stat(at.path, { signal: io.signal });
   const show = (entry: Entry): void => io.out(json ? JSON.stringify(entry) : entryLine(entry));
   if (self.type === 'file') {
@@ -41,7 +41,7 @@ export async function checkCommand(
   write: boolean,
   json: boolean,
 ): Promise<void> {
-  const driver = session.connector(name);
+  const driver = await session.connector(name);
   const report = await driver.check({ write, signal: io.signal });
   if (json) io.out(JSON.stringify(report));
   else {

@@ -15,6 +15,7 @@ import { ConfirmedIdentities } from './confirmed-identities';
 import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
+import { requireUsableKind } from './require-usable-kind';
 import { type ResumeStateStore } from '../../../connectors/resume-state-store';
 
 /** A new connector from a form. */
@@ -225,13 +226,7 @@ export class ConnectorsService {
         hint: 'Choose another connector, or add it again.',
       });
     }
-    if (!this.registry.has(record.kind)) {
-      throw new ConnectorError(
-        'Unsupported',
-        `Connector "${record.name}" has type "${record.kind}", which this build cannot use.`,
-      );
-    }
-    const descriptor = CONNECTOR_DESCRIPTORS[record.kind];
+    const descriptor = CONNECTOR_DESCRIPTORS[requireUsableKind(this.registry, record)];
     const secrets: Record<string, string> = {};
     for (const option of secretOptionNames(descriptor)) {
       const value = await this.secrets.get(secretName(connectorId, option));
