@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { type ConnectionOptions } from 'node:tls';
 import { posix } from 'node:path';
-import { PassThrough, Readable, Transform, Writable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { type FileInfo, FileType } from 'basic-ftp';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
 import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
-import { runCheckSteps } from '../check/check-runner';
-import { rootAccessSteps } from '../check/root-access-steps';
+import { runConnectionCheck } from '../check/connection-steps';
 import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
 import {
   type CheckOptions,
@@ -22,8 +20,19 @@ import {
   type WriteResult,
 } from '../driver';
 import { HashingStream } from '../hashing';
+import { folderChain, removeEmptyFolder } from '../remote-files/folder-steps';
+import { pageByName } from '../remote-files/list-page';
+import {
+  checkedRange,
+  checkReceivedSize,
+  checkResumeOffset,
+  storedSizeError,
+  temporaryName,
+} from '../remote-files/write-checks';
+import { destroyOnAbort } from '../stream-abort';
 import { baseName, checkEntryName, parentPath } from '../path-safety';
 import { FtpsClientPool } from './ftps-client-pool';
+import { downloadRange } from './ftps-download';
 import { ftpsSessionSteps } from './ftps-check';
 import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnection } from './ftps-session';
 import { mapFtpError } from './map-ftp-error';
@@ -34,8 +43,6 @@ export interface FtpsTuning {
   /** Control connections at most (one transfer each); default 4. */
   readonly connections?: number;
 }
-
-const DEFAULT_PAGE_SIZE = 1000;
 
 /** FTPS driver (explicit or implicit TLS, passive mode) on basic-ftp, with a small pool of control connections. */
 export class FtpsDriver implements Driver, Renamer, FolderMaker {
@@ -127,18 +134,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
           entries.push({ name: checked.name, path: childPath, type: 'file', size: item.size });
         }
       }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const cursor = options.cursor;
-      const from = cursor === undefined ? 0 : entries.findIndex((e) => e.name > cursor);
-      const size = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
-      const page = from < 0 ? [] : entries.slice(from, from + size);
-      const last = page.at(-1);
-      const more = from >= 0 && from + size < entries.length;
-      return {
-        entries: page,
-        rejected: cursor === undefined ? rejected : [],
-        ...(more && last !== undefined ? { cursor: last.name } : {}),
-      };
+      return pageByName(entries, rejected, options);
     });
   }
 
@@ -168,15 +164,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   }
 
   async read(normalized: string, options: ReadOptions = {}): Promise<Readable> {
-    const offset = options.range?.offset ?? 0;
-    const length = options.range?.length;
-    if (
-      !Number.isSafeInteger(offset) ||
-      offset < 0 ||
-      (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
-    ) {
-      throw new ConnectorError('InvalidInput', `Invalid byte range for ${normalized}.`, { path: normalized });
-    }
+    const { offset, length } = checkedRange(normalized, options.range);
     let connection: FtpsConnection;
     let size: number;
     let remote: string;
@@ -203,75 +191,16 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
       this.pool.release(connection, true);
       return Readable.from([]);
     }
-    return this.download(connection, remote, normalized, offset, end, size, options.signal);
-  }
-
-  // Streams [offset, end) through REST + RETR; a shorter range closes the connection once it has enough bytes.
-  private download(
-    connection: FtpsConnection,
-    remote: string,
-    path: string,
-    offset: number,
-    end: number,
-    size: number,
-    signal: AbortSignal | undefined,
-  ): Readable {
-    const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    let remaining = end - offset;
-    let finished = false;
-    let released = false;
-    const release = (healthy: boolean): void => {
-      if (released) return;
-      released = true;
-      this.pool.release(connection, healthy);
-    };
-    const sink = new Writable({
-      highWaterMark: 256 * 1024,
-      write: (chunk: Buffer, _encoding, callback) => {
-        if (finished) return callback();
-        const part = chunk.length > remaining ? chunk.subarray(0, remaining) : chunk;
-        remaining -= part.length;
-        out.write(part, () => callback());
-        if (remaining === 0) {
-          finished = true;
-          out.end();
-          // Stop the server sending the rest of the file: this connection cannot be reused.
-          if (end < size) connection.client.close();
-        }
-      },
-    });
-    const onAbort = (): void => void out.destroy(cancelledError(signal, path));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    out.once('close', () => {
-      signal?.removeEventListener('abort', onAbort);
-      if (!finished) {
-        finished = true;
-        connection.client.close();
-        release(false);
-      }
-    });
-    connection.client.downloadTo(sink, remote, offset).then(
-      () => {
-        if (remaining > 0 && !out.destroyed) {
-          out.destroy(new ConnectorError('Retryable', `The server ended the download of ${path} early.`, { path }));
-        }
-        release(!connection.client.closed);
-      },
-      (error: unknown) => {
-        if (!finished) out.destroy(mapFtpError(error, path));
-        release(false);
-      },
+    return downloadRange(connection, remote, normalized, { offset, end, size }, options.signal, (healthy) =>
+      this.pool.release(connection, healthy),
     );
-    return out;
   }
 
   async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const signal = options.signal;
-    const onAbort = (): void => void source.destroy(cancelledError(signal, normalized));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const detach = destroyOnAbort(source, options.signal, normalized);
     let temp: string | undefined;
     try {
-      return await this.run(normalized, signal, async (connection) => {
+      return await this.run(normalized, options.signal, async (connection) => {
         const target = this.remote(connection, normalized);
         if (await this.isFolder(connection, target)) {
           throw new ConnectorError('Conflict', `A folder is in the way: ${normalized}`, { path: normalized });
@@ -279,10 +208,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
         if (options.offset !== undefined)
           return this.append(connection, normalized, target, source, options.offset, options);
         await this.makeFolders(connection, parentPath(normalized));
-        temp = posix.join(
-          posix.dirname(target),
-          `.${baseName(normalized).slice(0, 200)}.ferry-${randomBytes(6).toString('hex')}.part`,
-        );
+        temp = posix.join(posix.dirname(target), temporaryName(normalized));
         const result = await this.upload(connection, normalized, temp, source, 0, options, 'replace');
         await connection.client.rename(temp, target);
         temp = undefined;
@@ -293,7 +219,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
       if (leftover !== undefined) await this.pool.use((c) => c.client.remove(leftover, true)).catch(() => undefined);
       throw error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      detach();
       if (!source.destroyed && !source.readableEnded) source.destroy();
     }
   }
@@ -310,12 +236,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
       if (connection.client.closed) throw error;
       return undefined;
     });
-    if ((current ?? 0) !== offset) {
-      throw new ConnectorError('Conflict', `Cannot resume ${path} at ${offset}: it holds ${current ?? 0} bytes.`, {
-        path,
-        hint: 'Start the transfer again from the size the file has now.',
-      });
-    }
+    checkResumeOffset(path, offset, current ?? 0);
     if (current === undefined) await this.makeFolders(connection, parentPath(path));
     return this.upload(connection, path, target, source, offset, options, 'append');
   }
@@ -344,29 +265,14 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     else await connection.client.uploadFrom(body, remote);
     throwIfAborted(options.signal, path);
     const written = hashing.hasher.bytes;
-    if (options.size !== undefined && written !== options.size) {
-      throw new ConnectorError('Integrity', `Expected ${options.size} bytes for ${path} but received ${written}.`, {
-        path,
-      });
-    }
+    checkReceivedSize(path, options.size, written);
     const stored = await connection.client.size(remote);
-    if (stored !== offset + written) {
-      throw new ConnectorError(
-        'Retryable',
-        `The server stored ${stored} bytes of ${path} instead of ${offset + written}.`,
-        {
-          path,
-        },
-      );
-    }
+    if (stored !== offset + written) throw storedSizeError(path, stored, offset + written);
     return { size: stored, written, hashes: hashing.hasher.digest() };
   }
 
   private async makeFolders(connection: FtpsConnection, folder: string): Promise<void> {
-    if (folder === '') return;
-    let current = '';
-    for (const segment of folder.split('/')) {
-      current = current === '' ? segment : `${current}/${segment}`;
+    for (const current of folderChain(folder)) {
       const remote = this.remote(connection, current);
       if (await this.isFolder(connection, remote)) continue;
       // Another connection may create it at the same moment: only "still not a folder" is an error.
@@ -397,17 +303,15 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
         await connection.client.remove(remote);
         return;
       }
-      try {
-        await connection.client.send(`RMD ${remote}`);
-      } catch (error) {
-        if (connection.client.closed) throw error;
-        await connection.client.cd(remote);
-        const children = (await connection.client.list()).filter((e) => e.name !== '.' && e.name !== '..');
-        if (children.length > 0) {
-          throw new ConnectorError('Conflict', `The folder is not empty: ${normalized}`, { path: normalized });
-        }
-        throw error;
-      }
+      await removeEmptyFolder(
+        normalized,
+        () => connection.client.send(`RMD ${remote}`),
+        async (refusal) => {
+          if (connection.client.closed) throw refusal;
+          await connection.client.cd(remote);
+          return (await connection.client.list()).filter((e) => e.name !== '.' && e.name !== '..').length;
+        },
+      );
     });
   }
 
@@ -426,13 +330,11 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   /** Resolve, connect, TLS handshake (certificate subject and fingerprint), sign in, then list/read/write on the root. */
   async check(options: CheckOptions = {}): Promise<CheckReport> {
     const fresh = new FtpsDriver(this.options, this.context, this.tuning);
-    try {
-      const session = ftpsSessionSteps((progress) => fresh.connect(progress), this.options);
-      const report = await runCheckSteps([...session.plans, ...rootAccessSteps(fresh, options)], options.signal);
-      return session.annotate(report);
-    } finally {
-      await fresh.close();
-    }
+    return runConnectionCheck(
+      fresh,
+      ftpsSessionSteps((progress) => fresh.connect(progress), this.options),
+      options,
+    );
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { type Readable } from 'node:stream';
 import { type SFTPWrapper, type Stats } from 'ssh2';
@@ -18,16 +17,26 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../driver';
+import { runConnectionCheck } from '../check/connection-steps';
 import { MultiHasher } from '../hashing';
-import { baseName, checkEntryName, parentPath } from '../path-safety';
+import { folderChain, removeEmptyFolder } from '../remote-files/folder-steps';
+import { pageByName } from '../remote-files/list-page';
+import {
+  checkedRange,
+  checkReceivedSize,
+  checkResumeOffset,
+  storedSizeError,
+  temporaryName,
+} from '../remote-files/write-checks';
+import { destroyOnAbort } from '../stream-abort';
+import { checkEntryName, parentPath } from '../path-safety';
 import { mapSftpError } from './map-sftp-error';
 import { DEFAULT_PIPELINE, ParallelReadStream, type PipelineShape } from './parallel-read-stream';
 import { parallelWrite } from './parallel-write';
 import { sessionCheckSteps } from './sftp-check';
+import { entryOf, typeOf } from './sftp-stats';
 import { SftpLinkGuard, sftpRootPath } from './sftp-symlinks';
 import { openSftpSession, SessionStageError, sftpCall, type SessionProgress, type SftpSession } from './sftp-session';
-import { runCheckSteps } from '../check/check-runner';
-import { rootAccessSteps } from '../check/root-access-steps';
 
 /** Knobs for tests and benchmarks; users never need them. */
 export interface SftpTuning {
@@ -37,37 +46,8 @@ export interface SftpTuning {
   readonly streamsOnly?: boolean;
 }
 
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-const DEFAULT_PAGE_SIZE = 1000;
 /** One 32 KiB request at a time: for servers that mishandle pipelined requests. */
 const SEQUENTIAL_PIPELINE: PipelineShape = { chunkSize: 32 * 1024, concurrency: 1 };
-
-function typeOf(mode: number): 'file' | 'directory' | 'link' | 'other' {
-  switch (mode & S_IFMT) {
-    case S_IFDIR:
-      return 'directory';
-    case S_IFREG:
-      return 'file';
-    case S_IFLNK:
-      return 'link';
-    default:
-      return 'other';
-  }
-}
-
-function entryOf(path: string, stats: Stats): Entry {
-  const directory = typeOf(stats.mode) === 'directory';
-  return {
-    name: baseName(path),
-    path,
-    type: directory ? 'directory' : 'file',
-    ...(directory ? {} : { size: stats.size }),
-    mtimeMs: stats.mtime * 1000,
-  };
-}
 
 /** SFTP driver (OpenSSH and compatible servers) on ssh2-sftp-client / ssh2, one multiplexed session per driver. */
 export class SftpDriver implements Driver, Renamer, FolderMaker {
@@ -179,18 +159,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         const type = typeOf(attrs.mode);
         if (type === 'file' || type === 'directory') entries.push(entryOf(childPath, attrs));
       }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      const cursor = options.cursor;
-      const from = cursor === undefined ? 0 : entries.findIndex((e) => e.name > cursor);
-      const size = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
-      const page = from < 0 ? [] : entries.slice(from, from + size);
-      const last = page.at(-1);
-      const more = from >= 0 && from + size < entries.length;
-      return {
-        entries: page,
-        rejected: cursor === undefined ? rejected : [],
-        ...(more && last !== undefined ? { cursor: last.name } : {}),
-      };
+      return pageByName(entries, rejected, options);
     });
   }
 
@@ -201,15 +170,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   }
 
   async read(normalized: string, options: ReadOptions = {}): Promise<Readable> {
-    const offset = options.range?.offset ?? 0;
-    const length = options.range?.length;
-    if (
-      !Number.isSafeInteger(offset) ||
-      offset < 0 ||
-      (length !== undefined && (!Number.isSafeInteger(length) || length < 0))
-    ) {
-      throw new ConnectorError('InvalidInput', `Invalid byte range for ${normalized}.`, { path: normalized });
-    }
+    const { offset, length } = checkedRange(normalized, options.range);
     return this.run(normalized, options.signal, async (sftp) => {
       const remote = this.remote(normalized);
       const handle = await sftpCall.open(sftp, remote, 'r');
@@ -240,12 +201,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         },
         (error) => mapSftpError(error, normalized),
       );
-      if (options.signal !== undefined) {
-        const signal = options.signal;
-        const onAbort = (): void => void stream.destroy(cancelledError(signal, normalized));
-        signal.addEventListener('abort', onAbort, { once: true });
-        stream.once('close', () => signal.removeEventListener('abort', onAbort));
-      }
+      stream.once('close', destroyOnAbort(stream, options.signal, normalized));
       return stream;
     });
   }
@@ -263,17 +219,15 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   }
 
   async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const signal = options.signal;
-    const onAbort = (): void => void source.destroy(cancelledError(signal, normalized));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const detach = destroyOnAbort(source, options.signal, normalized);
     try {
-      return await this.run(normalized, signal, (sftp) =>
+      return await this.run(normalized, options.signal, (sftp) =>
         options.offset === undefined
           ? this.writeAtomically(sftp, normalized, source, options)
           : this.writeAt(sftp, normalized, source, options.offset, options),
       );
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      detach();
       if (!source.destroyed && !source.readableEnded) source.destroy();
     }
   }
@@ -290,7 +244,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
       throw new ConnectorError('Conflict', `A folder is in the way: ${path}`, { path, hint: 'Choose a file path.' });
     }
     const parent = parentPath(path);
-    const tempName = `.${baseName(path).slice(0, 200)}.ferry-${randomBytes(6).toString('hex')}.part`;
+    const tempName = temporaryName(path);
     const temp = this.remote(parent === '' ? tempName : `${parent}/${tempName}`);
     const handle = await sftpCall.open(sftp, temp, 'w');
     let open = true;
@@ -320,12 +274,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     if (existing !== undefined && typeOf(existing.mode) === 'directory') {
       throw new ConnectorError('Conflict', `A folder is in the way: ${path}`, { path });
     }
-    if (current !== offset) {
-      throw new ConnectorError('Conflict', `Cannot resume ${path} at ${offset}: it holds ${current} bytes.`, {
-        path,
-        hint: 'Start the transfer again from the size the file has now.',
-      });
-    }
+    checkResumeOffset(path, offset, current);
     if (existing === undefined) await this.makeFolders(sftp, parentPath(path));
     const handle = await sftpCall.open(sftp, remote, existing === undefined ? 'w' : 'r+');
     try {
@@ -349,11 +298,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
       ? await parallelWrite(sftp, handle, source, offset, this.pipeline, hasher, options.signal)
       : await parallelWrite(sftp, handle, source, offset, SEQUENTIAL_PIPELINE, hasher, options.signal);
     throwIfAborted(options.signal, path);
-    if (options.size !== undefined && written !== options.size) {
-      throw new ConnectorError('Integrity', `Expected ${options.size} bytes for ${path} but received ${written}.`, {
-        path,
-      });
-    }
+    checkReceivedSize(path, options.size, written);
     const stats = await sftpCall.fstat(sftp, handle);
     if (stats.size !== offset + written) {
       if (this.parallelWrites) {
@@ -362,11 +307,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
           `sftp: parallel write of ${path} left ${stats.size} bytes; writing sequentially from now on`,
         );
       }
-      throw new ConnectorError(
-        'Retryable',
-        `The server stored ${stats.size} bytes of ${path} instead of ${offset + written}.`,
-        { path, hint: 'Retry: Ferry now writes to this server sequentially.' },
-      );
+      throw storedSizeError(path, stats.size, offset + written, 'Retry: Ferry now writes to this server sequentially.');
     }
     if (options.mtimeMs !== undefined) {
       const seconds = Math.floor(options.mtimeMs / 1000);
@@ -387,10 +328,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   }
 
   private async makeFolders(sftp: SFTPWrapper, folder: string): Promise<void> {
-    if (folder === '') return;
-    let current = '';
-    for (const segment of folder.split('/')) {
-      current = current === '' ? segment : `${current}/${segment}`;
+    for (const current of folderChain(folder)) {
       const remote = this.remote(current);
       const stats = await sftpCall.stat(sftp, remote).catch(() => undefined);
       if (stats === undefined) {
@@ -418,15 +356,11 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         const remote = this.remote(normalized);
         const stats = await sftpCall.lstat(sftp, remote);
         if (typeOf(stats.mode) !== 'directory') return sftpCall.unlink(sftp, remote);
-        try {
-          await sftpCall.rmdir(sftp, remote);
-        } catch (error) {
-          const entries = await sftpCall.readdir(sftp, remote).catch(() => []);
-          if (entries.length > 0) {
-            throw new ConnectorError('Conflict', `The folder is not empty: ${normalized}`, { path: normalized });
-          }
-          throw error;
-        }
+        await removeEmptyFolder(
+          normalized,
+          () => sftpCall.rmdir(sftp, remote),
+          async () => (await sftpCall.readdir(sftp, remote).catch(() => [])).length,
+        );
       },
       'parent',
     );
@@ -447,15 +381,12 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
 
   /** Resolve, connect, SSH handshake (host-key fingerprint), sign in, then list/read/write on the root. */
   async check(options: CheckOptions = {}): Promise<CheckReport> {
-    // A fresh connection, so the report shows the server as it is now rather than a cached session.
     const fresh = new SftpDriver(this.options, this.context, this.tuning);
-    try {
-      const session = sessionCheckSteps((progress) => fresh.open(progress, options.signal));
-      const report = await runCheckSteps([...session.plans, ...rootAccessSteps(fresh, options)], options.signal);
-      return session.annotate(report);
-    } finally {
-      await fresh.close();
-    }
+    return runConnectionCheck(
+      fresh,
+      sessionCheckSteps((progress) => fresh.open(progress, options.signal)),
+      options,
+    );
   }
 
   async close(): Promise<void> {

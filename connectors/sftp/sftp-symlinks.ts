@@ -5,11 +5,9 @@ import { isInsideReal, linkError, rejectedLink, type LinkProblem } from '../link
 import { parentPath } from '../path-safety';
 import { mapSftpError } from './map-sftp-error';
 import { sftpCall } from './sftp-session';
+import { typeOf } from './sftp-stats';
 
 const SFTP_NO_SUCH_FILE = 2;
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
 // As many hops as Linux follows before ELOOP.
 const MAX_HOPS = 40;
 
@@ -71,7 +69,7 @@ export class SftpLinkGuard {
     } catch (error) {
       if (!unresolvable(error)) throw mapSftpError(error, path);
       const own = await sftpCall.lstat(sftp, this.remote(path)).catch(() => undefined);
-      if (own !== undefined && (own.mode & S_IFMT) === S_IFLNK) {
+      if (own !== undefined && typeOf(own.mode) === 'link') {
         throw linkError(path, await this.brokenProblem(sftp, this.remote(path)));
       }
       // Missing (a file about to be written): its nearest existing folder must be inside.
@@ -126,7 +124,7 @@ export class SftpLinkGuard {
       if (!isNoSuchFile(error)) throw mapSftpError(error, childPath);
       return refuse('dangling');
     }
-    if ((stats.mode & S_IFMT) === S_IFDIR && (await ancestry()).some((above) => isInsideReal(above, real))) {
+    if (typeOf(stats.mode) === 'directory' && (await ancestry()).some((above) => isInsideReal(above, real))) {
       return refuse('ancestor');
     }
     return { ok: true, stats };
@@ -139,7 +137,7 @@ export class SftpLinkGuard {
     for (let hop = 0; hop < MAX_HOPS; hop += 1) {
       const stats = await sftpCall.lstat(sftp, current).catch(() => undefined);
       if (stats === undefined) return 'dangling';
-      if ((stats.mode & S_IFMT) !== S_IFLNK) return 'dangling';
+      if (typeOf(stats.mode) !== 'link') return 'dangling';
       const target = await sftpCall.readlink(sftp, current).catch(() => undefined);
       if (target === undefined) return 'dangling';
       const next = posix.normalize(target.startsWith('/') ? target : posix.join(posix.dirname(current), target));
