@@ -6,9 +6,9 @@ import { ConnectorError } from '../../connectors/connector-error';
 import { type Driver, type Entry } from '../../connectors/driver';
 import { guardDriver } from '../../connectors/guarded-driver';
 import { type ConnectorErrorCode } from '../../shared/errors/connector-error-code';
-import { LiveMemorySampler } from './live-memory';
+import { LiveMemorySampler } from '../kit/live-memory';
 import { outageCases, type ServerOutage } from './outage-cases';
-import { generatedStream, readAll, sha256, streamOf } from './test-streams';
+import { generatedStream, readAll, sha256, streamOf } from '../kit/test-streams';
 
 /** How a driver runs the suite. */
 export interface ConformanceOptions {

@@ -10,7 +10,7 @@ import { type Driver } from '../../connectors/driver';
 import { LocalDriver } from '../../connectors/local/local-driver';
 import { BandwidthLimiter } from '../../connectors/transfer/bandwidth-limiter';
 import { copyFile } from '../../connectors/transfer/copy-file';
-import { generatedStream, readAll, sha256, streamOf } from './test-streams';
+import { generatedStream, readAll, sha256, streamOf } from '../kit/test-streams';
 
 /** Makes a driver's test server go away and come back, as a crash and a restart would. */
 export interface ServerOutage {

@@ -12,7 +12,7 @@ import { AzureBlobDriver } from '../../../connectors/azure-blob/azure-blob-drive
 import { ConnectorError } from '../../../connectors/connector-error';
 import { MemoryResumeStateStore, type UploadPartEvent } from '../../../connectors/resume-state-store';
 import { type AzureBlobOptions } from '../../../shared/connectors/azure-blob-descriptor';
-import { readAll, streamOf } from '../../conformance/test-streams';
+import { readAll, streamOf } from '../../kit/test-streams';
 import { AZURITE_ACCOUNT, azuriteAvailability, startAzurite, type AzuriteServer } from '../../servers/azurite-server';
 
 const azurite = azuriteAvailability();

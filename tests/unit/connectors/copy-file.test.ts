@@ -9,7 +9,7 @@ import { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter
 import { copyFile, partialPathOf } from '../../../connectors/transfer/copy-file';
 import { type TransferProgress } from '../../../connectors/transfer/progress-meter';
 import { expectCode } from '../../conformance/describe-conformance';
-import { readAll, sha256, streamOf } from '../../conformance/test-streams';
+import { readAll, sha256, streamOf } from '../../kit/test-streams';
 import { CorruptingDriver, FlakySourceDriver, InstantClock } from './transfer-fakes';
 
 const MiB = 1024 * 1024;

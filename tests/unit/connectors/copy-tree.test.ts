@@ -7,7 +7,7 @@ import { LocalDriver } from '../../../connectors/local/local-driver';
 import { MemoryDriver } from '../../../connectors/memory/memory-driver';
 import { copyTree } from '../../../connectors/transfer/copy-tree';
 import { TransferQueue } from '../../../connectors/transfer/transfer-queue';
-import { streamOf } from '../../conformance/test-streams';
+import { streamOf } from '../../kit/test-streams';
 
 /** A source whose listing of the root also returns refused names and an entry that escapes (a buggy driver). */
 class HostileListing extends MemoryDriver {

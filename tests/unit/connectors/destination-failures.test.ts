@@ -12,7 +12,7 @@ import { LocalDriver } from '../../../connectors/local/local-driver';
 import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
 import { copyFile, type CopyOptions, partialPathOf } from '../../../connectors/transfer/copy-file';
-import { sha256 } from '../../conformance/test-streams';
+import { sha256 } from '../../kit/test-streams';
 import { isPartialName } from '../../../connectors/transfer/partial-file';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';

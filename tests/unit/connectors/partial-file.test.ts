@@ -14,7 +14,7 @@ import {
   partialPathOf,
 } from '../../../connectors/transfer/partial-file';
 import { expectCode } from '../../conformance/describe-conformance';
-import { sha256, streamOf } from '../../conformance/test-streams';
+import { sha256, streamOf } from '../../kit/test-streams';
 import { FlakySourceDriver, InstantClock } from './transfer-fakes';
 
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FtpsDriver } from '../../../connectors/ftps/ftps-driver';
 import { requireServer } from '../../servers/require-server';
 import { startVsftpd, VSFTPD_BINARY, type VsftpdServer } from '../../servers/vsftpd-server';
-import { measureLiveMemory } from '../sftp/live-memory';
+import { measureLiveMemory } from '../../kit/live-memory';
 
 const vsftpd = requireServer('vsftpd', VSFTPD_BINARY, 'apt-get install vsftpd');
 

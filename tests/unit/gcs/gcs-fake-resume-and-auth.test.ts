@@ -5,7 +5,7 @@ import { ConnectorError } from '../../../connectors/connector-error';
 import { GcsDriver } from '../../../connectors/gcs/gcs-driver';
 import { MemoryResumeStateStore } from '../../../connectors/resume-state-store';
 import { type GcsOptions } from '../../../shared/connectors/gcs-descriptor';
-import { readAll, streamOf } from '../../conformance/test-streams';
+import { readAll, streamOf } from '../../kit/test-streams';
 import { startGcsFake, type GcsFake } from '../../servers/gcs-fake/gcs-fake-server';
 import { createServiceAccount } from '../../servers/gcs-fake/service-account';
 

@@ -3,8 +3,8 @@ import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';
-import { LiveMemorySampler } from '../../conformance/live-memory';
-import { generatedStream } from '../../conformance/test-streams';
+import { LiveMemorySampler } from '../../kit/live-memory';
+import { generatedStream } from '../../kit/test-streams';
 
 const swift = swiftAvailability();
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
-import { measureLiveMemory } from './live-memory';
+import { measureLiveMemory } from '../../kit/live-memory';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 

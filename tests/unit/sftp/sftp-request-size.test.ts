@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
-import { readAll, sha256, streamOf } from '../../conformance/test-streams';
+import { readAll, sha256, streamOf } from '../../kit/test-streams';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 

@@ -13,7 +13,7 @@ import { JsonFileStore } from '../../../main/services/json-file-store';
 import type { TransferNotification } from '../../../main/services/transfers/batch-notification';
 import { TransfersService, type TransfersServiceOptions } from '../../../main/services/transfers/transfers-service';
 import type { Transfer, TransferState } from '../../../shared/ipc/transfers-ipc';
-import { streamOf } from '../../conformance/test-streams';
+import { streamOf } from '../../kit/test-streams';
 
 /** Every read a driver served: path and range offset (0 without a range). */
 export type ReadLog = { readonly path: string; readonly offset: number }[];

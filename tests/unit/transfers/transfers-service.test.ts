@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryDriver, MemoryStore } from '../../../connectors/memory/memory-driver';
 import { partialPathOf } from '../../../connectors/transfer/copy-file';
 import { TransferActionError } from '../../../main/services/transfers/transfers-service';
-import { sha256 } from '../../conformance/test-streams';
+import { sha256 } from '../../kit/test-streams';
 import { TransferFixture, waitForTransfer } from './transfer-test-kit';
 
 const KiB = 1024;

@@ -6,7 +6,7 @@ import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { partialPathOf } from '../../../connectors/transfer/copy-file';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
-import { sha256 } from '../../conformance/test-streams';
+import { sha256 } from '../../kit/test-streams';
 import { TransferFixture, waitForTransfer } from './transfer-test-kit';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
