@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFerry, type FerryRun } from '../../kit/ferry-process';
+import { connectorEnv, sshdSftpOptions } from '../../kit/server-options';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 
@@ -17,12 +18,7 @@ const ferry = (args: readonly string[], env: Record<string, string>, xdg: string
   runFerry(args, { cwd: base, configHome: path.join(base, xdg), env });
 
 const depot = (server: SshdServer, extra: Record<string, string> = {}): Record<string, string> => ({
-  FERRY_CONNECTOR_DEPOT_TYPE: 'sftp',
-  FERRY_CONNECTOR_DEPOT_HOST: server.host,
-  FERRY_CONNECTOR_DEPOT_PORT: String(server.port),
-  FERRY_CONNECTOR_DEPOT_USERNAME: server.user.name,
-  FERRY_CONNECTOR_DEPOT_PASSWORD: server.user.password,
-  FERRY_CONNECTOR_DEPOT_ROOT: server.root,
+  ...connectorEnv('depot', 'sftp', sshdSftpOptions(server, { pin: false })),
   ...extra,
 });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFerry, type FerryRun } from '../../kit/ferry-process';
+import { connectorEnv, sshdSftpOptions } from '../../kit/server-options';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 
@@ -24,15 +25,7 @@ async function ferry(
   const { child, finished } = startFerry(args, {
     cwd: base,
     configHome: path.join(base, 'xdg'),
-    env: {
-      FERRY_CONNECTOR_DEPOT_TYPE: 'sftp',
-      FERRY_CONNECTOR_DEPOT_HOST: server.host,
-      FERRY_CONNECTOR_DEPOT_PORT: String(server.port),
-      FERRY_CONNECTOR_DEPOT_USERNAME: server.user.name,
-      FERRY_CONNECTOR_DEPOT_PASSWORD: server.user.password,
-      FERRY_CONNECTOR_DEPOT_ROOT: server.root,
-      FERRY_CONNECTOR_DEPOT_HOST_KEY_FINGERPRINT: server.hostKeyFingerprint,
-    },
+    env: connectorEnv('depot', 'sftp', sshdSftpOptions(server)),
   });
   await whileRunning?.(child);
   return finished;
