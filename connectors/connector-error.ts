@@ -1,6 +1,5 @@
 import {
   CONNECTOR_ERROR_MEANING,
-  isConnectorErrorCode,
   type ConnectorErrorCode,
   type ConnectorErrorInfo,
 } from '../shared/errors/connector-error-code';
@@ -42,11 +41,6 @@ export class ConnectorError extends Error {
       ...(this.path === undefined ? {} : { path: this.path }),
     };
   }
-
-  /** Rebuilds an error from its JSON form (e.g. received over IPC or from the platform API). */
-  static fromJSON(info: ConnectorErrorInfo): ConnectorError {
-    return new ConnectorError(info.code, info.message, { hint: info.hint, path: info.path });
-  }
 }
 
 /** Whether a value is a ConnectorError, optionally with a given code. */
@@ -85,15 +79,4 @@ export function describeError(error: unknown): string {
   }
   if (error instanceof Error) return error.message;
   return String(error);
-}
-
-/** Parses a JSON value back into a ConnectorError when it has the right shape. */
-export function connectorErrorFromUnknown(value: unknown): ConnectorError | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as { code?: unknown; message?: unknown; hint?: unknown; path?: unknown };
-  if (!isConnectorErrorCode(v.code) || typeof v.message !== 'string') return undefined;
-  return new ConnectorError(v.code, v.message, {
-    hint: typeof v.hint === 'string' ? v.hint : undefined,
-    path: typeof v.path === 'string' ? v.path : undefined,
-  });
 }

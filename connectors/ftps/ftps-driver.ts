@@ -38,11 +38,8 @@ import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnectio
 import { mapFtpError } from './map-ftp-error';
 import { tlsOptionsFor } from './tls-trust';
 
-/** Knobs for tests and benchmarks. */
-export interface FtpsTuning {
-  /** Control connections at most (one transfer each); default 4. */
-  readonly connections?: number;
-}
+/** Control connections at most per driver (one transfer each). */
+const MAX_CONNECTIONS = 4;
 
 /** FTPS driver (explicit or implicit TLS, passive mode) on basic-ftp, with a small pool of control connections. */
 export class FtpsDriver implements Driver, Renamer, FolderMaker {
@@ -64,9 +61,8 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   constructor(
     private readonly options: FtpsOptions,
     private readonly context: DriverContext = {},
-    private readonly tuning: FtpsTuning = {},
   ) {
-    this.pool = new FtpsClientPool(() => this.connect(), tuning.connections ?? 4);
+    this.pool = new FtpsClientPool(() => this.connect(), MAX_CONNECTIONS);
   }
 
   private trust(): Promise<ConnectionOptions> {
@@ -329,7 +325,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
 
   /** Resolve, connect, TLS handshake (certificate subject and fingerprint), sign in, then list/read/write on the root. */
   async check(options: CheckOptions = {}): Promise<CheckReport> {
-    const fresh = new FtpsDriver(this.options, this.context, this.tuning);
+    const fresh = new FtpsDriver(this.options, this.context);
     return runConnectionCheck(
       fresh,
       ftpsSessionSteps((progress) => fresh.connect(progress), this.options),
