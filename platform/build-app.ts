@@ -21,15 +21,21 @@ import { registerHostGuard, type AllowedHosts } from './http/host-guard';
 import { registerInputGuard } from './http/input-guard';
 import { logOptions, type LoggerSetting } from './http/log-options';
 import type { PlatformApp } from './http/platform-app';
-import { setupRoutes } from './routes/setup-routes';
-import { authRoutes } from './routes/auth-routes';
-import { organisationRoutes } from './routes/organisation-routes';
-import { memberRoutes } from './routes/member-routes';
-import { invitationRoutes } from './routes/invitation-routes';
-import { apiKeyRoutes } from './routes/api-key-routes';
-import { auditRoutes } from './routes/audit-routes';
-import { passwordResetRoutes } from './routes/password-reset-routes';
-import { passwordResetPage } from './routes/password-reset-page';
+import { AuthService } from './auth/auth-service';
+import { authRoutes } from './auth/auth-routes';
+import { passwordResetRoutes } from './auth/password-reset-routes';
+import { passwordResetPage } from './auth/password-reset-page';
+import { OrganisationService } from './organisations/organisation-service';
+import { organisationRoutes, setupRoutes } from './organisations/organisation-routes';
+import { MemberService } from './members/member-service';
+import { memberRoutes } from './members/member-routes';
+import { InvitationService } from './invitations/invitation-service';
+import { InvitationAcceptance } from './invitations/invitation-acceptance';
+import { invitationRoutes } from './invitations/invitation-routes';
+import { ApiKeyService } from './api-keys/api-key-service';
+import { apiKeyRoutes } from './api-keys/api-key-routes';
+import { AuditService } from './audit/audit-service';
+import { auditRoutes } from './audit/audit-routes';
 
 /** Everything the app needs; the caller opens (and later closes) the database. */
 export interface BuildAppOptions {
@@ -114,13 +120,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   };
   const typed = app.withTypeProvider<ZodTypeProvider>() as PlatformApp;
   typed.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  setupRoutes(typed, ctx, rateLimit);
-  authRoutes(typed, ctx, rateLimit);
-  organisationRoutes(typed, ctx);
-  memberRoutes(typed, ctx);
-  invitationRoutes(typed, ctx, rateLimit);
-  apiKeyRoutes(typed, ctx);
-  auditRoutes(typed, ctx);
+  // One service per domain, its routes thin over it; the order of registration is the OpenAPI document's.
+  const organisations = new OrganisationService(ctx);
+  setupRoutes(typed, organisations, rateLimit);
+  authRoutes(typed, new AuthService(ctx), rateLimit);
+  organisationRoutes(typed, organisations);
+  memberRoutes(typed, new MemberService(ctx));
+  const invitations = { invitations: new InvitationService(ctx), acceptance: new InvitationAcceptance(ctx) };
+  invitationRoutes(typed, ctx, invitations, rateLimit);
+  apiKeyRoutes(typed, new ApiKeyService(ctx));
+  auditRoutes(typed, new AuditService(ctx));
   passwordResetRoutes(typed, ctx, rateLimit);
   await passwordResetPage(app, ctx, rateLimit);
   await app.ready();

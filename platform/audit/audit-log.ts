@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import type { AuditEvent, AuditOutcome, ListAuditQuery, PrincipalType } from '../../shared/platform';
+import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { AuditEvent, AuditExportQuery, AuditOutcome, ListAuditQuery, PrincipalType } from '../../shared/platform';
 import { auditEvents, organisations } from '../db/schema';
 import type { Executor } from '../db/database';
+import { countRows } from '../db/count-rows';
 import { newId } from '../auth/secret-token';
 
 /** One event to record: who did what to which target, from where, and how it ended. */
@@ -37,7 +38,7 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
   await db.insert(auditEvents).values({ id: newEventId(), ...entry });
 }
 
-function filters(orgId: string, query: Omit<ListAuditQuery, 'limit' | 'offset' | 'sort' | 'order'>): SQL | undefined {
+function filters(orgId: string, query: AuditExportQuery): SQL | undefined {
   return and(
     eq(auditEvents.orgId, orgId),
     query.action !== undefined ? eq(auditEvents.action, query.action) : undefined,
@@ -81,11 +82,7 @@ export async function listAudit(
     .orderBy(direction(column), direction(auditEvents.at), direction(auditEvents.id))
     .limit(query.limit)
     .offset(query.offset);
-  const [count] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(auditEvents)
-    .where(where);
-  return { items: rows.map(toApi), total: count?.n ?? 0 };
+  return { items: rows.map(toApi), total: await countRows(db, auditEvents, where) };
 }
 
 /** Events per query of allAudit: one page is all the export holds in memory. */
@@ -98,7 +95,7 @@ export const AUDIT_PAGE_SIZE = 500;
 export async function* allAudit(
   db: Executor,
   orgId: string,
-  query: Omit<ListAuditQuery, 'limit' | 'offset' | 'sort' | 'order'>,
+  query: AuditExportQuery,
   pageSize = AUDIT_PAGE_SIZE,
 ): AsyncGenerator<AuditEvent> {
   const where = filters(orgId, query);

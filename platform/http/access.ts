@@ -1,7 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { roleAtLeast, type Role } from '../../shared/platform';
-import { memberships } from '../db/schema';
+import { roleIn } from '../members/membership-queries';
 import { authenticate } from '../auth/authenticate';
 import type { RequestAuth } from '../auth/principal';
 import type { PlatformContext } from '../platform-context';
@@ -56,11 +55,7 @@ async function check(ctx: PlatformContext, request: FastifyRequest, access: Acce
   if (principal.type === 'api-key') {
     role = principal.orgId === orgId ? principal.role : null;
   } else {
-    const [row] = await ctx.db
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, principal.userId)));
-    role = row?.role ?? null;
+    role = await roleIn(ctx.db, orgId, principal.userId);
   }
   // Not a member: the same 404 as an unknown organisation, so IDs of other organisations cannot be probed.
   if (role === null) throw Object.assign(notFound('Organisation'), { auditReason: 'not_a_member' });

@@ -41,6 +41,14 @@ export const ListAuditQuerySchema = pageQuery(['at', 'action'], 'at').extend({
 /** GET audit query. */
 export type ListAuditQuery = z.infer<typeof ListAuditQuerySchema>;
 
+/** GET /v1/orgs/{orgId}/audit/export query: the audit filters without paging and sort. */
+export const AuditExportQuerySchema = ListAuditQuerySchema.omit({ limit: true, offset: true, sort: true, order: true });
+/** GET audit export query. */
+export type AuditExportQuery = z.infer<typeof AuditExportQuerySchema>;
+
+/** GET /v1/orgs/{orgId}/audit/export body: CSV text (the server streams it). */
+export const AuditCsvSchema = z.string().describe('text/csv');
+
 /** A page of audit events. */
 export const AuditPageSchema = pageOf(AuditEventSchema);
 

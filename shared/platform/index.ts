@@ -10,3 +10,4 @@ export * from './invitations-api';
 export * from './api-keys-api';
 export * from './audit-api';
 export * from './password-reset-api';
+export * from './routes';

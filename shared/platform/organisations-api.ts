@@ -17,6 +17,9 @@ export const MyOrganisationSchema = OrganisationSchema.extend({ role: RoleSchema
 /** An organisation with the caller's role. */
 export type MyOrganisation = z.infer<typeof MyOrganisationSchema>;
 
+/** GET /v1/orgs response: the caller's organisations with their role in each. */
+export const MyOrganisationsSchema = z.object({ items: z.array(MyOrganisationSchema) });
+
 /** An organisation's name. */
 export const OrganisationNameSchema = z.string().trim().min(1).max(200);
 

@@ -1,8 +1,8 @@
 import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { Language } from '../../shared/platform';
-import { memberships, passwordResets, users } from '../db/schema';
-import type { Executor } from '../db/database';
+import { passwordResets, users } from '../db/schema';
+import { orgIdsOf } from '../members/membership-queries';
 import type { PlatformContext } from '../platform-context';
 import { renderPasswordResetEmail } from '../mail/password-reset-email';
 import { auditDenial, auditSuccess } from '../audit/audit-request';
@@ -23,11 +23,6 @@ export const RESET_REQUESTED =
   'The link works once, for one hour.';
 
 const INVALID = 'This password reset link is not valid: it was used, replaced or has expired. Ask for a new one.';
-
-async function orgIdsOf(db: Executor, userId: string): Promise<string[]> {
-  const rows = await db.select({ orgId: memberships.orgId }).from(memberships).where(eq(memberships.userId, userId));
-  return rows.map((row) => row.orgId);
-}
 
 /** The page a reset link opens on this server. */
 export function passwordResetLink(ctx: PlatformContext, token: string, language: Language): string {

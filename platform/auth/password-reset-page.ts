@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmailSchema, type Language } from '../../shared/platform';
-import { completePasswordReset, isPasswordResetPending, requestPasswordReset } from '../auth/password-reset';
-import { tokenKindOf } from '../auth/secret-token';
+import { completePasswordReset, isPasswordResetPending, requestPasswordReset } from './password-reset-service';
+import { tokenKindOf } from './secret-token';
 import { ApiError } from '../http/api-error';
 import { assertNever } from '../../shared/assert-never';
 import type { PlatformContext } from '../platform-context';

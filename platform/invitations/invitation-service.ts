@@ -1,0 +1,208 @@
+import { and, asc, desc, eq, gt, ilike, inArray, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { FastifyRequest } from 'fastify';
+import type {
+  CreateInvitationRequest,
+  Invitation,
+  InvitationDetail,
+  ListInvitationsQuery,
+  OutboxMessage,
+} from '../../shared/platform';
+import type { Executor } from '../db/database';
+import { invitations, memberships, organisations, users } from '../db/schema';
+import { containsPattern } from '../db/like-pattern';
+import { countRows } from '../db/count-rows';
+import { iso } from '../db/to-api';
+import type { Principal } from '../auth/principal';
+import { hashToken, newId, newSecretToken } from '../auth/secret-token';
+import { auditSuccess } from '../audit/audit-request';
+import { renderInvitationEmail } from '../mail/invitation-email';
+import { ApiError, notFound } from '../http/api-error';
+import type { PlatformContext } from '../platform-context';
+import { invitationLink, linkOf } from './invitation-links';
+
+type InvitationRow = typeof invitations.$inferSelect;
+const sender = alias(users, 'sender');
+
+function toInvitation(inv: InvitationRow, senderEmail: string | null): Invitation {
+  return {
+    id: inv.id,
+    senderEmail,
+    email: inv.email,
+    createdAt: inv.createdAt.toISOString(),
+    expiresAt: inv.expiresAt.toISOString(),
+    acceptedAt: iso(inv.acceptedAt),
+  };
+}
+
+/** Invitations as admins see them: create (with its e-mail), list, view with the link, delete, the outbox. */
+export class InvitationService {
+  constructor(private readonly ctx: PlatformContext) {}
+
+  /** The invitation e-mail of `inv` carrying `link`, in the invitation's language. */
+  private async emailOf(db: Executor, inv: InvitationRow, link: string) {
+    const [org] = await db.select().from(organisations).where(eq(organisations.id, inv.orgId));
+    const [from] = inv.senderId ? await db.select().from(users).where(eq(users.id, inv.senderId)) : [];
+    return renderInvitationEmail({
+      language: inv.language,
+      organisationName: org?.name ?? '',
+      senderName: from?.name ?? null,
+      role: inv.role,
+      link,
+      expiresAt: inv.expiresAt,
+    });
+  }
+
+  /**
+   * Invites `body.email` (refused when already a member) and e-mails the link by SMTP when configured, recording how
+   * the e-mail went; without SMTP it waits in the outbox.
+   */
+  async create(
+    request: FastifyRequest,
+    orgId: string,
+    principal: Principal | null,
+    body: CreateInvitationRequest,
+  ): Promise<InvitationDetail> {
+    const { ctx } = this;
+    const email = body.email.toLowerCase();
+    const now = ctx.now();
+    const token = newSecretToken('invitation');
+    const inv = await ctx.db.transaction(async (tx) => {
+      const [existing] = await tx
+        .select({ userId: memberships.userId })
+        .from(memberships)
+        .innerJoin(users, eq(users.id, memberships.userId))
+        .where(and(eq(memberships.orgId, orgId), eq(users.email, email)));
+      if (existing) throw new ApiError('already_member', `${email} is already a member of this organisation.`);
+      const [created] = await tx
+        .insert(invitations)
+        .values({
+          id: newId('inv'),
+          orgId,
+          email,
+          role: body.role,
+          language: body.language,
+          tokenHash: hashToken(token),
+          sealedToken: ctx.sealer.seal(token),
+          senderId: principal?.type === 'user' ? principal.userId : null,
+          emailStatus: ctx.mailer.kind === 'smtp' ? 'failed' : 'outbox',
+          emailError: ctx.mailer.kind === 'smtp' ? 'not sent yet' : null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + ctx.invitationTtlMs),
+        })
+        .returning();
+      if (!created) throw new Error('insert returned nothing');
+      await auditSuccess(tx, request, now, { type: 'invitation', id: created.id });
+      return created;
+    });
+    if (ctx.mailer.kind === 'smtp') {
+      const message = await this.emailOf(ctx.db, inv, invitationLink(ctx, token));
+      let error: string | null = null;
+      try {
+        await ctx.mailer.send({ to: inv.email, ...message });
+      } catch (sendError) {
+        error = sendError instanceof Error ? sendError.message : String(sendError);
+        request.log.warn({ invitationId: inv.id, error }, 'invitation e-mail not sent; it waits in the outbox');
+      }
+      await ctx.db
+        .update(invitations)
+        .set({ emailStatus: error === null ? 'sent' : 'failed', emailError: error })
+        .where(eq(invitations.id, inv.id));
+    }
+    return this.read(orgId, inv.id);
+  }
+
+  /** A page of the organisation's invitations, sorted and filtered by e-mail or by whether they are pending. */
+  async list(orgId: string, query: ListInvitationsQuery) {
+    const { q, pending, limit, offset, sort, order } = query;
+    const now = this.ctx.now();
+    const where = and(
+      eq(invitations.orgId, orgId),
+      q ? ilike(invitations.email, containsPattern(q)) : undefined,
+      pending === 'true' ? and(isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)) : undefined,
+      pending === 'false'
+        ? sql`not (${invitations.acceptedAt} is null and ${invitations.expiresAt} > ${now})`
+        : undefined,
+    );
+    const column = { email: invitations.email, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt }[
+      sort
+    ];
+    const rows = await this.ctx.db
+      .select({ invitation: invitations, senderEmail: sender.email })
+      .from(invitations)
+      .leftJoin(sender, eq(sender.id, invitations.senderId))
+      .where(where)
+      .orderBy((order === 'desc' ? desc : asc)(column), asc(invitations.id))
+      .limit(limit)
+      .offset(offset);
+    return {
+      items: rows.map((row) => toInvitation(row.invitation, row.senderEmail)),
+      total: await countRows(this.ctx.db, invitations, where),
+      limit,
+      offset,
+    };
+  }
+
+  /** One invitation with its language, role, e-mail status and the link to copy while it is pending. */
+  async read(orgId: string, invitationId: string): Promise<InvitationDetail> {
+    const [row] = await this.ctx.db
+      .select({ invitation: invitations, senderEmail: sender.email })
+      .from(invitations)
+      .leftJoin(sender, eq(sender.id, invitations.senderId))
+      .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId)));
+    if (!row) throw notFound('Invitation');
+    const inv = row.invitation;
+    return {
+      ...toInvitation(inv, row.senderEmail),
+      language: inv.language,
+      role: inv.role,
+      emailStatus: inv.emailStatus,
+      link: linkOf(this.ctx, inv, this.ctx.now()),
+    };
+  }
+
+  /** Deletes an invitation: its link stops working. */
+  async remove(request: FastifyRequest, orgId: string, invitationId: string): Promise<void> {
+    const now = this.ctx.now();
+    await this.ctx.db.transaction(async (tx) => {
+      const gone = await tx
+        .delete(invitations)
+        .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId)))
+        .returning({ id: invitations.id });
+      if (gone.length === 0) throw notFound('Invitation');
+      await auditSuccess(tx, request, now);
+    });
+  }
+
+  /** The pending invitations whose e-mail was not sent (no SMTP, or sending failed), rebuilt to be copied. */
+  async outbox(orgId: string): Promise<{ items: OutboxMessage[] }> {
+    const now = this.ctx.now();
+    const rows = await this.ctx.db
+      .select()
+      .from(invitations)
+      .where(
+        and(
+          eq(invitations.orgId, orgId),
+          inArray(invitations.emailStatus, ['outbox', 'failed']),
+          isNull(invitations.acceptedAt),
+          gt(invitations.expiresAt, now),
+        ),
+      )
+      .orderBy(desc(invitations.createdAt));
+    const items: OutboxMessage[] = [];
+    for (const inv of rows) {
+      const link = linkOf(this.ctx, inv, now);
+      if (link === null) continue; // sealed under a previous key: the message cannot be rebuilt
+      const message = await this.emailOf(this.ctx.db, inv, link);
+      items.push({
+        invitationId: inv.id,
+        to: inv.email,
+        ...message,
+        status: inv.emailStatus,
+        error: inv.emailError,
+        createdAt: inv.createdAt.toISOString(),
+      });
+    }
+    return { items };
+  }
+}
