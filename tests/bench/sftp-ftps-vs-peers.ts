@@ -23,6 +23,7 @@ import {
   runAlone,
   runPeer,
 } from './bench-kit';
+import { vsftpdFtpsOptions } from '../kit/server-options';
 
 const SCP = '/usr/bin/scp';
 const SFTP = '/usr/bin/sftp';
@@ -98,15 +99,7 @@ async function benchSftp(setup: BenchSetup): Promise<readonly BenchRow[]> {
 async function benchFtps(setup: BenchSetup): Promise<readonly BenchRow[]> {
   const server = await startVsftpd({ tls: 'explicit' });
   try {
-    const driver = new FtpsDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      secure: 'explicit',
-      ca: server.certificate.caPem,
-      root: '.',
-    });
+    const driver = new FtpsDriver(vsftpdFtpsOptions(server));
     await driver.list(''); // connect before timing
     const ferry = await measureFerry(setup, driver, '');
     await driver.close();

@@ -3,6 +3,7 @@ import { FtpsDriver } from '../../connectors/ftps/ftps-driver';
 import { requireServer } from '../servers/require-server';
 import { startVsftpd, VSFTPD_BINARY, type VsftpdServer } from '../servers/vsftpd-server';
 import { describeConformance } from './describe-conformance';
+import { vsftpdFtpsOptions } from '../kit/server-options';
 
 const vsftpd = requireServer('vsftpd', VSFTPD_BINARY, 'apt-get install vsftpd');
 let server: VsftpdServer | undefined;
@@ -15,15 +16,7 @@ describeConformance(
   'ftps (vsftpd, explicit TLS)',
   () => {
     if (server === undefined) throw new Error('vsftpd did not start');
-    return new FtpsDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      secure: 'explicit',
-      ca: server.certificate.caPem,
-      root: '.',
-    });
+    return new FtpsDriver(vsftpdFtpsOptions(server));
   },
   {
     ...(vsftpd.available ? {} : { skipReason: vsftpd.reason }),

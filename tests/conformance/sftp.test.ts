@@ -3,6 +3,7 @@ import { SftpDriver } from '../../connectors/sftp/sftp-driver';
 import { requireServer } from '../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../servers/sshd-server';
 import { describeConformance } from './describe-conformance';
+import { sshdSftpOptions } from '../kit/server-options';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 let server: SshdServer | undefined;
@@ -15,14 +16,7 @@ describeConformance(
   'sftp (OpenSSH)',
   () => {
     if (server === undefined) throw new Error('sshd did not start');
-    return new SftpDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      root: server.root,
-    });
+    return new SftpDriver(sshdSftpOptions(server));
   },
   {
     ...(sshd.available ? {} : { skipReason: sshd.reason }),

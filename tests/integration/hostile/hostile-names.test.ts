@@ -9,6 +9,7 @@ import { copyTree } from '../../../connectors/transfer/copy-tree';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import { type FakeNode, startHostileSftpServer, type HostileSftpServer } from './hostile-sftp-server';
+import { sshdSftpOptions } from '../../kit/server-options';
 
 const LONG = 'L'.repeat(300);
 // '.' and '..' entries are dropped by ssh2's readdir itself, as every SFTP client does.
@@ -109,14 +110,7 @@ describe.skipIf(!sshd.available)('a real SFTP server (OpenSSH) with control char
   });
 
   it('copies the safe files (255-byte names included) and refuses the others by name', async () => {
-    const sftp = new SftpDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      root: server.root,
-    });
+    const sftp = new SftpDriver(sshdSftpOptions(server));
     try {
       const result = await copyTree({ driver: sftp, path: '' }, { driver: new LocalDriver({ root: dest }), path: '' });
       expect(result.copied.map((c) => c.path).sort()).toEqual([longLegal, 'plain.txt'].sort());

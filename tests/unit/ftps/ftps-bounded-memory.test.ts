@@ -3,6 +3,7 @@ import { FtpsDriver } from '../../../connectors/ftps/ftps-driver';
 import { requireServer } from '../../servers/require-server';
 import { startVsftpd, VSFTPD_BINARY, type VsftpdServer } from '../../servers/vsftpd-server';
 import { measureLiveMemory } from '../../kit/live-memory';
+import { vsftpdFtpsOptions } from '../../kit/server-options';
 
 const vsftpd = requireServer('vsftpd', VSFTPD_BINARY, 'apt-get install vsftpd');
 
@@ -14,15 +15,7 @@ describe.skipIf(!vsftpd.available)('ftps: 128 MiB up and down with bounded live 
   afterAll(async () => server?.dispose());
 
   it('keeps live memory far below the file size', async () => {
-    const driver = new FtpsDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      secure: 'explicit',
-      ca: server.certificate.caPem,
-      root: '.',
-    });
+    const driver = new FtpsDriver(vsftpdFtpsOptions(server));
     try {
       const { growthMiB, intact } = await measureLiveMemory(driver, 'big.bin', 128 * 1024 * 1024);
       expect(intact).toBe(true);

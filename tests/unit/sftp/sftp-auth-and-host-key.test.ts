@@ -6,6 +6,7 @@ import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { type SftpOptions } from '../../../shared/connectors/sftp-descriptor';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
+import { sshdSftpOptions } from '../../kit/server-options';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 
@@ -26,14 +27,7 @@ describe.skipIf(!sshd.available)('sftp: authentication and host keys against Ope
   let base: SftpOptions;
   beforeAll(async () => {
     server = await startSshd();
-    base = {
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      root: server.root,
-    };
+    base = sshdSftpOptions(server);
   });
   afterAll(async () => server?.dispose());
 

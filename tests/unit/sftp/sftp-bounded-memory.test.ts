@@ -3,6 +3,7 @@ import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import { measureLiveMemory } from '../../kit/live-memory';
+import { sshdSftpOptions } from '../../kit/server-options';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 
@@ -14,14 +15,7 @@ describe.skipIf(!sshd.available)('sftp: 128 MiB up and down with bounded live me
   afterAll(async () => server?.dispose());
 
   it('keeps live memory far below the file size', async () => {
-    const driver = new SftpDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      root: server.root,
-    });
+    const driver = new SftpDriver(sshdSftpOptions(server));
     try {
       const { growthMiB, intact } = await measureLiveMemory(driver, 'big.bin', 128 * 1024 * 1024);
       expect(intact).toBe(true);

@@ -5,6 +5,7 @@ import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { readAll, sha256, streamOf } from '../../kit/test-streams';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
+import { sshdSftpOptions } from '../../kit/server-options';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 
@@ -42,14 +43,7 @@ describe.skipIf(!sshd.available)('sftp: every pipelined request fits what the se
   // ssh2 splits a larger WRITE and sends its tail only after the head's answer, while later blocks are already on
   // their way: a connection cut then leaves a hole inside the partial file, and its resume fails verification.
   it('writes and reads 8 MiB in blocks that are never split', async () => {
-    const driver = new SftpDriver({
-      host: server.host,
-      port: server.port,
-      username: server.user.name,
-      password: server.user.password,
-      hostKeyFingerprint: server.hostKeyFingerprint,
-      root: server.root,
-    });
+    const driver = new SftpDriver(sshdSftpOptions(server));
     try {
       const data = randomBytes(8 * 1024 * 1024);
       await driver.write('blocks.bin', streamOf(data), { size: data.length, offset: 0 });

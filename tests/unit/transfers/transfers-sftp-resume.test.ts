@@ -8,6 +8,7 @@ import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import { sha256 } from '../../kit/test-streams';
 import { TransferFixture, waitForTransfer } from './transfer-test-kit';
+import { sshdSftpOptions } from '../../kit/server-options';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 const MiB = 1024 * 1024;
@@ -21,18 +22,7 @@ describe.skipIf(!sshd.available)('transfers against OpenSSH: an app restart in t
   afterAll(async () => server?.dispose());
   beforeEach(async () => {
     await fixture.setUp();
-    fixture.drivers.extra.set(
-      'sftp',
-      () =>
-        new SftpDriver({
-          host: server.host,
-          port: server.port,
-          username: server.user.name,
-          password: server.user.password,
-          hostKeyFingerprint: server.hostKeyFingerprint,
-          root: server.root,
-        }),
-    );
+    fixture.drivers.extra.set('sftp', () => new SftpDriver(sshdSftpOptions(server)));
   });
   afterEach(() => fixture.tearDown());
 
