@@ -1,25 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  AcceptInvitationResponseSchema,
+  API,
   ApiErrorSchema,
-  ApiKeyDetailSchema,
-  ApiKeyPageSchema,
-  AuditPageSchema,
-  CreatedApiKeySchema,
-  InvitationDetailSchema,
-  InvitationPageSchema,
-  InvitationPreviewSchema,
-  MeSchema,
-  MemberDetailSchema,
-  MemberPageSchema,
-  MemberSchema,
-  MyOrganisationSchema,
-  OrganisationSchema,
-  OutboxSchema,
-  SessionSchema,
-  SetupResponseSchema,
-  SetupStatusSchema,
+  pathOf,
   type AcceptInvitationRequest,
+  type ApiRoute,
   type CreateApiKeyRequest,
   type CreateInvitationRequest,
   type ListApiKeysQuerySchema,
@@ -29,6 +14,9 @@ import {
   type LoginRequest,
   type OwnedResourcesQuery,
   type Role,
+  type RouteBody,
+  type RouteQuery,
+  type RouteResponse,
   type SetupRequest,
   type UpdateOrganisationRequest,
 } from '../../../shared/platform';
@@ -48,14 +36,12 @@ export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset' | 'sort' | 'order
 /** How long one request may take before the platform counts as unreachable. */
 const TIMEOUT_MS = 20_000;
 
-type Query = Readonly<Record<string, unknown>>;
-
-interface RequestOptions {
-  readonly body?: unknown;
-  readonly query?: Query;
+/** What a call of a table route carries: its path parameters, query and body. */
+interface CallInput<R extends ApiRoute> {
+  readonly params?: Readonly<Record<string, string>>;
+  readonly query?: RouteQuery<R>;
+  readonly body?: RouteBody<R>;
 }
-
-const path = (...parts: readonly string[]): string => parts.map(encodeURIComponent).join('/');
 
 /**
  * A typed client of the platform API (used by main only: the renderer has no network). Every answer is checked
@@ -74,8 +60,8 @@ export class PlatformClient {
     return new PlatformClient(this.baseUrl, token, this.fetchImpl);
   }
 
-  private async send(method: string, route: string, options: RequestOptions): Promise<Response> {
-    const url = new URL(`${this.baseUrl}/v1/${route}`);
+  private async send<R extends ApiRoute>(route: R, options: CallInput<R>): Promise<Response> {
+    const url = new URL(`${this.baseUrl}${pathOf(route, options.params)}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
         url.searchParams.set(key, String(value));
@@ -87,7 +73,7 @@ export class PlatformClient {
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
-        method,
+        method: route.method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
         redirect: 'error',
@@ -109,148 +95,146 @@ export class PlatformClient {
     throw new PlatformApiError(parsed.data.code, response.status, parsed.data.message, parsed.data.ownedResourceCount);
   }
 
-  private async json<S extends z.ZodType>(
-    schema: S,
-    method: string,
-    route: string,
-    options: RequestOptions = {},
-  ): Promise<z.output<S>> {
-    const response = await this.send(method, route, options);
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  /** Calls a route answering JSON and checks the answer against the route's response schema. */
+  private async json<R extends ApiRoute>(route: R, options: CallInput<R> = {}): Promise<RouteResponse<R>> {
+    const response = await this.send(route, options);
+    const parsed = route.response.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) {
-      throw new PlatformUnreachableError(this.baseUrl, `${this.baseUrl} answered ${route} outside the platform API.`);
+      const where = pathOf(route, options.params).slice('/v1/'.length);
+      throw new PlatformUnreachableError(this.baseUrl, `${this.baseUrl} answered ${where} outside the platform API.`);
     }
-    return parsed.data;
+    return parsed.data as RouteResponse<R>;
   }
 
-  private async empty(method: string, route: string, options: RequestOptions = {}): Promise<void> {
-    const response = await this.send(method, route, options);
+  /** Calls a route answering 204 No Content. */
+  private async empty<R extends ApiRoute>(route: R, options: CallInput<R> = {}): Promise<void> {
+    const response = await this.send(route, options);
     await response.body?.cancel();
   }
 
   /** Whether the first-run setup is still to be done (public). */
   setupStatus() {
-    return this.json(SetupStatusSchema, 'GET', 'setup');
+    return this.json(API.setup.status);
   }
 
   /** Creates the first organisation and its admin; returns the admin's session (public). */
   setup(request: SetupRequest) {
-    return this.json(SetupResponseSchema, 'POST', 'setup', { body: request });
+    return this.json(API.setup.create, { body: request });
   }
 
   /** Signs in with e-mail and password (public). */
   login(request: LoginRequest) {
-    return this.json(SessionSchema, 'POST', 'auth/login', { body: request });
+    return this.json(API.auth.login, { body: request });
   }
 
   /** Ends this client's session on the server. */
   logout() {
-    return this.empty('POST', 'auth/logout');
+    return this.empty(API.auth.logout);
   }
 
   /** Who the token stands for, with their organisations and roles. */
   me() {
-    return this.json(MeSchema, 'GET', 'me');
+    return this.json(API.auth.me);
   }
 
   /** The caller's organisations with their role in each. */
   organisations() {
-    return this.json(z.object({ items: z.array(MyOrganisationSchema) }), 'GET', 'orgs');
+    return this.json(API.organisations.list);
   }
 
   /** One organisation. */
   organisation(orgId: string) {
-    return this.json(OrganisationSchema, 'GET', path('orgs', orgId));
+    return this.json(API.organisations.read, { params: { orgId } });
   }
 
   /** Renames an organisation or changes its audit retention (admins). */
   updateOrganisation(orgId: string, patch: UpdateOrganisationRequest) {
-    return this.json(OrganisationSchema, 'PATCH', path('orgs', orgId), { body: patch });
+    return this.json(API.organisations.update, { params: { orgId }, body: patch });
   }
 
   /** A page of members. */
   members(orgId: string, query: MembersQuery = {}) {
-    return this.json(MemberPageSchema, 'GET', path('orgs', orgId, 'members'), { query });
+    return this.json(API.members.list, { params: { orgId }, query });
   }
 
   /** One member with the number of resources they own. */
   member(orgId: string, memberId: string) {
-    return this.json(MemberDetailSchema, 'GET', path('orgs', orgId, 'members', memberId));
+    return this.json(API.members.read, { params: { orgId, memberId } });
   }
 
   /** Changes a member's role. */
   updateMember(orgId: string, memberId: string, role: Role) {
-    return this.json(MemberSchema, 'PATCH', path('orgs', orgId, 'members', memberId), { body: { role } });
+    return this.json(API.members.update, { params: { orgId, memberId }, body: { role } });
   }
 
   /** Removes a member; what they own is transferred or deleted as `owned` says. */
   deleteMember(orgId: string, memberId: string, owned: OwnedResourcesQuery = {}) {
-    return this.empty('DELETE', path('orgs', orgId, 'members', memberId), { query: owned });
+    return this.empty(API.members.delete, { params: { orgId, memberId }, query: owned });
   }
 
   /** Invites someone; the answer carries the link. */
   createInvitation(orgId: string, request: CreateInvitationRequest) {
-    return this.json(InvitationDetailSchema, 'POST', path('orgs', orgId, 'invitations'), { body: request });
+    return this.json(API.invitations.create, { params: { orgId }, body: request });
   }
 
   /** A page of invitations. */
   invitations(orgId: string, query: InvitationsQuery = {}) {
-    return this.json(InvitationPageSchema, 'GET', path('orgs', orgId, 'invitations'), { query });
+    return this.json(API.invitations.list, { params: { orgId }, query });
   }
 
   /** One invitation with its link (null once accepted or expired). */
   invitation(orgId: string, invitationId: string) {
-    return this.json(InvitationDetailSchema, 'GET', path('orgs', orgId, 'invitations', invitationId));
+    return this.json(API.invitations.read, { params: { orgId, invitationId } });
   }
 
   /** Deletes an invitation: its link stops working. */
   deleteInvitation(orgId: string, invitationId: string) {
-    return this.empty('DELETE', path('orgs', orgId, 'invitations', invitationId));
+    return this.empty(API.invitations.delete, { params: { orgId, invitationId } });
   }
 
   /** Invitation e-mails not sent (no SMTP, or sending failed). */
   outbox(orgId: string) {
-    return this.json(OutboxSchema, 'GET', path('orgs', orgId, 'outbox'));
+    return this.json(API.invitations.outbox, { params: { orgId } });
   }
 
   /** What an invitation token offers, before accepting it (public). */
   previewInvitation(token: string) {
-    return this.json(InvitationPreviewSchema, 'GET', 'invitations/accept', { query: { token } });
+    return this.json(API.invitations.preview, { query: { token } });
   }
 
   /** Accepts an invitation; returns the new member's session (public). */
   acceptInvitation(request: AcceptInvitationRequest) {
-    return this.json(AcceptInvitationResponseSchema, 'POST', 'invitations/accept', { body: request });
+    return this.json(API.invitations.accept, { body: request });
   }
 
   /** Creates an API key; the answer holds its secret, the only time it is ever given. */
   createApiKey(orgId: string, request: CreateApiKeyRequest) {
-    return this.json(CreatedApiKeySchema, 'POST', path('orgs', orgId, 'api-keys'), { body: request });
+    return this.json(API.apiKeys.create, { params: { orgId }, body: request });
   }
 
   /** A page of API keys (never their secrets). */
   apiKeys(orgId: string, query: ApiKeysQuery = {}) {
-    return this.json(ApiKeyPageSchema, 'GET', path('orgs', orgId, 'api-keys'), { query });
+    return this.json(API.apiKeys.list, { params: { orgId }, query });
   }
 
   /** One API key with its owner and the number of resources it owns. */
   apiKey(orgId: string, keyId: string) {
-    return this.json(ApiKeyDetailSchema, 'GET', path('orgs', orgId, 'api-keys', keyId));
+    return this.json(API.apiKeys.read, { params: { orgId, keyId } });
   }
 
   /** Deletes an API key; what it owns is transferred or deleted as `owned` says. */
   deleteApiKey(orgId: string, keyId: string, owned: OwnedResourcesQuery = {}) {
-    return this.empty('DELETE', path('orgs', orgId, 'api-keys', keyId), { query: owned });
+    return this.empty(API.apiKeys.delete, { params: { orgId, keyId }, query: owned });
   }
 
   /** A page of audit events. */
   audit(orgId: string, query: AuditQuery = {}) {
-    return this.json(AuditPageSchema, 'GET', path('orgs', orgId, 'audit'), { query });
+    return this.json(API.audit.list, { params: { orgId }, query });
   }
 
   /** The audit events matching the filters, as CSV text (oldest first). */
   async auditCsv(orgId: string, filters: AuditFilters = {}): Promise<string> {
-    const response = await this.send('GET', path('orgs', orgId, 'audit', 'export'), { query: filters });
+    const response = await this.send(API.audit.export, { params: { orgId }, query: filters });
     return response.text();
   }
 }
