@@ -20,7 +20,7 @@ import {
   type WriteResult,
 } from '../driver';
 import { HashingStream } from '../hashing';
-import { folderChain, removeEmptyFolder } from '../remote-files/folder-steps';
+import { makeFolderChain, removeEmptyFolder } from '../remote-files/folder-steps';
 import { pageByName } from '../remote-files/list-page';
 import {
   checkedRange,
@@ -267,28 +267,31 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     return { size: stored, written, hashes: hashing.hasher.digest() };
   }
 
-  private async makeFolders(connection: FtpsConnection, folder: string): Promise<void> {
-    for (const current of folderChain(folder)) {
-      const remote = this.remote(connection, current);
-      if (await this.isFolder(connection, remote)) continue;
-      // Another connection may create it at the same moment: only "still not a folder" is an error.
-      let refusal: unknown;
-      await connection.client.send(`MKD ${remote}`).catch((error: unknown) => {
-        if (connection.client.closed) throw error;
-        refusal = error;
-      });
-      if (!(await this.isFolder(connection, remote))) {
-        const inTheWay = await connection.client.size(remote).then(
+  private makeFolders(connection: FtpsConnection, folder: string): Promise<void> {
+    const { client } = connection;
+    return makeFolderChain(folder, {
+      state: async (path) =>
+        (await this.isFolder(connection, this.remote(connection, path)))
+          ? { kind: 'folder' }
+          : { kind: 'absent', error: undefined },
+      create: (path) =>
+        client.send(`MKD ${this.remote(connection, path)}`).then(
+          () => undefined,
+          (error: unknown) => {
+            if (client.closed) throw error;
+            return error;
+          },
+        ),
+      failed: async (path, refusal) => {
+        const inTheWay = await client.size(this.remote(connection, path)).then(
           () => true,
           () => false,
         );
         // Nothing in the way: the server's refusal says why (no write permission, most often).
-        if (!inTheWay && refusal !== undefined) throw mapFtpError(refusal, current);
-        throw new ConnectorError('Conflict', `Cannot create folder ${current}: a file is in the way.`, {
-          path: current,
-        });
-      }
-    }
+        if (!inTheWay && refusal !== undefined) return mapFtpError(refusal, path);
+        return new ConnectorError('Conflict', `Cannot create folder ${path}: a file is in the way.`, { path });
+      },
+    });
   }
 
   async remove(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {

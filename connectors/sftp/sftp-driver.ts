@@ -19,7 +19,7 @@ import {
 } from '../driver';
 import { runConnectionCheck } from '../check/connection-steps';
 import { MultiHasher } from '../hashing';
-import { folderChain, removeEmptyFolder } from '../remote-files/folder-steps';
+import { makeFolderChain, removeEmptyFolder } from '../remote-files/folder-steps';
 import { pageByName } from '../remote-files/list-page';
 import {
   checkedRange,
@@ -327,25 +327,25 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
     }
   }
 
-  private async makeFolders(sftp: SFTPWrapper, folder: string): Promise<void> {
-    for (const current of folderChain(folder)) {
-      const remote = this.remote(current);
-      const stats = await sftpCall.stat(sftp, remote).catch(() => undefined);
-      if (stats === undefined) {
-        // Another writer may create it at the same moment: only a non-folder afterwards is an error.
-        const refusal = await sftpCall.mkdir(sftp, remote).then(
+  private makeFolders(sftp: SFTPWrapper, folder: string): Promise<void> {
+    return makeFolderChain(folder, {
+      state: (path) =>
+        sftpCall.stat(sftp, this.remote(path)).then(
+          (stats) => ({ kind: typeOf(stats.mode) === 'directory' ? 'folder' : 'other' }),
+          (error: unknown) => ({ kind: 'absent', error }),
+        ),
+      create: (path) =>
+        sftpCall.mkdir(sftp, this.remote(path)).then(
           () => undefined,
           (error: unknown) => error,
-        );
-        const after = await sftpCall.stat(sftp, remote).catch((error: unknown) => {
-          // Still absent: the refusal says why (no write permission in the parent, most often), not "not found".
-          throw mapSftpError(refusal ?? error, current);
-        });
-        if (typeOf(after.mode) !== 'directory') throw new ConnectorError('Conflict', `Not a folder: ${current}`);
-      } else if (typeOf(stats.mode) !== 'directory') {
-        throw new ConnectorError('Conflict', `A file is in the way of folder ${current}`, { path: current });
-      }
-    }
+        ),
+      inTheWay: (path) => new ConnectorError('Conflict', `A file is in the way of folder ${path}`, { path }),
+      // Still absent: the refusal says why (no write permission in the parent, most often), not "not found".
+      failed: (path, refusal, state) =>
+        state.kind === 'other'
+          ? new ConnectorError('Conflict', `Not a folder: ${path}`)
+          : mapSftpError(refusal ?? state.error, path),
+    });
   }
 
   async remove(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
