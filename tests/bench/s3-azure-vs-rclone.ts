@@ -25,6 +25,7 @@ import {
   rowsFor,
   runAlone,
 } from './bench-kit';
+import { swiftS3Options } from '../kit/server-options';
 
 /** Ferry vs rclone on Swift's S3 API and on Azurite. */
 export async function benchS3AzureVsRclone(setup: BenchSetup): Promise<readonly BenchRow[]> {
@@ -33,18 +34,7 @@ export async function benchS3AzureVsRclone(setup: BenchSetup): Promise<readonly 
 
   const swift = await startSwift();
   try {
-    const s3 = new S3Driver({
-      provider: 'other',
-      endpoint: swift.endpoint,
-      bucket: 'bench',
-      prefix: '',
-      accessKeyId: swift.accessKeyId,
-      secretAccessKey: swift.secretAccessKey,
-      compatibility: 'auto',
-      serverSideEncryption: 'none',
-      partSizeMiB: 8,
-      uploadConcurrency: 4,
-    });
+    const s3 = new S3Driver(swiftS3Options(swift, 'bench'));
     await s3.client.send(new CreateBucketCommand({ Bucket: 'bench' }));
     const ferry = await measureFerry(setup, s3, '');
     await s3.close();

@@ -1,7 +1,9 @@
 import { envNameOfOption } from '../../shared/connectors/connector-descriptor';
 import type { FtpsOptions } from '../../shared/connectors/ftps-descriptor';
+import type { S3Options } from '../../shared/connectors/s3-descriptor';
 import type { SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import type { SshdServer } from '../servers/sshd-server';
+import type { SwiftServer } from '../servers/swift-server';
 import type { VsftpdServer } from '../servers/vsftpd-server';
 
 /** SFTP options reaching a test sshd as its user, in its root; its host key pinned unless `pin` is false. */
@@ -26,6 +28,23 @@ export function vsftpdFtpsOptions(server: VsftpdServer): FtpsOptions {
     secure: 'explicit',
     ca: server.certificate.caPem,
     root: '.',
+  };
+}
+
+/** S3 options reaching a test Swift (s3api) in `bucket` with the "other" profile; `changes` override the defaults. */
+export function swiftS3Options(server: SwiftServer, bucket: string, changes: Partial<S3Options> = {}): S3Options {
+  return {
+    provider: 'other',
+    endpoint: server.endpoint,
+    bucket,
+    prefix: '',
+    accessKeyId: server.accessKeyId,
+    secretAccessKey: server.secretAccessKey,
+    compatibility: 'auto',
+    serverSideEncryption: 'none',
+    partSizeMiB: 8,
+    uploadConcurrency: 4,
+    ...changes,
   };
 }
 

@@ -4,6 +4,7 @@ import { ConnectorError } from '../../../connectors/connector-error';
 import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { type S3Options } from '../../../shared/connectors/s3-descriptor';
 import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';
+import { swiftS3Options } from '../../kit/server-options';
 
 const swift = swiftAvailability();
 
@@ -13,18 +14,7 @@ describe.skipIf(!swift.available)('s3 on Swift: credentials and strict-store com
 
   beforeAll(async () => {
     server = await startSwift();
-    options = {
-      provider: 'other',
-      endpoint: server.endpoint,
-      bucket: 'errors',
-      prefix: '',
-      accessKeyId: server.accessKeyId,
-      secretAccessKey: server.secretAccessKey,
-      compatibility: 'auto',
-      serverSideEncryption: 'none',
-      partSizeMiB: 8,
-      uploadConcurrency: 4,
-    };
+    options = swiftS3Options(server, 'errors');
     const admin = new S3Driver(options);
     await admin.client.send(new CreateBucketCommand({ Bucket: 'errors' }));
     await admin.client.send(new PutObjectCommand({ Bucket: 'errors', Key: 'present.txt', Body: 'x' }));

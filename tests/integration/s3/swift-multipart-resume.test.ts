@@ -7,6 +7,7 @@ import { MemoryResumeStateStore, type UploadPartEvent } from '../../../connector
 import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { type S3Options } from '../../../shared/connectors/s3-descriptor';
 import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';
+import { swiftS3Options } from '../../kit/server-options';
 
 const MiB = 1024 * 1024;
 const SIZE = 200 * MiB;
@@ -34,18 +35,7 @@ describe.skipIf(!swift.available)('s3 on Swift: an interrupted 200 MiB multipart
 
   beforeAll(async () => {
     server = await startSwift();
-    options = {
-      provider: 'other',
-      endpoint: server.endpoint,
-      bucket: 'resume',
-      prefix: 'in',
-      accessKeyId: server.accessKeyId,
-      secretAccessKey: server.secretAccessKey,
-      compatibility: 'auto',
-      serverSideEncryption: 'none',
-      partSizeMiB: 8,
-      uploadConcurrency: 4,
-    };
+    options = swiftS3Options(server, 'resume', { prefix: 'in' });
     const admin = new S3Driver(options);
     await admin.client.send(new CreateBucketCommand({ Bucket: 'resume' }));
     await admin.close();

@@ -5,6 +5,7 @@ import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';
 import { LiveMemorySampler } from '../../kit/live-memory';
 import { generatedStream } from '../../kit/test-streams';
+import { swiftS3Options } from '../../kit/server-options';
 
 const swift = swiftAvailability();
 
@@ -16,18 +17,7 @@ describe.skipIf(!swift.available)('s3: 192 MiB up and down through Swift with bo
   afterAll(async () => server?.stop());
 
   it('keeps live memory to the part ring (concurrency + 1 parts, plus the first)', async () => {
-    const driver = new S3Driver({
-      provider: 'other',
-      endpoint: server.endpoint,
-      bucket: 'memory',
-      prefix: '',
-      accessKeyId: server.accessKeyId,
-      secretAccessKey: server.secretAccessKey,
-      compatibility: 'auto',
-      serverSideEncryption: 'none',
-      partSizeMiB: 8,
-      uploadConcurrency: 2,
-    });
+    const driver = new S3Driver(swiftS3Options(server, 'memory', { uploadConcurrency: 2 }));
     try {
       await driver.client.send(new CreateBucketCommand({ Bucket: 'memory' }));
       const size = 192 * 1024 * 1024;
