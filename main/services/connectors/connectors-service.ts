@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ConnectorError } from '../../../connectors/connector-error';
-import { serverIdentityKey } from '../../../connectors/server-identity';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
 import type { Driver, DriverContext } from '../../../connectors/driver';
 import { type CredentialContext, secretStoreCredentials } from '../../../connectors/config/credential-port';
@@ -12,6 +11,7 @@ import type { ConnectorSummary, ServerIdentityIssue } from '../../../shared/ipc/
 import type { KeyValueStore } from '../key-value-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { ConfirmedIdentities } from './confirmed-identities';
+import { identityIssueOf, sameFingerprint, trustKeyOf } from './connector-identity';
 import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
@@ -57,13 +57,6 @@ interface PendingIdentity {
 }
 
 const secretName = (id: string, option: string): string => `connector:${id}:${option}`;
-const canonical = (fingerprint: string): string =>
-  fingerprint
-    .replace(/^SHA256:/i, '')
-    .replace(/:/g, '')
-    .toUpperCase();
-const sameFingerprint = (a: string, b: string, kind: string): boolean =>
-  kind === 'sftp' ? a.replace(/=+$/, '') === b.replace(/=+$/, '') : canonical(a) === canonical(b);
 
 /**
  * My connectors: non-secret settings in the KeyValueStore, secrets in the SecretStore (never returned), host keys
@@ -180,9 +173,12 @@ export class ConnectorsService {
     }
     this.pending.delete(id);
     const refused = report.steps.find((s) => s.id === 'handshake' && s.status === 'failed' && s.fingerprint);
-    const identity = refused?.fingerprint === undefined ? undefined : this.identityIssue(record, refused.fingerprint);
+    const identity =
+      refused?.fingerprint === undefined
+        ? undefined
+        : identityIssueOf(record, refused.fingerprint, (key) => this.identities.confirmed(key));
     if (identity?.problem === 'unknown') {
-      this.pending.set(id, { fingerprint: identity.fingerprint, trustKey: this.trustKeyOf(record) });
+      this.pending.set(id, { fingerprint: identity.fingerprint, trustKey: trustKeyOf(record) });
     }
     return identity === undefined ? { report } : { report, identity };
   }
@@ -315,38 +311,5 @@ export class ConnectorsService {
       }
     }
     return { ...record, options: { ...record.options }, secrets };
-  }
-
-  /** The record's port, or its kind's default (FTPS: 990 for implicit TLS, 21 otherwise). */
-  private portOf(record: ConnectorRecord): number | undefined {
-    const given = record.options['port'];
-    if (typeof given === 'number') return given;
-    if (record.kind === 'sftp') return 22;
-    if (record.kind === 'ftps') return record.options['secure'] === 'implicit' ? 990 : 21;
-    return undefined;
-  }
-
-  /** The trust store's key for a connector's server, as the SFTP driver spells it. */
-  private trustKeyOf(record: ConnectorRecord): string {
-    return serverIdentityKey(record.kind, String(record.options['host']), this.portOf(record));
-  }
-
-  private identityIssue(record: ConnectorRecord, fingerprint: string): ServerIdentityIssue | undefined {
-    const server = `${String(record.options['host'])}:${this.portOf(record) ?? ''}`;
-    if (record.kind === 'sftp') {
-      const pinned = record.options['hostKeyFingerprint'];
-      const known =
-        typeof pinned === 'string' && pinned !== '' ? pinned : this.identities.confirmed(this.trustKeyOf(record));
-      return known === undefined
-        ? { problem: 'unknown', what: 'host key', fingerprint, server }
-        : { problem: 'changed', what: 'host key', fingerprint, expected: known, server };
-    }
-    if (record.kind === 'ftps') {
-      const pinned = record.options['certificateFingerprint'];
-      return typeof pinned === 'string' && pinned !== ''
-        ? { problem: 'changed', what: 'certificate', fingerprint, expected: pinned, server }
-        : { problem: 'unknown', what: 'certificate', fingerprint, server };
-    }
-    return undefined;
   }
 }
