@@ -10,6 +10,7 @@ import {
 import type { Database } from './db/database';
 import type { PlatformContext } from './platform-context';
 import { outboxMailer, type Mailer } from './mail/mailer';
+import { MailService } from './mail/mail-service';
 import { TokenSealer } from './auth/token-sealer';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { ApiError } from './http/api-error';
@@ -65,10 +66,18 @@ export interface BuildAppOptions {
 
 /** The platform's Fastify app with every route, ready for `inject` or `listen`. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logOptions(options.logger ?? false),
+    trustProxy: options.trustProxy ?? false,
+    // Request IDs are not secrets, but callers should not pick them.
+    requestIdHeader: false,
+    clientErrorHandler,
+    frameworkErrors,
+  });
   const ctx: PlatformContext = {
     db: options.db,
     now: options.now ?? (() => new Date()),
-    mailer: options.mailer ?? outboxMailer,
+    mail: new MailService(options.mailer ?? outboxMailer, app.log),
     sealer: options.sealer ?? TokenSealer.ephemeral(),
     publicUrl: () => {
       const url = typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl;
@@ -79,13 +88,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loginThrottle: options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
     auditRefusals: options.auditRefusals ?? { perWindow: 20, windowMs: 10 * 60_000 },
   };
-  const app = Fastify({
-    logger: logOptions(options.logger ?? false),
-    trustProxy: options.trustProxy ?? false,
-    // Request IDs are not secrets, but callers should not pick them.
-    requestIdHeader: false,
-    clientErrorHandler,
-    frameworkErrors,
+  // E-mails still queued are tried (and their outcome recorded) before the caller closes the database.
+  app.addHook('onClose', async () => {
+    await ctx.mail.idle();
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

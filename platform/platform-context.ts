@@ -1,14 +1,15 @@
 import type { Database } from './db/database';
-import type { Mailer } from './mail/mailer';
+import type { MailService } from './mail/mail-service';
 import type { TokenSealer } from './auth/token-sealer';
 import type { LoginThrottlePolicy } from './auth/login-throttle';
 
-/** What every route needs: the database, the clock, the mailer, the link sealer and the deployment's settings. */
+/** What every service needs: the database, the clock, outgoing mail, the link sealer and the deployment's settings. */
 export interface PlatformContext {
   readonly db: Database;
   /** The current time (tests move it to expire keys, sessions and invitations). */
   now(): Date;
-  readonly mailer: Mailer;
+  /** Outgoing e-mail, sent from a queue outside the request. */
+  readonly mail: MailService;
   readonly sealer: TokenSealer;
   /** The base URL put in links sent to people (invitations), without a trailing slash. */
   publicUrl(): string;

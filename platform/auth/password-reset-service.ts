@@ -30,8 +30,8 @@ export function passwordResetLink(ctx: PlatformContext, token: string, language:
 }
 
 /**
- * Starts a reset: for a known address, stores a new token's hash and e-mails the link (without waiting for SMTP, so
- * the answer takes as long for an unknown address); every request is audited. Refused as a whole without SMTP.
+ * Starts a reset: for a known address, stores a new token's hash and hands the e-mail to the mail queue (not waited for,
+ * so the answer takes as long for an unknown address); every request is audited. Refused as a whole without SMTP.
  */
 export async function requestPasswordReset(
   ctx: PlatformContext,
@@ -39,7 +39,7 @@ export async function requestPasswordReset(
   email: string,
   language: Language,
 ): Promise<void> {
-  if (ctx.mailer.kind !== 'smtp') {
+  if (ctx.mail.kind !== 'smtp') {
     throw new ApiError(
       'mail_unavailable',
       'This server cannot send e-mails, so it cannot reset passwords. Ask an administrator of the server to set a new password or to configure SMTP.',
@@ -79,8 +79,11 @@ export async function requestPasswordReset(
     link: passwordResetLink(ctx, token, language),
     validMinutes: PASSWORD_RESET_TTL_MS / 60_000,
   });
-  ctx.mailer.send({ to: user.email, ...message }).catch((error: unknown) => {
-    request.log.warn({ userId: user.id, error: String(error) }, 'password reset e-mail not sent');
+  // Not waited for: the answer must not tell, by its delay, whether the address has an account.
+  void ctx.mail.deliver({ to: user.email, ...message }, (outcome) => {
+    if (outcome.kind === 'failed') {
+      request.log.warn({ userId: user.id, error: outcome.error }, 'password reset e-mail not sent');
+    }
   });
 }
 

@@ -17,6 +17,7 @@ import type { Principal } from '../auth/principal';
 import { hashToken, newId, newSecretToken } from '../auth/secret-token';
 import { auditSuccess } from '../audit/audit-request';
 import { renderInvitationEmail } from '../mail/invitation-email';
+import type { DeliveryOutcome } from '../mail/mail-service';
 import { ApiError, notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
 import { invitationLink, linkOf } from './invitation-links';
@@ -85,8 +86,8 @@ export class InvitationService {
           tokenHash: hashToken(token),
           sealedToken: ctx.sealer.seal(token),
           senderId: principal?.type === 'user' ? principal.userId : null,
-          emailStatus: ctx.mailer.kind === 'smtp' ? 'failed' : 'outbox',
-          emailError: ctx.mailer.kind === 'smtp' ? 'not sent yet' : null,
+          emailStatus: ctx.mail.kind === 'smtp' ? 'failed' : 'outbox',
+          emailError: ctx.mail.kind === 'smtp' ? 'not sent yet' : null,
           createdAt: now,
           expiresAt: new Date(now.getTime() + ctx.invitationTtlMs),
         })
@@ -95,21 +96,24 @@ export class InvitationService {
       await auditSuccess(tx, request, now, { type: 'invitation', id: created.id });
       return created;
     });
-    if (ctx.mailer.kind === 'smtp') {
+    if (ctx.mail.kind === 'smtp') {
       const message = await this.emailOf(ctx.db, inv, invitationLink(ctx, token));
-      let error: string | null = null;
-      try {
-        await ctx.mailer.send({ to: inv.email, ...message });
-      } catch (sendError) {
-        error = sendError instanceof Error ? sendError.message : String(sendError);
-        request.log.warn({ invitationId: inv.id, error }, 'invitation e-mail not sent; it waits in the outbox');
-      }
-      await ctx.db
-        .update(invitations)
-        .set({ emailStatus: error === null ? 'sent' : 'failed', emailError: error })
-        .where(eq(invitations.id, inv.id));
+      // The 201 body says how the e-mail went (emailStatus), so this request waits for its own delivery's outcome.
+      await ctx.mail.deliver({ to: inv.email, ...message }, (outcome) =>
+        this.recordEmailOutcome(request, inv.id, outcome),
+      );
     }
     return this.read(orgId, inv.id);
+  }
+
+  /** Records how an invitation's e-mail went; a failed one waits in the outbox. */
+  private async recordEmailOutcome(request: FastifyRequest, invitationId: string, outcome: DeliveryOutcome) {
+    const error = outcome.kind === 'sent' ? null : outcome.error;
+    if (error !== null) request.log.warn({ invitationId, error }, 'invitation e-mail not sent; it waits in the outbox');
+    await this.ctx.db
+      .update(invitations)
+      .set({ emailStatus: error === null ? 'sent' : 'failed', emailError: error })
+      .where(eq(invitations.id, invitationId));
   }
 
   /** A page of the organisation's invitations, sorted and filtered by e-mail or by whether they are pending. */

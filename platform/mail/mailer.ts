@@ -43,7 +43,7 @@ export function parseSmtpUrl(url: string, from: string): SmtpOptions {
   };
 }
 
-/** A mailer sending through SMTP with nodemailer (short timeouts: a request waits for the send). */
+/** A mailer sending through SMTP with nodemailer (short timeouts: an invitation request waits for its outcome). */
 export function smtpMailer(options: SmtpOptions): Mailer {
   const transport = nodemailer.createTransport({
     host: options.host,
