@@ -1,47 +1,44 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
-import { type BlobGetPropertiesResponse, type ContainerClient } from '@azure/storage-blob';
-import { type AzureBlobOptions } from '../../shared/connectors/azure-blob-descriptor';
-import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
-import { type Capabilities, type Hasher } from '../capabilities';
-import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
+import { Readable } from 'node:stream';
 import {
-  type CheckOptions,
-  type Driver,
-  type DriverContext,
-  type Entry,
-  type ListOptions,
-  type ListPage,
-  type ReadOptions,
-  type RejectedEntry,
-  type WriteOptions,
-  type WriteResult,
-} from '../driver';
-import { hashReadable, MultiHasher } from '../hashing';
-import { baseName, checkEntryName, normalizePath } from '../path-safety';
-import { PartBufferPool, partChunks } from '../part-chunker';
-import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
-import { destroyOnAbort } from '../stream-abort';
+  type BlobGetPropertiesResponse,
+  type ContainerClient,
+  type ContainerListBlobHierarchySegmentResponse,
+} from '@azure/storage-blob';
+import { type AzureBlobOptions } from '../../shared/connectors/azure-blob-descriptor';
 import { type CheckReport } from '../../shared/connectors/check-report';
+import { type Capabilities } from '../capabilities';
+import { ConnectorError, throwIfAborted } from '../connector-error';
+import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
+import { normalizePath } from '../path-safety';
+import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
+import {
+  type ChunkedWrite,
+  ObjectStoreDriver,
+  type ObjectStoreExtras,
+  type PageRequest,
+  type StoreOperation,
+} from '../object-store/object-store-driver';
+import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
 import { runAzureCheck } from './azure-blob-check';
 import { createAzureContainer, type AzureContainer } from './azure-container-client';
-import { azureHttpStatus, type AzureOperation, mapAzureError } from './map-azure-error';
+import { azureHttpStatus, mapAzureError } from './map-azure-error';
 import { type SasInfo } from './sas-token';
 import { stagedBlockUpload } from './staged-block-upload';
 
 /** What an Azure Blob driver receives besides its options: resume state for staged uploads, block events. */
-export interface AzureBlobDriverExtras {
-  readonly resumeStore?: ResumeStateStore;
-  readonly onPart?: (event: UploadPartEvent) => void;
-}
+export type AzureBlobDriverExtras = ObjectStoreExtras;
 
 const MiB = 1024 * 1024;
 const MAX_BLOCKS = 50_000;
 const MAX_BLOCK = 4000 * MiB;
-const DEFAULT_PAGE_SIZE = 1000;
+
+/** A Content-MD5 as the SDK returns it (absent or empty when the blob has none), in hex. */
+const md5Hex = (md5: Uint8Array | undefined): string | undefined =>
+  md5 === undefined || md5.length === 0 ? undefined : Buffer.from(md5).toString('hex');
 
 /** Azure Blob Storage on @azure/storage-blob: a container, or a prefix in it, as the root. */
-export class AzureBlobDriver implements Driver, Hasher {
+export class AzureBlobDriver extends ObjectStoreDriver<BlobGetPropertiesResponse> {
   readonly kind = 'azure-blob';
   readonly capabilities: Capabilities = {
     hashes: ['md5'],
@@ -54,17 +51,25 @@ export class AzureBlobDriver implements Driver, Hasher {
     mtimePrecisionMs: null,
     maxObjectSize: MAX_BLOCKS * MAX_BLOCK,
   };
-  private readonly namePrefix: string;
   private current: AzureContainer | undefined;
-  private closed = false;
 
   constructor(
     private readonly options: AzureBlobOptions,
-    private readonly context: DriverContext = {},
-    private readonly extras: AzureBlobDriverExtras = {},
+    context: DriverContext = {},
+    extras: AzureBlobDriverExtras = {},
   ) {
-    const prefix = normalizePath(options.prefix.replace(/^\/+/, ''));
-    this.namePrefix = prefix === '' ? '' : `${prefix}/`;
+    super(
+      options.prefix,
+      {
+        label: 'Azure Blob',
+        maxPageSize: 5000,
+        appendRefusal: 'Blobs cannot be appended to here; staged uploads resume instead.',
+        // Every block and single upload carries a transactional MD5, which the service checks: the whole MD5 is stored.
+        verifiesMd5OnWrite: true,
+      },
+      context,
+      extras,
+    );
   }
 
   /** The container client and the parsed SAS (created on first use; InvalidInput for incomplete options). */
@@ -88,120 +93,68 @@ export class AzureBlobDriver implements Driver, Hasher {
     return this.container.sas;
   }
 
-  /** The blob-name prefix of the root: '' or 'some/folder/'. */
-  get rootPrefix(): string {
-    return this.namePrefix;
-  }
-
   /** Maps an SDK error, telling an expired SAS apart from a wrong one. */
-  private mapError(error: unknown, p: string, operation: AzureOperation): ConnectorError {
+  protected mapError(error: unknown, p: string, operation: StoreOperation): ConnectorError {
     return mapAzureError(error, p, operation, this.current?.sas);
   }
 
-  private blobName(path: string): string {
-    return this.namePrefix + path;
-  }
-
-  private folderPrefix(path: string): string {
-    return path === '' ? this.namePrefix : `${this.namePrefix}${path}/`;
-  }
-
-  async list(path: string, options: ListOptions = {}): Promise<ListPage> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
-    const prefix = this.folderPrefix(p);
-    const pageSize = Math.min(5000, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
-    let segment;
+  protected async listObjects(prefix: string, page: PageRequest, p: string): Promise<ObjectPage> {
+    let segment: ContainerListBlobHierarchySegmentResponse | undefined;
     try {
-      const pages = this.client.listBlobsByHierarchy('/', { prefix, abortSignal: options.signal }).byPage({
-        maxPageSize: pageSize,
-        ...(options.cursor === undefined ? {} : { continuationToken: options.cursor }),
+      const pages = this.client.listBlobsByHierarchy('/', { prefix, abortSignal: page.signal }).byPage({
+        maxPageSize: page.pageSize,
+        ...(page.cursor === undefined ? {} : { continuationToken: page.cursor }),
       });
       segment = (await pages.next()).value;
     } catch (error) {
       throw this.mapError(error, p, 'list');
     }
-    const entries: Entry[] = [];
-    const rejected: RejectedEntry[] = [];
-    const add = (raw: string, make: (name: string) => Entry): void => {
-      const checked = checkEntryName(raw);
-      if (checked.ok) entries.push(make(checked.name));
-      else rejected.push(checked.rejected);
+    return {
+      folders: (segment?.segment.blobPrefixes ?? []).map((item) => item.name),
+      objects: (segment?.segment.blobItems ?? []).map((item) => {
+        const md5 = md5Hex(item.properties.contentMD5);
+        return {
+          name: item.name,
+          size: item.properties.contentLength ?? 0,
+          mtimeMs: item.properties.lastModified.getTime(),
+          ...(md5 === undefined ? {} : { hashes: { md5 } }),
+        };
+      }),
+      ...(segment?.continuationToken ? { cursor: segment.continuationToken } : {}),
     };
-    let markerSeen = false;
-    for (const item of segment?.segment.blobPrefixes ?? []) {
-      add(item.name.slice(prefix.length, -1), (name) => ({
-        name,
-        path: p === '' ? name : `${p}/${name}`,
-        type: 'directory',
-      }));
-    }
-    for (const item of segment?.segment.blobItems ?? []) {
-      const raw = item.name.slice(prefix.length);
-      if (raw === '') {
-        markerSeen = true;
-        continue;
-      }
-      add(raw, (name) => ({
-        name,
-        path: p === '' ? name : `${p}/${name}`,
-        type: 'file',
-        size: item.properties.contentLength ?? 0,
-        mtimeMs: item.properties.lastModified.getTime(),
-        ...(item.properties.contentMD5 === undefined || item.properties.contentMD5.length === 0
-          ? {}
-          : { hashes: { md5: Buffer.from(item.properties.contentMD5).toString('hex') } }),
-      }));
-    }
-    if (p !== '' && options.cursor === undefined && entries.length === 0 && rejected.length === 0 && !markerSeen) {
-      throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const cursor = segment?.continuationToken ? segment.continuationToken : undefined;
-    return { entries, rejected, ...(cursor === undefined ? {} : { cursor }) };
   }
 
-  private async properties(p: string, signal?: AbortSignal): Promise<BlobGetPropertiesResponse> {
+  protected async head(p: string, signal?: AbortSignal): Promise<BlobGetPropertiesResponse> {
     try {
-      return await this.client.getBlobClient(this.blobName(p)).getProperties({ abortSignal: signal });
+      return await this.client.getBlobClient(this.objectName(p)).getProperties({ abortSignal: signal });
     } catch (error) {
       throw this.mapError(error, p, 'read');
     }
   }
 
-  private async isFolder(p: string, signal?: AbortSignal): Promise<boolean> {
-    if (p === '') return true;
+  protected factsOf(props: BlobGetPropertiesResponse): ObjectFacts {
+    const md5 = md5Hex(props.contentMD5);
+    return {
+      size: props.contentLength ?? 0,
+      ...(props.lastModified === undefined ? {} : { mtimeMs: props.lastModified.getTime() }),
+      ...(md5 === undefined ? {} : { hashes: { md5 } }),
+    };
+  }
+
+  protected async hasObjectsUnder(prefix: string, p: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      const page = await this.client
-        .listBlobsFlat({ prefix: this.folderPrefix(p), abortSignal: signal })
-        .byPage({ maxPageSize: 1 })
-        .next();
+      const page = await this.client.listBlobsFlat({ prefix, abortSignal: signal }).byPage({ maxPageSize: 1 }).next();
       return (page.value?.segment.blobItems.length ?? 0) > 0;
     } catch (error) {
       throw this.mapError(error, p, 'list');
     }
   }
 
-  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
-    if (p === '') return { name: '', path: '', type: 'directory' };
+  protected async deleteObject(name: string, p: string, signal?: AbortSignal): Promise<void> {
     try {
-      const props = await this.properties(p, options.signal);
-      return {
-        name: baseName(p),
-        path: p,
-        type: 'file',
-        size: props.contentLength ?? 0,
-        ...(props.lastModified === undefined ? {} : { mtimeMs: props.lastModified.getTime() }),
-        ...(props.contentMD5 === undefined || props.contentMD5.length === 0
-          ? {}
-          : { hashes: { md5: Buffer.from(props.contentMD5).toString('hex') } }),
-      };
+      await this.client.getBlobClient(name).delete({ abortSignal: signal });
     } catch (error) {
-      if (!(error instanceof ConnectorError && error.code === 'NotFound')) throw error;
-      if (await this.isFolder(p, options.signal)) return { name: baseName(p), path: p, type: 'directory' };
-      throw error;
+      throw this.mapError(error, p, 'delete');
     }
   }
 
@@ -213,175 +166,56 @@ export class AzureBlobDriver implements Driver, Hasher {
     const p = normalizePath(path);
     throwIfAborted(options.signal, p);
     const range = options.range;
-    if (range !== undefined) {
-      if (!Number.isSafeInteger(range.offset) || range.offset < 0 || (range.length !== undefined && range.length < 0)) {
-        throw new ConnectorError('InvalidInput', `Invalid range for ${p}`, { path: p });
-      }
-      if (range.length === 0) {
-        await this.properties(p, options.signal);
-        return Readable.from([]);
-      }
-    }
-    const blob = this.client.getBlobClient(this.blobName(p));
+    if (await this.emptyRange(p, range, options.signal)) return Readable.from([]);
+    const blob = this.client.getBlobClient(this.objectName(p));
     let response;
     try {
       response = await blob.download(range?.offset ?? 0, range?.length, { abortSignal: options.signal });
     } catch (error) {
-      if (range !== undefined && azureHttpStatus(error) === 416) {
-        const props = await this.properties(p, options.signal);
-        if (props.contentLength === range.offset) return Readable.from([]);
+      if (azureHttpStatus(error) === 416 && (await this.emptyRange(p, range, options.signal, true))) {
+        return Readable.from([]);
       }
       throw this.mapError(error, p, 'read');
     }
     const body = response.readableStreamBody as Readable | undefined;
     if (body === undefined) throw new ConnectorError('Retryable', `The service sent no body: ${p}`, { path: p });
     const expectedMd5 =
-      range === undefined && response.contentMD5 !== undefined && response.contentMD5.length > 0
-        ? Buffer.from(response.contentMD5).toString('hex')
-        : range === undefined && response.blobContentMD5 !== undefined && response.blobContentMD5.length > 0
-          ? Buffer.from(response.blobContentMD5).toString('hex')
-          : undefined;
-    const md5 = expectedMd5 === undefined ? undefined : createHash('md5');
-    const out = new Transform({
-      highWaterMark: MiB,
-      transform(chunk: Buffer, _encoding, callback) {
-        md5?.update(chunk);
-        callback(null, chunk);
-      },
-      flush(callback) {
-        const got = md5?.digest('hex');
-        if (got !== undefined && got !== expectedMd5) {
-          callback(new ConnectorError('Integrity', `Downloaded bytes do not match the stored MD5: ${p}`, { path: p }));
-        } else callback();
-      },
+      range === undefined ? (md5Hex(response.contentMD5) ?? md5Hex(response.blobContentMD5)) : undefined;
+    const md5 = createHash('md5');
+    const checks: readonly DigestCheck[] =
+      expectedMd5 === undefined
+        ? []
+        : [{ label: 'MD5', update: (chunk) => md5.update(chunk), matches: () => md5.digest('hex') === expectedMd5 }];
+    return pipeObjectBody(body, {
+      path: p,
+      signal: options.signal,
+      mapError: (error) => this.mapError(error, p, 'read'),
+      checks,
     });
-    body.on('error', (error) =>
-      out.destroy(options.signal?.aborted ? cancelledError(options.signal, p) : this.mapError(error, p, 'read')),
-    );
-    out.on('close', () => body.destroy());
-    body.pipe(out);
-    destroyOnAbort(out, options.signal, p);
-    return out;
   }
 
-  private blockSize(size: number | undefined): number {
+  protected singleRequestLimit(size: number | undefined): number {
     const configured = this.options.blockSizeMiB * MiB;
     if (size === undefined) return configured;
     return Math.min(MAX_BLOCK, Math.max(configured, Math.ceil(size / MAX_BLOCKS / MiB) * MiB));
   }
 
-  async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const p = normalizePath(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
-    if (options.offset !== undefined) {
-      throw new ConnectorError('Unsupported', 'Blobs cannot be appended to here; staged uploads resume instead.', {
-        path: p,
-      });
-    }
-    throwIfAborted(options.signal, p);
-    const hasher = new MultiHasher(options.hashes ?? []);
-    const detach = destroyOnAbort(source, options.signal, p);
-    const blockSize = this.blockSize(options.size);
-    // Blocks return to the pool when their request settled (see PartBufferPool).
-    const pool = new PartBufferPool(blockSize);
-    const chunks = partChunks(source, pool);
-    const blob = this.client.getBlockBlobClient(this.blobName(p));
-    try {
-      const first = await chunks.next();
-      const firstBlock = first.done === true ? Buffer.alloc(0) : first.value;
-      const second = firstBlock.length < blockSize ? { done: true as const, value: undefined } : await chunks.next();
-      if (second.done === true) {
-        if (options.size !== undefined && firstBlock.length !== options.size) {
-          throw new ConnectorError(
-            'Integrity',
-            `Expected ${options.size} bytes but received ${firstBlock.length}: ${p}`,
-            {
-              path: p,
-            },
-          );
-        }
-        throwIfAborted(options.signal, p);
-        const md5 = createHash('md5').update(firstBlock).digest();
-        // Content-MD5 is verified by the service and kept as the blob's MD5 for later reads.
-        await blob.upload(firstBlock, firstBlock.length, {
-          transactionalContentMD5: md5,
-          blobHTTPHeaders: { blobContentMD5: md5 },
-          abortSignal: options.signal,
-        });
-        hasher.update(firstBlock);
-      } else {
-        const queued: Buffer[] = [firstBlock, second.value];
-        await stagedBlockUpload(
-          {
-            blob,
-            container: this.client.containerName,
-            name: this.blobName(p),
-            path: p,
-            blockSize,
-            concurrency: this.options.uploadConcurrency,
-            size: options.size,
-            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
-            onPart: this.extras.onPart,
-            signal: options.signal,
-            sas: this.container.sas,
-            release: (block) => pool.release(block),
-          },
-          {
-            next: async () => {
-              const value = queued.shift();
-              return value === undefined ? chunks.next() : { done: false, value };
-            },
-          },
-          hasher,
-        );
-      }
-    } catch (error) {
-      source.destroy();
-      throw options.signal?.aborted ? cancelledError(options.signal, p) : this.mapError(error, p, 'write');
-    } finally {
-      detach();
-    }
-    // Every block and single upload carries a transactional MD5, which the service checks: the whole MD5 is stored.
-    const hashes = hasher.digest();
-    return {
-      size: hasher.bytes,
-      written: hasher.bytes,
-      hashes,
-      ...(hashes.md5 !== undefined ? { stored: { md5: hashes.md5 } } : {}),
-    };
+  /** One Put Blob whose Content-MD5 the service verifies and keeps as the blob's MD5 for later reads. */
+  protected async putWhole(p: string, body: Buffer, signal?: AbortSignal): Promise<void> {
+    const md5 = createHash('md5').update(body).digest();
+    await this.client.getBlockBlobClient(this.objectName(p)).upload(body, body.length, {
+      transactionalContentMD5: md5,
+      blobHTTPHeaders: { blobContentMD5: md5 },
+      abortSignal: signal,
+    });
   }
 
-  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const p = normalizePath(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
-    throwIfAborted(options.signal, p);
-    let name = this.blobName(p);
-    try {
-      await this.properties(p, options.signal);
-    } catch (error) {
-      if (!(error instanceof ConnectorError && error.code === 'NotFound')) throw error;
-      const listing = await this.list(p, { pageSize: 2, signal: options.signal });
-      if (listing.entries.length > 0 || listing.rejected.length > 0) {
-        throw new ConnectorError('Conflict', `The folder is not empty: ${p}`, { path: p });
-      }
-      name = this.folderPrefix(p); // only the folder marker is left
-    }
-    try {
-      await this.client.getBlobClient(name).delete({ abortSignal: options.signal });
-    } catch (error) {
-      throw this.mapError(error, p, 'delete');
-    }
-  }
-
-  async hash(path: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    const p = normalizePath(path);
-    if (algorithm !== 'md5') throw new ConnectorError('Unsupported', `Azure Blob offers no ${algorithm} digest.`);
-    const props = await this.properties(p, options.signal);
-    if (props.contentMD5 !== undefined && props.contentMD5.length > 0)
-      return Buffer.from(props.contentMD5).toString('hex');
-    // Blobs uploaded without an MD5 by other tools: read and hash.
-    const { hashes } = await hashReadable(await this.read(p, options), ['md5']);
-    return hashes.md5!;
+  protected async putChunked(write: ChunkedWrite): Promise<void> {
+    const { target, parts } = this.pooledUpload(write, { concurrency: this.options.uploadConcurrency });
+    const name = this.objectName(write.path);
+    const blob = this.client.getBlockBlobClient(name);
+    const container = this.client.containerName;
+    await stagedBlockUpload({ ...target, blob, container, name, sas: this.container.sas }, parts, write.hasher);
   }
 
   async check(options: CheckOptions = {}): Promise<CheckReport> {

@@ -1,28 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type BlockBlobClient } from '@azure/storage-blob';
 import { z } from 'zod';
-import { cancelledError, ConnectorError } from '../connector-error';
+import { type ChunkedUploadTarget } from '../chunked-upload/chunked-upload-target';
+import { sendParts } from '../chunked-upload/parts-ring';
+import { ResumeSlot } from '../chunked-upload/resume-slot';
 import { type MultiHasher } from '../hashing';
-import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { mapAzureError } from './map-azure-error';
 import { type SasInfo } from './sas-token';
 
 /** What a staged block upload needs to know about the target. */
-export interface BlockTarget {
+export interface BlockTarget extends ChunkedUploadTarget {
   readonly blob: BlockBlobClient;
   /** Container and blob name, for the resume key. */
   readonly container: string;
   readonly name: string;
-  /** Connector path, for messages. */
-  readonly path: string;
-  readonly blockSize: number;
-  readonly concurrency: number;
-  /** Called once a block's buffer is no longer read (staged, failed or skipped), so it can be reused. */
-  readonly release?: (block: Buffer) => void;
-  readonly size?: number;
-  readonly resumeStore?: ResumeStateStore;
-  readonly onPart?: (event: UploadPartEvent) => void;
-  readonly signal?: AbortSignal;
   /** The SAS in use, so an expired one is named as such. */
   readonly sas?: SasInfo;
 }
@@ -35,6 +26,8 @@ const BlockStateSchema = z.object({
 });
 
 type BlockState = z.infer<typeof BlockStateSchema>;
+
+const MAX_BLOCKS = 50_000;
 
 /** The resume-state key of a block upload: container, blob name and announced size. */
 export function blockStateKey(container: string, name: string, size: number | undefined): string {
@@ -72,84 +65,53 @@ export async function stagedBlockUpload(
   blocks: AsyncIterator<Buffer>,
   hasher: MultiHasher,
 ): Promise<{ readonly size: number }> {
-  const stateKey = blockStateKey(target.container, target.name, target.size);
-  const saved = BlockStateSchema.safeParse(await target.resumeStore?.load(stateKey));
-  let state: BlockState;
-  let staged = new Map<string, number>();
-  if (saved.success && saved.data.blockSize === target.blockSize && saved.data.size === target.size) {
-    state = saved.data;
-    staged = await uncommittedBlocks(target);
-  } else {
-    state = { version: 1, tag: randomBytes(4).toString('hex'), blockSize: target.blockSize, size: target.size };
-    await target.resumeStore?.save(stateKey, state);
-  }
+  const slot = new ResumeSlot(
+    target.resumeStore,
+    blockStateKey(target.container, target.name, target.size),
+    BlockStateSchema,
+  );
+  const saved = await slot.load((state) => state.blockSize === target.partSize && state.size === target.size);
+  const state: BlockState = saved ?? {
+    version: 1,
+    tag: randomBytes(4).toString('hex'),
+    blockSize: target.partSize,
+    size: target.size,
+  };
+  const staged = saved === undefined ? new Map<string, number>() : await uncommittedBlocks(target);
+  if (saved === undefined) await slot.save(state);
   const ids: string[] = [];
   const whole = createHash('md5');
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  let total = 0;
   try {
-    for (let index = 0; ; index++) {
-      const next = await blocks.next();
-      if (next.done === true || failure !== undefined) break;
-      const body = next.value;
-      if (index >= 50_000) {
-        throw new ConnectorError('QuotaExceeded', `More than 50,000 blocks: ${target.path}`, {
-          hint: 'Increase the block size, or give the file size so the block size is chosen to fit.',
-        });
-      }
-      hasher.update(body);
-      whole.update(body);
-      total += body.length;
-      const md5 = createHash('md5').update(body).digest();
-      const id = blockId(state.tag, index, md5);
-      ids.push(id);
-      if (staged.get(id) === body.length) {
-        target.onPart?.({ kind: 'skipped', part: index + 1, bytes: body.length });
-        target.release?.(body);
-        continue;
-      }
-      while (inFlight.size >= target.concurrency) await Promise.race(inFlight);
-      if (failure !== undefined) break;
-      const task: Promise<void> = target.blob
-        .stageBlock(id, body, body.length, { transactionalContentMD5: md5, abortSignal: target.signal })
-        .then(
-          () => {
-            inFlight.delete(task);
-            target.release?.(body);
-            target.onPart?.({ kind: 'uploaded', part: index + 1, bytes: body.length });
-          },
-          (error: unknown) => {
-            inFlight.delete(task);
-            target.release?.(body);
-            failure ??= error;
-          },
-        );
-      inFlight.add(task);
-    }
-    await Promise.all(inFlight);
-    if (failure !== undefined) throw failure;
-    if (target.signal?.aborted) throw cancelledError(target.signal, target.path);
-    if (target.size !== undefined && total !== target.size) {
-      throw new ConnectorError('Integrity', `Expected ${target.size} bytes but received ${total}: ${target.path}`, {
-        path: target.path,
-      });
-    }
+    const { bytes } = await sendParts(blocks, {
+      ...target,
+      maxParts: MAX_BLOCKS,
+      unit: 'block',
+      hasher,
+      plan: ({ number, body }) => {
+        whole.update(body);
+        const md5 = createHash('md5').update(body).digest();
+        const id = blockId(state.tag, number - 1, md5);
+        ids.push(id);
+        if (staged.get(id) === body.length) return { kind: 'skip' };
+        return {
+          kind: 'send',
+          send: () =>
+            target.blob.stageBlock(id, body, body.length, { transactionalContentMD5: md5, abortSignal: target.signal }),
+        };
+      },
+    });
     await target.blob.commitBlockList(ids, {
       blobHTTPHeaders: { blobContentMD5: whole.digest() },
       abortSignal: target.signal,
     });
-    await target.resumeStore?.remove(stateKey);
-    return { size: total };
+    await slot.remove();
+    return { size: bytes };
   } catch (error) {
-    await Promise.allSettled(inFlight);
-    const mapped = target.signal?.aborted
-      ? cancelledError(target.signal, target.path)
-      : mapAzureError(error, target.path, 'write', target.sas);
     // Uncommitted blocks cannot be deleted; the service drops them after a week. Keep the state only to resume.
-    if (target.resumeStore !== undefined && mapped.code !== 'Cancelled' && mapped.code !== 'Retryable') {
-      await target.resumeStore.remove(stateKey);
-    }
-    throw mapped;
+    throw await slot.settleFailure(error, {
+      path: target.path,
+      signal: target.signal,
+      mapError: (e) => mapAzureError(e, target.path, 'write', target.sas),
+    });
   }
 }

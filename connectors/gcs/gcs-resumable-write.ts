@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Readable } from 'node:stream';
 import { CRC32C, type File } from '@google-cloud/storage';
 import { z } from 'zod';
-import { cancelledError, ConnectorError } from '../connector-error';
+import { ConnectorError } from '../connector-error';
 import { type MultiHasher } from '../hashing';
-import { PartBufferPool, partChunks } from '../part-chunker';
-import { type ResumeStateStore } from '../resume-state-store';
+import { type ChunkedUploadTarget } from '../chunked-upload/chunked-upload-target';
+import { sendParts, type UploadPart } from '../chunked-upload/parts-ring';
+import { ResumeSlot } from '../chunked-upload/resume-slot';
 import { mapGcsError } from './map-gcs-error';
 
 const SessionStateSchema = z.object({
@@ -20,16 +20,10 @@ export function sessionStateKey(bucket: string, name: string, size: number | und
   return `gcs:${bucket}/${name}#${size ?? 'unknown'}`;
 }
 
-/** What a resumable write needs. */
-export interface ResumableTarget {
+/** What a resumable write needs: chunks are sent one at a time, in order (`partSize` a multiple of 256 KiB). */
+export interface ResumableTarget extends ChunkedUploadTarget {
   readonly file: File;
   readonly bucket: string;
-  readonly path: string;
-  /** A multiple of 256 KiB. */
-  readonly chunkSize: number;
-  readonly size?: number;
-  readonly resumeStore?: ResumeStateStore;
-  readonly signal?: AbortSignal;
 }
 
 interface ObjectResource {
@@ -64,11 +58,15 @@ async function failure(response: Response, path: string): Promise<ConnectorError
  */
 export async function resumableWrite(
   target: ResumableTarget,
-  source: Readable,
+  chunks: AsyncIterator<Buffer>,
   hasher: MultiHasher,
 ): Promise<{ readonly size: number }> {
-  const stateKey = sessionStateKey(target.bucket, target.file.name, target.size);
-  const saved = SessionStateSchema.safeParse(await target.resumeStore?.load(stateKey));
+  const slot = new ResumeSlot(
+    target.resumeStore,
+    sessionStateKey(target.bucket, target.file.name, target.size),
+    SessionStateSchema,
+  );
+  const saved = await slot.load((state) => state.chunkSize === target.partSize && state.size === target.size);
   const total = target.size === undefined ? '*' : String(target.size);
   // 308 is GCS's "resume incomplete", not a redirect: 'manual' hands it to us as is.
   // Node's fetch takes a Buffer; the cast keeps this file valid where DOM typings are loaded too (browser tests).
@@ -80,22 +78,9 @@ export async function resumableWrite(
       signal: target.signal,
       redirect: 'manual',
     });
-  let uri: string;
-  let persisted = 0;
-  if (saved.success && saved.data.chunkSize === target.chunkSize && saved.data.size === target.size) {
-    uri = saved.data.uri;
-    const status = await put({ 'content-range': `bytes */${total}` }).catch((e: unknown) => {
-      throw mapGcsError(e, target.path);
-    });
-    if (status.status === 308) persisted = persistedOf(status);
-    else if (status.status === 404 || status.status === 410) {
-      // The session expired or was cancelled: start over.
-      persisted = -1;
-    } else if (!status.ok) throw await failure(status, target.path);
-  } else {
-    persisted = -1;
-    uri = '';
-  }
+  let uri = saved?.uri ?? '';
+  // -1: no usable session, start one.
+  let persisted = saved === undefined ? -1 : await persistedSoFar(put, total, target.path);
   if (persisted < 0) {
     persisted = 0;
     try {
@@ -105,70 +90,64 @@ export async function resumableWrite(
     } catch (error) {
       throw mapGcsError(error, target.path);
     }
-    await target.resumeStore?.save(stateKey, { version: 1, uri, chunkSize: target.chunkSize, size: target.size });
+    await slot.save({ version: 1, uri, chunkSize: target.partSize, size: target.size });
   }
 
   const crc = new CRC32C();
   const md5 = createHash('md5');
-  // One chunk of lookahead tells whether the current chunk is the last (its Content-Range then names the total).
-  const pool = new PartBufferPool(target.chunkSize);
-  const chunks = partChunks(source, pool);
-  let offset = 0;
   let object: ObjectResource | undefined;
-  try {
-    let current = await chunks.next();
-    while (current.done !== true) {
-      const chunk = current.value;
-      hasher.update(chunk);
-      crc.update(chunk);
-      md5.update(chunk);
-      const next = await chunks.next();
-      const last = next.done === true;
-      const end = offset + chunk.length;
-      let from = Math.max(offset, persisted);
-      let stalls = 0;
-      while (from < end || (last && object === undefined)) {
-        const body = chunk.subarray(from - offset);
-        const range = body.length === 0 ? `bytes */${end}` : `bytes ${from}-${end - 1}/${last ? String(end) : total}`;
-        const response = await put({ 'content-range': range }, body);
-        if (response.status === 308) {
-          const before = from;
-          persisted = persistedOf(response);
-          if (!last && persisted >= end) break;
-          if (persisted < offset) {
-            throw new ConnectorError('Retryable', `The upload session lost bytes it had kept: ${target.path}`);
-          }
-          // The service may keep less than was sent: send the rest of this chunk again.
-          from = persisted;
-          stalls = from > before ? 0 : stalls + 1;
-          if (stalls >= 3)
-            throw new ConnectorError('Retryable', `The upload session makes no progress: ${target.path}`);
-          continue;
+  /** Sends what the session lacks of one chunk; the last one is sent (or asked for) until the object comes back. */
+  const send = async ({ body: chunk, offset, last }: UploadPart): Promise<void> => {
+    const end = offset + chunk.length;
+    let from = Math.max(offset, persisted);
+    let stalls = 0;
+    while (from < end || (last && object === undefined)) {
+      const body = chunk.subarray(from - offset);
+      const range = body.length === 0 ? `bytes */${end}` : `bytes ${from}-${end - 1}/${last ? String(end) : total}`;
+      const response = await put({ 'content-range': range }, body);
+      if (response.status === 308) {
+        const before = from;
+        persisted = persistedOf(response);
+        if (!last && persisted >= end) break;
+        if (persisted < offset) {
+          throw new ConnectorError('Retryable', `The upload session lost bytes it had kept: ${target.path}`);
         }
-        if (!response.ok) throw await failure(response, target.path);
-        object = (await response.json()) as ObjectResource;
-        break;
+        // The service may keep less than was sent: send the rest of this chunk again.
+        from = persisted;
+        stalls = from > before ? 0 : stalls + 1;
+        if (stalls >= 3) throw new ConnectorError('Retryable', `The upload session makes no progress: ${target.path}`);
+        continue;
       }
-      offset = end;
-      pool.release(chunk);
-      current = next;
+      if (!response.ok) throw await failure(response, target.path);
+      object = (await response.json()) as ObjectResource;
+      break;
     }
+  };
+  let size: number;
+  try {
+    // One chunk of lookahead tells whether the current chunk is the last (its Content-Range then names the total).
+    ({ bytes: size } = await sendParts(chunks, {
+      ...target,
+      // The session keeps a byte offset, not a set of parts: chunks go one at a time, in order.
+      concurrency: 1,
+      maxParts: Number.MAX_SAFE_INTEGER,
+      unit: 'chunk',
+      lookahead: true,
+      hasher,
+      plan: (part) => {
+        crc.update(part.body);
+        md5.update(part.body);
+        return { kind: 'send', send: () => send(part) };
+      },
+    }));
   } catch (error) {
-    const mapped = target.signal?.aborted
-      ? cancelledError(target.signal, target.path)
-      : mapGcsError(error, target.path);
-    if (target.resumeStore !== undefined && mapped.code !== 'Cancelled' && mapped.code !== 'Retryable') {
-      await target.resumeStore.remove(stateKey);
-    }
-    throw mapped;
-  }
-  await target.resumeStore?.remove(stateKey);
-  const size = hasher.bytes;
-  if (target.size !== undefined && size !== target.size) {
-    throw new ConnectorError('Integrity', `Expected ${target.size} bytes but received ${size}: ${target.path}`, {
+    throw await slot.settleFailure(error, {
       path: target.path,
+      signal: target.signal,
+      mapError: (e) => mapGcsError(e, target.path),
     });
   }
+  await slot.remove();
   const ours = { md5: md5.digest('base64'), crc32c: crc.toString() };
   if (
     object === undefined ||
@@ -183,4 +162,19 @@ export async function resumableWrite(
     );
   }
   return { size };
+}
+
+/** Asks a saved session what it persisted: its byte count, or -1 when the session expired or was cancelled. */
+async function persistedSoFar(
+  put: (headers: Record<string, string>) => Promise<Response>,
+  total: string,
+  path: string,
+): Promise<number> {
+  const status = await put({ 'content-range': `bytes */${total}` }).catch((e: unknown) => {
+    throw mapGcsError(e, path);
+  });
+  if (status.status === 308) return persistedOf(status);
+  if (status.status === 404 || status.status === 410) return -1;
+  if (!status.ok) throw await failure(status, path);
+  return 0;
 }

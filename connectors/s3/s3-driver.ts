@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -11,43 +11,30 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { type S3Options } from '../../shared/connectors/s3-descriptor';
-import { type HashAlgorithm, type Hashes } from '../../shared/connectors/hash-algorithm';
-import { type Capabilities, type Copier, type Hasher } from '../capabilities';
-import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
+import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
+import { type Capabilities, type Copier } from '../capabilities';
+import { ConnectorError, throwIfAborted } from '../connector-error';
+import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
+import { normalizePath } from '../path-safety';
+import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
 import {
-  type CheckOptions,
-  type Driver,
-  type DriverContext,
-  type Entry,
-  type ListOptions,
-  type ListPage,
-  type ReadOptions,
-  type RejectedEntry,
-  type WriteOptions,
-  type WriteResult,
-} from '../driver';
-import { hashReadable, MultiHasher } from '../hashing';
-import { baseName, checkEntryName, normalizePath } from '../path-safety';
-import { destroyOnAbort } from '../stream-abort';
+  type ChunkedWrite,
+  ObjectStoreDriver,
+  type ObjectStoreExtras,
+  type PageRequest,
+} from '../object-store/object-store-driver';
+import { pipeObjectBody } from '../object-store/pipe-object-body';
 import { mapS3Error, s3HttpStatus } from './map-s3-error';
-import { PartBufferPool, partChunks } from '../part-chunker';
-import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { createS3Client } from './s3-client';
 import { runS3Check, type S3CheckReport } from './s3-check';
 import { multipartUpload } from './s3-multipart-upload';
 import { resolveS3Settings, type S3Settings } from './s3-provider-profiles';
 
 /** What an S3 driver receives besides its options: resume state for multipart uploads, part events. */
-export interface S3DriverExtras {
-  /** Where interrupted multipart uploads are remembered so a later write of the same file continues them. */
-  readonly resumeStore?: ResumeStateStore;
-  /** Called for each part sent or skipped (already stored) by a multipart upload. */
-  readonly onPart?: (event: UploadPartEvent) => void;
-}
+export type S3DriverExtras = ObjectStoreExtras;
 
 const MiB = 1024 * 1024;
 const MAX_PARTS = 10_000;
-const DEFAULT_PAGE_SIZE = 1000;
 const MD5_HEX = /^[0-9a-f]{32}$/;
 
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/^"|"$/g, '').toLowerCase();
@@ -55,7 +42,7 @@ const base64ToHex = (value: string | undefined): string | undefined =>
   value === undefined ? undefined : Buffer.from(value, 'base64').toString('hex');
 
 /** Amazon S3 and S3-compatible stores on @aws-sdk/client-s3: a bucket, or a prefix in it, as the root. */
-export class S3Driver implements Driver, Hasher, Copier {
+export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> implements Copier {
   readonly kind = 's3';
   readonly capabilities: Capabilities = {
     hashes: ['md5'],
@@ -70,19 +57,26 @@ export class S3Driver implements Driver, Hasher, Copier {
   };
   /** The effective settings after the provider profile (region, endpoint, addressing, compatible mode). */
   readonly settings: S3Settings;
-  /** Key prefix of the root: '' or 'some/folder/'. */
-  private readonly keyPrefix: string;
   private current: S3Client | undefined;
-  private closed = false;
 
   constructor(
     private readonly options: S3Options,
-    private readonly context: DriverContext = {},
-    private readonly extras: S3DriverExtras = {},
+    context: DriverContext = {},
+    extras: S3DriverExtras = {},
   ) {
+    super(
+      options.prefix,
+      {
+        label: 'S3',
+        maxPageSize: 1000,
+        appendRefusal: 'S3 objects cannot be appended to; multipart uploads resume instead.',
+        // Every part and single upload carries Content-MD5, which the store checks: the whole MD5 is the stored one.
+        verifiesMd5OnWrite: true,
+      },
+      context,
+      extras,
+    );
     this.settings = resolveS3Settings(options);
-    const prefix = normalizePath(options.prefix.replace(/^\/+/, ''));
-    this.keyPrefix = prefix === '' ? '' : `${prefix}/`;
   }
 
   /** The SDK client (created on first use). */
@@ -94,15 +88,7 @@ export class S3Driver implements Driver, Hasher, Copier {
 
   /** The bucket and the root's key prefix ('' or ending in '/'). */
   get location(): { readonly bucket: string; readonly keyPrefix: string } {
-    return { bucket: this.options.bucket, keyPrefix: this.keyPrefix };
-  }
-
-  private key(path: string): string {
-    return this.keyPrefix + path;
-  }
-
-  private folderPrefix(path: string): string {
-    return path === '' ? this.keyPrefix : `${this.keyPrefix}${path}/`;
+    return { bucket: this.options.bucket, keyPrefix: this.namePrefix };
   }
 
   private get sse(): { readonly algorithm: 'AES256' | 'aws:kms'; readonly kmsKeyId?: string } | undefined {
@@ -113,67 +99,45 @@ export class S3Driver implements Driver, Hasher, Copier {
       : { algorithm: mode };
   }
 
-  async list(path: string, options: ListOptions = {}): Promise<ListPage> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
-    const prefix = this.folderPrefix(p);
-    const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
-    const page = await this.client
+  protected mapError(error: unknown, p: string): ConnectorError {
+    return mapS3Error(error, p);
+  }
+
+  protected async listObjects(prefix: string, page: PageRequest, p: string): Promise<ObjectPage> {
+    const listed = await this.client
       .send(
         new ListObjectsV2Command({
           Bucket: this.options.bucket,
           Prefix: prefix,
           Delimiter: '/',
-          MaxKeys: pageSize,
-          ContinuationToken: options.cursor,
+          MaxKeys: page.pageSize,
+          ContinuationToken: page.cursor,
         }),
-        { abortSignal: options.signal },
+        { abortSignal: page.signal },
       )
       .catch((error: unknown) => {
         throw mapS3Error(error, p);
       });
-    const entries: Entry[] = [];
-    const rejected: RejectedEntry[] = [];
-    const add = (raw: string, make: (name: string) => Entry): void => {
-      const checked = checkEntryName(raw);
-      if (checked.ok) entries.push(make(checked.name));
-      else rejected.push(checked.rejected);
-    };
-    let markerSeen = false;
-    for (const common of page.CommonPrefixes ?? []) {
-      const raw = (common.Prefix ?? '').slice(prefix.length, -1);
-      add(raw, (name) => ({ name, path: p === '' ? name : `${p}/${name}`, type: 'directory' }));
-    }
-    for (const object of page.Contents ?? []) {
-      const raw = (object.Key ?? '').slice(prefix.length);
-      // A zero-byte "folder/" marker made by consoles is the folder itself, not a child.
-      if (raw === '') {
-        markerSeen = true;
-        continue;
-      }
-      add(raw, (name) => ({
-        name,
-        path: p === '' ? name : `${p}/${name}`,
-        type: 'file',
+    return {
+      folders: (listed.CommonPrefixes ?? []).map((common) => common.Prefix ?? ''),
+      objects: (listed.Contents ?? []).map((object) => ({
+        name: object.Key ?? '',
         size: object.Size ?? 0,
         ...(object.LastModified === undefined ? {} : { mtimeMs: object.LastModified.getTime() }),
-      }));
-    }
-    if (p !== '' && options.cursor === undefined && entries.length === 0 && rejected.length === 0 && !markerSeen) {
-      throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const cursor = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-    return { entries, rejected, ...(cursor === undefined ? {} : { cursor }) };
+      })),
+      ...(listed.IsTruncated === true && listed.NextContinuationToken !== undefined
+        ? { cursor: listed.NextContinuationToken }
+        : {}),
+    };
   }
 
   /** HeadObject, NotFound when absent. A bare 403 (HEAD has no body) is diagnosed with a listing call. */
-  private async head(p: string, signal?: AbortSignal): Promise<HeadObjectCommandOutput> {
+  protected async head(p: string, signal?: AbortSignal): Promise<HeadObjectCommandOutput> {
     try {
       return await this.client.send(
         new HeadObjectCommand({
           Bucket: this.options.bucket,
-          Key: this.key(p),
+          Key: this.objectName(p),
           ...(this.settings.compatible ? {} : { ChecksumMode: 'ENABLED' as const }),
         }),
         { abortSignal: signal },
@@ -188,7 +152,7 @@ export class S3Driver implements Driver, Hasher, Copier {
   private async diagnoseForbidden(signal?: AbortSignal): Promise<void> {
     try {
       await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.keyPrefix, MaxKeys: 1 }),
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.namePrefix, MaxKeys: 1 }),
         { abortSignal: signal },
       );
     } catch (error) {
@@ -197,10 +161,9 @@ export class S3Driver implements Driver, Hasher, Copier {
     }
   }
 
-  private async isFolder(p: string, signal?: AbortSignal): Promise<boolean> {
-    if (p === '') return true;
+  protected async hasObjectsUnder(prefix: string, p: string, signal?: AbortSignal): Promise<boolean> {
     const page = await this.client
-      .send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.folderPrefix(p), MaxKeys: 1 }), {
+      .send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, MaxKeys: 1 }), {
         abortSignal: signal,
       })
       .catch((error: unknown) => {
@@ -209,7 +172,7 @@ export class S3Driver implements Driver, Hasher, Copier {
     return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
   }
 
-  private hashesOf(head: HeadObjectCommandOutput): Hashes {
+  protected factsOf(head: HeadObjectCommandOutput): ObjectFacts {
     const hashes: { [A in HashAlgorithm]?: string } = {};
     const etag = unquote(head.ETag);
     // SSE-KMS and SSE-C objects have ETags that are not their MD5.
@@ -222,44 +185,26 @@ export class S3Driver implements Driver, Hasher, Copier {
       const sha256 = base64ToHex(head.ChecksumSHA256);
       if (sha256 !== undefined && !head.ChecksumSHA256!.includes('-')) hashes.sha256 = sha256;
     }
-    return hashes;
+    return {
+      size: head.ContentLength ?? 0,
+      ...(head.LastModified === undefined ? {} : { mtimeMs: head.LastModified.getTime() }),
+      hashes,
+    };
   }
 
-  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
-    if (p === '') return { name: '', path: '', type: 'directory' };
-    try {
-      const head = await this.head(p, options.signal);
-      const hashes = this.hashesOf(head);
-      return {
-        name: baseName(p),
-        path: p,
-        type: 'file',
-        size: head.ContentLength ?? 0,
-        ...(head.LastModified === undefined ? {} : { mtimeMs: head.LastModified.getTime() }),
-        ...(Object.keys(hashes).length > 0 ? { hashes } : {}),
-      };
-    } catch (error) {
-      if (!(error instanceof ConnectorError && error.code === 'NotFound')) throw error;
-      if (await this.isFolder(p, options.signal)) return { name: baseName(p), path: p, type: 'directory' };
-      throw error;
-    }
+  protected async deleteObject(name: string, p: string, signal?: AbortSignal): Promise<void> {
+    await this.client
+      .send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: name }), { abortSignal: signal })
+      .catch((error: unknown) => {
+        throw mapS3Error(error, p);
+      });
   }
 
   async read(path: string, options: ReadOptions = {}): Promise<Readable> {
     const p = normalizePath(path);
     throwIfAborted(options.signal, p);
     const range = options.range;
-    if (range !== undefined) {
-      if (!Number.isSafeInteger(range.offset) || range.offset < 0 || (range.length !== undefined && range.length < 0)) {
-        throw new ConnectorError('InvalidInput', `Invalid range for ${p}`, { path: p });
-      }
-      if (range.length === 0) {
-        await this.head(p, options.signal);
-        return Readable.from([]);
-      }
-    }
+    if (await this.emptyRange(p, range, options.signal)) return Readable.from([]);
     const header =
       range === undefined
         ? undefined
@@ -269,7 +214,7 @@ export class S3Driver implements Driver, Hasher, Copier {
       const response = await this.client.send(
         new GetObjectCommand({
           Bucket: this.options.bucket,
-          Key: this.key(p),
+          Key: this.objectName(p),
           Range: header,
           ...(this.settings.compatible || header !== undefined ? {} : { ChecksumMode: 'ENABLED' as const }),
         }),
@@ -279,116 +224,48 @@ export class S3Driver implements Driver, Hasher, Copier {
     } catch (error) {
       const mapped = mapS3Error(error, p);
       // Reading from the very end is an empty read, which S3 answers with 416.
-      if (range !== undefined && s3HttpStatus(error) === 416) {
-        const head = await this.head(p, options.signal);
-        if (head.ContentLength === range.offset) return Readable.from([]);
+      if (s3HttpStatus(error) === 416 && (await this.emptyRange(p, range, options.signal, true))) {
+        return Readable.from([]);
       }
       if (mapped.code === 'PermissionDenied') await this.diagnoseForbidden(options.signal);
       throw mapped;
     }
-    const out = new PassThrough({ highWaterMark: MiB });
-    body.on('error', (error) =>
-      out.destroy(options.signal?.aborted ? cancelledError(options.signal, p) : mapS3Error(error, p)),
-    );
-    out.on('close', () => body.destroy());
-    body.pipe(out);
-    destroyOnAbort(out, options.signal, p);
-    return out;
+    return pipeObjectBody(body, { path: p, signal: options.signal, mapError: (error) => mapS3Error(error, p) });
   }
 
-  private partSize(size: number | undefined): number {
+  protected singleRequestLimit(size: number | undefined): number {
     const configured = this.options.partSizeMiB * MiB;
     if (size === undefined) return configured;
     return Math.max(configured, Math.ceil(size / MAX_PARTS / MiB) * MiB);
   }
 
-  async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const p = normalizePath(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
-    if (options.offset !== undefined) {
-      throw new ConnectorError('Unsupported', 'S3 objects cannot be appended to; multipart uploads resume instead.', {
-        path: p,
-      });
-    }
-    throwIfAborted(options.signal, p);
-    const hasher = new MultiHasher(options.hashes ?? []);
-    const detach = destroyOnAbort(source, options.signal, p);
-    const partSize = this.partSize(options.size);
-    // Parts return to the pool when their request settled, so buffers are reused without overwriting one in flight.
-    const pool = new PartBufferPool(partSize);
-    const chunks = partChunks(source, pool);
-    try {
-      const first = await chunks.next();
-      const firstPart = first.done === true ? Buffer.alloc(0) : first.value;
-      const second = firstPart.length < partSize ? { done: true as const, value: undefined } : await chunks.next();
-      if (second.done === true) {
-        await this.putSingle(p, firstPart, options);
-        hasher.update(firstPart);
-      } else {
-        const queued: Buffer[] = [firstPart, second.value];
-        const iterator: AsyncIterator<Buffer> = {
-          next: async () => {
-            const value = queued.shift();
-            return value === undefined ? chunks.next() : { done: false, value };
-          },
-        };
-        await multipartUpload(
-          {
-            client: this.client,
-            bucket: this.options.bucket,
-            key: this.key(p),
-            path: p,
-            partSize,
-            concurrency: this.options.uploadConcurrency,
-            size: options.size,
-            sse: this.sse,
-            etagIsMd5: this.sse?.algorithm !== 'aws:kms',
-            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
-            onPart: this.extras.onPart,
-            signal: options.signal,
-            release: (part) => pool.release(part),
-          },
-          iterator,
-          hasher,
-        );
-      }
-    } catch (error) {
-      source.destroy();
-      throw options.signal?.aborted ? cancelledError(options.signal, p) : mapS3Error(error, p);
-    } finally {
-      detach();
-    }
-    // Every part/block and single upload carries Content-MD5, which the store checks: the whole MD5 is the stored one.
-    const hashes = hasher.digest();
-    return {
-      size: hasher.bytes,
-      written: hasher.bytes,
-      hashes,
-      ...(hashes.md5 !== undefined ? { stored: { md5: hashes.md5 } } : {}),
-    };
+  protected async putChunked(write: ChunkedWrite): Promise<void> {
+    const { target, parts } = this.pooledUpload(write, { concurrency: this.options.uploadConcurrency });
+    const sse = this.sse;
+    const key = this.objectName(write.path);
+    const etagIsMd5 = sse?.algorithm !== 'aws:kms';
+    await multipartUpload(
+      { ...target, client: this.client, bucket: this.options.bucket, key, sse, etagIsMd5 },
+      parts,
+      write.hasher,
+    );
   }
 
   /** One PutObject with Content-MD5 (the store verifies it) and the returned ETag checked against it. */
-  private async putSingle(p: string, body: Buffer, options: WriteOptions): Promise<void> {
-    if (options.size !== undefined && body.length !== options.size) {
-      throw new ConnectorError('Integrity', `Expected ${options.size} bytes but received ${body.length}: ${p}`, {
-        path: p,
-      });
-    }
-    throwIfAborted(options.signal, p);
+  protected async putWhole(p: string, body: Buffer, signal?: AbortSignal): Promise<void> {
     const md5 = createHash('md5').update(body).digest();
     const sse = this.sse;
     const result = await this.client.send(
       new PutObjectCommand({
         Bucket: this.options.bucket,
-        Key: this.key(p),
+        Key: this.objectName(p),
         Body: body,
         ContentLength: body.length,
         ContentMD5: md5.toString('base64'),
         ServerSideEncryption: sse?.algorithm,
         SSEKMSKeyId: sse?.kmsKeyId,
       }),
-      { abortSignal: options.signal },
+      { abortSignal: signal },
     );
     const etag = unquote(result.ETag);
     if (sse?.algorithm !== 'aws:kms' && etag !== '' && etag !== md5.toString('hex')) {
@@ -396,28 +273,6 @@ export class S3Driver implements Driver, Hasher, Copier {
         path: p,
       });
     }
-  }
-
-  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const p = normalizePath(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
-    throwIfAborted(options.signal, p);
-    let target = this.key(p);
-    try {
-      await this.head(p, options.signal);
-    } catch (error) {
-      if (!(error instanceof ConnectorError && error.code === 'NotFound')) throw error;
-      const listing = await this.list(p, { pageSize: 2, signal: options.signal });
-      if (listing.entries.length > 0 || listing.rejected.length > 0) {
-        throw new ConnectorError('Conflict', `The folder is not empty: ${p}`, { path: p });
-      }
-      target = this.folderPrefix(p); // only the folder marker is left
-    }
-    await this.client
-      .send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: target }), { abortSignal: options.signal })
-      .catch((error: unknown) => {
-        throw mapS3Error(error, p);
-      });
   }
 
   async copy(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
@@ -435,8 +290,8 @@ export class S3Driver implements Driver, Hasher, Copier {
       .send(
         new CopyObjectCommand({
           Bucket: this.options.bucket,
-          Key: this.key(dst),
-          CopySource: `${this.options.bucket}/${encodeURIComponent(this.key(src)).replace(/%2F/g, '/')}`,
+          Key: this.objectName(dst),
+          CopySource: `${this.options.bucket}/${encodeURIComponent(this.objectName(src)).replace(/%2F/g, '/')}`,
           ServerSideEncryption: sse?.algorithm,
           SSEKMSKeyId: sse?.kmsKeyId,
         }),
@@ -445,16 +300,6 @@ export class S3Driver implements Driver, Hasher, Copier {
       .catch((error: unknown) => {
         throw mapS3Error(error, src);
       });
-  }
-
-  async hash(path: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    const p = normalizePath(path);
-    if (algorithm !== 'md5') throw new ConnectorError('Unsupported', `S3 offers no ${algorithm} digest.`);
-    const stored = this.hashesOf(await this.head(p, options.signal)).md5;
-    if (stored !== undefined) return stored;
-    // Multipart and KMS-encrypted objects: their ETag is not the MD5, so read and hash.
-    const { hashes } = await hashReadable(await this.read(p, options), ['md5']);
-    return hashes.md5!;
   }
 
   /** Diagnostics plus `iamPolicy`: the least-privilege policy for the configured bucket and prefix. */

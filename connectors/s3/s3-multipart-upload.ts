@@ -9,30 +9,21 @@ import {
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { cancelledError, ConnectorError } from '../connector-error';
+import { ConnectorError } from '../connector-error';
+import { type ChunkedUploadTarget } from '../chunked-upload/chunked-upload-target';
+import { sendParts } from '../chunked-upload/parts-ring';
+import { ResumeSlot } from '../chunked-upload/resume-slot';
 import { type MultiHasher } from '../hashing';
 import { mapS3Error, s3ErrorCode } from './map-s3-error';
-import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 
 /** What a multipart upload needs to know about the target. */
-export interface MultipartTarget {
+export interface MultipartTarget extends ChunkedUploadTarget {
   readonly client: S3Client;
   readonly bucket: string;
   readonly key: string;
-  /** Connector path, for messages. */
-  readonly path: string;
-  readonly partSize: number;
-  readonly concurrency: number;
-  /** Called once a part's buffer is no longer read (sent, failed or skipped), so it can be reused. */
-  readonly release?: (part: Buffer) => void;
-  /** Total size when known (part of the resume key: a different size never resumes). */
-  readonly size?: number;
   readonly sse?: { readonly algorithm: ServerSideEncryption; readonly kmsKeyId?: string };
   /** ETags are the parts' MD5 (false with SSE-KMS): verify them. */
   readonly etagIsMd5: boolean;
-  readonly resumeStore?: ResumeStateStore;
-  readonly onPart?: (event: UploadPartEvent) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** The state a resumable S3 upload keeps between runs (the parts themselves are listed from the store). */
@@ -54,6 +45,8 @@ interface StoredPart {
 export function multipartStateKey(bucket: string, key: string, size: number | undefined): string {
   return `s3:${bucket}/${key}#${size ?? 'unknown'}`;
 }
+
+const MAX_PARTS = 10_000;
 
 const unquote = (etag: string | undefined): string => (etag ?? '').replace(/^"|"$/g, '').toLowerCase();
 
@@ -78,20 +71,35 @@ async function listStoredParts(target: MultipartTarget, uploadId: string): Promi
 /** Loads a saved upload that still exists on the store, with its stored parts; undefined when there is none. */
 async function resumable(
   target: MultipartTarget,
-  stateKey: string,
+  slot: ResumeSlot<MultipartState>,
 ): Promise<{ state: MultipartState; parts: Map<number, StoredPart> } | undefined> {
-  if (target.resumeStore === undefined) return undefined;
-  const parsed = MultipartStateSchema.safeParse(await target.resumeStore.load(stateKey));
-  if (!parsed.success || parsed.data.partSize !== target.partSize || parsed.data.size !== target.size) return undefined;
+  const state = await slot.load((saved) => saved.partSize === target.partSize && saved.size === target.size);
+  if (state === undefined) return undefined;
   try {
-    return { state: parsed.data, parts: await listStoredParts(target, parsed.data.uploadId) };
+    return { state, parts: await listStoredParts(target, state.uploadId) };
   } catch (error) {
     if (s3ErrorCode(error) === 'NoSuchUpload') {
-      await target.resumeStore.remove(stateKey);
+      await slot.remove();
       return undefined;
     }
     throw error;
   }
+}
+
+/** Starts a multipart upload and saves its id before the first part. */
+async function create(target: MultipartTarget, slot: ResumeSlot<MultipartState>): Promise<string> {
+  const created = await target.client.send(
+    new CreateMultipartUploadCommand({
+      Bucket: target.bucket,
+      Key: target.key,
+      ServerSideEncryption: target.sse?.algorithm,
+      SSEKMSKeyId: target.sse?.kmsKeyId,
+    }),
+    { abortSignal: target.signal },
+  );
+  if (created.UploadId === undefined) throw new ConnectorError('Retryable', 'The store returned no upload id.');
+  await slot.save({ version: 1, uploadId: created.UploadId, partSize: target.partSize, size: target.size });
+  return created.UploadId;
 }
 
 /**
@@ -106,34 +114,18 @@ export async function multipartUpload(
   parts: AsyncIterator<Buffer>,
   hasher: MultiHasher,
 ): Promise<{ readonly size: number; readonly etag: string }> {
-  const stateKey = multipartStateKey(target.bucket, target.key, target.size);
+  const slot = new ResumeSlot(
+    target.resumeStore,
+    multipartStateKey(target.bucket, target.key, target.size),
+    MultipartStateSchema,
+  );
   const client = target.client;
   const opts = { abortSignal: target.signal };
-  const previous = await resumable(target, stateKey);
-  let uploadId: string;
+  const previous = await resumable(target, slot);
   const stored = previous?.parts ?? new Map<number, StoredPart>();
-  if (previous !== undefined) {
-    uploadId = previous.state.uploadId;
-  } else {
-    const created = await client.send(
-      new CreateMultipartUploadCommand({
-        Bucket: target.bucket,
-        Key: target.key,
-        ServerSideEncryption: target.sse?.algorithm,
-        SSEKMSKeyId: target.sse?.kmsKeyId,
-      }),
-      opts,
-    );
-    if (created.UploadId === undefined) throw new ConnectorError('Retryable', 'The store returned no upload id.');
-    uploadId = created.UploadId;
-    const state: MultipartState = { version: 1, uploadId, partSize: target.partSize, size: target.size };
-    await target.resumeStore?.save(stateKey, state);
-  }
+  const uploadId = previous?.state.uploadId ?? (await create(target, slot));
 
   const done: { PartNumber: number; ETag: string; md5: Buffer }[] = [];
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown;
-  let total = 0;
   const send = async (partNumber: number, body: Buffer, md5: Buffer): Promise<void> => {
     const result = await client.send(
       new UploadPartCommand({
@@ -152,53 +144,23 @@ export async function multipartUpload(
       throw new ConnectorError('Integrity', `Part ${partNumber} was stored with ETag ${etag}, not its MD5.`);
     }
     done.push({ PartNumber: partNumber, ETag: result.ETag ?? `"${etag}"`, md5 });
-    target.onPart?.({ kind: 'uploaded', part: partNumber, bytes: body.length });
   };
   try {
-    for (let partNumber = 1; ; partNumber++) {
-      const next = await parts.next();
-      if (next.done === true) break;
-      if (failure !== undefined) break;
-      const body = next.value;
-      if (body.length === 0 && partNumber > 1) break;
-      if (partNumber > 10_000) {
-        throw new ConnectorError('QuotaExceeded', `More than 10,000 parts: ${target.path}`, {
-          hint: 'Increase the part size, or give the file size so the part size is chosen to fit.',
-        });
-      }
-      hasher.update(body);
-      total += body.length;
-      const md5 = createHash('md5').update(body).digest();
-      const have = stored.get(partNumber);
-      if (have !== undefined && have.size === body.length && have.etag === md5.toString('hex')) {
-        done.push({ PartNumber: partNumber, ETag: `"${have.etag}"`, md5 });
-        target.onPart?.({ kind: 'skipped', part: partNumber, bytes: body.length });
-        target.release?.(body);
-        continue;
-      }
-      while (inFlight.size >= target.concurrency) await Promise.race(inFlight);
-      if (failure !== undefined) break;
-      const task: Promise<void> = send(partNumber, body, md5).then(
-        () => {
-          inFlight.delete(task);
-          target.release?.(body);
-        },
-        (error: unknown) => {
-          inFlight.delete(task);
-          target.release?.(body);
-          failure ??= error;
-        },
-      );
-      inFlight.add(task);
-    }
-    await Promise.all(inFlight);
-    if (failure !== undefined) throw failure;
-    if (target.signal?.aborted) throw cancelledError(target.signal, target.path);
-    if (target.size !== undefined && total !== target.size) {
-      throw new ConnectorError('Integrity', `Expected ${target.size} bytes but received ${total}: ${target.path}`, {
-        path: target.path,
-      });
-    }
+    const { bytes } = await sendParts(parts, {
+      ...target,
+      maxParts: MAX_PARTS,
+      unit: 'part',
+      hasher,
+      plan: ({ number, body }) => {
+        const md5 = createHash('md5').update(body).digest();
+        const have = stored.get(number);
+        if (have !== undefined && have.size === body.length && have.etag === md5.toString('hex')) {
+          done.push({ PartNumber: number, ETag: `"${have.etag}"`, md5 });
+          return { kind: 'skip' };
+        }
+        return { kind: 'send', send: () => send(number, body, md5) };
+      },
+    });
     done.sort((a, b) => a.PartNumber - b.PartNumber);
     const completed = await client.send(
       new CompleteMultipartUploadCommand({
@@ -209,7 +171,7 @@ export async function multipartUpload(
       }),
       opts,
     );
-    await target.resumeStore?.remove(stateKey);
+    await slot.remove();
     const etag = unquote(completed.ETag);
     const expected = `${createHash('md5')
       .update(Buffer.concat(done.map((p) => p.md5)))
@@ -219,17 +181,14 @@ export async function multipartUpload(
         path: target.path,
       });
     }
-    return { size: total, etag };
+    return { size: bytes, etag };
   } catch (error) {
-    await Promise.allSettled(inFlight);
-    const mapped = target.signal?.aborted ? cancelledError(target.signal, target.path) : mapS3Error(error, target.path);
-    const keep = target.resumeStore !== undefined && (mapped.code === 'Cancelled' || mapped.code === 'Retryable');
-    if (!keep) {
-      await client
-        .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId }))
-        .catch(() => undefined);
-      await target.resumeStore?.remove(stateKey);
-    }
-    throw mapped;
+    throw await slot.settleFailure(error, {
+      path: target.path,
+      signal: target.signal,
+      mapError: (e) => mapS3Error(e, target.path),
+      discard: () =>
+        client.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId })),
+    });
   }
 }

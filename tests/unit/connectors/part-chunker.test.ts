@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { PartBufferPool, partChunks } from '../../../connectors/part-chunker';
+import { PartBufferPool, partChunks } from '../../../connectors/chunked-upload/part-chunker';
 
 const digest = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

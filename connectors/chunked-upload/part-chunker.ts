@@ -1,5 +1,3 @@
-import { type Readable } from 'node:stream';
-
 /**
  * Buffers of one part size, reused once their upload is over. A buffer goes back only through `release`, after
  * the request that carried it settled: parts complete out of order, so reuse by position would overwrite a part
@@ -22,19 +20,19 @@ export class PartBufferPool {
 }
 
 /**
- * Cuts a stream into buffers of exactly `pool.partSize` bytes (the last one shorter; one empty buffer for an empty
+ * Cuts a stream (or any iterable of byte chunks) into buffers of exactly `pool.partSize` bytes (the last one shorter; one empty buffer for an empty
  * stream). From the second part on, parts are copied into buffers taken from the pool, so a long upload whose
  * consumer releases its parts allocates a handful of parts once instead of a part's worth of garbage per part.
  * The first part is sized to the data (small files stay small).
  */
-export async function* partChunks(source: Readable, pool: PartBufferPool): AsyncGenerator<Buffer> {
+export async function* partChunks(source: AsyncIterable<Uint8Array>, pool: PartBufferPool): AsyncGenerator<Buffer> {
   const partSize = pool.partSize;
   let produced = 0;
   let pending: Buffer[] = [];
   let target: Buffer | undefined;
   let filled = 0;
   for await (const raw of source) {
-    let chunk = raw as Buffer;
+    let chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     while (chunk.length > 0) {
       const take = Math.min(partSize - filled, chunk.length);
       if (target === undefined) pending.push(chunk.subarray(0, take));
@@ -55,4 +53,13 @@ export async function* partChunks(source: Readable, pool: PartBufferPool): Async
   }
   if (produced === 0) yield Buffer.concat(pending, filled);
   else if (filled > 0) yield target!.subarray(0, filled);
+}
+
+/** A stream cut into parts whose buffers are reused: give each part to `release` once its request settled. */
+export function pooledParts(
+  source: AsyncIterable<Uint8Array>,
+  partSize: number,
+): { readonly parts: AsyncGenerator<Buffer>; readonly release: (part: Buffer) => void } {
+  const pool = new PartBufferPool(partSize);
+  return { parts: partChunks(source, pool), release: (part) => pool.release(part) };
 }
