@@ -3,8 +3,7 @@ import {
   type ConnectorKind,
   type ConnectorOptions,
 } from '../shared/connectors/connector-descriptors';
-import { optionsSchemaOf, type ConnectorDescriptor } from '../shared/connectors/connector-descriptor';
-import { verifyContents } from './config/verify-contents';
+import { validateConnectorOptions } from './config/validate-connector-options';
 import { ConnectorError } from './connector-error';
 import { type Driver, type DriverContext } from './driver';
 import { guardDriver } from './guarded-driver';
@@ -52,18 +51,7 @@ export class DriverRegistry {
         hint: `Use one of: ${this.kinds().join(', ')}.`,
       });
     }
-    const kind = config.kind;
-    const descriptor: ConnectorDescriptor = CONNECTOR_DESCRIPTORS[kind];
-    const parsed = optionsSchemaOf(descriptor).safeParse(config.options);
-    if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((issue) => `${issue.path.join('.') || '(options)'}: ${issue.message}`)
-        .join('; ');
-      throw new ConnectorError('InvalidInput', `Invalid ${descriptor.label} options: ${problems}.`, {
-        hint: `Options of ${kind}: ${Object.keys(descriptor.options).join(', ')}.`,
-      });
-    }
-    verifyContents(descriptor, parsed.data as Record<string, unknown>);
-    return guardDriver(this.factories.get(kind)!.create(parsed.data as never, context));
+    const options = validateConnectorOptions(config.kind, config.options);
+    return guardDriver(this.factories.get(config.kind)!.create(options as never, context));
   }
 }

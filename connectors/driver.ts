@@ -3,6 +3,7 @@ import { type CheckReport } from '../shared/connectors/check-report';
 import { type HashAlgorithm, type Hashes } from '../shared/connectors/hash-algorithm';
 import { type Capabilities } from './capabilities';
 import { type ResumeStateStore } from './resume-state-store';
+import { type CredentialPort } from './config/credential-port';
 
 /** A file or folder as a driver reports it. `path` is a normalised connector path ('' is the root). */
 export interface Entry {
@@ -136,4 +137,6 @@ export interface DriverContext {
   readonly log?: (message: string) => void;
   /** Where interrupted uploads (multipart, staged blocks, resumable sessions) remember how to continue. */
   readonly resumeStore?: ResumeStateStore;
+  /** Where a driver saves a credential it renewed (an OAuth refresh token); without it the renewed value lives only as long as the driver. */
+  readonly credentials?: CredentialPort;
 }

@@ -12,11 +12,6 @@ export interface CredentialPort {
   save(option: string, value: string): Promise<void>;
 }
 
-/** The part of a driver's context that carries the credential port (DriverContext's `credentials`). */
-export interface CredentialContext {
-  readonly credentials?: CredentialPort;
-}
-
 /** Where a CredentialPort writes: a secret store's setter, by secret name. */
 export interface CredentialSink {
   set(name: string, value: string): Promise<void>;

@@ -5,6 +5,7 @@ import { LocalDriver } from '../../connectors/local/local-driver';
 import { requireUsableKind } from '../services/connectors/require-usable-kind';
 import { LocationRegistry } from '../services/locations/location-registry';
 import type { ConfiguredConnector } from './cli-config';
+import { guardDriver } from '../../connectors/guarded-driver';
 
 /** The location-id prefix of a local folder: never a connector name (names start with a letter or a digit). */
 const LOCAL_FOLDER = '.local';
@@ -36,7 +37,7 @@ export interface CliLocationsOptions {
  */
 export function cliLocations(options: CliLocationsOptions): LocationRegistry {
   return new LocationRegistry()
-    .register(LOCAL_FOLDER, async (id) => new LocalDriver({ root: id.slice(LOCAL_FOLDER.length + 1) }))
+    .register(LOCAL_FOLDER, async (id) => guardDriver(new LocalDriver({ root: id.slice(LOCAL_FOLDER.length + 1) })))
     .register('', async (name) => {
       const connector = options.connectors.get(name.toLowerCase());
       if (connector === undefined) throw noSuchConnector(name);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
 import type { Driver, DriverContext } from '../../../connectors/driver';
-import { type CredentialContext, secretStoreCredentials } from '../../../connectors/config/credential-port';
+import { secretStoreCredentials } from '../../../connectors/config/credential-port';
 import type { DriverRegistry } from '../../../connectors/driver-registry';
 import type { CheckReport } from '../../../shared/connectors/check-report';
 import { type ConnectorDescriptor, secretOptionNames } from '../../../shared/connectors/connector-descriptor';
@@ -241,7 +241,7 @@ export class ConnectorsService {
       }
     }
     // A driver that renews a credential (an OAuth refresh token) saves it in the keychain, under this connector.
-    const context: DriverContext & CredentialContext = {
+    const context: DriverContext = {
       trustStore: this.identities,
       ...(this.resumeStore ? { resumeStore: this.resumeStore } : {}),
       credentials: secretStoreCredentials(record.kind, this.secrets, (option) => secretName(connectorId, option)),

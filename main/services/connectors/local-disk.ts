@@ -3,6 +3,7 @@ import { ConnectorError } from '../../../connectors/connector-error';
 import type { Driver } from '../../../connectors/driver';
 import { LocalDriver } from '../../../connectors/local/local-driver';
 import { type ConnectorLocation, LOCAL_DISK_CONNECTOR_ID } from './driver-provider';
+import { guardDriver } from '../../../connectors/guarded-driver';
 
 /** Whether a connector id addresses the local disk ('local-disk', or 'local-disk:C' for a Windows drive). */
 export function isLocalDiskId(connectorId: string): boolean {
@@ -11,9 +12,11 @@ export function isLocalDiskId(connectorId: string): boolean {
 
 /** A driver on the local disk rooted at the file system's root (or a Windows drive's root). */
 export function openLocalDisk(connectorId: string, platform: NodeJS.Platform = process.platform): Driver {
-  if (connectorId === LOCAL_DISK_CONNECTOR_ID && platform !== 'win32') return new LocalDriver({ root: '/' });
+  if (connectorId === LOCAL_DISK_CONNECTOR_ID && platform !== 'win32')
+    return guardDriver(new LocalDriver({ root: '/' }));
   const drive = /^local-disk:([A-Za-z])$/.exec(connectorId)?.[1];
-  if (drive !== undefined && platform === 'win32') return new LocalDriver({ root: `${drive.toUpperCase()}:\\` });
+  if (drive !== undefined && platform === 'win32')
+    return guardDriver(new LocalDriver({ root: `${drive.toUpperCase()}:\\` }));
   throw new ConnectorError('NotFound', `No local disk "${connectorId}" on this computer.`);
 }
 

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CredentialContext } from '../../../connectors/config/credential-port';
 import { ConnectorError } from '../../../connectors/connector-error';
 import type { Driver, DriverContext } from '../../../connectors/driver';
 import { DriverRegistry } from '../../../connectors/driver-registry';
@@ -12,7 +11,7 @@ import { MemorySecretStore } from '../../kit/memory-secret-store';
 
 let dir: string;
 let secrets: MemorySecretStore;
-let contexts: (DriverContext & CredentialContext)[];
+let contexts: DriverContext[];
 let service: ConnectorsService;
 
 beforeEach(() => {
