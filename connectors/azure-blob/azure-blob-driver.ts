@@ -8,9 +8,8 @@ import {
 import { type AzureBlobOptions } from '../../shared/connectors/azure-blob-descriptor';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type Capabilities } from '../capabilities';
-import { ConnectorError, throwIfAborted } from '../connector-error';
+import { ConnectorError } from '../connector-error';
 import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
-import { normalizePath } from '../path-safety';
 import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
 import {
   type ChunkedWrite,
@@ -162,9 +161,7 @@ export class AzureBlobDriver extends ObjectStoreDriver<BlobGetPropertiesResponse
    * Streams a blob or a range. A whole-blob read is checked against the blob's stored Content-MD5 as it streams:
    * a mismatch ends the stream with Integrity instead of a clean end.
    */
-  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
+  async read(p: string, options: ReadOptions = {}): Promise<Readable> {
     const range = options.range;
     if (await this.emptyRange(p, range, options.signal)) return Readable.from([]);
     const blob = this.client.getBlobClient(this.objectName(p));

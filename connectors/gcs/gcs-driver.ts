@@ -7,7 +7,6 @@ import { type CheckReport } from '../../shared/connectors/check-report';
 import { type Capabilities } from '../capabilities';
 import { ConnectorError, throwIfAborted } from '../connector-error';
 import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
-import { normalizePath } from '../path-safety';
 import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
 import {
   type ChunkedWrite,
@@ -142,9 +141,7 @@ export class GcsDriver extends ObjectStoreDriver<FileMetadata> {
    * Streams an object or a range of it, pinned to the generation seen first (a concurrent overwrite cannot mix
    * two versions). Whole reads are checked against the stored CRC32C and MD5 as they stream.
    */
-  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
+  async read(p: string, options: ReadOptions = {}): Promise<Readable> {
     const metadata = await this.head(p);
     const size = Number(metadata.size ?? 0);
     const range = options.range;
@@ -218,13 +215,8 @@ export class GcsDriver extends ObjectStoreDriver<FileMetadata> {
     }
   }
 
-  override async hash(
-    path: string,
-    algorithm: HashAlgorithm,
-    options: { readonly signal?: AbortSignal } = {},
-  ): Promise<string> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
+  /** The digest the service keeps (MD5 or CRC32C); never read back. */
+  override async hash(p: string, algorithm: HashAlgorithm): Promise<string> {
     const metadata = await this.head(p);
     const value = algorithm === 'md5' ? metadata.md5Hash : algorithm === 'crc32c' ? metadata.crc32c : undefined;
     if (value === undefined) {

@@ -35,8 +35,8 @@ export function fileEntry(path: string, name: string, facts: ObjectFacts): Entry
 
 /**
  * Turns a store's listing page under `prefix` (the folder `p`) into a driver's page: names checked by path safety,
- * the folder's own zero-byte "folder/" marker left out, entries sorted. The first page of a folder with neither
- * children nor marker is NotFound (prefixes exist only through objects).
+ * the folder's own zero-byte "folder/" marker left out (guardDriver sorts the entries). The first page of a folder
+ * with neither children nor marker is NotFound (prefixes exist only through objects).
  */
 export function toListPage(p: string, prefix: string, page: ObjectPage, firstPage: boolean): ListPage {
   const entries: Entry[] = [];
@@ -62,6 +62,5 @@ export function toListPage(p: string, prefix: string, page: ObjectPage, firstPag
   if (p !== '' && firstPage && entries.length === 0 && rejected.length === 0 && !markerSeen) {
     throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { entries, rejected, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
 }

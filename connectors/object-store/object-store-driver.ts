@@ -74,7 +74,8 @@ const DEFAULT_PAGE_SIZE = 1000;
  * prefix in it) as the root, folders as key prefixes with optional zero-byte "folder/" markers, stat through a head
  * request falling back to the prefix, removal of a file or an empty folder's marker, and the write skeleton (one
  * request for a stream within one part, else the store's chunked upload; hashing while streaming; size checks;
- * error mapping). A store supplies its object API through the abstract members below.
+ * error mapping). A store supplies its object API through the abstract members below. Paths arrive normalised, the
+ * root refused for writes and removals, cancellation checked: the registry wraps every driver with guardDriver.
  */
 export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
   abstract readonly kind: string;
@@ -154,18 +155,14 @@ export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
   abstract check(options?: CheckOptions): Promise<CheckReport>;
   abstract close(): Promise<void>;
 
-  async list(path: string, options: ListOptions = {}): Promise<ListPage> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
+  async list(p: string, options: ListOptions = {}): Promise<ListPage> {
     const prefix = this.folderPrefix(p);
     const pageSize = Math.min(this.traits.maxPageSize, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
     const page = await this.listObjects(prefix, { pageSize, cursor: options.cursor, signal: options.signal }, p);
     return toListPage(p, prefix, page, options.cursor === undefined);
   }
 
-  async stat(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
+  async stat(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
     if (p === '') return { name: '', path: '', type: 'directory' };
     try {
       return fileEntry(p, baseName(p), this.factsOf(await this.head(p, options.signal)));
@@ -178,11 +175,8 @@ export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
     }
   }
 
-  async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    const p = normalizePath(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
+  async write(p: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
     if (options.offset !== undefined) throw new ConnectorError('Unsupported', this.traits.appendRefusal, { path: p });
-    throwIfAborted(options.signal, p);
     const hasher = new MultiHasher(options.hashes ?? []);
     const detach = destroyOnAbort(source, options.signal, p);
     const partSize = this.singleRequestLimit(options.size);
@@ -217,10 +211,7 @@ export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
     };
   }
 
-  async remove(path: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const p = normalizePath(path);
-    if (p === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
-    throwIfAborted(options.signal, p);
+  async remove(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     let name = this.objectName(p);
     try {
       await this.head(p, options.signal);
@@ -236,8 +227,7 @@ export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
   }
 
   /** The stored MD5, or the MD5 of the bytes read when the store keeps none (multipart, other tools' uploads). */
-  async hash(path: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    const p = normalizePath(path);
+  async hash(p: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
     if (algorithm !== 'md5')
       throw new ConnectorError('Unsupported', `${this.traits.label} offers no ${algorithm} digest.`);
     const stored = this.factsOf(await this.head(p, options.signal)).hashes?.md5;

@@ -13,9 +13,8 @@ import {
 import { type S3Options } from '../../shared/connectors/s3-descriptor';
 import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
 import { type Capabilities, type Copier } from '../capabilities';
-import { ConnectorError, throwIfAborted } from '../connector-error';
+import { ConnectorError } from '../connector-error';
 import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
-import { normalizePath } from '../path-safety';
 import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
 import {
   type ChunkedWrite,
@@ -200,9 +199,7 @@ export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> impleme
       });
   }
 
-  async read(path: string, options: ReadOptions = {}): Promise<Readable> {
-    const p = normalizePath(path);
-    throwIfAborted(options.signal, p);
+  async read(p: string, options: ReadOptions = {}): Promise<Readable> {
     const range = options.range;
     if (await this.emptyRange(p, range, options.signal)) return Readable.from([]);
     const header =
@@ -275,10 +272,7 @@ export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> impleme
     }
   }
 
-  async copy(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const src = normalizePath(from);
-    const dst = normalizePath(to);
-    throwIfAborted(options.signal, src);
+  async copy(src: string, dst: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     const head = await this.head(src, options.signal);
     if ((head.ContentLength ?? 0) > 5 * 1024 * MiB) {
       throw new ConnectorError('Unsupported', `Server-side copy of objects over 5 GiB is not supported: ${src}`, {
