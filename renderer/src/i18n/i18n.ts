@@ -1,24 +1,12 @@
-import i18next, { type Resource } from 'i18next';
+import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, type Language } from '../../../shared/settings';
+import { buildResources } from './build-resources';
 
 // One JSON file per domain and language (locales/<lang>/<domain>.json), found at build time: a new screen adds its
 // files without touching this one. Keys of common.json sit at the top; others under their file name
 // (settings.json -> t('settings.title')).
 const files = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json', { eager: true });
-
-/** The bundled translations, by language, as i18next resources. */
-export function buildResources(modules: Record<string, { default: Record<string, unknown> }>): Resource {
-  const resources: Record<string, { translation: Record<string, unknown> }> = {};
-  for (const [file, module] of Object.entries(modules)) {
-    const [, lang, domain] = /\/locales\/([^/]+)\/([^/]+)\.json$/.exec(file) ?? [];
-    if (!lang || !domain) continue;
-    const translation = (resources[lang] ??= { translation: {} }).translation;
-    if (domain === 'common') Object.assign(translation, module.default);
-    else translation[domain] = module.default;
-  }
-  return resources;
-}
 
 /** The renderer's i18next instance, French and English, bundled (no network). */
 export const i18n = i18next.createInstance();

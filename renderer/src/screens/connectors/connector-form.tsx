@@ -7,6 +7,7 @@ import type { ConnectorDescriptor } from '../../../../shared/connectors/connecto
 import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../../shared/connectors/connector-descriptors';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
 import { describeError as errorMessage } from './connector-error-message';
+import { kindDescription, kindLabel } from './connector-text';
 import { useConnectorActions } from '../../queries/use-connectors';
 import { useSettingsStore } from '../../stores/settings-store';
 import {
@@ -171,18 +172,18 @@ export function ConnectorForm({
           <Select
             label={t('connectors.form.kind')}
             allowDeselect={false}
-            data={kinds.map((k) => ({ value: k, label: descriptorOf(k)?.label ?? k }))}
+            data={kinds.map((k) => ({ value: k, label: kindLabel(t, k) }))}
             value={kind}
             onChange={chooseKind}
           />
         ) : (
           <Text size="sm">
-            {t('connectors.form.kind')}: <strong>{descriptor?.label ?? kind}</strong>
+            {t('connectors.form.kind')}: <strong>{kindLabel(t, kind)}</strong>
           </Text>
         )}
         {descriptor !== undefined && (
           <Text size="sm" c="dimmed">
-            {t(`connectors.kinds.${kind}`, { defaultValue: descriptor.description })}
+            {kindDescription(t, kind)}
           </Text>
         )}
         <TextInput

@@ -2,7 +2,6 @@ import { Alert, Badge, Button, Card, Center, Group, Loader, Modal, Stack, Table,
 import { IconFolders, IconPencil, IconPlugConnected, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../../shared/connectors/connector-descriptors';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
 import { notifyError } from '../../notify-error';
 import { useBrowserStore } from '../../stores/browser-store';
@@ -10,6 +9,7 @@ import { useConnectorActions, useConnectors } from '../../queries/use-connectors
 import { useNavigationStore } from '../../stores/navigation-store';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorForm } from './connector-form';
+import { kindLabel } from './connector-text';
 import { TestDialog } from './test-dialog';
 
 type Editing = { readonly mode: 'none' } | { readonly mode: 'new' } | { readonly mode: 'edit'; readonly id: string };
@@ -110,7 +110,7 @@ export function ConnectorsScreen() {
               return (
                 <Table.Tr key={c.id} data-connector={c.name}>
                   <Table.Td fw={600}>{c.name}</Table.Td>
-                  <Table.Td>{isConnectorKind(c.kind) ? CONNECTOR_DESCRIPTORS[c.kind].label : c.kind}</Table.Td>
+                  <Table.Td>{kindLabel(t, c.kind)}</Table.Td>
                   <Table.Td>
                     <Text size="sm" ff="monospace">
                       {where(c)}

@@ -13,16 +13,8 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { OptionSpec } from '../../../../shared/connectors/connector-descriptor';
+import { choiceLabel, optionText } from './connector-text';
 import type { FieldProblem, SecretChoice } from './form-values';
-
-/** Translated label and help of an option (the descriptor's English text when no translation exists). */
-export function useOptionText(kind: string, name: string, spec: OptionSpec): { label: string; help: string } {
-  const { t } = useTranslation();
-  return {
-    label: t(`connectors.options.${kind}.${name}.label`, { defaultValue: spec.label }),
-    help: t(`connectors.options.${kind}.${name}.help`, { defaultValue: spec.help }),
-  };
-}
 
 function useProblemText(problem: FieldProblem | undefined): string | undefined {
   const { t } = useTranslation();
@@ -46,7 +38,7 @@ export function OptionField({
   onChange,
 }: FieldProps & { readonly value: string | boolean; readonly onChange: (value: string | boolean) => void }) {
   const { t } = useTranslation();
-  const { label, help } = useOptionText(kind, name, spec);
+  const { label, help } = optionText(t, kind, name);
   const error = useProblemText(problem);
   const examples = spec.examples?.length ? t('connectors.form.examples', { examples: spec.examples.join(', ') }) : '';
   const description = examples === '' ? help : `${help} ${examples}`;
@@ -67,7 +59,7 @@ export function OptionField({
         <Select
           {...common}
           allowDeselect={false}
-          data={spec.values.map((v) => ({ value: v.value, label: v.label }))}
+          data={spec.values.map((v) => ({ value: v.value, label: choiceLabel(t, kind, name, v.value) }))}
           value={typeof value === 'string' && value !== '' ? value : null}
           onChange={(v) => onChange(v ?? '')}
         />
@@ -122,7 +114,7 @@ export function SecretField({
   readonly onChange: (choice: SecretChoice) => void;
 }) {
   const { t } = useTranslation();
-  const { label, help } = useOptionText(kind, name, spec);
+  const { label, help } = optionText(t, kind, name);
   const error = useProblemText(problem);
   if (choice.action === 'set') {
     const input =
