@@ -1,27 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { roleAtLeast, type Role } from '../../shared/platform';
+import { roleAtLeast, type Role, type RouteAccess } from '../../shared/platform';
 import { roleIn } from '../members/membership-queries';
 import { authenticate } from '../auth/authenticate';
 import type { RequestAuth } from '../auth/principal';
 import type { PlatformContext } from '../platform-context';
 import { ApiError, notFound } from './api-error';
 
-/**
- * Who may call a route, and the action name its audit entries carry:
- * - `public`: anyone (setup, login, accepting an invitation);
- * - `signed-in`: any valid session or API key (`sessionsOnly` refuses API keys);
- * - `org`: a principal of the organisation in the URL with at least `minRole`; `target` names the path parameter
- *   holding the ID acted on.
- */
-export type Access =
-  | { readonly kind: 'public'; readonly action: string }
-  | { readonly kind: 'signed-in'; readonly action: string; readonly sessionsOnly?: boolean }
-  | {
-      readonly kind: 'org';
-      readonly action: string;
-      readonly minRole: Role;
-      readonly target?: { readonly type: string; readonly param: string };
-    };
+/** Who may call a route, and the action name its audit entries carry (declared in the shared route table). */
+export type Access = RouteAccess;
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ApiRoute } from '../../shared/platform';
-import type { Access } from './access';
 import { BEARER, ERROR_RESPONSES, type PlatformApp } from './platform-app';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -13,54 +12,49 @@ export type ApiRequest<R extends ApiRoute> = FastifyRequest<{
   Body: Output<R['body']>;
 }>;
 
-/** What the server adds to a table route: who may call it, its OpenAPI text, and its limits. */
-export interface RouteSetup {
-  readonly access: Access;
-  readonly summary: string;
-  readonly tag: string;
-  /** OpenAPI security; default: none for public routes, the bearer token otherwise. */
-  readonly security?: readonly Record<string, readonly string[]>[];
-  readonly rateLimit?: object;
-  /** Responses documented besides (or instead of) the common error responses. */
-  readonly responses?: Readonly<Record<number, z.ZodType>>;
-  /** False when the route documents no error response. */
-  readonly errors?: false;
-  readonly produces?: readonly string[];
+/** Answers a table route: returns the success body (sent with the table's status) or the reply it already sent. */
+export type ApiHandler<R extends ApiRoute> = (
+  request: ApiRequest<R>,
+  reply: FastifyReply,
+) => Promise<z.input<R['response']> | FastifyReply>;
+
+/** Registers the handlers of routes of the shared table (shared/platform/routes.ts). */
+export interface ApiRoutes {
+  add<R extends ApiRoute>(route: R, handler: ApiHandler<R>): void;
 }
 
 /**
- * Registers a route of the shared table (shared/platform/routes.ts): its method, path and schemas come from there;
- * the handler returns the success body (sent with the table's status) or the reply it already sent.
+ * Routes of the shared table on `app`: method, path, schemas, access and OpenAPI text come from the table; the
+ * rate-limited ones get `rateLimit`.
  */
-export function apiRoute<R extends ApiRoute>(
-  app: PlatformApp,
-  route: R,
-  setup: RouteSetup,
-  handler: (request: ApiRequest<R>, reply: FastifyReply) => Promise<z.input<R['response']> | FastifyReply>,
-): void {
-  const security = setup.security ?? (setup.access.kind === 'public' ? undefined : BEARER);
-  app.route({
-    method: route.method,
-    url: route.path,
-    config: { access: setup.access, ...(setup.rateLimit !== undefined ? { rateLimit: setup.rateLimit } : {}) },
-    schema: {
-      summary: setup.summary,
-      tags: [setup.tag],
-      ...(security !== undefined ? { security: security as Record<string, string[]>[] } : {}),
-      ...(route.params !== undefined ? { params: route.params } : {}),
-      ...(route.query !== undefined ? { querystring: route.query } : {}),
-      ...(route.body !== undefined ? { body: route.body } : {}),
-      ...(setup.produces !== undefined ? { produces: [...setup.produces] } : {}),
-      response: {
-        [route.status]: route.response,
-        ...(setup.errors === false ? {} : ERROR_RESPONSES),
-        ...setup.responses,
-      },
+export function apiRoutes(app: PlatformApp, rateLimit: object): ApiRoutes {
+  return {
+    add(route, handler) {
+      const security = route.optionalBearer ? [{}, ...BEARER] : route.access.kind === 'public' ? undefined : BEARER;
+      app.route({
+        method: route.method,
+        url: route.path,
+        config: { access: route.access, ...(route.rateLimited ? { rateLimit } : {}) },
+        schema: {
+          summary: route.summary,
+          tags: [route.tag],
+          ...(security !== undefined ? { security } : {}),
+          ...(route.params !== undefined ? { params: route.params } : {}),
+          ...(route.query !== undefined ? { querystring: route.query } : {}),
+          ...(route.body !== undefined ? { body: route.body } : {}),
+          ...(route.produces !== undefined ? { produces: [...route.produces] } : {}),
+          response: {
+            [route.status]: route.response,
+            ...(route.errors === false ? {} : ERROR_RESPONSES),
+            ...route.responses,
+          },
+        },
+        handler: async (request, reply) => {
+          const result = await handler(request as unknown as Parameters<typeof handler>[0], reply);
+          if (result === reply) return reply;
+          return reply.code(route.status).send(result);
+        },
+      });
     },
-    handler: async (request, reply) => {
-      const result = await handler(request as unknown as ApiRequest<R>, reply);
-      if (result === reply) return reply;
-      return reply.code(route.status).send(result);
-    },
-  });
+  };
 }

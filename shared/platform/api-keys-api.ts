@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ApiKeyRoleSchema } from './roles';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
+import { routesOf } from './api-route';
+import { OrgParamsSchema } from './organisations-api';
+import { OwnedResourcesQuerySchema } from './owned-resources';
 
 /** An API key as listed: title, ID, creator, created, expires, last used (never the secret). */
 export const ApiKeySchema = z.object({
@@ -53,3 +56,48 @@ export const ApiKeyPageSchema = pageOf(ApiKeySchema);
 
 /** Path parameters of one API key. */
 export const ApiKeyParamsSchema = z.object({ orgId: Id, keyId: Id });
+
+const apiKey = { type: 'api-key', param: 'keyId' } as const;
+
+/** The API key routes. */
+export const API_KEY_ROUTES = routesOf('api-keys', {
+  create: {
+    method: 'POST',
+    path: '/v1/orgs/:orgId/api-keys',
+    status: 201,
+    params: OrgParamsSchema,
+    body: CreateApiKeyRequestSchema,
+    response: CreatedApiKeySchema,
+    access: { kind: 'org', action: 'api-keys.create', minRole: 'admin' },
+    summary: 'Create an API key (editor or viewer); the secret is in this response only',
+  },
+  list: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/api-keys',
+    status: 200,
+    params: OrgParamsSchema,
+    query: ListApiKeysQuerySchema,
+    response: ApiKeyPageSchema,
+    access: { kind: 'org', action: 'api-keys.list', minRole: 'admin' },
+    summary: 'List API keys (sort, filter by name or role, page)',
+  },
+  read: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/api-keys/:keyId',
+    status: 200,
+    params: ApiKeyParamsSchema,
+    response: ApiKeyDetailSchema,
+    access: { kind: 'org', action: 'api-keys.read', minRole: 'admin', target: apiKey },
+    summary: 'One API key, with its owner and how many resources it owns',
+  },
+  delete: {
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/api-keys/:keyId',
+    status: 204,
+    params: ApiKeyParamsSchema,
+    query: OwnedResourcesQuerySchema,
+    response: z.null(),
+    access: { kind: 'org', action: 'api-keys.delete', minRole: 'admin', target: apiKey },
+    summary: 'Delete an API key (it stops working at once); what it owns is transferred to a member or deleted',
+  },
+});

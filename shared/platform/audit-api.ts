@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
+import { routesOf } from './api-route';
+import { OrgParamsSchema } from './organisations-api';
 
 /** Whether an audited attempt was carried out or refused. */
 export const AUDIT_OUTCOMES = ['success', 'denied'] as const;
@@ -69,3 +71,37 @@ export const AUDIT_CSV_COLUMNS = [
   'outcome',
   'reason',
 ] as const;
+
+/** The audit log routes. */
+export const AUDIT_ROUTES = routesOf('audit', {
+  list: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/audit',
+    status: 200,
+    params: OrgParamsSchema,
+    query: ListAuditQuerySchema,
+    response: AuditPageSchema,
+    access: { kind: 'org', action: 'audit.list', minRole: 'admin' },
+    summary: 'Audit events (filter by action, outcome, principal, target, time; newest first by default)',
+  },
+  export: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/audit/export',
+    status: 200,
+    params: OrgParamsSchema,
+    query: AuditExportQuerySchema,
+    response: AuditCsvSchema,
+    access: { kind: 'org', action: 'audit.export', minRole: 'admin' },
+    summary: 'The audit events matching the filters as CSV (oldest first)',
+    produces: ['text/csv'],
+  },
+  purge: {
+    method: 'POST',
+    path: '/v1/orgs/:orgId/audit/purge',
+    status: 200,
+    params: OrgParamsSchema,
+    response: AuditPurgeResultSchema,
+    access: { kind: 'org', action: 'audit.purge', minRole: 'admin' },
+    summary: "Delete events older than the organisation's retention now (the server also does it hourly)",
+  },
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ApiKeyRoleSchema, RoleSchema } from './roles';
 import { Id, Timestamp } from './paging';
 import { OrganisationSchema } from './organisations-api';
+import { routesOf } from './api-route';
 
 /** An e-mail address as accounts use it (compared case-insensitively, stored lowercase). */
 export const EmailSchema = z.email().max(254);
@@ -57,3 +58,57 @@ export const MeSchema = z.discriminatedUnion('type', [
 ]);
 /** GET /v1/me response. */
 export type Me = z.infer<typeof MeSchema>;
+
+/** The first-run setup routes. */
+export const SETUP_ROUTES = routesOf('auth', {
+  status: {
+    method: 'GET',
+    path: '/v1/setup',
+    status: 200,
+    response: SetupStatusSchema,
+    access: { kind: 'public', action: 'setup.status' },
+    summary: 'Whether the first-run setup is still to be done',
+    errors: false,
+  },
+  create: {
+    method: 'POST',
+    path: '/v1/setup',
+    status: 201,
+    body: SetupRequestSchema,
+    response: SetupResponseSchema,
+    access: { kind: 'public', action: 'setup' },
+    rateLimited: true,
+    summary: 'Create the first organisation and its admin (refused once any organisation exists)',
+  },
+});
+
+/** The sign-in routes: login, logout, who am I. */
+export const AUTH_ROUTES = routesOf('auth', {
+  login: {
+    method: 'POST',
+    path: '/v1/auth/login',
+    status: 200,
+    body: LoginRequestSchema,
+    response: SessionSchema,
+    access: { kind: 'public', action: 'auth.login' },
+    rateLimited: true,
+    summary:
+      'Sign in with e-mail and password; returns a session token (rate-limited per IP, and per address after failures: 429 with Retry-After)',
+  },
+  logout: {
+    method: 'POST',
+    path: '/v1/auth/logout',
+    status: 204,
+    response: z.null(),
+    access: { kind: 'signed-in', action: 'auth.logout', sessionsOnly: true },
+    summary: 'End the current session',
+  },
+  me: {
+    method: 'GET',
+    path: '/v1/me',
+    status: 200,
+    response: MeSchema,
+    access: { kind: 'signed-in', action: 'me.read' },
+    summary: 'Who the bearer token stands for, and (for a person) their organisations and roles',
+  },
+});

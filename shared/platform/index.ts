@@ -10,4 +10,5 @@ export * from './invitations-api';
 export * from './api-keys-api';
 export * from './audit-api';
 export * from './password-reset-api';
+export * from './api-route';
 export * from './routes';

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { LanguageSchema, RoleSchema } from './roles';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
 import { EmailSchema, NewPasswordSchema, PersonNameSchema, SessionSchema } from './auth-api';
-import { OrganisationSchema } from './organisations-api';
+import { OrganisationSchema, OrgParamsSchema } from './organisations-api';
+import { routesOf } from './api-route';
 
 /** How the invitation e-mail went: sent by SMTP, waiting in the outbox (no SMTP configured), or failed to send. */
 export const EmailStatusSchema = z.enum(['sent', 'outbox', 'failed']);
@@ -110,3 +111,78 @@ export const AcceptInvitationResponseSchema = SessionSchema.extend({
 });
 /** POST accept response. */
 export type AcceptInvitationResponse = z.infer<typeof AcceptInvitationResponseSchema>;
+
+const invitation = { type: 'invitation', param: 'invitationId' } as const;
+
+/** The invitation routes, the public preview and accept included. */
+export const INVITATION_ROUTES = routesOf('invitations', {
+  create: {
+    method: 'POST',
+    path: '/v1/orgs/:orgId/invitations',
+    status: 201,
+    params: OrgParamsSchema,
+    body: CreateInvitationRequestSchema,
+    response: InvitationDetailSchema,
+    access: { kind: 'org', action: 'invitations.create', minRole: 'admin' },
+    summary: 'Invite someone by e-mail with a role; the e-mail goes by SMTP when configured, else to the outbox',
+  },
+  list: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/invitations',
+    status: 200,
+    params: OrgParamsSchema,
+    query: ListInvitationsQuerySchema,
+    response: InvitationPageSchema,
+    access: { kind: 'org', action: 'invitations.list', minRole: 'admin' },
+    summary: 'List invitations (sort, filter by e-mail or pending, page)',
+  },
+  read: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/invitations/:invitationId',
+    status: 200,
+    params: InvitationParamsSchema,
+    response: InvitationDetailSchema,
+    access: { kind: 'org', action: 'invitations.read', minRole: 'admin', target: invitation },
+    summary: 'One invitation, with its language, role and the link to copy',
+  },
+  delete: {
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/invitations/:invitationId',
+    status: 204,
+    params: InvitationParamsSchema,
+    response: z.null(),
+    access: { kind: 'org', action: 'invitations.delete', minRole: 'admin', target: invitation },
+    summary: 'Delete an invitation: its link stops working',
+  },
+  outbox: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/outbox',
+    status: 200,
+    params: OrgParamsSchema,
+    response: OutboxSchema,
+    access: { kind: 'org', action: 'outbox.read', minRole: 'admin' },
+    summary: 'Invitation e-mails that were not sent (no SMTP configured, or sending failed), still pending',
+  },
+  preview: {
+    method: 'GET',
+    path: '/v1/invitations/accept',
+    status: 200,
+    query: InvitationTokenQuerySchema,
+    response: InvitationPreviewSchema,
+    access: { kind: 'public', action: 'invitations.preview' },
+    rateLimited: true,
+    summary: 'What an invitation link offers (organisation, e-mail, role), before accepting it',
+  },
+  accept: {
+    method: 'POST',
+    path: '/v1/invitations/accept',
+    status: 201,
+    body: AcceptInvitationRequestSchema,
+    response: AcceptInvitationResponseSchema,
+    access: { kind: 'public', action: 'invitations.accept' },
+    rateLimited: true,
+    optionalBearer: true,
+    summary:
+      'Accept an invitation: creates the account of the invited e-mail with a name and a password, or, when it exists, needs a session of that account; returns a session (the link then stops working)',
+  },
+});

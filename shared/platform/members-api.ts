@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { RoleSchema } from './roles';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
+import { routesOf } from './api-route';
+import { OrgParamsSchema } from './organisations-api';
+import { OwnedResourcesQuerySchema } from './owned-resources';
 
 /** A member of an organisation as listed: name, ID, e-mail, role, when they joined. */
 export const MemberSchema = z.object({
@@ -36,3 +39,49 @@ export type UpdateMemberRequest = z.infer<typeof UpdateMemberRequestSchema>;
 
 /** Path parameters of one member. */
 export const MemberParamsSchema = z.object({ orgId: Id, memberId: Id });
+
+const member = { type: 'member', param: 'memberId' } as const;
+
+/** The member routes. */
+export const MEMBER_ROUTES = routesOf('members', {
+  list: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/members',
+    status: 200,
+    params: OrgParamsSchema,
+    query: ListMembersQuerySchema,
+    response: MemberPageSchema,
+    access: { kind: 'org', action: 'members.list', minRole: 'viewer' },
+    summary: 'List members (sort, filter by text or role, page)',
+  },
+  read: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/members/:memberId',
+    status: 200,
+    params: MemberParamsSchema,
+    response: MemberDetailSchema,
+    access: { kind: 'org', action: 'members.read', minRole: 'viewer', target: member },
+    summary: 'One member, with how many resources they own',
+  },
+  update: {
+    method: 'PATCH',
+    path: '/v1/orgs/:orgId/members/:memberId',
+    status: 200,
+    params: MemberParamsSchema,
+    body: UpdateMemberRequestSchema,
+    response: MemberSchema,
+    access: { kind: 'org', action: 'members.update', minRole: 'admin', target: member },
+    summary: "Change a member's role (the last admin cannot be demoted)",
+  },
+  delete: {
+    method: 'DELETE',
+    path: '/v1/orgs/:orgId/members/:memberId',
+    status: 204,
+    params: MemberParamsSchema,
+    query: OwnedResourcesQuerySchema,
+    response: z.null(),
+    access: { kind: 'org', action: 'members.delete', minRole: 'admin', target: member },
+    summary:
+      'Remove a member: their resources go to another editor or admin, or are deleted; their sessions end at once; pending invitations to their e-mail or sent by them here are revoked',
+  },
+});

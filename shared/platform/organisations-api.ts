@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RoleSchema } from './roles';
 import { Id, Timestamp } from './paging';
+import { routesOf } from './api-route';
 
 /** An organisation: its immutable ID (for copying), its name, and its audit retention. */
 export const OrganisationSchema = z.object({
@@ -37,3 +38,48 @@ export type UpdateOrganisationRequest = z.infer<typeof UpdateOrganisationRequest
 
 /** Path parameters of organisation-scoped routes. */
 export const OrgParamsSchema = z.object({ orgId: Id });
+
+/** The organisation routes. */
+export const ORGANISATION_ROUTES = routesOf('organisations', {
+  create: {
+    method: 'POST',
+    path: '/v1/orgs',
+    status: 201,
+    body: CreateOrganisationRequestSchema,
+    response: OrganisationSchema,
+    access: { kind: 'signed-in', action: 'organisations.create', sessionsOnly: true },
+    summary: 'Create another organisation; the signed-in person becomes its admin',
+  },
+  list: {
+    method: 'GET',
+    path: '/v1/orgs',
+    status: 200,
+    response: MyOrganisationsSchema,
+    access: { kind: 'signed-in', action: 'organisations.list' },
+    summary: 'The organisations the caller belongs to, with their role in each',
+  },
+  read: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId',
+    status: 200,
+    params: OrgParamsSchema,
+    response: OrganisationSchema,
+    access: { kind: 'org', action: 'organisations.read', minRole: 'viewer' },
+    summary: 'One organisation: its immutable ID, name and audit retention',
+  },
+  update: {
+    method: 'PATCH',
+    path: '/v1/orgs/:orgId',
+    status: 200,
+    params: OrgParamsSchema,
+    body: UpdateOrganisationRequestSchema,
+    response: OrganisationSchema,
+    access: {
+      kind: 'org',
+      action: 'organisations.update',
+      minRole: 'admin',
+      target: { type: 'organisation', param: 'orgId' },
+    },
+    summary: 'Rename the organisation or change how long its audit events are kept (admins)',
+  },
+});
