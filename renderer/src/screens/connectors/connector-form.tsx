@@ -178,7 +178,7 @@ export function ConnectorForm({
           />
         ) : (
           <Text size="sm">
-            {t('connectors.form.kind')}: <strong>{kindLabel(t, kind)}</strong>
+            {t('connectors.form.kindIs')} <strong>{kindLabel(t, kind)}</strong>
           </Text>
         )}
         {descriptor !== undefined && (
