@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, isNull } from 'drizzle-orm';
+import { and, eq, ilike, isNull } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type {
   ApiKey,
@@ -12,6 +12,7 @@ import type { Executor } from '../db/database';
 import { apiKeys, users } from '../db/schema';
 import { containsPattern } from '../db/like-pattern';
 import { countRows } from '../db/count-rows';
+import { paged } from '../db/paged';
 import { iso } from '../db/to-api';
 import { hashToken, newId, newSecretToken, TOKEN_PREFIXES } from '../auth/secret-token';
 import { auditSuccess } from '../audit/audit-request';
@@ -46,6 +47,14 @@ const live = (orgId: string) => and(eq(apiKeys.orgId, orgId), isNull(apiKeys.del
 /** API keys: create (secret shown once), list, view, delete (their owned resources transferred or deleted). */
 export class ApiKeyService {
   constructor(private readonly ctx: PlatformContext) {}
+
+  /** Keys with their creator's e-mail (null once the creator's account is gone). */
+  private keysWithCreator(db: Executor = this.ctx.db) {
+    return db
+      .select({ key: apiKeys, creatorEmail: users.email })
+      .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.creatorId));
+  }
 
   /** Creates a key owned by its creator; the secret is in the answer only. */
   async create(
@@ -84,7 +93,7 @@ export class ApiKeyService {
 
   /** A page of the organisation's live keys, sorted and filtered (never their secrets). */
   async list(orgId: string, query: ListApiKeysQuery) {
-    const { q, role, limit, offset, sort, order } = query;
+    const { q, role, limit, offset, sort } = query;
     const where = and(
       live(orgId),
       q ? ilike(apiKeys.name, containsPattern(q)) : undefined,
@@ -96,24 +105,13 @@ export class ApiKeyService {
       expiresAt: apiKeys.expiresAt,
       lastUsedAt: apiKeys.lastUsedAt,
     }[sort];
-    const rows = await this.ctx.db
-      .select({ key: apiKeys, creatorEmail: users.email })
-      .from(apiKeys)
-      .leftJoin(users, eq(users.id, apiKeys.creatorId))
-      .where(where)
-      .orderBy((order === 'desc' ? desc : asc)(column), asc(apiKeys.id))
-      .limit(limit)
-      .offset(offset);
+    const rows = await paged(this.keysWithCreator().where(where).$dynamic(), column, apiKeys.id, query);
     return { items: rows.map(toApiKey), total: await countRows(this.ctx.db, apiKeys, where), limit, offset };
   }
 
   /** One live key with its owner and how many resources it owns. */
   async read(orgId: string, keyId: string, db: Executor = this.ctx.db): Promise<ApiKeyDetail> {
-    const [row] = await db
-      .select({ key: apiKeys, creatorEmail: users.email })
-      .from(apiKeys)
-      .leftJoin(users, eq(users.id, apiKeys.creatorId))
-      .where(and(live(orgId), eq(apiKeys.id, keyId)));
+    const [row] = await this.keysWithCreator(db).where(and(live(orgId), eq(apiKeys.id, keyId)));
     if (!row) throw notFound('API key');
     const owner = await ownerOf(db, 'api-key', keyId);
     return {

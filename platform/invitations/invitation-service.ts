@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, ilike, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, ilike, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
 import type {
@@ -12,6 +12,7 @@ import type { Executor } from '../db/database';
 import { invitations, memberships, organisations, users } from '../db/schema';
 import { containsPattern } from '../db/like-pattern';
 import { countRows } from '../db/count-rows';
+import { paged } from '../db/paged';
 import { iso } from '../db/to-api';
 import type { Principal } from '../auth/principal';
 import { hashToken, newId, newSecretToken } from '../auth/secret-token';
@@ -39,6 +40,14 @@ function toInvitation(inv: InvitationRow, senderEmail: string | null): Invitatio
 /** Invitations as admins see them: create (with its e-mail), list, view with the link, delete, the outbox. */
 export class InvitationService {
   constructor(private readonly ctx: PlatformContext) {}
+
+  /** Invitations with their sender's e-mail (null once the sender's account is gone). */
+  private withSender() {
+    return this.ctx.db
+      .select({ invitation: invitations, senderEmail: sender.email })
+      .from(invitations)
+      .leftJoin(sender, eq(sender.id, invitations.senderId));
+  }
 
   /** The invitation e-mail of `inv` carrying `link`, in the invitation's language. */
   private async emailOf(db: Executor, inv: InvitationRow, link: string) {
@@ -118,7 +127,7 @@ export class InvitationService {
 
   /** A page of the organisation's invitations, sorted and filtered by e-mail or by whether they are pending. */
   async list(orgId: string, query: ListInvitationsQuery) {
-    const { q, pending, limit, offset, sort, order } = query;
+    const { q, pending, limit, offset, sort } = query;
     const now = this.ctx.now();
     const where = and(
       eq(invitations.orgId, orgId),
@@ -131,14 +140,7 @@ export class InvitationService {
     const column = { email: invitations.email, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt }[
       sort
     ];
-    const rows = await this.ctx.db
-      .select({ invitation: invitations, senderEmail: sender.email })
-      .from(invitations)
-      .leftJoin(sender, eq(sender.id, invitations.senderId))
-      .where(where)
-      .orderBy((order === 'desc' ? desc : asc)(column), asc(invitations.id))
-      .limit(limit)
-      .offset(offset);
+    const rows = await paged(this.withSender().where(where).$dynamic(), column, invitations.id, query);
     return {
       items: rows.map((row) => toInvitation(row.invitation, row.senderEmail)),
       total: await countRows(this.ctx.db, invitations, where),
@@ -149,11 +151,7 @@ export class InvitationService {
 
   /** One invitation with its language, role, e-mail status and the link to copy while it is pending. */
   async read(orgId: string, invitationId: string): Promise<InvitationDetail> {
-    const [row] = await this.ctx.db
-      .select({ invitation: invitations, senderEmail: sender.email })
-      .from(invitations)
-      .leftJoin(sender, eq(sender.id, invitations.senderId))
-      .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId)));
+    const [row] = await this.withSender().where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId)));
     if (!row) throw notFound('Invitation');
     const inv = row.invitation;
     return {

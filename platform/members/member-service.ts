@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, eq, ilike, or, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { ListMembersQuery, Member, MemberDetail, OwnedResourcesQuery, Role } from '../../shared/platform';
 import type { Executor } from '../db/database';
 import { invitations, memberships, users } from '../db/schema';
 import { containsPattern } from '../db/like-pattern';
+import { paged } from '../db/paged';
 import { endAllSessions } from '../auth/sessions';
 import { revokePendingInvitations } from '../invitations/revoke-pending-invitations';
 import { auditSuccess } from '../audit/audit-request';
@@ -49,7 +50,7 @@ export class MemberService {
 
   /** A page of the organisation's members, sorted and filtered. */
   async list(orgId: string, query: ListMembersQuery) {
-    const { q, role, limit, offset, sort, order } = query;
+    const { q, role, limit, offset, sort } = query;
     const where = and(
       eq(memberships.orgId, orgId),
       role !== undefined ? eq(memberships.role, role) : undefined,
@@ -58,14 +59,11 @@ export class MemberService {
     const column = { name: users.name, email: users.email, role: memberships.role, joinedAt: memberships.joinedAt }[
       sort
     ];
-    const rows = await this.ctx.db
+    const members = this.ctx.db
       .select(memberColumns)
       .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(where)
-      .orderBy((order === 'desc' ? desc : asc)(column), asc(users.id))
-      .limit(limit)
-      .offset(offset);
+      .innerJoin(users, eq(users.id, memberships.userId));
+    const rows = await paged(members.where(where).$dynamic(), column, users.id, query);
     // The filter names users' columns, so the count joins them too.
     const [count] = await this.ctx.db
       .select({ n: sql<number>`count(*)::int` })
