@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { DEFAULT_SETTINGS, type Settings, type SettingsPatch, SettingsSchema } from '../../shared/settings';
 import type { KeyValueStore } from './key-value-store';
 
@@ -5,7 +6,7 @@ const KEY = 'settings';
 
 /** Reads and writes the user's settings; a corrupt or outdated stored value falls back per field to defaults. */
 export class SettingsService {
-  private readonly listeners = new Set<(settings: Settings) => void>();
+  private readonly events = new EventEmitter<{ change: [Settings] }>();
 
   constructor(private readonly store: KeyValueStore) {}
 
@@ -28,14 +29,14 @@ export class SettingsService {
     const next = SettingsSchema.parse({ ...before, ...patch });
     if (JSON.stringify(next) !== JSON.stringify(before)) {
       this.store.set(KEY, next);
-      for (const listener of this.listeners) listener(next);
+      this.events.emit('change', next);
     }
     return next;
   }
 
   /** Calls `listener` after every change; returns the unsubscribe function. */
   onChange(listener: (settings: Settings) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.events.on('change', listener);
+    return () => void this.events.off('change', listener);
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
@@ -70,7 +71,7 @@ export class ConnectorsService {
   /** Host keys and certificates the user confirmed. */
   readonly identities: ConfirmedIdentities;
   private readonly pending = new Map<string, PendingIdentity>();
-  private readonly listeners = new Set<(id: string) => void>();
+  private readonly events = new EventEmitter<{ change: [string] }>();
 
   constructor(options: ConnectorsServiceOptions) {
     this.records = new ConnectorRecords(options.store);
@@ -251,12 +252,12 @@ export class ConnectorsService {
 
   /** Calls `listener` with a connector's id after it changed or was deleted (drivers opened before are stale). */
   onChange(listener: (id: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.events.on('change', listener);
+    return () => void this.events.off('change', listener);
   }
 
   private changed(id: string): void {
-    for (const listener of this.listeners) listener(id);
+    this.events.emit('change', id);
   }
 
   private require(id: string): ConnectorRecord {

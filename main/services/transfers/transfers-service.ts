@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { isConnectorError } from '../../../connectors/connector-error';
 import { type Driver } from '../../../connectors/driver';
 import { mapNodeError } from '../../../connectors/map-node-error';
@@ -65,8 +66,7 @@ export class TransfersService {
   private readonly runs = new Map<string, ActiveRun>();
   private readonly lastEmit = new Map<string, number>();
   private readonly lastSave = new Map<string, number>();
-  private readonly updateListeners = new Set<Listener<Transfer>>();
-  private readonly notificationListeners = new Set<Listener<TransferNotification>>();
+  private readonly events = new EventEmitter<{ update: [Transfer]; notification: [TransferNotification] }>();
   private readonly progressIntervalMs: number;
   private closed = false;
 
@@ -202,8 +202,8 @@ export class TransfersService {
 
   /** Calls `listener` on every change of a transfer (progress throttled); returns the unsubscribe function. */
   onUpdate(listener: Listener<Transfer>): () => void {
-    this.updateListeners.add(listener);
-    return () => this.updateListeners.delete(listener);
+    this.events.on('update', listener);
+    return () => void this.events.off('update', listener);
   }
 
   /** Calls `listener` when the limits change; returns the unsubscribe function. */
@@ -213,8 +213,8 @@ export class TransfersService {
 
   /** Calls `listener` when a batch ends or fails (the shell shows an OS notification). */
   onNotification(listener: Listener<TransferNotification>): () => void {
-    this.notificationListeners.add(listener);
-    return () => this.notificationListeners.delete(listener);
+    this.events.on('notification', listener);
+    return () => void this.events.off('notification', listener);
   }
 
   /** Resolves when nothing runs or waits (tests, the CLI). */
@@ -361,14 +361,14 @@ export class TransfersService {
 
   private emit(transfer: Transfer): void {
     this.lastEmit.set(transfer.id, performance.now());
-    for (const listener of this.updateListeners) listener(transfer);
+    this.events.emit('update', transfer);
   }
 
   private checkBatch(batchId: string): void {
     const batch = this.list().filter((t) => t.batchId === batchId);
     const notification = notificationOfBatch(batchId, batch, this.options.language?.() ?? 'en');
     if (notification === undefined) return;
-    for (const listener of this.notificationListeners) listener(notification);
+    this.events.emit('notification', notification);
   }
 
   private async checkConnector(connectorId: string): Promise<void> {
