@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 /** Most rows and columns a preview returns. */
 const MAX_ROWS = 200;
 const MAX_COLUMNS = 50;
@@ -16,45 +17,30 @@ export function guessDelimiter(sample: string): string {
 }
 
 /**
- * Parses the start of a CSV file (RFC 4180 quotes, CRLF or LF). `complete` false means the sample was cut: its
- * last, possibly partial, line is dropped. Rows, columns and cells are capped for display.
+ * Parses the start of a CSV file with csv-parse (RFC 4180 quotes, CRLF or LF, rows of any width). `complete` false
+ * means the sample was cut: its last, possibly partial, record is dropped. Rows, columns and cells are capped for
+ * display; a malformed file shows the rows before the problem.
  */
 export function csvRows(sample: string, complete: boolean, delimiter = guessDelimiter(sample)): string[][] {
   const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  const endCell = () => {
-    if (row.length < MAX_COLUMNS) row.push(cell.length > MAX_CELL ? `${cell.slice(0, MAX_CELL)}…` : cell);
-    cell = '';
-  };
-  while (i < sample.length && rows.length < MAX_ROWS) {
-    const c = sample[i]!;
-    if (quoted) {
-      if (c === '"' && sample[i + 1] === '"') {
-        cell += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') quoted = false;
-      else cell += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && cell === '') quoted = true;
-    else if (c === delimiter) endCell();
-    else if (c === '\n' || c === '\r') {
-      endCell();
-      rows.push(row);
-      row = [];
-      if (c === '\r' && sample[i + 1] === '\n') i++;
-    } else cell += c;
-    i++;
+  const cap = (cell: string): string => (cell.length > MAX_CELL ? `${cell.slice(0, MAX_CELL)}…` : cell);
+  try {
+    parse(sample, {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      // Rows are collected as they are parsed, so a cut or malformed end keeps what came before it.
+      on_record: (record: string[]) => {
+        if (rows.length <= MAX_ROWS) rows.push(record.slice(0, MAX_COLUMNS).map(cap));
+        return null;
+      },
+    });
+    // A cut that fell right after a line end left no partial record.
+    if (!complete && !/[\r\n]$/.test(sample)) rows.pop();
+  } catch {
+    // A quote the cut left open, or a malformed line: the rows parsed before it stand.
   }
-  if (complete && rows.length < MAX_ROWS && (cell !== '' || row.length > 0)) {
-    endCell();
-    rows.push(row);
-  }
-  return rows;
+  return rows.slice(0, MAX_ROWS);
 }

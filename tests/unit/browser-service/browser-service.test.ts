@@ -134,5 +134,19 @@ describe('csvRows', () => {
       ['a', 'b'],
       ['1', '2'],
     ]);
+    // A cut right after a line end keeps that line; a quote left open by the cut drops only the cut record.
+    expect(csvRows('a,b\n1,2\n', false)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(csvRows('a,b\n1,2\n"3\n4', false)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    // Lenient where spreadsheets are: a quote inside a bare cell is text, rows may differ in width, a BOM is dropped.
+    expect(csvRows('\uFEFFa,b"c\n1,2,3\n', true)).toEqual([
+      ['a', 'b"c'],
+      ['1', '2', '3'],
+    ]);
   });
 });
