@@ -4,8 +4,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSmtpUrl } from './mail/mailer';
 import { startPlatform, type StartPlatformOptions } from './start-platform';
+import { runVaultCommand } from './vault/vault-cli';
 
 const HELP = `Ferry platform server
+
+Commands:
+  vault rotate            add a vault key version and re-wrap every secret with it (vault --help: its options)
 
 Options:
   --port <n>              TCP port (default 8750; 0 picks a free one)
@@ -100,7 +104,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
+// `vault ...` is a maintenance command, not a server start.
+const run = process.argv[2] === 'vault' ? () => runVaultCommand(process.argv.slice(3)) : main;
+run().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -193,3 +193,25 @@ export const auditRefusalBudget = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.caller] })],
 );
+
+/**
+ * The vault's secrets (platform/vault): one per (organisation, connector, option), encrypted under its own data key,
+ * which is wrapped by a key-encryption key kept outside the database (`kek_id` names it, never holds it). Both
+ * ciphertexts are bound to the row's organisation, connector and option, so a copy elsewhere does not decrypt.
+ */
+export const vaultSecrets = pgTable(
+  'vault_secrets',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    connectorId: text('connector_id').notNull(),
+    option: text('option').notNull(),
+    kekId: text('kek_id').notNull(),
+    wrappedKey: text('wrapped_key').notNull(),
+    ciphertext: text('ciphertext').notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.connectorId, t.option] }), index('vault_secrets_kek_idx').on(t.kekId)],
+);

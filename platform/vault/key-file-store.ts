@@ -1,0 +1,129 @@
+// The vault's key file: JSON, mode 0600, several key versions and the active one; rewritten atomically.
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { KeyRing, keyVersion } from './key-ring';
+import type { KeyStore } from './managed-key-provider';
+
+/** The first line of defence against reading some other JSON file as keys. */
+export const KEY_FILE_FORMAT = 'ferry-vault-keys/1';
+
+/** The key file's shape: `{ format, active, keys: [{ version, key (base64 of 32 bytes), createdAt }] }`. */
+interface KeyFileContent {
+  readonly format: typeof KEY_FILE_FORMAT;
+  readonly active: number;
+  readonly keys: ReadonlyArray<{ readonly version: number; readonly key: string; readonly createdAt: string }>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+// Never echoes the content: the message names the file and what is wrong only.
+function parse(file: string, text: string): KeyRing {
+  const bad = (what: string) =>
+    new Error(`the vault key file ${file} is not a Ferry key file (${what}); restore it from your backup`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw bad('not JSON');
+  }
+  if (!isRecord(json) || json.format !== KEY_FILE_FORMAT) throw bad(`format is not ${KEY_FILE_FORMAT}`);
+  if (!Number.isInteger(json.active) || !Array.isArray(json.keys)) throw bad('active or keys missing');
+  const versions = json.keys.map((entry: unknown, index: number) => {
+    if (!isRecord(entry) || !Number.isInteger(entry.version) || typeof entry.key !== 'string') {
+      throw bad(`key ${index + 1} has no version or key`);
+    }
+    const bytes = Buffer.from(entry.key, 'base64');
+    if (bytes.length !== 32) throw bad(`key version ${String(entry.version)} is not 32 bytes of base64`);
+    return keyVersion(entry.version as number, bytes);
+  });
+  if (!versions.some((v) => v.version === json.active)) throw bad(`active version ${String(json.active)} is absent`);
+  return new KeyRing(versions, json.active as number);
+}
+
+function serialise(ring: KeyRing, createdAt: ReadonlyMap<number, string>): string {
+  const content: KeyFileContent = {
+    format: KEY_FILE_FORMAT,
+    active: ring.active.version,
+    keys: ring.versions.map((v) => ({
+      version: v.version,
+      key: v.key.toString('base64'),
+      createdAt: createdAt.get(v.version) ?? new Date().toISOString(),
+    })),
+  };
+  return JSON.stringify(content, null, 2) + '\n';
+}
+
+// Written beside the target with 0600 from the first byte, flushed, then renamed over it: never a half-written file.
+function writeAtomically(file: string, text: string, exclusive: boolean): void {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    // A first key file never replaces one another process made meanwhile: link fails with EEXIST if one exists.
+    if (exclusive) linkSync(temp, file);
+    else renameSync(temp, file);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * A key store over `file`: created 0600 with one random version when missing, tightened to 0600 when wider, read
+ * again whenever it changes on disk (another process rotated).
+ */
+export function keyFileStore(file: string): KeyStore {
+  let cached: { readonly stamp: string; readonly ring: KeyRing; readonly createdAt: Map<number, string> } | undefined;
+  const stampOf = (): string | null => {
+    try {
+      const s = statSync(file);
+      return `${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  };
+  const load = (): KeyRing => {
+    let stamp = stampOf();
+    if (stamp === null) {
+      const first = new KeyRing([keyVersion(1, randomBytes(32))], 1);
+      try {
+        writeAtomically(file, serialise(first, new Map()), true);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      stamp = stampOf();
+    }
+    if (cached?.stamp === stamp) return cached.ring;
+    if (process.platform !== 'win32') chmodSync(file, 0o600);
+    const text = readFileSync(file, 'utf8');
+    const ring = parse(file, text);
+    const createdAt = new Map<number, string>();
+    for (const entry of (JSON.parse(text) as KeyFileContent).keys) createdAt.set(entry.version, entry.createdAt);
+    cached = { stamp: stamp ?? '', ring, createdAt };
+    return ring;
+  };
+  return {
+    description: `the key file ${file}`,
+    load,
+    save: (ring) => {
+      load();
+      writeAtomically(file, serialise(ring, cached?.createdAt ?? new Map()), false);
+    },
+  };
+}
