@@ -11,6 +11,9 @@ import type { Database } from './db/database';
 import type { PlatformContext } from './platform-context';
 import { outboxMailer, type Mailer } from './mail/mailer';
 import { MailService } from './mail/mail-service';
+import { bossDatabaseOf } from './jobs/boss-database';
+import { JobsRuntime, type JobsRuntimeOptions } from './jobs/jobs-runtime';
+import { MAINTENANCE_CRON, registerMaintenance } from './jobs/maintenance';
 import { TokenSealer } from './auth/token-sealer';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { ApiError } from './http/api-error';
@@ -63,6 +66,10 @@ export interface BuildAppOptions {
   readonly trustProxy?: boolean;
   /** The Host header values answered (others get host_not_allowed); without it any (inject tests). */
   readonly allowedHosts?: AllowedHosts;
+  /** How often background jobs poll and cron passes run (defaults suit a server; tests go lower). */
+  readonly jobs?: JobsRuntimeOptions;
+  /** When the maintenance job (expired sessions and invitations purged) runs (default hourly, MAINTENANCE_CRON). */
+  readonly maintenanceCron?: string;
 }
 
 /** The platform's Fastify app with every route, ready for `inject` or `listen`. */
@@ -75,11 +82,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clientErrorHandler,
     frameworkErrors,
   });
+  // Background jobs live in the platform's database: declared here, started once every route is registered.
+  const jobs = new JobsRuntime(bossDatabaseOf(options.db), app.log, options.jobs);
+  const sealer = options.sealer ?? TokenSealer.ephemeral();
   const ctx: PlatformContext = {
     db: options.db,
     now: options.now ?? (() => new Date()),
-    mail: new MailService(options.mailer ?? outboxMailer, app.log),
-    sealer: options.sealer ?? TokenSealer.ephemeral(),
+    mail: new MailService(options.mailer ?? outboxMailer, app.log, jobs, sealer),
+    jobs,
+    sealer,
     publicUrl: () => {
       const url = typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl;
       return (url ?? 'http://127.0.0.1').replace(/\/+$/, '');
@@ -89,9 +100,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loginThrottle: options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
     auditRefusals: options.auditRefusals ?? { perWindow: 20, windowMs: 10 * 60_000 },
   };
-  // E-mails still queued are tried (and their outcome recorded) before the caller closes the database.
+  registerMaintenance(jobs, options.db, ctx.now, app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
+  // E-mails still queued are tried (and their outcome recorded), and running jobs finish, before the caller closes
+  // the database.
   app.addHook('onClose', async () => {
     await ctx.mail.idle();
+    await jobs.stop();
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -139,6 +153,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   auditRoutes(routes, new AuditService(ctx));
   passwordResetRoutes(routes, ctx);
   await passwordResetPage(app, ctx, rateLimit);
-  await app.ready();
+  await jobs.start();
+  try {
+    await app.ready();
+  } catch (error) {
+    await jobs.stop();
+    throw error;
+  }
   return app;
 }

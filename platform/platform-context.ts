@@ -1,5 +1,6 @@
 import type { Database } from './db/database';
 import type { MailService } from './mail/mail-service';
+import type { JobsRuntime } from './jobs/jobs-runtime';
 import type { TokenSealer } from './auth/token-sealer';
 import type { LoginThrottlePolicy } from './auth/login-throttle';
 
@@ -10,6 +11,8 @@ export interface PlatformContext {
   now(): Date;
   /** Outgoing e-mail, sent from a queue outside the request. */
   readonly mail: MailService;
+  /** Background jobs (pg-boss in the same database): enqueue in a transaction, run on any instance. */
+  readonly jobs: JobsRuntime;
   readonly sealer: TokenSealer;
   /** The base URL put in links sent to people (invitations), without a trailing slash. */
   publicUrl(): string;

@@ -30,8 +30,9 @@ export function passwordResetLink(ctx: PlatformContext, token: string, language:
 }
 
 /**
- * Starts a reset: for a known address, stores a new token's hash and hands the e-mail to the mail queue (not waited for,
- * so the answer takes as long for an unknown address); every request is audited. Refused as a whole without SMTP.
+ * Starts a reset: for a known address, stores a new token's hash and enqueues the e-mail on the `mail` job queue in the
+ * same transaction (sent in the background, so the answer takes as long for an unknown address); every request is
+ * audited. Refused as a whole without SMTP.
  */
 export async function requestPasswordReset(
   ctx: PlatformContext,
@@ -62,6 +63,12 @@ export async function requestPasswordReset(
     return;
   }
   const token = newSecretToken('passwordReset');
+  const message = renderPasswordResetEmail({
+    language,
+    name: user.name,
+    link: passwordResetLink(ctx, token, language),
+    validMinutes: PASSWORD_RESET_TTL_MS / 60_000,
+  });
   await ctx.db.transaction(async (tx) => {
     await tx.insert(passwordResets).values({
       id: newId('pwr'),
@@ -72,18 +79,8 @@ export async function requestPasswordReset(
       usedAt: null,
     });
     for (const orgId of orgIds) await auditSuccess(tx, request, now, { type: 'member', id: user.id }, orgId);
-  });
-  const message = renderPasswordResetEmail({
-    language,
-    name: user.name,
-    link: passwordResetLink(ctx, token, language),
-    validMinutes: PASSWORD_RESET_TTL_MS / 60_000,
-  });
-  // Not waited for: the answer must not tell, by its delay, whether the address has an account.
-  void ctx.mail.deliver({ to: user.email, ...message }, (outcome) => {
-    if (outcome.kind === 'failed') {
-      request.log.warn({ userId: user.id, error: outcome.error }, 'password reset e-mail not sent');
-    }
+    // Only enqueued, with the token's row: the answer must not tell, by its delay, whether the address has an account.
+    await ctx.mail.enqueue(tx, { to: user.email, ...message }, { purpose: 'password-reset', userId: user.id });
   });
 }
 
