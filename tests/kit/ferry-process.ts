@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 /** The real `ferry` launcher, run as a user runs it. */
@@ -28,8 +28,21 @@ export interface FerryProcess {
   readonly finished: Promise<FerryRun>;
 }
 
+// Another user must reach Node and the checkout: a clone inside a private folder (mode 0700) cannot be tested this way.
+function assertReachableBy(user: string): void {
+  for (const file of [process.execPath, FERRY_BIN]) {
+    if (spawnSync('runuser', ['-u', user, '--', 'test', '-r', file]).status !== 0) {
+      throw new Error(
+        `User ${user} cannot read ${file}: a parent folder is private. Run this test from a checkout other users ` +
+          'can traverse (chmod o+x on each parent folder).',
+      );
+    }
+  }
+}
+
 /** Starts `ferry` with only the variables the test gives it, collecting its output. */
 export function startFerry(args: readonly string[], launch: FerryLaunch): FerryProcess {
+  if (launch.runAs !== undefined) assertReachableBy(launch.runAs);
   const outside = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FERRY_')));
   const command = [process.execPath, FERRY_BIN, ...args];
   const [file, ...rest] = launch.runAs === undefined ? command : ['runuser', '-u', launch.runAs, '--', ...command];
