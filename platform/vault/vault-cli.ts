@@ -47,7 +47,8 @@ export async function runVaultCommand(
   if (command !== 'rotate' || extra.length > 0) throw new Error(`unknown vault command: ${positionals.join(' ')}`);
   const batchSize = Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`--batch-size must be a positive integer`);
-  const databaseUrl = values['database-url'] ?? process.env.DATABASE_URL;
+  // An empty DATABASE_URL means unset, as for the server.
+  const databaseUrl = values['database-url'] ?? (process.env.DATABASE_URL || undefined);
   const dataDir = path.resolve(values['data-dir'] ?? path.join(os.homedir(), '.ferry', 'platform'));
   const location: VaultDataLocation =
     databaseUrl !== undefined ? { kind: 'postgres' } : { kind: 'data-folder', dataDir };
