@@ -45,20 +45,21 @@ function parse(file: string, text: string): KeyRing {
     }
     const bytes = Buffer.from(entry.key, 'base64');
     if (bytes.length !== 32) throw bad(`key version ${String(entry.version)} is not 32 bytes of base64`);
-    return keyVersion(entry.version as number, bytes);
+    const createdAt = typeof entry.createdAt === 'string' ? new Date(entry.createdAt) : new Date(0);
+    return keyVersion(entry.version as number, bytes, Number.isNaN(createdAt.getTime()) ? new Date(0) : createdAt);
   });
   if (!versions.some((v) => v.version === json.active)) throw bad(`active version ${String(json.active)} is absent`);
   return new KeyRing(versions, json.active as number);
 }
 
-function serialise(ring: KeyRing, createdAt: ReadonlyMap<number, string>): string {
+function serialise(ring: KeyRing): string {
   const content: KeyFileContent = {
     format: KEY_FILE_FORMAT,
     active: ring.active.version,
     keys: ring.versions.map((v) => ({
       version: v.version,
       key: v.key.toString('base64'),
-      createdAt: createdAt.get(v.version) ?? new Date().toISOString(),
+      createdAt: v.createdAt.toISOString(),
     })),
   };
   return JSON.stringify(content, null, 2) + '\n';
@@ -88,7 +89,7 @@ function writeAtomically(file: string, text: string, exclusive: boolean): void {
  * again whenever it changes on disk (another process rotated).
  */
 export function keyFileStore(file: string): KeyStore {
-  let cached: { readonly stamp: string; readonly ring: KeyRing; readonly createdAt: Map<number, string> } | undefined;
+  let cached: { readonly stamp: string; readonly ring: KeyRing } | undefined;
   const stampOf = (): string | null => {
     try {
       const s = statSync(file);
@@ -103,7 +104,7 @@ export function keyFileStore(file: string): KeyStore {
     if (stamp === null) {
       const first = new KeyRing([keyVersion(1, randomBytes(32))], 1);
       try {
-        writeAtomically(file, serialise(first, new Map()), true);
+        writeAtomically(file, serialise(first), true);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
@@ -111,19 +112,13 @@ export function keyFileStore(file: string): KeyStore {
     }
     if (cached?.stamp === stamp) return cached.ring;
     if (process.platform !== 'win32') chmodSync(file, 0o600);
-    const text = readFileSync(file, 'utf8');
-    const ring = parse(file, text);
-    const createdAt = new Map<number, string>();
-    for (const entry of (JSON.parse(text) as KeyFileContent).keys) createdAt.set(entry.version, entry.createdAt);
-    cached = { stamp: stamp ?? '', ring, createdAt };
+    const ring = parse(file, readFileSync(file, 'utf8'));
+    cached = { stamp: stamp ?? '', ring };
     return ring;
   };
   return {
     description: `the key file ${file}`,
     load,
-    save: (ring) => {
-      load();
-      writeAtomically(file, serialise(ring, cached?.createdAt ?? new Map()), false);
-    },
+    save: (ring) => writeAtomically(file, serialise(ring), false),
   };
 }

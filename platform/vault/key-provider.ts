@@ -15,8 +15,11 @@ export type KeyRotation =
       readonly kind: 'managed';
       /** Adds a key version, makes it active and returns its ID. */
       addVersion(): Promise<string>;
-      /** Removes these inactive versions; returns the IDs actually removed (never the active one). */
-      retire(ids: readonly string[]): Promise<readonly string[]>;
+      /**
+       * Removes these versions if a newer one was made at or before `supersededBefore` (so every process has had
+       * time to see the newer one); returns the IDs actually removed (never the active one).
+       */
+      retire(ids: readonly string[], supersededBefore: Date): Promise<readonly string[]>;
     }
   | {
       readonly kind: 'external';

@@ -2,11 +2,12 @@
 import { createHmac } from 'node:crypto';
 import { openBytes, sealBytes } from './aes-gcm';
 
-/** One key-encryption key: its version number (ordering), its ID (stored in rows) and the key bytes. */
+/** One key-encryption key: its version number (ordering), its ID (stored in rows), the key bytes, when made. */
 export interface KeyVersion {
   readonly version: number;
   readonly id: string;
   readonly key: Buffer;
+  readonly createdAt: Date;
 }
 
 /**
@@ -18,9 +19,9 @@ export function keyId(key: Uint8Array): string {
 }
 
 /** Builds a key version from its number and bytes (exactly 32). */
-export function keyVersion(version: number, key: Uint8Array): KeyVersion {
+export function keyVersion(version: number, key: Uint8Array, createdAt: Date = new Date()): KeyVersion {
   if (key.length !== 32) throw new Error(`vault key version ${version} is ${key.length} bytes, not 32`);
-  return { version, id: keyId(key), key: Buffer.from(key) };
+  return { version, id: keyId(key), key: Buffer.from(key), createdAt };
 }
 
 /** The key versions a provider holds and which one wraps new data keys. */

@@ -33,9 +33,11 @@ export class ManagedKeyProvider implements KeyProvider {
       this.store.save(new KeyRing([...ring.versions, added], version));
       return added.id;
     },
-    retire: async (ids) => {
+    retire: async (ids, supersededBefore) => {
       const ring = this.store.load();
-      const gone = ring.versions.filter((v) => ids.includes(v.id) && v.id !== ring.active.id);
+      const superseded = (old: (typeof ring.versions)[number]) =>
+        ring.versions.some((v) => v.version > old.version && v.createdAt.getTime() <= supersededBefore.getTime());
+      const gone = ring.versions.filter((v) => ids.includes(v.id) && v.id !== ring.active.id && superseded(v));
       if (gone.length > 0) {
         this.store.save(
           new KeyRing(

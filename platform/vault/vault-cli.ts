@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/open-database';
 import { vaultKeyProvider, type VaultDataLocation } from './vault-key-provider';
-import { rotateVault } from './vault-rotation';
+import { DEFAULT_RETIRE_GRACE_MS, rotateVault } from './vault-rotation';
 
 /** The subcommand's help. */
 export const VAULT_HELP = `Ferry platform vault
@@ -61,7 +61,9 @@ export async function runVaultCommand(
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
   );
   try {
-    const report = await rotateVault(database.db, keys, batchSize);
+    // A data folder is locked by this process: no server can hold an old key version in memory, so retire now.
+    const retireGraceMs = databaseUrl !== undefined ? DEFAULT_RETIRE_GRACE_MS : 0;
+    const report = await rotateVault(database.db, keys, { batchSize, retireGraceMs });
     out(`vault keys: ${keys.description}`);
     if (report.added !== null) out(`added key version ${report.added} (active)`);
     else out(`active key version ${report.active} (${keys.description} is managed outside Ferry)`);
@@ -69,6 +71,12 @@ export async function runVaultCommand(
     if (report.refused > 0)
       out(`${report.refused} secret(s) could not be opened (altered): they must be entered again`);
     if (report.retired.length > 0) out(`retired key version(s) no secret uses: ${report.retired.join(', ')}`);
+    if (retireGraceMs > 0 && report.added !== null) {
+      out(
+        `versions replaced less than ${retireGraceMs / 60_000} minutes ago are kept (running servers may still ` +
+          'use them); the next `vault rotate` or the scheduled re-wrap retires them',
+      );
+    }
     if (report.removable.length > 0) {
       out(
         `no secret uses these key versions any more; remove them from ${keys.description}: ${report.removable.join(', ')}`,

@@ -29,6 +29,9 @@ export interface RotationReport {
   readonly removable: readonly string[];
 }
 
+/** How long a superseded key version is kept at least, when other processes may use the same keys. */
+export const DEFAULT_RETIRE_GRACE_MS = 10 * 60_000;
+
 const after = (cursor: RewrapCursor) =>
   or(
     gt(vaultSecrets.orgId, cursor.orgId),
@@ -111,15 +114,22 @@ export async function unusedKeyIds(db: Database, keys: KeyProvider): Promise<rea
   return candidates.filter((id) => !inUse.has(id));
 }
 
-/** Removes the versions no secret uses from a managed provider; for an external one, names them only. */
+/**
+ * Removes the versions no secret uses from a managed provider, once superseded for `graceMs` (a server that read the
+ * key file just before the rotation may still wrap one secret with the old active version within that time; 0 when
+ * no other process uses the keys); for an external provider, names them only.
+ */
 export async function retireUnusedKeys(
   db: Database,
   keys: KeyProvider,
+  graceMs = DEFAULT_RETIRE_GRACE_MS,
 ): Promise<{ readonly retired: readonly string[]; readonly removable: readonly string[] }> {
   const unused = await unusedKeyIds(db, keys);
   switch (keys.rotation.kind) {
-    case 'managed':
-      return { retired: unused.length > 0 ? await keys.rotation.retire(unused) : [], removable: [] };
+    case 'managed': {
+      const before = new Date(Date.now() - graceMs);
+      return { retired: unused.length > 0 ? await keys.rotation.retire(unused, before) : [], removable: [] };
+    }
     case 'external':
       return { retired: [], removable: unused };
   }
@@ -147,9 +157,13 @@ export async function rewrapAll(
  * `vault rotate`: adds a key version (when the provider manages versions; else uses the active one the operator
  * set), re-wraps every data key now, then retires the versions nothing uses.
  */
-export async function rotateVault(db: Database, keys: KeyProvider, batchSize = 200): Promise<RotationReport> {
+export async function rotateVault(
+  db: Database,
+  keys: KeyProvider,
+  options: { readonly batchSize?: number; readonly retireGraceMs?: number } = {},
+): Promise<RotationReport> {
   const added = keys.rotation.kind === 'managed' ? await keys.rotation.addVersion() : null;
-  const { rewrapped, refused } = await rewrapAll(db, keys, batchSize);
-  const { retired, removable } = await retireUnusedKeys(db, keys);
+  const { rewrapped, refused } = await rewrapAll(db, keys, options.batchSize);
+  const { retired, removable } = await retireUnusedKeys(db, keys, options.retireGraceMs);
   return { added, active: await keys.activeKeyId(), rewrapped, refused, retired, removable };
 }

@@ -81,7 +81,9 @@ describe('key file', () => {
     const content = JSON.parse(readFileSync(file, 'utf8'));
     expect(content.active).toBe(2);
     expect(content.keys.map((k: { version: number }) => k.version)).toEqual([1, 2]);
-    expect(await provider.rotation.retire([first, second])).toEqual([first]);
+    // Not before the newer version is older than the grace the caller asks for.
+    expect(await provider.rotation.retire([first], new Date(Date.now() - 60_000))).toEqual([]);
+    expect(await provider.rotation.retire([first, second], new Date())).toEqual([first]);
     expect([...(await provider.heldKeyIds())]).toEqual([second]);
     expect(await provider.unwrap(old.kekId, old.wrapped, aad)).toEqual({ kind: 'missing' });
     expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -133,7 +133,7 @@ forEachVaultDatabase((env: () => VaultEnv) => {
     const before = await keys.activeKeyId();
     const ciphertexts = await Promise.all(refs.map(async (ref) => (await rowOf(env().db, ref)).ciphertext));
 
-    const report = await rotateVault(env().db, keys, 3);
+    const report = await rotateVault(env().db, keys, { batchSize: 3, retireGraceMs: 0 });
     expect(report.added).not.toBeNull();
     expect(report.active).toBe(report.added);
     expect(report.rewrapped).toBeGreaterThanOrEqual(7);
@@ -148,6 +148,17 @@ forEachVaultDatabase((env: () => VaultEnv) => {
     }
   });
 
+  it('by default a just-replaced version is kept for the grace period, then retired', async () => {
+    const { keys, service } = vault();
+    await service.put({ orgId: 'org-a', connectorId: connector(), option: 'password' }, 'value');
+    const old = await keys.activeKeyId();
+    const report = await rotateVault(env().db, keys);
+    expect(report.rewrapped).toBeGreaterThanOrEqual(1);
+    expect(report.retired).toEqual([]);
+    expect(await keys.heldKeyIds()).toContain(old);
+    expect(await retireUnusedKeys(env().db, keys, 0)).toEqual({ retired: [old], removable: [] });
+  });
+
   it('a version still in use is not retired; batches walk with a cursor until done', async () => {
     const { keys, service } = vault();
     const c = connector();
@@ -159,9 +170,9 @@ forEachVaultDatabase((env: () => VaultEnv) => {
     expect(step.rewrapped).toBe(2);
     expect(step.next).not.toBeNull();
     // Rows of the old version remain: it is not retired yet.
-    expect(await retireUnusedKeys(env().db, keys)).toEqual({ retired: [], removable: [] });
+    expect(await retireUnusedKeys(env().db, keys, 0)).toEqual({ retired: [], removable: [] });
     expect(await keys.heldKeyIds()).toContain(old);
-    const report = await rotateVault(env().db, keys, 2);
+    const report = await rotateVault(env().db, keys, { batchSize: 2, retireGraceMs: 0 });
     expect(report.retired).toContain(old);
     for (let i = 0; i < 5; i++) {
       expect(await service.get({ orgId: 'org-a', connectorId: c, option: `o${i}` })).toEqual({
