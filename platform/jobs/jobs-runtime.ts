@@ -97,7 +97,9 @@ export class JobsRuntime {
   async start(): Promise<void> {
     this.assertNew('start');
     this.state = 'starting';
-    await this.boss.start();
+    // Retried: two instances installing pg-boss's schema at once can collide on CREATE SCHEMA IF NOT EXISTS
+    // (PostgreSQL answers a unique violation); the next attempt finds the schema installed.
+    await this.boss.start({ attempts: 3 });
     try {
       for (const queue of this.queues.values()) {
         if (queue.deadLetter !== undefined)

@@ -42,39 +42,46 @@ export async function until(what: string, check: () => boolean | Promise<boolean
 
 /** Declares `suite` on PGlite (in memory) and on a PostgreSQL started for the file (skipped without it locally). */
 export function forEachJobsDatabase(suite: (env: () => JobsEnv) => void): void {
-  const declare = (kind: JobsEnv['kind']) => {
-    let env: JobsEnv | undefined;
-    let server: PostgresServer | undefined;
-    const databases: OpenDatabase[] = [];
-    const runtimes: JobsRuntime[] = [];
-    beforeAll(async () => {
-      const url =
-        kind === 'postgres' && postgres.available
-          ? await (server = await startPostgres(postgres.bin)).createDatabase()
-          : undefined;
-      const open = () => openDatabase(url !== undefined ? { kind: 'postgres', url } : { kind: 'pglite' });
-      const first = await open();
-      databases.push(first);
-      env = {
-        kind,
-        db: first.db,
-        async runtime(options = FAST) {
-          // PGlite is one in-process database: every runtime shares it. PostgreSQL: a pool per runtime.
-          const database = kind === 'pglite' || runtimes.length === 0 ? first : await open();
-          if (database !== first) databases.push(database);
-          const runtime = new JobsRuntime(bossDatabaseOf(database.db), recordingLog(), options);
-          runtimes.push(runtime);
-          return runtime;
-        },
-      };
-    });
-    afterAll(async () => {
-      for (const runtime of runtimes) await runtime.stop();
-      for (const database of databases) await database.close();
-      await server?.stop();
-    });
-    return () => env as JobsEnv;
-  };
-  describe('on PGlite', () => suite(declare('pglite')));
-  describe.skipIf(!postgres.available)('on PostgreSQL', () => suite(declare('postgres')));
+  describe('on PGlite', () => suite(jobsEnv('pglite')));
+  onPostgres(suite);
+}
+
+/** Declares `suite` on a PostgreSQL started for the file only (several instances sharing one server). */
+export function onPostgres(suite: (env: () => JobsEnv) => void): void {
+  describe.skipIf(!postgres.available)('on PostgreSQL', () => suite(jobsEnv('postgres')));
+}
+
+// Registers the hooks that open the suite's database and stop its runtimes before closing it.
+function jobsEnv(kind: JobsEnv['kind']): () => JobsEnv {
+  let env: JobsEnv | undefined;
+  let server: PostgresServer | undefined;
+  const databases: OpenDatabase[] = [];
+  const runtimes: JobsRuntime[] = [];
+  beforeAll(async () => {
+    const url =
+      kind === 'postgres' && postgres.available
+        ? await (server = await startPostgres(postgres.bin)).createDatabase()
+        : undefined;
+    const open = () => openDatabase(url !== undefined ? { kind: 'postgres', url } : { kind: 'pglite' });
+    const first = await open();
+    databases.push(first);
+    env = {
+      kind,
+      db: first.db,
+      async runtime(options = FAST) {
+        // PGlite is one in-process database: every runtime shares it. PostgreSQL: a pool per runtime.
+        const database = kind === 'pglite' || runtimes.length === 0 ? first : await open();
+        if (database !== first) databases.push(database);
+        const runtime = new JobsRuntime(bossDatabaseOf(database.db), recordingLog(), options);
+        runtimes.push(runtime);
+        return runtime;
+      },
+    };
+  });
+  afterAll(async () => {
+    for (const runtime of runtimes) await runtime.stop();
+    for (const database of databases) await database.close();
+    await server?.stop();
+  });
+  return () => env as JobsEnv;
 }

@@ -1,0 +1,111 @@
+// The maintenance job purges expired sessions and invitations that expired unaccepted long ago, nothing else, on
+// PGlite and PostgreSQL, both called directly and sent by its cron schedule.
+import { expect, it } from 'vitest';
+import { inArray } from 'drizzle-orm';
+import type { Database } from '../../../platform/db/database';
+import { invitations, organisations, sessions, users } from '../../../platform/db/schema';
+import { EXPIRED_INVITATION_KEPT_MS, purgeExpired, registerMaintenance } from '../../../platform/jobs/maintenance';
+import { forEachJobsDatabase, recordingLog, until } from './jobs-harness';
+
+const DAY = 86_400_000;
+const NOW = new Date('2026-06-01T12:00:00Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+let counter = 0;
+
+/** An organisation and a person with sessions and invitations around the expiry lines; returns their IDs. */
+async function seed(db: Database) {
+  const n = ++counter;
+  const orgId = `org_m${n}`;
+  const userId = `usr_m${n}`;
+  await db.insert(organisations).values({ id: orgId, name: `Org ${n}`, createdAt: ago(90 * DAY) });
+  await db
+    .insert(users)
+    .values({ id: userId, email: `m${n}@example.org`, name: 'M', passwordHash: 'x', createdAt: ago(90 * DAY) });
+  const session = (name: string, expiresAt: Date) => ({
+    id: `ses_${name}${n}`,
+    tokenHash: `hash_${name}${n}`,
+    userId,
+    createdAt: ago(60 * DAY),
+    expiresAt,
+  });
+  await db
+    .insert(sessions)
+    .values([
+      session('expired', ago(1000)),
+      session('long', ago(40 * DAY)),
+      session('live', new Date(NOW.getTime() + DAY)),
+    ]);
+  const invitation = (name: string, expiresAt: Date, acceptedAt: Date | null) => ({
+    id: `inv_${name}${n}`,
+    orgId,
+    email: `${name}${n}@example.org`,
+    role: 'viewer' as const,
+    language: 'en' as const,
+    tokenHash: `ih_${name}${n}`,
+    sealedToken: 'v1.x.y',
+    senderId: userId,
+    emailStatus: 'outbox' as const,
+    emailError: null,
+    createdAt: ago(expiresAt === null ? 0 : 50 * DAY),
+    expiresAt,
+    acceptedAt,
+  });
+  await db
+    .insert(invitations)
+    .values([
+      invitation('stale', ago(EXPIRED_INVITATION_KEPT_MS + 1000), null),
+      invitation('recent', ago(DAY), null),
+      invitation('accepted', ago(45 * DAY), ago(48 * DAY)),
+      invitation('pending', new Date(NOW.getTime() + DAY), null),
+    ]);
+  return { n };
+}
+
+async function left(db: Database, n: number) {
+  const s = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      inArray(
+        sessions.id,
+        ['expired', 'long', 'live'].map((k) => `ses_${k}${n}`),
+      ),
+    );
+  const i = await db
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(
+      inArray(
+        invitations.id,
+        ['stale', 'recent', 'accepted', 'pending'].map((k) => `inv_${k}${n}`),
+      ),
+    );
+  return { sessions: s.map((r) => r.id).sort(), invitations: i.map((r) => r.id).sort() };
+}
+
+const kept = (n: number) => ({
+  sessions: [`ses_live${n}`],
+  invitations: [`inv_accepted${n}`, `inv_pending${n}`, `inv_recent${n}`],
+});
+
+forEachJobsDatabase((env) => {
+  it('purges expired sessions and invitations expired unaccepted for 30 days; keeps the rest', async () => {
+    const { n } = await seed(env().db);
+    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 2, invitations: 1 });
+    expect(await left(env().db, n)).toEqual(kept(n));
+    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 0, invitations: 0 });
+  });
+
+  it('runs as a job on its cron schedule', async () => {
+    const { n } = await seed(env().db);
+    const log = recordingLog();
+    const jobs = await env().runtime();
+    registerMaintenance(jobs, env().db, () => NOW, log, '* * * * *');
+    await jobs.start();
+    await until('the maintenance job purged', async () => (await left(env().db, n)).sessions.length === 1, 70_000);
+    expect(await left(env().db, n)).toEqual(kept(n));
+    await until('the run was logged', () => log.lines.some((line) => line.includes('purged expired sessions')));
+    expect(log.lines.filter((line) => line.startsWith('error'))).toEqual([]);
+  }, 80_000);
+});
