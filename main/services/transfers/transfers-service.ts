@@ -3,7 +3,6 @@ import { isConnectorError } from '../../../connectors/connector-error';
 import { type Driver } from '../../../connectors/driver';
 import { mapNodeError } from '../../../connectors/map-node-error';
 import { joinPath } from '../../../connectors/path-safety';
-import { partialPathOf } from '../../../connectors/transfer/copy-file';
 import { type RetryPolicy } from '../../../connectors/transfer/retry-policy';
 import {
   FINISHED_TRANSFER_STATES,
@@ -20,6 +19,7 @@ import { TransferActionError } from './transfer-action-error';
 import { planBatch } from './transfer-batch';
 import { FolderCopyError, type RunProgress, runTransfer } from './transfer-run';
 import { TransferRuntime } from './transfer-runtime';
+import { checkConnector, removePartial } from './transfer-endpoints';
 
 export { TransferActionError } from './transfer-action-error';
 
@@ -112,7 +112,7 @@ export class TransfersService {
     if (sources.length === 0) throw new TransferActionError('Choose at least one file or folder to transfer.');
     const { target, entries } = planBatch(sources, destination);
     for (const connectorId of new Set([target.connectorId, ...entries.map((e) => e.source.connectorId)])) {
-      await this.checkConnector(connectorId);
+      await checkConnector(this.options.drivers, connectorId);
     }
     this.journal.insert(entries);
     for (const entry of entries) {
@@ -149,7 +149,7 @@ export class TransfersService {
     const transfer = this.get(id);
     if (transfer.state === 'running') return this.stop(id, 'cancel');
     if (transfer.state === 'paused' || transfer.state === 'queued') {
-      if (transfer.state === 'paused' && transfer.kind === 'file') await this.removePartial(transfer);
+      if (transfer.state === 'paused' && transfer.kind === 'file') await removePartial(this.options.drivers, transfer);
       return this.change(id, { state: 'cancelled', bytesPerSecond: 0, etaSeconds: null, finishedAt: Date.now() });
     }
     throw new TransferActionError(`The transfer of ${transfer.name} has already ended.`);
@@ -369,31 +369,6 @@ export class TransfersService {
     const notification = notificationOfBatch(batchId, batch, this.options.language?.() ?? 'en');
     if (notification === undefined) return;
     this.events.emit('notification', notification);
-  }
-
-  private async checkConnector(connectorId: string): Promise<void> {
-    let driver: Driver;
-    try {
-      driver = await this.options.drivers.open(connectorId);
-    } catch (error) {
-      // Other problems (a session secret gone after a restart...) show on the transfer itself.
-      if (isConnectorError(error, 'NotFound')) throw new TransferActionError(`Unknown connector ${connectorId}.`);
-      return;
-    }
-    await driver.close().catch(() => undefined);
-  }
-
-  private async removePartial(transfer: Transfer): Promise<void> {
-    try {
-      const driver = await this.options.drivers.open(transfer.destination.connectorId);
-      try {
-        await driver.remove(partialPathOf(joinPath(transfer.destination.path, transfer.name)));
-      } finally {
-        await driver.close().catch(() => undefined);
-      }
-    } catch {
-      // Nothing to remove, or the storage is unreachable: the partial is hidden and a later copy replaces it.
-    }
   }
 
   private assertOpen(): void {
