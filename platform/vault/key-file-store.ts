@@ -84,6 +84,41 @@ function writeAtomically(file: string, text: string, exclusive: boolean): void {
   }
 }
 
+const LOCK_WAIT_MS = 10_000;
+const LOCK_STALE_MS = 30_000;
+
+// Blocks briefly without spinning: key file changes are rare (rotation) and short.
+const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+// An exclusive `<file>.lock` for a read-change-write of the key file; a lock left by a crashed process goes stale.
+function withLock<T>(file: string, run: () => T): T {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) {
+        throw new Error(`the vault key file ${file} is being changed by another process (or remove ${lock})`);
+      } else pause(50);
+    }
+  }
+  try {
+    return run();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /**
  * A key store over `file`: created 0600 with one random version when missing, tightened to 0600 when wider, read
  * again whenever it changes on disk (another process rotated).
@@ -119,6 +154,13 @@ export function keyFileStore(file: string): KeyStore {
   return {
     description: `the key file ${file}`,
     load,
-    save: (ring) => writeAtomically(file, serialise(ring), false),
+    update: (change) =>
+      withLock(file, () => {
+        cached = undefined; // the latest on disk, not what this process saw last
+        const current = load();
+        const next = change(current);
+        if (next !== current) writeAtomically(file, serialise(next), false);
+        return next;
+      }),
   };
 }

@@ -1,6 +1,6 @@
 // A provider that holds its own key versions and can add and retire them: over a key file, or in memory.
 import { randomBytes } from 'node:crypto';
-import { KeyRing, keyVersion } from './key-ring';
+import { KeyRing, keyVersion, type KeyVersion } from './key-ring';
 import type { KeyProvider, KeyRotation, UnwrapResult } from './key-provider';
 
 /** Where a managed provider keeps its versions: read each time (cheap, so other processes' rotations are seen). */
@@ -8,8 +8,11 @@ export interface KeyStore {
   readonly description: string;
   /** The current ring, creating a first version when the store is empty. */
   load(): KeyRing;
-  /** Replaces the stored ring (atomically for a file). */
-  save(ring: KeyRing): void;
+  /**
+   * Reads the latest ring, applies `change` and stores its result (atomically, under a lock for a file, so two
+   * processes rotating or retiring at once never lose a version); returns what was stored.
+   */
+  update(change: (ring: KeyRing) => KeyRing): KeyRing;
 }
 
 /** A key store in this process's memory only (in-memory platforms and tests): keys die with the process. */
@@ -18,7 +21,7 @@ export function memoryKeyStore(): KeyStore {
   return {
     description: 'memory (keys are lost when the platform stops)',
     load: () => (ring ??= new KeyRing([keyVersion(1, randomBytes(32))], 1)),
-    save: (next) => void (ring = next),
+    update: (change) => (ring = change(ring ?? new KeyRing([keyVersion(1, randomBytes(32))], 1))),
   };
 }
 
@@ -26,26 +29,24 @@ export function memoryKeyStore(): KeyStore {
 export class ManagedKeyProvider implements KeyProvider {
   readonly rotation: KeyRotation = {
     kind: 'managed',
-    addVersion: async () => {
-      const ring = this.store.load();
-      const version = Math.max(...ring.versions.map((v) => v.version)) + 1;
-      const added = keyVersion(version, randomBytes(32));
-      this.store.save(new KeyRing([...ring.versions, added], version));
-      return added.id;
-    },
+    addVersion: async () =>
+      this.store.update((ring) => {
+        const version = Math.max(...ring.versions.map((v) => v.version)) + 1;
+        return new KeyRing([...ring.versions, keyVersion(version, randomBytes(32))], version);
+      }).active.id,
     retire: async (ids, supersededBefore) => {
-      const ring = this.store.load();
-      const superseded = (old: (typeof ring.versions)[number]) =>
-        ring.versions.some((v) => v.version > old.version && v.createdAt.getTime() <= supersededBefore.getTime());
-      const gone = ring.versions.filter((v) => ids.includes(v.id) && v.id !== ring.active.id && superseded(v));
-      if (gone.length > 0) {
-        this.store.save(
-          new KeyRing(
-            ring.versions.filter((v) => !gone.includes(v)),
-            ring.active.version,
-          ),
-        );
-      }
+      let gone: readonly KeyVersion[] = [];
+      this.store.update((ring) => {
+        const superseded = (old: KeyVersion) =>
+          ring.versions.some((v) => v.version > old.version && v.createdAt.getTime() <= supersededBefore.getTime());
+        gone = ring.versions.filter((v) => ids.includes(v.id) && v.id !== ring.active.id && superseded(v));
+        return gone.length === 0
+          ? ring
+          : new KeyRing(
+              ring.versions.filter((v) => !gone.includes(v)),
+              ring.active.version,
+            );
+      });
       return gone.map((v) => v.id);
     },
   };

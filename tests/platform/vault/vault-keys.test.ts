@@ -1,6 +1,6 @@
 // The vault's key providers: the key file (0600, versions, rotation, retirement, re-read), FERRY_VAULT_KEY's format.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,20 @@ describe('key file', () => {
     if (cli.rotation.kind !== 'managed') throw new Error('expected a managed provider');
     const added = await cli.rotation.addVersion();
     expect(await server.activeKeyId()).toBe(added);
+  });
+
+  it('changes the file under a lock: released after each change, a stale one (crashed process) is broken', async () => {
+    const file = path.join(tempDir(), 'keys.json');
+    const provider = new ManagedKeyProvider(keyFileStore(file));
+    if (provider.rotation.kind !== 'managed') throw new Error('expected a managed provider');
+    await provider.rotation.addVersion();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    writeFileSync(`${file}.lock`, '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.lock`, minuteAgo, minuteAgo);
+    await provider.rotation.addVersion();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(JSON.parse(readFileSync(file, 'utf8')).active).toBe(3);
   });
 
   it('a damaged key file is refused with a message naming the file, never its content', () => {
