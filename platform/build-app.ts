@@ -100,7 +100,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     loginThrottle: options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
     auditRefusals: options.auditRefusals ?? { perWindow: 20, windowMs: 10 * 60_000 },
   };
-  registerMaintenance(jobs, options.db, ctx.now, app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
+  // On the wall clock, like the purge at start: a test's moved clock must not purge behind its back.
+  registerMaintenance(jobs, options.db, () => new Date(), app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
   // E-mails still queued are tried (and their outcome recorded), and running jobs finish, before the caller closes
   // the database.
   app.addHook('onClose', async () => {

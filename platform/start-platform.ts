@@ -43,8 +43,6 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-const HOUR = 3_600_000;
-
 /** Starts the platform server (the desktop embeds it in-process; the CLI runs it standalone). */
 export async function startPlatform(options: StartPlatformOptions = {}): Promise<RunningPlatform> {
   const host = options.host ?? '127.0.0.1';
@@ -60,7 +58,6 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     options.migrationsFolder,
   );
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  let timer: NodeJS.Timeout | undefined;
   try {
     let keyFile = options.sealingKeyFile;
     if (keyFile === undefined && options.dataDir !== undefined && options.databaseUrl === undefined) {
@@ -92,21 +89,19 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         (n) => n > 0 && running.log.info({ purged: n }, 'purged audit events past retention'),
         (error: unknown) => running.log.error({ err: loggableError(error) }, 'audit purge failed'),
       );
+    // At start here; then hourly by the maintenance job (platform/jobs), once for every instance on the database.
     await purge();
-    timer = setInterval(() => void purge(), HOUR);
-    timer.unref();
     let stopping: Promise<void> | undefined;
     return {
       url,
       stop: () =>
         (stopping ??= (async () => {
-          clearInterval(timer);
+          // Closing the app stops the jobs runtime (running jobs finish) before the database closes.
           await running.close();
           await database.close();
         })()),
     };
   } catch (error) {
-    clearInterval(timer);
     await app?.close();
     await database.close();
     throw error;

@@ -1,11 +1,12 @@
 import { and, isNull, lt } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database';
 import { invitations, sessions } from '../db/schema';
+import { purgeAllAudit } from '../audit/audit-log';
 import { loggableError } from '../http/loggable-error';
 import { defineQueue } from './job-queue';
 import type { JobsLog, JobsRuntime } from './jobs-runtime';
 
-/** The periodic clean-up: one run at a time across instances, retried a few times, then kept as a dead letter. */
+/** The periodic clean-up (expired sessions and invitations, audit retention): one run at a time across instances, retried a few times, then kept as a dead letter. */
 export const MAINTENANCE_QUEUE = defineQueue<{ readonly task: 'purge-expired' }>({
   name: 'maintenance',
   retryLimit: 3,
@@ -26,11 +27,13 @@ export const EXPIRED_INVITATION_KEPT_MS = 30 * 86_400_000;
 export interface PurgeCounts {
   readonly sessions: number;
   readonly invitations: number;
+  readonly auditEvents: number;
 }
 
 /**
- * Deletes sessions past their expiry (they no longer sign anyone in) and invitations that expired unaccepted more
- * than `invitationKeptMs` ago; accepted invitations stay, as the record of who invited whom.
+ * Deletes sessions past their expiry (they no longer sign anyone in), invitations that expired unaccepted more than
+ * `invitationKeptMs` ago (accepted ones stay, as the record of who invited whom) and audit events past their
+ * organisation's retention.
  */
 export async function purgeExpired(
   db: Executor,
@@ -42,7 +45,8 @@ export async function purgeExpired(
     .delete(invitations)
     .where(and(isNull(invitations.acceptedAt), lt(invitations.expiresAt, new Date(now.getTime() - invitationKeptMs))))
     .returning({ id: invitations.id });
-  return { sessions: goneSessions.length, invitations: goneInvitations.length };
+  const auditEvents = await purgeAllAudit(db, now);
+  return { sessions: goneSessions.length, invitations: goneInvitations.length, auditEvents };
 }
 
 /** Runs the purge on this instance's worker and keeps it on its hourly cron (sent once per hour for all instances). */
@@ -55,10 +59,13 @@ export function registerMaintenance(
 ): void {
   jobs.work(MAINTENANCE_QUEUE, async () => {
     try {
-      const purged = await purgeExpired(db, now());
-      if (purged.sessions + purged.invitations > 0) log.info({ purged }, 'purged expired sessions and invitations');
+      // One transaction: a run that fails halfway leaves nothing half purged for its retry.
+      const purged = await db.transaction((tx) => purgeExpired(tx, now()));
+      if (purged.sessions + purged.invitations + purged.auditEvents > 0) {
+        log.info({ purged }, 'purged expired sessions, invitations and audit events past retention');
+      }
     } catch (error) {
-      log.error({ err: loggableError(error) }, 'purging expired sessions and invitations failed');
+      log.error({ err: loggableError(error) }, 'maintenance (purging expired rows) failed');
       throw error;
     }
   });

@@ -1,9 +1,9 @@
-// The maintenance job purges expired sessions and invitations that expired unaccepted long ago, nothing else, on
-// PGlite and PostgreSQL, both called directly and sent by its cron schedule.
+// The maintenance job purges expired sessions, invitations that expired unaccepted long ago and audit events past
+// retention, nothing else, on PGlite and PostgreSQL, both called directly and sent by its cron schedule.
 import { expect, it } from 'vitest';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../../platform/db/database';
-import { invitations, organisations, sessions, users } from '../../../platform/db/schema';
+import { auditEvents, invitations, organisations, sessions, users } from '../../../platform/db/schema';
 import { EXPIRED_INVITATION_KEPT_MS, purgeExpired, registerMaintenance } from '../../../platform/jobs/maintenance';
 import { forEachJobsDatabase, recordingLog, until } from './jobs-harness';
 
@@ -59,6 +59,16 @@ async function seed(db: Database) {
       invitation('accepted', ago(45 * DAY), ago(48 * DAY)),
       invitation('pending', new Date(NOW.getTime() + DAY), null),
     ]);
+  // The organisation keeps its events 365 days (the default).
+  const event = (name: string, at: Date) => ({
+    id: `evt_${name}${n}`,
+    orgId,
+    at,
+    principalType: 'anonymous' as const,
+    action: 'test.event',
+    outcome: 'success' as const,
+  });
+  await db.insert(auditEvents).values([event('old', ago(400 * DAY)), event('kept', ago(300 * DAY))]);
   return { n };
 }
 
@@ -81,20 +91,29 @@ async function left(db: Database, n: number) {
         ['stale', 'recent', 'accepted', 'pending'].map((k) => `inv_${k}${n}`),
       ),
     );
-  return { sessions: s.map((r) => r.id).sort(), invitations: i.map((r) => r.id).sort() };
+  const e = await db
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(inArray(auditEvents.id, [`evt_old${n}`, `evt_kept${n}`]));
+  return {
+    sessions: s.map((r) => r.id).sort(),
+    invitations: i.map((r) => r.id).sort(),
+    auditEvents: e.map((r) => r.id),
+  };
 }
 
 const kept = (n: number) => ({
   sessions: [`ses_live${n}`],
   invitations: [`inv_accepted${n}`, `inv_pending${n}`, `inv_recent${n}`],
+  auditEvents: [`evt_kept${n}`],
 });
 
 forEachJobsDatabase((env) => {
-  it('purges expired sessions and invitations expired unaccepted for 30 days; keeps the rest', async () => {
+  it('purges expired sessions, invitations expired unaccepted for 30 days, events past retention; keeps the rest', async () => {
     const { n } = await seed(env().db);
-    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 2, invitations: 1 });
+    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 2, invitations: 1, auditEvents: 1 });
     expect(await left(env().db, n)).toEqual(kept(n));
-    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 0, invitations: 0 });
+    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 0, invitations: 0, auditEvents: 0 });
   });
 
   it('runs as a job on its cron schedule', async () => {
@@ -105,7 +124,9 @@ forEachJobsDatabase((env) => {
     await jobs.start();
     await until('the maintenance job purged', async () => (await left(env().db, n)).sessions.length === 1, 70_000);
     expect(await left(env().db, n)).toEqual(kept(n));
-    await until('the run was logged', () => log.lines.some((line) => line.includes('purged expired sessions')));
+    await until('the run was logged', () =>
+      log.lines.some((line) => line.includes('purged expired sessions, invitations and audit events')),
+    );
     expect(log.lines.filter((line) => line.startsWith('error'))).toEqual([]);
   }, 80_000);
 });
