@@ -81,13 +81,34 @@ export async function openDatabase(
     case 'postgres': {
       const pool = new Pool({ connectionString: location.url, max: 10 });
       try {
+        await migrateLocked(pool, migrationsFolder);
         const db = drizzlePg(pool, { schema });
-        await migratePg(db, { migrationsFolder });
         return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
       } catch (error) {
         await pool.end();
         throw error;
       }
     }
+  }
+}
+
+// Any fixed number shared by every Ferry instance: the key of the advisory lock around migrations.
+const MIGRATION_LOCK_KEY = 0x66_65_72_72;
+
+/**
+ * Applies the migrations under a session advisory lock: Drizzle's migrator takes none, so instances starting at once
+ * on an empty database would create the same tables together; the first migrates, the others wait and find it done.
+ */
+async function migrateLocked(pool: Pool, migrationsFolder: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
   }
 }

@@ -154,6 +154,32 @@ describe.skipIf(!postgres.available)('startPlatform (PostgreSQL through database
   });
 });
 
+describe.skipIf(!postgres.available)('several instances on one PostgreSQL', () => {
+  it('start together on an empty database: one applies the migrations, the others wait for it', async () => {
+    if (!postgres.available) return;
+    const server = await startPostgres(postgres.bin);
+    try {
+      const databaseUrl = await server.createDatabase();
+      const started = await Promise.allSettled([0, 1, 2].map(() => startPlatform({ databaseUrl, logger: false })));
+      const platforms = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      try {
+        expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started'))).toEqual([
+          'started',
+          'started',
+          'started',
+        ]);
+        for (const platform of platforms) {
+          expect((await json(`${platform.url}/v1/setup`)).body).toEqual({ setupRequired: true });
+        }
+      } finally {
+        await Promise.all(platforms.map((platform) => platform.stop()));
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('the standalone command (npm run platform)', () => {
   it('starts, answers the README flow (setup, login, list members) and stops cleanly on SIGTERM', async () => {
     const root = path.resolve(__dirname, '../..');
