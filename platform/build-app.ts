@@ -15,6 +15,10 @@ import { bossDatabaseOf } from './jobs/boss-database';
 import { JobsRuntime, type JobsRuntimeOptions } from './jobs/jobs-runtime';
 import { MAINTENANCE_CRON, registerMaintenance } from './jobs/maintenance';
 import { TokenSealer } from './auth/token-sealer';
+import type { KeyProvider } from './vault/key-provider';
+import { ManagedKeyProvider, memoryKeyStore } from './vault/managed-key-provider';
+import { VaultService } from './vault/vault-service';
+import { detectOutgoingAddresses } from './connectors/outgoing-addresses';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { ApiError } from './http/api-error';
 import { registerAccessHook } from './http/access';
@@ -70,6 +74,21 @@ export interface BuildAppOptions {
   readonly jobs?: JobsRuntimeOptions;
   /** When the maintenance job (expired sessions and invitations purged) runs (default hourly, MAINTENANCE_CRON). */
   readonly maintenanceCron?: string;
+  /**
+   * The vault's key-encryption keys, or why there are none (organisation connectors are then refused with
+   * vault_unavailable; everything else works). Default: keys in memory, lost when the process ends.
+   */
+  readonly vault?: KeyProvider | { readonly unavailable: string };
+  /** The addresses the platform connects to storages from, as configured on a server (default: detected). */
+  readonly outgoingAddresses?: readonly string[];
+  /** Whether organisation connectors may be folders on this machine (default true: a single-machine platform). */
+  readonly localConnectors?: boolean;
+}
+
+function vaultAccessOf(options: BuildAppOptions): PlatformContext['vault'] {
+  const keys = options.vault ?? new ManagedKeyProvider(memoryKeyStore());
+  if ('unavailable' in keys) return { kind: 'unavailable', reason: keys.unavailable };
+  return { kind: 'ready', service: new VaultService(options.db, keys, options.now) };
 }
 
 /** The platform's Fastify app with every route, ready for `inject` or `listen`. */
@@ -99,6 +118,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     invitationTtlMs: options.invitationTtlMs ?? 7 * 86_400_000,
     loginThrottle: options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
     auditRefusals: options.auditRefusals ?? { perWindow: 20, windowMs: 10 * 60_000 },
+    vault: vaultAccessOf(options),
+    outgoingAddresses: () => options.outgoingAddresses ?? detectOutgoingAddresses(),
+    localConnectors: options.localConnectors ?? true,
   };
   // On the wall clock, like the purge at start: a test's moved clock must not purge behind its back.
   registerMaintenance(jobs, options.db, () => new Date(), app.log, options.maintenanceCron ?? MAINTENANCE_CRON);

@@ -3,6 +3,12 @@ import type { MailService } from './mail/mail-service';
 import type { JobsRuntime } from './jobs/jobs-runtime';
 import type { TokenSealer } from './auth/token-sealer';
 import type { LoginThrottlePolicy } from './auth/login-throttle';
+import type { VaultService } from './vault/vault-service';
+
+/** The vault as this deployment has it: usable, or refused with the reason (PostgreSQL without a key configured). */
+export type VaultAccess =
+  | { readonly kind: 'ready'; readonly service: VaultService }
+  | { readonly kind: 'unavailable'; readonly reason: string };
 
 /** What every service needs: the database, the clock, outgoing mail, the link sealer and the deployment's settings. */
 export interface PlatformContext {
@@ -22,4 +28,10 @@ export interface PlatformContext {
   readonly loginThrottle: LoginThrottlePolicy;
   /** Refusals of one caller an organisation's audit log takes one by one per window, before summarising. */
   readonly auditRefusals: { readonly perWindow: number; readonly windowMs: number };
+  /** Secrets of organisation connectors; unavailable refuses organisation connectors only, never the server. */
+  readonly vault: VaultAccess;
+  /** The addresses the platform's connections leave from, for storage owners' IP filters (configured or detected). */
+  outgoingAddresses(): readonly string[];
+  /** Whether organisation connectors of kind `local` (a folder on the platform's machine) are allowed: single-machine platforms only. */
+  readonly localConnectors: boolean;
 }
