@@ -1,6 +1,18 @@
 // The platform's tables (Drizzle). drizzle-kit generates platform/migrations from this file; never edit those by hand.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { CheckReport } from '../../shared/connectors/check-report';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -214,4 +226,65 @@ export const vaultSecrets = pgTable(
     updatedAt: at('updated_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.connectorId, t.option] }), index('vault_secrets_kek_idx').on(t.kekId)],
+);
+
+/**
+ * Organisation connectors: storages an admin sets up once and members use without seeing credentials. `options` holds
+ * only non-secret options (with the pinned host key / certificate fingerprint); the secrets live in `vault_secrets`.
+ * Health: paused with a reason after repeated failures, the last check's report, the credential's expiry.
+ */
+export const orgConnectors = pgTable(
+  'org_connectors',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    options: jsonb('options').$type<Record<string, unknown>>().notNull(),
+    creatorId: text('creator_id'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    status: text('status', { enum: ['active', 'paused'] })
+      .notNull()
+      .default('active'),
+    pausedReason: text('paused_reason'),
+    pausedAt: at('paused_at'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lastCheckAt: at('last_check_at'),
+    lastCheckOk: boolean('last_check_ok'),
+    lastCheckReport: jsonb('last_check_report').$type<CheckReport>(),
+    credentialExpiresAt: at('credential_expires_at'),
+    credentialExpirySource: text('credential_expiry_source'),
+    expiryWarnedAt: at('expiry_warned_at'),
+  },
+  (t) => [
+    uniqueIndex('org_connectors_org_name_idx').on(t.orgId, sql`lower(${t.name})`),
+    index('org_connectors_org_idx').on(t.orgId),
+    check('org_connectors_status_check', sql`${t.status} in ('active', 'paused')`),
+  ],
+);
+
+/** Notices for one member (e.g. a background job that kept failing); the desktop shows them until read. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    // English fallback when the desktop has no text for `kind`.
+    message: text('message').notNull(),
+    createdAt: at('created_at').notNull(),
+    readAt: at('read_at'),
+  },
+  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt)],
 );
