@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database';
-import { apiKeys, invitations, memberships } from '../db/schema';
+import { apiKeys, invitations, memberships, orgConnectors } from '../db/schema';
 
 /** What a refusal's target ID is stored as when it is malformed or names nothing in the organisation. */
 export const UNKNOWN_ID = 'unknown id';
@@ -35,6 +35,12 @@ export async function checkedTargetId(db: Executor, orgId: string | null, type: 
         .select({ id: apiKeys.id })
         .from(apiKeys)
         .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, id)));
+      break;
+    case 'connector':
+      rows = await db
+        .select({ id: orgConnectors.id })
+        .from(orgConnectors)
+        .where(and(eq(orgConnectors.orgId, orgId), eq(orgConnectors.id, id)));
       break;
     default:
       return UNKNOWN_ID;

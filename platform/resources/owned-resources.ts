@@ -4,6 +4,7 @@ import { assertNever } from '../../shared/assert-never';
 import type { Executor } from '../db/database';
 import { apiKeys, memberships, ownedResources } from '../db/schema';
 import { ApiError } from '../http/api-error';
+import { deleteConnectorRows } from '../connectors/delete-connector-rows';
 
 /** A principal that can own resources: a member (user) or an API key. */
 export interface Owner {
@@ -61,6 +62,10 @@ async function deleteResource(db: Executor, orgId: string, kind: ResourceKind, r
         .update(apiKeys)
         .set({ deletedAt: now })
         .where(and(eq(apiKeys.id, resourceId), eq(apiKeys.orgId, orgId)));
+      break;
+    case 'connector':
+      // Its secrets go with it; offers and deliveries using it do not exist yet (issue 12).
+      await deleteConnectorRows(db, orgId, resourceId);
       break;
     default:
       assertNever(kind, 'resource kind');

@@ -13,7 +13,7 @@ export const OwnedResourcesQuerySchema = z.object({
 /** The owned-resources choice of a deletion. */
 export type OwnedResourcesQuery = z.infer<typeof OwnedResourcesQuerySchema>;
 
-/** Kinds of resources a member or an API key can own (offers and connectors join later). */
-export const RESOURCE_KINDS = ['api-key'] as const;
+/** Kinds of resources a member or an API key can own (offers join later). */
+export const RESOURCE_KINDS = ['api-key', 'connector'] as const;
 /** A kind of owned resource. */
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

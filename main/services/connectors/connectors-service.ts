@@ -12,7 +12,7 @@ import type { ConnectorSummary, ServerIdentityIssue } from '../../../shared/ipc/
 import type { KeyValueStore } from '../key-value-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { ConfirmedIdentities } from './confirmed-identities';
-import { identityIssueOf, sameFingerprint, trustKeyOf } from './connector-identity';
+import { identityIssueOf, sameFingerprint, trustKeyOf } from '../../../connectors/config/server-identity-issue';
 import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
