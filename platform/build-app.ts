@@ -45,6 +45,8 @@ import { ApiKeyService } from './api-keys/api-key-service';
 import { apiKeyRoutes } from './api-keys/api-key-routes';
 import { AuditService } from './audit/audit-service';
 import { auditRoutes } from './audit/audit-routes';
+import { connectorRoutes } from './connectors/connector-routes';
+import { ConnectorUsages } from './connectors/connector-usages';
 
 /** Everything the app needs; the caller opens (and later closes) the database. */
 export interface BuildAppOptions {
@@ -83,6 +85,8 @@ export interface BuildAppOptions {
   readonly outgoingAddresses?: readonly string[];
   /** Whether organisation connectors may be folders on this machine (default true: a single-machine platform). */
   readonly localConnectors?: boolean;
+  /** What uses organisation connectors (offers, deliveries register here); a connector in use is not deleted. */
+  readonly connectorUsages?: ConnectorUsages;
 }
 
 function vaultAccessOf(options: BuildAppOptions): PlatformContext['vault'] {
@@ -174,6 +178,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   invitationRoutes(routes, ctx, invitations);
   apiKeyRoutes(routes, new ApiKeyService(ctx));
   auditRoutes(routes, new AuditService(ctx));
+  connectorRoutes(routes, ctx, options.connectorUsages ?? new ConnectorUsages());
   passwordResetRoutes(routes, ctx);
   await passwordResetPage(app, ctx, rateLimit);
   await jobs.start();

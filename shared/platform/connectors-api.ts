@@ -144,6 +144,8 @@ export type ListConnectorsQuery = z.infer<typeof ListConnectorsQuerySchema>;
 
 /** A page of connectors. */
 export const ConnectorPageSchema = pageOf(ConnectorListItemSchema);
+/** A page of connectors. */
+export type ConnectorPage = z.infer<typeof ConnectorPageSchema>;
 
 /** Path parameters of one connector. */
 export const ConnectorParamsSchema = z.object({ orgId: Id, connectorId: Id });
