@@ -56,6 +56,18 @@ function filesUnder(root: string): string[] {
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
+/** A plain-format pg_dump of the test database, as its superuser. */
+function pgDump(pg: { readonly bin: string; readonly url: string }): Buffer {
+  const url = new URL(pg.url);
+  const dump = spawnSync(
+    'runuser',
+    ['-u', 'postgres', '--', path.join(pg.bin, 'pg_dump'), '-h', '127.0.0.1', '-p', url.port, '-U', 'postgres'],
+    { env: { ...process.env, PGDATABASE: url.pathname.slice(1) }, maxBuffer: 64 * 1024 * 1024 },
+  );
+  expect(dump.status, dump.stderr.toString()).toBe(0);
+  return dump.stdout;
+}
+
 /** A log destination keeping every line the server writes. */
 function captureLogs(): { readonly lines: string[]; readonly stream: { write(line: string): void } } {
   const lines: string[] = [];
@@ -84,7 +96,12 @@ async function connectorsThroughApi(app: FastifyInstance, orgId: string, token: 
     await call('POST', o, {
       name: 'Leaky S3',
       kind: 's3',
-      options: { provider: 'other', endpoint: 'http://127.0.0.1:1', bucket: 'leaky-bucket', accessKeyId: 'AKIDVISIBLE' },
+      options: {
+        provider: 'other',
+        endpoint: 'http://127.0.0.1:1',
+        bucket: 'leaky-bucket',
+        accessKeyId: 'AKIDVISIBLE',
+      },
       secrets: { secretAccessKey: API_SECRETS.s3Secret },
     }),
     await call('POST', o, {
@@ -226,16 +243,10 @@ forEachVaultDatabase((env) => {
     expectNoSecretIn(Buffer.from(JSON.stringify(rows)), 'the vault_secrets rows');
     const pg = env().postgres;
     if (pg === undefined) return;
-    const url = new URL(pg.url);
-    const dump = spawnSync(
-      'runuser',
-      ['-u', 'postgres', '--', path.join(pg.bin, 'pg_dump'), '-h', '127.0.0.1', '-p', url.port, '-U', 'postgres'],
-      { env: { ...process.env, PGDATABASE: url.pathname.slice(1) }, maxBuffer: 64 * 1024 * 1024 },
-    );
-    expect(dump.status, dump.stderr.toString()).toBe(0);
-    expect(dump.stdout.toString()).toContain('vault_secrets');
-    expect(dump.stdout.toString()).toContain(rows[0]?.ciphertext);
-    expectNoSecretIn(dump.stdout, 'pg_dump');
+    const dump = pgDump(pg);
+    expect(dump.toString()).toContain('vault_secrets');
+    expect(dump.toString()).toContain(rows[0]?.ciphertext);
+    expectNoSecretIn(dump, 'pg_dump');
   });
 
   it('organisation connectors through the API leave no secret in responses, logs, rows or a pg_dump', async () => {
@@ -275,14 +286,8 @@ forEachVaultDatabase((env) => {
     expectNoSecretIn(Buffer.from(JSON.stringify(rows)), 'the vault_secrets rows');
     const pg = env().postgres;
     if (pg === undefined) return;
-    const url = new URL(pg.url);
-    const dump = spawnSync(
-      'runuser',
-      ['-u', 'postgres', '--', path.join(pg.bin, 'pg_dump'), '-h', '127.0.0.1', '-p', url.port, '-U', 'postgres'],
-      { env: { ...process.env, PGDATABASE: url.pathname.slice(1) }, maxBuffer: 64 * 1024 * 1024 },
-    );
-    expect(dump.status, dump.stderr.toString()).toBe(0);
-    expect(dump.stdout.toString()).toContain('Leaky SFTP');
-    expectNoSecretIn(dump.stdout, 'pg_dump');
+    const dump = pgDump(pg);
+    expect(dump.toString()).toContain('Leaky SFTP');
+    expectNoSecretIn(dump, 'pg_dump');
   });
 });
