@@ -8,6 +8,22 @@ export interface JobRun<T> {
 /** Runs one job; a rejection fails the attempt (retried per the queue's policy, then dead-lettered). */
 export type JobHandler<T> = (job: JobRun<T>) => Promise<void>;
 
+/** A job whose retries are spent, as its queue's dead-letter queue received it. */
+export interface DeadJob<T> {
+  /** The dead-letter copy's ID. */
+  readonly id: string;
+  readonly data: T;
+  /** The failed job's ID in its own queue. */
+  readonly sourceId: string | null;
+  /** How many times it ran before it was given up. */
+  readonly attempts: number;
+  /** The last attempt's error: its class name and code only (a message may quote what the job worked on). */
+  readonly error: { readonly name: string | null; readonly code: string | null };
+}
+
+/** Handles a dead-lettered job (tells someone); a rejection retries it. */
+export type DeadJobHandler<T> = (job: DeadJob<T>) => Promise<void>;
+
 /**
  * A named queue and its rules: how often a failed job is retried and how long it waits (doubling with `backoff`),
  * where it goes once its retries are spent, and whether jobs of one singleton key may run at the same time.

@@ -1,10 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, PgBoss, type DrizzleTransactionLike, type SendOptions } from 'pg-boss';
+import {
+  fromDrizzle,
+  PgBoss,
+  type DrizzleTransactionLike,
+  type JobWithMetadata,
+  type SendOptions,
+} from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Executor } from '../db/database';
 import { loggableError } from '../http/loggable-error';
 import type { BossDatabase } from './boss-database';
-import type { JobHandler, JobQueue } from './job-queue';
+import type { DeadJobHandler, JobHandler, JobQueue } from './job-queue';
 
 /** Where the runtime reports pg-boss's errors and warnings (the app's logger; tests pass a stub). */
 export type JobsLog = Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>;
@@ -33,6 +39,11 @@ interface Worker {
   readonly concurrency: number;
 }
 
+interface DeadLetterWorker {
+  readonly queue: JobQueue<object>;
+  readonly handler: DeadJobHandler<object>;
+}
+
 interface CronSchedule {
   readonly queue: JobQueue<object>;
   readonly cron: string;
@@ -52,6 +63,7 @@ export class JobsRuntime {
   private readonly boss: PgBoss;
   private readonly queues = new Map<string, JobQueue<object>>();
   private readonly workers: Worker[] = [];
+  private readonly deadLetterWorkers: DeadLetterWorker[] = [];
   private readonly schedules: CronSchedule[] = [];
   private state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
   private stopping: Promise<void> | undefined;
@@ -85,6 +97,16 @@ export class JobsRuntime {
   work<T extends object>(queue: JobQueue<T>, handler: JobHandler<T>, concurrency = 1): void {
     this.queue(queue);
     this.workers.push({ queue: queue as JobQueue<object>, handler: handler as JobHandler<object>, concurrency });
+  }
+
+  /**
+   * Runs `handler` on this instance for each job the queue's dead-letter queue receives (its retries spent), with
+   * the original job's ID, attempts and error. A rejection retries the handler (the dead-letter queue's defaults).
+   */
+  onDeadLetter<T extends object>(queue: JobQueue<T>, handler: DeadJobHandler<T>): void {
+    if (queue.deadLetter === undefined) throw new Error(`the queue ${queue.name} has no dead-letter queue`);
+    this.queue(queue);
+    this.deadLetterWorkers.push({ queue: queue as JobQueue<object>, handler: handler as DeadJobHandler<object> });
   }
 
   /** Sends a job with `data` to the queue on a cron expression (UTC; one job per minute at most, once for all). */
@@ -127,6 +149,27 @@ export class JobsRuntime {
           },
           async ([job]) => {
             if (job !== undefined) await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
+          },
+        );
+      }
+      for (const { queue, handler } of this.deadLetterWorkers) {
+        await this.boss.work(
+          queue.deadLetter as string,
+          { pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2, includeMetadata: true },
+          async ([job]: JobWithMetadata<object>[]) => {
+            if (job === undefined) return;
+            const output = (job.sourceOutput ?? {}) as { readonly name?: unknown; readonly code?: unknown };
+            await handler({
+              id: job.id,
+              data: job.data,
+              sourceId: job.sourceId,
+              attempts: (job.sourceRetryCount ?? 0) + 1,
+              // Only the error's name and code: its message and stack may quote what the job worked on.
+              error: {
+                name: typeof output.name === 'string' ? output.name : null,
+                code: typeof output.code === 'string' ? output.code : null,
+              },
+            });
           },
         );
       }
