@@ -45,6 +45,8 @@ import { ApiKeyService } from './api-keys/api-key-service';
 import { apiKeyRoutes } from './api-keys/api-key-routes';
 import { AuditService } from './audit/audit-service';
 import { auditRoutes } from './audit/audit-routes';
+import { NotificationService } from './notifications/notification-service';
+import { notificationRoutes } from './notifications/notification-routes';
 import { connectorRoutes } from './connectors/connector-routes';
 import { ConnectorUsages } from './connectors/connector-usages';
 
@@ -178,6 +180,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   invitationRoutes(routes, ctx, invitations);
   apiKeyRoutes(routes, new ApiKeyService(ctx));
   auditRoutes(routes, new AuditService(ctx));
+  notificationRoutes(routes, new NotificationService(ctx));
   connectorRoutes(routes, ctx, options.connectorUsages ?? new ConnectorUsages());
   passwordResetRoutes(routes, ctx);
   await passwordResetPage(app, ctx, rateLimit);
