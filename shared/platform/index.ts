@@ -9,6 +9,7 @@ export * from './members-api';
 export * from './invitations-api';
 export * from './api-keys-api';
 export * from './audit-api';
+export * from './notifications-api';
 export * from './connectors-api';
 export * from './password-reset-api';
 export * from './api-route';

@@ -6,6 +6,7 @@ import { MEMBER_ROUTES } from './members-api';
 import { INVITATION_ROUTES } from './invitations-api';
 import { API_KEY_ROUTES } from './api-keys-api';
 import { AUDIT_ROUTES } from './audit-api';
+import { NOTIFICATION_ROUTES } from './notifications-api';
 import { CONNECTOR_ROUTES } from './connectors-api';
 
 /** Every route of the platform API, by domain (each domain's routes sit beside its schemas). */
@@ -18,5 +19,6 @@ export const API = {
   invitations: INVITATION_ROUTES,
   apiKeys: API_KEY_ROUTES,
   audit: AUDIT_ROUTES,
+  notifications: NOTIFICATION_ROUTES,
   connectors: CONNECTOR_ROUTES,
 } as const;
