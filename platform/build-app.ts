@@ -19,6 +19,8 @@ import type { KeyProvider } from './vault/key-provider';
 import { ManagedKeyProvider, memoryKeyStore } from './vault/managed-key-provider';
 import { VaultService } from './vault/vault-service';
 import { detectOutgoingAddresses } from './connectors/outgoing-addresses';
+import { openOrgConnector } from './connectors/open-org-connector';
+import { registerConnectorHealth, type ConnectorHealthOptions } from './connectors/health/connector-health';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { ApiError } from './http/api-error';
 import { registerAccessHook } from './http/access';
@@ -87,6 +89,8 @@ export interface BuildAppOptions {
   readonly outgoingAddresses?: readonly string[];
   /** Whether organisation connectors may be folders on this machine (default true: a single-machine platform). */
   readonly localConnectors?: boolean;
+  /** The daily connector checks: failures in a row before a pause (default 3), cron, retry delay; tests shorten them. */
+  readonly connectorChecks?: ConnectorHealthOptions;
   /** What uses organisation connectors (offers, deliveries register here); a connector in use is not deleted. */
   readonly connectorUsages?: ConnectorUsages;
 }
@@ -130,6 +134,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   };
   // On the wall clock, like the purge at start: a test's moved clock must not purge behind its back.
   registerMaintenance(jobs, options.db, () => new Date(), app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
+  const open = (orgId: string, connectorId: string) => openOrgConnector(ctx, orgId, connectorId);
+  registerConnectorHealth(jobs, { ctx, open }, app.log, options.connectorChecks);
   // E-mails still queued are tried (and their outcome recorded), and running jobs finish, before the caller closes
   // the database.
   app.addHook('onClose', async () => {
