@@ -36,6 +36,7 @@ import { toBrief, toDetail, toSummary, type ConnectorRow } from './connector-vie
 import { deleteConnectorRows } from './delete-connector-rows';
 import { requireVault } from './require-vault';
 import { storedSecretsOf } from './stored-secrets';
+import { refreshCredentialExpiry } from './health/credential-expiry-watch';
 
 const ofOrg = (orgId: string, connectorId: string) =>
   and(eq(orgConnectors.orgId, orgId), eq(orgConnectors.id, connectorId));
@@ -103,6 +104,7 @@ export class ConnectorService {
         for (const [option, value] of Object.entries(body.secrets)) {
           await vault.put({ orgId, connectorId: id, option }, value, tx);
         }
+        await refreshCredentialExpiry(this.ctx.vault, tx, { id, orgId, kind: body.kind, options });
         await recordOwnership(tx, orgId, 'connector', id, { type: 'user', id: creatorId });
         await auditSuccess(tx, request, now, { type: 'connector', id });
       });
@@ -181,6 +183,7 @@ export class ConnectorService {
           if (value === null) await vault.remove(ref, tx);
           else await vault.put(ref, value, tx);
         }
+        await refreshCredentialExpiry(this.ctx.vault, tx, { id: connectorId, orgId, kind: row.kind, options });
         await auditSuccess(tx, request, now);
       });
     } catch (error) {
