@@ -55,10 +55,13 @@ forEachDatabase(
     });
     afterAll(async () => sweeps?.stop());
 
-    it('stores the SAS expiry at the daily check; nothing to warn about 20 days ahead', async () => {
+    it('stores the SAS expiry when the connector is saved, and at the daily check; nothing to warn 20 days ahead', async () => {
+      const saved = await connectorOf(env(), acme.orgId, acme.adminToken, id);
+      expect(saved.health.credentialExpiresAt).toBe(expires.toISOString());
       await sweeps.tick();
       const detail = await connectorOf(env(), acme.orgId, acme.adminToken, id);
       expect(detail.health.credentialExpiresAt).toBe(expires.toISOString());
+      expect(detail.lastCheckAt).not.toBeNull();
       expect(await warnings()).toHaveLength(0);
     });
 
@@ -113,6 +116,7 @@ forEachDatabase(
         body: { secrets: { sasToken: sasToken(renewed) } },
       });
       expect(patched.statusCode, patched.body).toBe(200);
+      expect(patched.json().health.credentialExpiresAt).toBe(renewed.toISOString());
       await sweeps.tick();
       expect((await connectorOf(env(), acme.orgId, acme.adminToken, id)).health.credentialExpiresAt).toBe(
         renewed.toISOString(),
