@@ -18,6 +18,7 @@ import { TokenSealer } from './auth/token-sealer';
 import type { KeyProvider } from './vault/key-provider';
 import { ManagedKeyProvider, memoryKeyStore } from './vault/managed-key-provider';
 import { VaultService } from './vault/vault-service';
+import { registerVaultRewrap, type VaultRewrapOptions } from './vault/vault-rewrap-job';
 import { detectOutgoingAddresses } from './connectors/outgoing-addresses';
 import { openOrgConnector } from './connectors/open-org-connector';
 import { registerConnectorHealth, type ConnectorHealthOptions } from './connectors/health/connector-health';
@@ -47,10 +48,10 @@ import { ApiKeyService } from './api-keys/api-key-service';
 import { apiKeyRoutes } from './api-keys/api-key-routes';
 import { AuditService } from './audit/audit-service';
 import { auditRoutes } from './audit/audit-routes';
-import { NotificationService } from './notifications/notification-service';
-import { notificationRoutes } from './notifications/notification-routes';
 import { connectorRoutes } from './connectors/connector-routes';
 import { ConnectorUsages } from './connectors/connector-usages';
+import { NotificationService } from './notifications/notification-service';
+import { notificationRoutes } from './notifications/notification-routes';
 
 /** Everything the app needs; the caller opens (and later closes) the database. */
 export interface BuildAppOptions {
@@ -59,7 +60,10 @@ export interface BuildAppOptions {
   readonly publicUrl?: string | (() => string);
   /** SMTP mailer; without one, invitation e-mails wait in the outbox. */
   readonly mailer?: Mailer;
-  /** Seals invitation tokens so links can be copied again (default: a key living as long as the process). */
+  /**
+   * Seals invitation tokens (so links can be copied again) and queued e-mails. Default: on the vault's keys; when the
+   * vault is unavailable, on keys living as long as the process.
+   */
   readonly sealer?: TokenSealer;
   readonly logger?: LoggerSetting;
   /** The clock (tests move it). */
@@ -89,15 +93,16 @@ export interface BuildAppOptions {
   readonly outgoingAddresses?: readonly string[];
   /** Whether organisation connectors may be folders on this machine (default true: a single-machine platform). */
   readonly localConnectors?: boolean;
-  /** The daily connector checks: failures in a row before a pause (default 3), cron, retry delay; tests shorten them. */
-  readonly connectorChecks?: ConnectorHealthOptions;
   /** What uses organisation connectors (offers, deliveries register here); a connector in use is not deleted. */
   readonly connectorUsages?: ConnectorUsages;
+  /** The daily connector checks: failures in a row before a pause (default 3), cron, retry delay; tests shorten them. */
+  readonly connectorChecks?: ConnectorHealthOptions;
+  /** The background re-wrap of the vault (batch size, retirement grace, cron); tests shorten them. */
+  readonly vaultRewrap?: VaultRewrapOptions;
 }
 
-function vaultAccessOf(options: BuildAppOptions): PlatformContext['vault'] {
-  const keys = options.vault ?? new ManagedKeyProvider(memoryKeyStore());
-  if ('unavailable' in keys) return { kind: 'unavailable', reason: keys.unavailable };
+function vaultAccessOf(options: BuildAppOptions, keys: KeyProvider | null): PlatformContext['vault'] {
+  if (keys === null) return { kind: 'unavailable', reason: (options.vault as { unavailable: string }).unavailable };
   return { kind: 'ready', service: new VaultService(options.db, keys, options.now) };
 }
 
@@ -113,7 +118,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // Background jobs live in the platform's database: declared here, started once every route is registered.
   const jobs = new JobsRuntime(bossDatabaseOf(options.db), app.log, options.jobs);
-  const sealer = options.sealer ?? TokenSealer.ephemeral();
+  const vaultKeys = options.vault ?? new ManagedKeyProvider(memoryKeyStore());
+  const keys = 'unavailable' in vaultKeys ? null : vaultKeys;
+  const sealer = options.sealer ?? (keys !== null ? new TokenSealer(keys) : TokenSealer.ephemeral());
   const ctx: PlatformContext = {
     db: options.db,
     now: options.now ?? (() => new Date()),
@@ -128,7 +135,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     invitationTtlMs: options.invitationTtlMs ?? 7 * 86_400_000,
     loginThrottle: options.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
     auditRefusals: options.auditRefusals ?? { perWindow: 20, windowMs: 10 * 60_000 },
-    vault: vaultAccessOf(options),
+    vault: vaultAccessOf(options, keys),
     outgoingAddresses: () => options.outgoingAddresses ?? detectOutgoingAddresses(),
     localConnectors: options.localConnectors ?? true,
   };
@@ -136,10 +143,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerMaintenance(jobs, options.db, () => new Date(), app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
   const open = (orgId: string, connectorId: string) => openOrgConnector(ctx, orgId, connectorId);
   registerConnectorHealth(jobs, { ctx, open }, app.log, options.connectorChecks);
-  // E-mails still queued are tried (and their outcome recorded), and running jobs finish, before the caller closes
-  // the database.
+  const rewrap = keys !== null ? registerVaultRewrap(jobs, options.db, keys, app.log, options.vaultRewrap) : null;
+  // Running jobs (e-mails being sent, their outcomes recorded) finish before the caller closes the database.
   app.addHook('onClose', async () => {
-    await ctx.mail.idle();
     await jobs.stop();
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -186,13 +192,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   invitationRoutes(routes, ctx, invitations);
   apiKeyRoutes(routes, new ApiKeyService(ctx));
   auditRoutes(routes, new AuditService(ctx));
-  notificationRoutes(routes, new NotificationService(ctx));
   connectorRoutes(routes, ctx, options.connectorUsages ?? new ConnectorUsages());
+  notificationRoutes(routes, new NotificationService(ctx));
   passwordResetRoutes(routes, ctx);
   await passwordResetPage(app, ctx, rateLimit);
   await jobs.start();
   try {
     await app.ready();
+    // A pass at each start: keys rotated elsewhere (or a new FERRY_VAULT_KEY) are taken up without waiting a day.
+    await rewrap?.queueAtStart();
   } catch (error) {
     await jobs.stop();
     throw error;

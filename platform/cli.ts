@@ -24,7 +24,15 @@ Options:
   --allowed-host <name>   another Host header value to answer, repeatable: name (any port) or name:port
                           (or env FERRY_ALLOWED_HOSTS, comma-separated); '*' answers any name: only behind a
                           proxy that checks it. Always answered: 127.0.0.1, localhost and [::1] on the port.
-  --sealing-key-file <f>  key sealing invitation links (default <data-dir>/sealing.key)
+  --vault-key-file <f>    the vault's key file (or env FERRY_VAULT_KEY_FILE; default <data-dir>.vault-keys.json
+                          beside the data folder); env FERRY_VAULT_KEY (base64 keys) wins over both. It keeps
+                          connector secrets and seals invitation links and queued e-mails. With PostgreSQL,
+                          set one of them (the same on every instance), else organisation connectors are refused
+  --outgoing-address <ip> an address this server connects to storages from, shown to storage owners for their
+                          IP filters; repeatable (or env FERRY_OUTGOING_ADDRESSES, comma-separated); default:
+                          detected
+  --sealing-key-file <f>  former key of invitation links (default <data-dir>/sealing.key): read if present to
+                          copy links made before the vault sealed them; never used for new links
   --log-level <level>     fatal, error, warn, info, debug, trace (default info)
   --help                  this text
 `;
@@ -42,6 +50,8 @@ async function main(): Promise<void> {
       'public-url': { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       'sealing-key-file': { type: 'string' },
+      'vault-key-file': { type: 'string' },
+      'outgoing-address': { type: 'string', multiple: true },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', default: false },
     },
@@ -70,6 +80,12 @@ async function main(): Promise<void> {
   const allowedHosts = [...(values['allowed-host'] ?? []), ...(process.env.FERRY_ALLOWED_HOSTS ?? '').split(',')]
     .map((name) => name.trim())
     .filter((name) => name !== '');
+  const outgoingAddresses = [
+    ...(values['outgoing-address'] ?? []),
+    ...(process.env.FERRY_OUTGOING_ADDRESSES ?? '').split(','),
+  ]
+    .map((address) => address.trim())
+    .filter((address) => address !== '');
   const options: StartPlatformOptions = {
     port,
     host: values.host,
@@ -82,6 +98,8 @@ async function main(): Promise<void> {
     ...(publicUrl ? { publicUrl } : {}),
     ...(allowedHosts.length > 0 ? { allowedHosts } : {}),
     ...(values['sealing-key-file'] ? { sealingKeyFile: path.resolve(values['sealing-key-file']) } : {}),
+    ...(values['vault-key-file'] ? { vaultKeyFile: path.resolve(values['vault-key-file']) } : {}),
+    ...(outgoingAddresses.length > 0 ? { outgoingAddresses } : {}),
   };
   const platform = await startPlatform(options);
   const where = databaseUrl ? 'PostgreSQL' : (options.dataDir ?? 'memory');

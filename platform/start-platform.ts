@@ -8,6 +8,9 @@ import { purgeAllAudit } from './audit/audit-log';
 import type { LoggerSetting } from './http/log-options';
 import { ownHosts } from './http/host-guard';
 import { loggableError } from './http/loggable-error';
+import { vaultKeyProvider, VAULT_KEY_FILE_ENV, type VaultDataLocation } from './vault/vault-key-provider';
+import { VAULT_KEY_ENV } from './vault/env-key-provider';
+import type { KeyProvider } from './vault/key-provider';
 
 /** How to run the platform: where it listens, where its data lives, how it sends e-mail, how it logs. */
 export interface StartPlatformOptions {
@@ -28,8 +31,18 @@ export interface StartPlatformOptions {
    * them). The loopback names on the server's port and the public URL's host are always answered.
    */
   readonly allowedHosts?: readonly string[];
-  /** File holding the 32-byte key that seals invitation tokens (default `<dataDir>/sealing.key`). */
+  /**
+   * The former key file of invitation links (default `<dataDir>/sealing.key`): read, if it exists, only to open links
+   * sealed before the vault's keys sealed them; never created nor used for new seals.
+   */
   readonly sealingKeyFile?: string;
+  /**
+   * The vault's key file (default: FERRY_VAULT_KEY_FILE, else `<dataDir>.vault-keys.json` beside the data folder);
+   * FERRY_VAULT_KEY wins over both. On PostgreSQL without either, organisation connectors are refused.
+   */
+  readonly vaultKeyFile?: string;
+  /** The addresses the platform connects to storages from, shown for IP filters (default: detected). */
+  readonly outgoingAddresses?: readonly string[];
   readonly logger?: LoggerSetting;
   /** Folder of the SQL migrations (default platform/migrations next to the sources; bundlers must copy it). */
   readonly migrationsFolder?: string;
@@ -59,11 +72,17 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   );
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
-    let keyFile = options.sealingKeyFile;
-    if (keyFile === undefined && options.dataDir !== undefined && options.databaseUrl === undefined) {
-      keyFile = path.join(options.dataDir, 'sealing.key');
+    let legacyKeyFile = options.sealingKeyFile;
+    if (legacyKeyFile === undefined && options.dataDir !== undefined && options.databaseUrl === undefined) {
+      legacyKeyFile = path.join(options.dataDir, 'sealing.key');
     }
-    const sealer = keyFile !== undefined ? TokenSealer.fromKeyFile(keyFile) : TokenSealer.ephemeral();
+    const legacyKey = legacyKeyFile !== undefined ? TokenSealer.readLegacyKey(legacyKeyFile) : null;
+    const vault = vaultOf(options);
+    // Read now: a malformed key or an unreadable key file stops the start with its reason (the file is made if new).
+    if (!('unavailable' in vault)) await vault.activeKeyId();
+    // Without the vault's keys (PostgreSQL, no key configured) tokens and queued e-mails are sealed with keys of this
+    // process: links cannot be copied again after a restart, and another instance cannot send this one's e-mails.
+    const sealer = 'unavailable' in vault ? TokenSealer.ephemeral() : new TokenSealer(vault, legacyKey);
 
     // The public URL and the port are known only after listen: links and the host check read them lazily.
     let publicUrl = options.publicUrl ?? '';
@@ -71,12 +90,17 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     app = await buildApp({
       db: database.db,
       sealer,
+      vault,
+      // Instances on one PostgreSQL run on several machines: a folder is one machine's.
+      localConnectors: options.databaseUrl === undefined,
+      ...(options.outgoingAddresses !== undefined ? { outgoingAddresses: options.outgoingAddresses } : {}),
       publicUrl: () => publicUrl,
       allowedHosts: () => hosts,
       ...(options.smtp !== undefined ? { mailer: smtpMailer(options.smtp) } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.authRateLimit !== undefined ? { authRateLimit: options.authRateLimit } : {}),
     });
+    if ('unavailable' in vault) app.log.warn(vault.unavailable);
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
@@ -106,4 +130,25 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     await database.close();
     throw error;
   }
+}
+
+/** The vault's keys for where the data lives, or (PostgreSQL without a key configured) why there are none. */
+function vaultOf(options: StartPlatformOptions): KeyProvider | { readonly unavailable: string } {
+  const location: VaultDataLocation =
+    options.databaseUrl !== undefined
+      ? { kind: 'postgres' }
+      : options.dataDir !== undefined
+        ? { kind: 'data-folder', dataDir: options.dataDir }
+        : { kind: 'memory' };
+  const keyFile = options.vaultKeyFile !== undefined ? { keyFile: options.vaultKeyFile } : {};
+  const configured = (process.env[VAULT_KEY_ENV] ?? '') !== '' || (process.env[VAULT_KEY_FILE_ENV] ?? '') !== '';
+  if (location.kind === 'postgres' && options.vaultKeyFile === undefined && !configured) {
+    return {
+      unavailable:
+        `the vault has no key: organisation connectors are refused (vault_unavailable) until ${VAULT_KEY_ENV} ` +
+        `(base64 of 32 random bytes, the same on every instance) or ${VAULT_KEY_FILE_ENV} / --vault-key-file (a ` +
+        'file every instance reads) is set; invitation links can then not be copied again after a restart either',
+    };
+  }
+  return vaultKeyProvider(location, keyFile);
 }

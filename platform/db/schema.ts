@@ -81,7 +81,7 @@ export const invitations = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     sealedToken: text('sealed_token').notNull(),
     senderId: text('sender_id').references(() => users.id, { onDelete: 'set null' }),
-    emailStatus: text('email_status', { enum: ['sent', 'outbox', 'failed'] }).notNull(),
+    emailStatus: text('email_status', { enum: ['queued', 'sent', 'outbox', 'failed'] }).notNull(),
     emailError: text('email_error'),
     createdAt: at('created_at').notNull(),
     expiresAt: at('expires_at').notNull(),

@@ -14,7 +14,7 @@ export function invitationLink(ctx: PlatformContext, token: string): string {
 }
 
 /** The link of a pending invitation, rebuilt from its sealed token; null once not pending or sealed under another key. */
-export function linkOf(ctx: PlatformContext, row: InvitationRow, now: Date): string | null {
-  const token = isPending(row, now) ? ctx.sealer.open(row.sealedToken) : null;
+export async function linkOf(ctx: PlatformContext, row: InvitationRow, now: Date): Promise<string | null> {
+  const token = isPending(row, now) ? await ctx.sealer.open(row.sealedToken, 'invitation-token') : null;
   return token === null ? null : invitationLink(ctx, token);
 }

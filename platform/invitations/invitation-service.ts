@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, ilike, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, ilike, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyRequest } from 'fastify';
 import type {
@@ -39,7 +39,10 @@ function toInvitation(inv: InvitationRow, senderEmail: string | null): Invitatio
 
 /** Invitations as admins see them: create (with its e-mail), list, view with the link, delete, the outbox. */
 export class InvitationService {
-  constructor(private readonly ctx: PlatformContext) {}
+  /** Also records the outcomes of invitation e-mails sent by the `mail` jobs. */
+  constructor(private readonly ctx: PlatformContext) {
+    ctx.mail.recordOutcomes('invitation', (id, outcome) => this.recordEmailOutcome(id, outcome));
+  }
 
   /** Invitations with their sender's e-mail (null once the sender's account is gone). */
   private withSender() {
@@ -64,8 +67,9 @@ export class InvitationService {
   }
 
   /**
-   * Invites `body.email` (refused when already a member) and e-mails the link by SMTP when configured, recording how
-   * the e-mail went; without SMTP it waits in the outbox.
+   * Invites `body.email` (refused when already a member). With SMTP the invitation e-mail is enqueued as a `mail` job
+   * in the same transaction (status `queued`; the job records `sent` or `failed`); without SMTP it waits in the
+   * outbox.
    */
   async create(
     request: FastifyRequest,
@@ -77,6 +81,7 @@ export class InvitationService {
     const email = body.email.toLowerCase();
     const now = ctx.now();
     const token = newSecretToken('invitation');
+    const sealedToken = await ctx.sealer.seal(token, 'invitation-token');
     const inv = await ctx.db.transaction(async (tx) => {
       const [existing] = await tx
         .select({ userId: memberships.userId })
@@ -93,36 +98,38 @@ export class InvitationService {
           role: body.role,
           language: body.language,
           tokenHash: hashToken(token),
-          sealedToken: ctx.sealer.seal(token),
+          sealedToken,
           senderId: principal?.type === 'user' ? principal.userId : null,
-          emailStatus: ctx.mail.kind === 'smtp' ? 'failed' : 'outbox',
-          emailError: ctx.mail.kind === 'smtp' ? 'not sent yet' : null,
+          emailStatus: ctx.mail.kind === 'smtp' ? 'queued' : 'outbox',
+          emailError: null,
           createdAt: now,
           expiresAt: new Date(now.getTime() + ctx.invitationTtlMs),
         })
         .returning();
       if (!created) throw new Error('insert returned nothing');
       await auditSuccess(tx, request, now, { type: 'invitation', id: created.id });
+      if (ctx.mail.kind === 'smtp') {
+        const message = await this.emailOf(tx, created, invitationLink(ctx, token));
+        await ctx.mail.enqueue(
+          tx,
+          { to: created.email, ...message },
+          { purpose: 'invitation', invitationId: created.id },
+          { kind: 'invitation', id: created.id },
+        );
+      }
       return created;
     });
-    if (ctx.mail.kind === 'smtp') {
-      const message = await this.emailOf(ctx.db, inv, invitationLink(ctx, token));
-      // The 201 body says how the e-mail went (emailStatus), so this request waits for its own delivery's outcome.
-      await ctx.mail.deliver({ to: inv.email, ...message }, (outcome) =>
-        this.recordEmailOutcome(request, inv.id, outcome),
-      );
-    }
     return this.read(orgId, inv.id);
   }
 
-  /** Records how an invitation's e-mail went; a failed one waits in the outbox. */
-  private async recordEmailOutcome(request: FastifyRequest, invitationId: string, outcome: DeliveryOutcome) {
+  /** Records how an attempt at an invitation's e-mail went (from the mail job); a failed one waits in the outbox. */
+  async recordEmailOutcome(invitationId: string, outcome: DeliveryOutcome): Promise<void> {
     const error = outcome.kind === 'sent' ? null : outcome.error;
-    if (error !== null) request.log.warn({ invitationId, error }, 'invitation e-mail not sent; it waits in the outbox');
+    // A later failed retry never undoes a success recorded by an earlier attempt.
     await this.ctx.db
       .update(invitations)
       .set({ emailStatus: error === null ? 'sent' : 'failed', emailError: error })
-      .where(eq(invitations.id, invitationId));
+      .where(and(eq(invitations.id, invitationId), ne(invitations.emailStatus, 'sent')));
   }
 
   /** A page of the organisation's invitations, sorted and filtered by e-mail or by whether they are pending. */
@@ -159,7 +166,7 @@ export class InvitationService {
       language: inv.language,
       role: inv.role,
       emailStatus: inv.emailStatus,
-      link: linkOf(this.ctx, inv, this.ctx.now()),
+      link: await linkOf(this.ctx, inv, this.ctx.now()),
     };
   }
 
@@ -193,7 +200,7 @@ export class InvitationService {
       .orderBy(desc(invitations.createdAt));
     const items: OutboxMessage[] = [];
     for (const inv of rows) {
-      const link = linkOf(this.ctx, inv, now);
+      const link = await linkOf(this.ctx, inv, now);
       if (link === null) continue; // sealed under a previous key: the message cannot be rebuilt
       const message = await this.emailOf(this.ctx.db, inv, link);
       items.push({

@@ -5,16 +5,23 @@ import { defineQueue, type JobRun } from '../jobs/job-queue';
 import type { JobsRuntime } from '../jobs/jobs-runtime';
 import type { MailMessage, Mailer } from './mailer';
 
-/** How the sending of one message ended. */
+/** How one attempt at sending a message ended. */
 export type DeliveryOutcome = { readonly kind: 'sent' } | { readonly kind: 'failed'; readonly error: string };
 
-/** Records what became of a message (e.g. the invitation's e-mail status); runs after the attempt, off the request. */
-export type OutcomeHandler = (outcome: DeliveryOutcome) => Promise<void> | void;
+/** What a message is about, for recording its outcome on that row (an invitation's e-mail status). */
+export type MailSubject = { readonly kind: 'invitation'; readonly id: string };
 
-/** A queued e-mail: the message sealed (it may carry a reset link), and what the log may say about it. */
+/**
+ * Records what became of a message on its subject; runs on the instance that tried it, after each attempt (a failed
+ * attempt may be followed by a retry that succeeds).
+ */
+export type OutcomeHandler = (id: string, outcome: DeliveryOutcome) => Promise<void>;
+
+/** A queued e-mail: the message sealed (it may carry a link), what the log may say, and whose outcome to record. */
 export interface MailJob {
   readonly sealed: string;
   readonly about: Readonly<Record<string, string>>;
+  readonly subject?: MailSubject;
 }
 
 /**
@@ -33,24 +40,15 @@ export const MAIL_QUEUE = defineQueue<MailJob>({
   keepDays: 1,
 });
 
-interface Job {
-  readonly message: MailMessage;
-  readonly onOutcome: OutcomeHandler | undefined;
-  readonly settle: (outcome: DeliveryOutcome) => void;
-}
-
-/** Messages sent at once at most: a slow SMTP server holds a few connections, not one per request. */
+/** Messages sent at once at most per instance: a slow SMTP server holds a few connections, not one per request. */
 const CONCURRENCY = 4;
 
 /**
- * The platform's outgoing mail. `enqueue` writes a message to the `mail` job queue in the caller's transaction (any
- * instance on the database sends it, retried then dead-lettered); `deliver` sends at once from an in-process queue
- * and runs an outcome handler, for a request whose answer reports how its e-mail went (invitations).
+ * The platform's outgoing mail: `enqueue` writes a message to the `mail` job queue in the caller's transaction; any
+ * instance on the database sends it (retried, then dead-lettered) and records the outcome on its subject.
  */
 export class MailService {
-  private readonly waiting: Job[] = [];
-  private running = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly outcomeHandlers = new Map<MailSubject['kind'], OutcomeHandler>();
 
   constructor(
     private readonly mailer: Mailer,
@@ -66,78 +64,54 @@ export class MailService {
     return this.mailer.kind;
   }
 
-  /**
-   * Queues a message; the promise settles (never rejects) once it was tried and `onOutcome` ran. Callers that need
-   * not know the outcome do not wait for it.
-   */
-  deliver(message: MailMessage, onOutcome?: OutcomeHandler): Promise<DeliveryOutcome> {
-    return new Promise((settle) => {
-      this.waiting.push({ message, onOutcome, settle });
-      // Started on a later turn, so the send never runs inside the caller's own step.
-      setImmediate(() => this.pump());
-    });
+  /** Sets how outcomes of messages about `kind` are recorded (every instance registers the same at build time). */
+  recordOutcomes(kind: MailSubject['kind'], handler: OutcomeHandler): void {
+    this.outcomeHandlers.set(kind, handler);
   }
 
   /**
    * Queues a message as a job written through `executor` (a transaction: no e-mail if it rolls back). The message is
-   * sealed with the server's key, so the job table alone does not hold a usable link. `about` is what logs may name.
+   * sealed with the vault's keys, so the job table alone does not hold a usable link. `about` is what logs may name;
+   * `subject` is the row whose outcome is recorded.
    */
-  async enqueue(executor: Executor, message: MailMessage, about: Readonly<Record<string, string>>): Promise<void> {
-    await this.jobs.send(MAIL_QUEUE, { sealed: this.sealer.seal(JSON.stringify(message)), about }, { executor });
-  }
-
-  /** Resolves when every message queued so far was tried (before closing the database, and in tests). */
-  idle(): Promise<void> {
-    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private pump(): void {
-    while (this.running < CONCURRENCY && this.waiting.length > 0) {
-      const job = this.waiting.shift() as Job;
-      this.running++;
-      void this.run(job).finally(() => {
-        this.running--;
-        this.pump();
-        if (this.running === 0 && this.waiting.length === 0) {
-          const waiters = this.idleWaiters;
-          this.idleWaiters = [];
-          for (const resolve of waiters) resolve();
-        }
-      });
-    }
+  async enqueue(
+    executor: Executor,
+    message: MailMessage,
+    about: Readonly<Record<string, string>>,
+    subject?: MailSubject,
+  ): Promise<void> {
+    const sealed = await this.sealer.seal(JSON.stringify(message), 'mail');
+    await this.jobs.send(MAIL_QUEUE, { sealed, about, ...(subject !== undefined ? { subject } : {}) }, { executor });
   }
 
   // A rejection fails the attempt: pg-boss retries it (maybe on another instance), then dead-letters it.
   private async sendQueued(job: JobRun<MailJob>): Promise<void> {
-    const plain = this.sealer.open(job.data.sealed);
+    const plain = await this.sealer.open(job.data.sealed, 'mail');
     if (plain === null) {
       // Another instance with the right key may take the retry; a server without it never can.
-      this.log.error({ ...job.data.about, jobId: job.id }, 'queued e-mail sealed under another key; not sent');
-      throw new Error('the queued e-mail was sealed under another key');
+      this.log.error({ ...job.data.about, jobId: job.id }, 'queued e-mail sealed under a key not held here; not sent');
+      await this.record(job.data, { kind: 'failed', error: 'sealed under a key this server does not hold' });
+      throw new Error('the queued e-mail was sealed under a key not held here');
     }
     try {
       await this.mailer.send(JSON.parse(plain) as MailMessage);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.log.warn({ ...job.data.about, attempt: job.retryCount + 1, error: reason }, 'queued e-mail not sent');
+      await this.record(job.data, { kind: 'failed', error: reason });
       throw new Error(reason);
     }
+    await this.record(job.data, { kind: 'sent' });
   }
 
-  private async run(job: Job): Promise<void> {
-    let outcome: DeliveryOutcome;
+  // Recording must not turn a sent e-mail into a retry (sent twice): its own failure is only logged.
+  private async record(job: MailJob, outcome: DeliveryOutcome): Promise<void> {
+    if (job.subject === undefined) return;
+    const handler = this.outcomeHandlers.get(job.subject.kind);
     try {
-      await this.mailer.send(job.message);
-      outcome = { kind: 'sent' };
+      await handler?.(job.subject.id, outcome);
     } catch (error) {
-      outcome = { kind: 'failed', error: error instanceof Error ? error.message : String(error) };
+      this.log.error({ ...job.about, error: String(error) }, 'recording an e-mail outcome failed');
     }
-    try {
-      await job.onOutcome?.(outcome);
-    } catch (error) {
-      this.log.error({ error: String(error) }, 'recording an e-mail outcome failed');
-    }
-    job.settle(outcome);
   }
 }

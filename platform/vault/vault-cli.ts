@@ -68,6 +68,7 @@ export async function runVaultCommand(
     if (report.added !== null) out(`added key version ${report.added} (active)`);
     else out(`active key version ${report.active} (${keys.description} is managed outside Ferry)`);
     out(`re-wrapped ${report.rewrapped} data key(s)`);
+    if (report.resealed > 0) out(`re-sealed ${report.resealed} pending invitation token(s)`);
     if (report.refused > 0)
       out(`${report.refused} secret(s) could not be opened (altered): they must be entered again`);
     if (report.retired.length > 0) out(`retired key version(s) no secret uses: ${report.retired.join(', ')}`);

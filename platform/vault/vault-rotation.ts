@@ -4,6 +4,8 @@ import type { Database } from '../db/database';
 import { vaultSecrets } from '../db/schema';
 import type { KeyProvider } from './key-provider';
 import { secretAad, type SecretRef } from './secret-ref';
+import { TokenSealer } from '../auth/token-sealer';
+import { resealInvitationTokens, sealedKeyIdsInUse } from './sealed-key-use';
 
 /** Where a re-wrap pass stopped: the last row handled (primary key order). */
 export type RewrapCursor = SecretRef;
@@ -23,6 +25,8 @@ export interface RotationReport {
   readonly active: string;
   readonly rewrapped: number;
   readonly refused: number;
+  /** Pending invitations' sealed tokens moved to the active version. */
+  readonly resealed: number;
   /** Versions removed from the provider because no secret uses them any more. */
   readonly retired: readonly string[];
   /** Versions no secret uses that only the operator can remove (keys in an environment variable). */
@@ -101,7 +105,16 @@ export async function rewrapBatch(
   };
 }
 
-/** Key versions held but neither active nor used by any row. */
+/** The held key versions other than the active one. */
+export async function olderKeyIds(keys: KeyProvider): Promise<readonly string[]> {
+  const active = await keys.activeKeyId();
+  return [...(await keys.heldKeyIds())].filter((id) => id !== active);
+}
+
+/**
+ * Key versions held but neither active nor used by any secret, any pending invitation's sealed token or any e-mail
+ * waiting in the `mail` queue.
+ */
 export async function unusedKeyIds(db: Database, keys: KeyProvider): Promise<readonly string[]> {
   const active = await keys.activeKeyId();
   const candidates = [...(await keys.heldKeyIds())].filter((id) => id !== active);
@@ -110,7 +123,7 @@ export async function unusedKeyIds(db: Database, keys: KeyProvider): Promise<rea
     .selectDistinct({ kekId: vaultSecrets.kekId })
     .from(vaultSecrets)
     .where(and(inArray(vaultSecrets.kekId, candidates), ne(vaultSecrets.kekId, active)));
-  const inUse = new Set(used.map((r) => r.kekId));
+  const inUse = new Set([...used.map((r) => r.kekId), ...(await sealedKeyIdsInUse(db))]);
   return candidates.filter((id) => !inUse.has(id));
 }
 
@@ -164,6 +177,7 @@ export async function rotateVault(
 ): Promise<RotationReport> {
   const added = keys.rotation.kind === 'managed' ? await keys.rotation.addVersion() : null;
   const { rewrapped, refused } = await rewrapAll(db, keys, options.batchSize);
+  const { resealed } = await resealInvitationTokens(db, new TokenSealer(keys), await olderKeyIds(keys));
   const { retired, removable } = await retireUnusedKeys(db, keys, options.retireGraceMs);
-  return { added, active: await keys.activeKeyId(), rewrapped, refused, retired, removable };
+  return { added, active: await keys.activeKeyId(), rewrapped, refused, resealed, retired, removable };
 }

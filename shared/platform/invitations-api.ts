@@ -5,8 +5,11 @@ import { EmailSchema, NewPasswordSchema, PersonNameSchema, SessionSchema } from 
 import { OrganisationSchema, OrgParamsSchema } from './organisations-api';
 import { routesOf } from './api-route';
 
-/** How the invitation e-mail went: sent by SMTP, waiting in the outbox (no SMTP configured), or failed to send. */
-export const EmailStatusSchema = z.enum(['sent', 'outbox', 'failed']);
+/**
+ * How the invitation e-mail went: queued for sending (SMTP configured; a background job sends it), sent by SMTP,
+ * waiting in the outbox (no SMTP configured), or failed to send (then also in the outbox; a retry may still send it).
+ */
+export const EmailStatusSchema = z.enum(['queued', 'sent', 'outbox', 'failed']);
 /** How the invitation e-mail went. */
 export type EmailStatus = z.infer<typeof EmailStatusSchema>;
 

@@ -1,6 +1,6 @@
 // The server as the desktop and `npm run platform` run it: real HTTP, a data folder, PostgreSQL, the CLI, logs, OpenAPI.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,7 +86,7 @@ describe('OpenAPI', () => {
 describe('startPlatform (embedded, data folder)', () => {
   it('serves over HTTP on 127.0.0.1, keeps data and invitation links across restarts, logs no secrets', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-platform-'));
-    dirs.push(dataDir);
+    dirs.push(dataDir, `${dataDir}.vault-keys.json`);
     const lines: string[] = [];
     const logger = { level: 'info', stream: { write: (line: string) => void lines.push(line) } };
     let platform = await startPlatform({ dataDir, logger });
@@ -109,7 +109,9 @@ describe('startPlatform (embedded, data folder)', () => {
     });
     expect((await json(`${platform.url}/v1/me`, { token: key.body.secret })).status).toBe(200);
     await platform.stop();
-    expect(statSync(path.join(dataDir, 'sealing.key')).mode & 0o777).toBe(0o600);
+    // Links are sealed under the vault's key file beside the data folder (not in it); no sealing.key any more.
+    expect(statSync(`${dataDir}.vault-keys.json`).mode & 0o777).toBe(0o600);
+    expect(existsSync(path.join(dataDir, 'sealing.key'))).toBe(false);
 
     platform = await startPlatform({ dataDir, logger });
     try {

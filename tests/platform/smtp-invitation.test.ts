@@ -6,6 +6,7 @@ import { smtpMailer } from '../../platform/mail/mailer';
 import { freePort } from '../servers/free-port';
 import { startSmtpSink, type SmtpSink } from '../servers/smtp-sink';
 import { PASSWORD, forEachDatabase, setUp } from './platform-harness';
+import { FAST, until } from './jobs/jobs-harness';
 
 /** The decoded text of a single-part message (quoted-printable or 7/8-bit), as a person would read it. */
 function bodyText(raw: string): string {
@@ -36,8 +37,14 @@ forEachDatabase(
         body: { email: invitee, role: 'editor', language: 'en' },
       });
       expect(created.statusCode).toBe(201);
-      expect(created.json().emailStatus).toBe('sent');
+      // The request only enqueued the e-mail; the mail job records how it went.
+      expect(created.json().emailStatus).toBe('queued');
       const mail = await sink.waitFor(invitee);
+      const detail = `/v1/orgs/${acme.orgId}/invitations/${created.json().id}`;
+      await until('the job recorded the e-mail sent', async () => {
+        const read = await env().call('GET', detail, { token: acme.adminToken });
+        return read.json().emailStatus === 'sent';
+      });
       expect(mail.from).toBe('ferry@acme.example');
       expect(mail.raw).toMatch(/^Subject: Invitation to join Acme on Ferry$/m);
       const text = bodyText(mail.raw);
@@ -68,6 +75,7 @@ forEachDatabase(
   () => ({
     mailer: smtpMailer({ host: '127.0.0.1', port: sink.port, from: 'ferry@acme.example' }),
     publicUrl: 'http://platform.test:8750',
+    jobs: FAST,
   }),
 );
 
@@ -78,6 +86,7 @@ describe('when the SMTP server cannot be reached', () => {
     const app = await buildApp({
       db: database.db,
       mailer: smtpMailer({ host: '127.0.0.1', port, from: 'f@x.example' }),
+      jobs: FAST,
     });
     try {
       const setup = (
@@ -96,8 +105,14 @@ describe('when the SMTP server cannot be reached', () => {
       });
       expect(created.statusCode).toBe(201);
       expect(created.json()).toMatchObject({
-        emailStatus: 'failed',
+        emailStatus: 'queued',
         link: expect.stringContaining('token=ferry_inv_'),
+      });
+      // The job's first failed attempt records it (pg-boss retries it later; a success would turn it to 'sent').
+      const detail = `/v1/orgs/${setup.organisation.id}/invitations/${created.json().id}`;
+      await until('the job recorded the failure', async () => {
+        const read = await app.inject({ method: 'GET', url: detail, headers });
+        return read.json().emailStatus === 'failed';
       });
       const outbox = await app.inject({ method: 'GET', url: `/v1/orgs/${setup.organisation.id}/outbox`, headers });
       expect(outbox.json().items).toEqual([

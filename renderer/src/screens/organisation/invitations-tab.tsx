@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import {
   LANGUAGES,
   ROLES,
+  type EmailStatus,
   type Invitation,
   type InvitationDetail,
   type Language,
@@ -33,6 +34,13 @@ import { apiPaging, usePagedList } from './use-paged-list';
 
 const SORTS = ['email', 'createdAt', 'expiresAt'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The colour of the e-mail status alert: queued is neutral until the background job records how it went. */
+const EMAIL_STATUS_COLORS: Readonly<Record<EmailStatus, string>> = {
+  queued: 'gray',
+  sent: 'green',
+  outbox: 'blue',
+  failed: 'yellow',
+};
 type Status = 'pending' | 'accepted' | 'expired';
 
 function statusOf(invitation: Invitation): Status {
@@ -66,9 +74,7 @@ function InvitationFacts({ invitation }: { readonly invitation: InvitationDetail
           [t('organisation.invitations.statusLabel'), <StatusBadge key="status" invitation={invitation} />],
         ]}
       />
-      <Alert
-        color={invitation.emailStatus === 'sent' ? 'green' : invitation.emailStatus === 'outbox' ? 'blue' : 'yellow'}
-      >
+      <Alert color={EMAIL_STATUS_COLORS[invitation.emailStatus]}>
         {t(`organisation.invitations.emailStatus.${invitation.emailStatus}`)}
       </Alert>
       {invitation.link ? (
