@@ -1,11 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  fromDrizzle,
-  PgBoss,
-  type DrizzleTransactionLike,
-  type JobWithMetadata,
-  type SendOptions,
-} from 'pg-boss';
+import { fromDrizzle, PgBoss, type DrizzleTransactionLike, type JobWithMetadata, type SendOptions } from 'pg-boss';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Executor } from '../db/database';
 import { loggableError } from '../http/loggable-error';
