@@ -28,8 +28,11 @@ const tokensIn = (to: string) =>
 
 forEachDatabase(
   (env) => {
+    // One organisation per database: setup works once.
+    let org: Awaited<ReturnType<typeof setUp>> | undefined;
+    const acmeOf = async () => (org ??= await setUp(env()));
     it('enqueues the reset e-mail as a sealed job; the job table holds neither the link nor the address', async () => {
-      const acme = await setUp(env());
+      const acme = await acmeOf();
       const email = `sealed.${env().kind}@example.org`;
       await addMember(env(), acme.orgId, acme.adminToken, 'viewer', email);
       const res = await env().call('POST', '/v1/auth/password-reset', { body: { email, language: 'en' } });
@@ -49,8 +52,47 @@ forEachDatabase(
       expect(stored).not.toContain('reset-password');
       expect(stored).not.toContain(email);
     });
+
+    it('enqueues the invitation e-mail with the invitation (none when it is refused) and records it sent', async () => {
+      const acme = await acmeOf();
+      const email = `invited.${env().kind}@example.org`;
+      const jobsAbout = async () => {
+        const rows = await env().db.execute(sql`select data::text as data from pgboss.job where name = 'mail'`);
+        return (rows as unknown as { rows: Array<{ data: string }> }).rows.map((row) => row.data);
+      };
+      const before = (await jobsAbout()).length;
+      const created = await env().call('POST', `/v1/orgs/${acme.orgId}/invitations`, {
+        token: acme.adminToken,
+        body: { email, role: 'viewer', language: 'en' },
+      });
+      expect(created.statusCode).toBe(201);
+      expect(created.json().emailStatus).toBe('queued');
+      const id = created.json().id as string;
+      const stored = (await jobsAbout()).find((data) => data.includes(id)) as string;
+      const job = JSON.parse(stored) as { sealed: string; subject: unknown };
+      expect(job.sealed).toMatch(/^v2\./);
+      expect(job.subject).toEqual({ kind: 'invitation', id });
+      expect(stored).not.toContain(email);
+      expect(stored).not.toContain('ferry_inv_');
+      await until('the job recorded the e-mail sent', async () => {
+        const read = await env().call('GET', `/v1/orgs/${acme.orgId}/invitations/${id}`, { token: acme.adminToken });
+        return read.json().emailStatus === 'sent';
+      });
+      // Refused in its transaction (already a member): no e-mail is queued.
+      const count = (await jobsAbout()).length;
+      expect(count).toBe(before + 1);
+      const refused = await env().call('POST', `/v1/orgs/${acme.orgId}/invitations`, {
+        token: acme.adminToken,
+        body: { email: acme.adminEmail, role: 'viewer', language: 'en' },
+      });
+      expect(refused.json().code).toBe('already_member');
+      expect((await jobsAbout()).length).toBe(count);
+    });
   },
-  () => ({ mailer: smtpMailer({ host: '127.0.0.1', port: sink.port, from: 'ferry@acme.example' }) }),
+  () => ({
+    mailer: smtpMailer({ host: '127.0.0.1', port: sink.port, from: 'ferry@acme.example' }),
+    jobs: { pollingIntervalSeconds: 0.5, cronIntervalSeconds: 1, stopTimeoutSeconds: 5 },
+  }),
 );
 
 const postgres = postgresAvailability();
