@@ -84,13 +84,13 @@ describe('startPlatform on a data folder', () => {
 
 const postgres = postgresAvailability();
 
-describe.skipIf(!postgres.available)('startPlatform on PostgreSQL without a vault key', () => {
+describe.skipIf(!postgres.available)('startPlatform on PostgreSQL', () => {
   let server: PostgresServer | undefined;
   afterAll(async () => {
     await server?.stop();
   });
 
-  it('starts, warns once naming what to set, refuses connectors with vault_unavailable, serves the rest', async () => {
+  it('without a vault key: starts, warns once naming what to set, refuses connectors with vault_unavailable, serves the rest', async () => {
     if (!postgres.available) return;
     server = await startPostgres(postgres.bin);
     const databaseUrl = await server.createDatabase();
@@ -128,5 +128,38 @@ describe.skipIf(!postgres.available)('startPlatform on PostgreSQL without a vaul
       .map((line) => line.msg as string);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('FERRY_VAULT_KEY_FILE');
+  }, 60_000);
+
+  it('with a shared key file: secrets work, local folders are refused, the configured outgoing addresses shown', async () => {
+    if (!postgres.available || server === undefined) return;
+    const databaseUrl = await server.createDatabase();
+    const keyDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-vault-pg-'));
+    cleanup.push(keyDir);
+    const vaultKeyFile = path.join(keyDir, 'vault-keys.json');
+    const outgoingAddresses = ['203.0.113.7', '2001:db8::7'];
+    const platform = await startPlatform({ databaseUrl, vaultKeyFile, outgoingAddresses, logger: false });
+    try {
+      expect(statSync(vaultKeyFile).mode & 0o777).toBe(0o600);
+      const acme = await setUp(platform.url);
+      const local = await call(platform.url, 'POST', `/v1/orgs/${acme.orgId}/connectors`, acme.token, {
+        name: 'A folder',
+        kind: 'local',
+        options: { root: keyDir },
+      });
+      expect(local.status).toBe(400);
+      expect(JSON.stringify(local.body)).toContain('not allowed on this platform');
+      const created = await call(platform.url, 'POST', `/v1/orgs/${acme.orgId}/connectors`, acme.token, {
+        name: 'Partner SFTP',
+        kind: 'sftp',
+        options: { host: '127.0.0.1', port: 1, username: 'u', hostKeyFingerprint: PIN },
+        secrets: { password: 'Postgres-Pass' },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const read = await call(platform.url, 'GET', `/v1/orgs/${acme.orgId}/connectors/${created.body.id}`, acme.token);
+      expect(read.body.secrets).toMatchObject({ password: 'set' });
+      expect(read.body.outgoingAddresses).toEqual(outgoingAddresses);
+    } finally {
+      await platform.stop();
+    }
   }, 60_000);
 });
