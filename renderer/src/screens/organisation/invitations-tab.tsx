@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
+import { useQuery } from '@tanstack/react-query';
 import { IconMailPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -93,6 +94,20 @@ function InvitationFacts({ invitation }: { readonly invitation: InvitationDetail
   );
 }
 
+/** How often the invite dialog asks again while the e-mail job has not recorded how the sending went. */
+const QUEUED_POLL_MS = 1000;
+
+/** The created invitation, read again while its e-mail is queued so the dialog shows when it was sent or failed. */
+function useSendingStatus(created: InvitationDetail | null): InvitationDetail | null {
+  const latest = useQuery({
+    queryKey: [...queryKeys.invitations, 'detail', created?.id ?? ''],
+    queryFn: () => invoke('invitations.get', { invitationId: created?.id ?? '' }),
+    enabled: created?.emailStatus === 'queued',
+    refetchInterval: (query) => ((query.state.data?.emailStatus ?? 'queued') === 'queued' ? QUEUED_POLL_MS : false),
+  });
+  return latest.data ?? created;
+}
+
 /** Invite someone: e-mail, role, language; then the link to copy. */
 function InviteDialog({ onClose }: { readonly onClose: () => void }) {
   const { t, i18n } = useTranslation();
@@ -110,12 +125,13 @@ function InviteDialog({ onClose }: { readonly onClose: () => void }) {
     ['invitations'],
     setCreated,
   );
+  const shown = useSendingStatus(created);
   return (
     <OrgDialog onClose={onClose} title={t('organisation.invitations.createTitle')}>
-      {created ? (
+      {shown ? (
         <Stack gap="md">
-          <Text>{t('organisation.invitations.createdMessage', { email: created.email })}</Text>
-          <InvitationFacts invitation={created} />
+          <Text>{t('organisation.invitations.createdMessage', { email: shown.email })}</Text>
+          <InvitationFacts invitation={shown} />
           <Group justify="flex-end">
             <Button onClick={onClose}>{t('organisation.done')}</Button>
           </Group>
