@@ -45,6 +45,14 @@ export function needsSecrets(kind: string, secrets: StoredSecrets): boolean {
   );
 }
 
+/**
+ * Whether the connector waits for an admin to confirm its server's identity: an SFTP host key not pinned yet (the
+ * platform never trusts one by itself). Until then it is neither used nor checked daily.
+ */
+export function needsIdentity(row: Pick<ConnectorRow, 'kind' | 'options'>): boolean {
+  return row.kind === 'sftp' && pinnedFingerprintOf(row) === undefined;
+}
+
 /** What a viewer sees. */
 export function toBrief(row: ConnectorRow): ConnectorBrief {
   return { view: 'brief', id: row.id, name: row.name, kind: row.kind };
@@ -57,6 +65,7 @@ export function toSummary(row: ConnectorRow, secrets: StoredSecrets): ConnectorS
     view: 'full',
     status: row.status,
     needsSecrets: needsSecrets(row.kind, secrets),
+    needsIdentity: needsIdentity(row),
     lastCheckAt: iso(row.lastCheckAt),
     lastCheckOk: row.lastCheckOk,
     createdAt: row.createdAt.toISOString(),

@@ -1,12 +1,12 @@
 // Opens an organisation connector's driver with its secrets from the vault, for checks, browsing and jobs.
 import { and, eq } from 'drizzle-orm';
 import { ConnectorError } from '../../connectors/connector-error';
-import { pinnedFingerprintOf } from '../../connectors/config/server-identity-issue';
 import type { Driver } from '../../connectors/driver';
 import { secretOptionNames } from '../../shared/connectors/connector-descriptor';
 import { orgConnectors } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
+import { needsIdentity } from './connector-views';
 import { platformKind, platformRegistry } from './platform-kinds';
 import { requireVault } from './require-vault';
 import { vaultCredentials } from './vault-credentials';
@@ -60,7 +60,7 @@ export async function openOrgConnector(
     );
   }
   if (missing.length > 0) throw unusable(`"${row.name}" has no ${missing.join(', ')}: an admin enters it.`);
-  if (row.kind === 'sftp' && pinnedFingerprintOf(row) === undefined && options.forCheck !== true) {
+  if (needsIdentity(row) && options.forCheck !== true) {
     throw unusable(
       `The host key of "${row.name}" is not confirmed yet: an admin tests the connector and confirms the fingerprint.`,
     );

@@ -48,6 +48,8 @@ export const ConnectorSummarySchema = ConnectorBriefSchema.extend({
   status: z.enum(CONNECTOR_STATUSES),
   /** A required secret is missing or unreadable: the connector cannot be used until an admin enters it. */
   needsSecrets: z.boolean(),
+  /** An SFTP host key not confirmed yet: the connector is neither used nor checked until an admin confirms it. */
+  needsIdentity: z.boolean(),
   lastCheckAt: Timestamp.nullable(),
   lastCheckOk: z.boolean().nullable(),
   createdAt: Timestamp,

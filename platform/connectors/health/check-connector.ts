@@ -9,6 +9,7 @@ import { auditSystemEvent } from '../../audit/system-audit';
 import { notify } from '../../notifications/notify';
 import { adminsOf, ownerPersonOf } from '../../notifications/notification-recipients';
 import type { Executor } from '../../db/database';
+import { needsIdentity } from '../connector-views';
 import { refreshCredentialExpiry, warnCredentialExpiry } from './credential-expiry-watch';
 
 /** The audit action of a connector paused by its checks. */
@@ -29,7 +30,7 @@ export interface ConnectorCheckDeps {
 
 /** How one check ended, for the caller's log. */
 export type ConnectorCheckOutcome =
-  | { readonly kind: 'skipped'; readonly why: 'gone' | 'paused' }
+  | { readonly kind: 'skipped'; readonly why: 'gone' | 'paused' | 'identity not confirmed' }
   | { readonly kind: 'ok' }
   | { readonly kind: 'failed'; readonly failures: number; readonly paused: boolean };
 
@@ -110,7 +111,8 @@ async function pause(db: Executor, at: Date, row: typeof orgConnectors.$inferSel
 }
 
 /**
- * One connector's daily check: opens it (openOrgConnector: a paused one is not checked), runs the driver's
+ * One connector's daily check: opens it (openOrgConnector; a paused one, or an SFTP one whose host key is not
+ * confirmed yet, is not checked), runs the driver's
  * read-only check, stores the report, and counts failures in a row (reset by a success); the `pauseAfter`-th
  * pauses it with the failed step's reason, audited, its owner and the admins notified. Also refreshes when its
  * credentials expire and warns once per threshold. Throws only when the platform could not check (job retried).
@@ -125,6 +127,8 @@ export async function checkConnector(
   const [before] = await ctx.db.select().from(orgConnectors).where(where);
   if (before === undefined) return { kind: 'skipped', why: 'gone' };
   if (before.status === 'paused') return { kind: 'skipped', why: 'paused' };
+  // Not a failure: it waits for an admin, and its stored report keeps the fingerprint the admin's test showed.
+  if (needsIdentity(before)) return { kind: 'skipped', why: 'identity not confirmed' };
   const report = await runCheck(deps, orgId, connectorId);
   return ctx.db.transaction(async (tx) => {
     const at = ctx.now();

@@ -36,6 +36,8 @@ describe.skipIf(!sshdAvailable.available)('daily connector checks', () => {
       let sweeps: SweepDriver;
       let healthy: string;
       let gone: string;
+      let unconfirmed: string;
+      let unknownKey: string;
 
       const create = async (name: string, port: number): Promise<string> => {
         const { password, ...options } = sshdSftpOptions(sshd!);
@@ -55,6 +57,19 @@ describe.skipIf(!sshdAvailable.available)('daily connector checks', () => {
         healthy = await create('Partner SFTP', sshd!.port);
         // A server that is gone: nothing listens on this port any more.
         gone = await create('Retired SFTP', await freePort());
+        // Created, tested (the unknown host key shown), but the admin has not confirmed the fingerprint yet.
+        const { password, ...unpinned } = sshdSftpOptions(sshd!, { pin: false });
+        const res = await env().call('POST', `/v1/orgs/${acme.orgId}/connectors`, {
+          token: acme.adminToken,
+          body: { name: 'New partner SFTP', kind: 'sftp', options: unpinned, secrets: { password } },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        unconfirmed = res.json().id;
+        const test = await env().call('POST', `/v1/orgs/${acme.orgId}/connectors/${unconfirmed}/test`, {
+          token: acme.adminToken,
+        });
+        expect(test.json().identity, test.body).toMatchObject({ problem: 'unknown' });
+        unknownKey = test.json().identity.fingerprint;
         sweeps = await sweepDriver(env().db);
       });
       afterAll(async () => sweeps?.stop());
@@ -131,6 +146,36 @@ describe.skipIf(!sshdAvailable.available)('daily connector checks', () => {
         expect((await health(gone)).lastCheckAt).toBe(before);
         expect((await health(healthy)).lastCheckAt).not.toBe(before);
         expect(await auditOf(env(), acme.orgId, acme.adminToken, { action: 'connectors.paused' })).toHaveLength(1);
+      });
+
+      it('never checks or pauses an SFTP connector whose host key waits to be confirmed; once trusted it is checked', async () => {
+        // Four sweeps ran: a check would have failed each time (openOrgConnector refuses it) and paused it.
+        const waiting = await connectorOf(env(), acme.orgId, acme.adminToken, unconfirmed);
+        expect(waiting).toMatchObject({ needsIdentity: true, identity: null });
+        expect(waiting.health).toMatchObject({ status: 'active', consecutiveFailures: 0, lastCheckOk: false });
+        const listed = await env().call('GET', `/v1/orgs/${acme.orgId}/connectors`, { token: acme.adminToken });
+        const items: Array<{ id: string; needsIdentity: boolean }> = listed.json().items;
+        expect(items.map((item) => [item.id, item.needsIdentity])).toEqual(
+          expect.arrayContaining([
+            [unconfirmed, true],
+            [healthy, false],
+          ]),
+        );
+
+        // The admin's test report was kept, so the fingerprint it showed can still be confirmed.
+        const trusted = await env().call('POST', `/v1/orgs/${acme.orgId}/connectors/${unconfirmed}/trust`, {
+          token: acme.adminToken,
+          body: { fingerprint: unknownKey },
+        });
+        expect(trusted.statusCode, trusted.body).toBe(200);
+        expect(trusted.json().needsIdentity).toBe(false);
+        env().clock.advance(DAY);
+        await sweeps.tick();
+        expect(await health(unconfirmed)).toMatchObject({
+          status: 'active',
+          lastCheckOk: true,
+          consecutiveFailures: 0,
+        });
       });
     },
     () => ({ jobs: FAST }),
