@@ -21,7 +21,8 @@ export function rootAccessSteps(driver: Driver, options: CheckOptions = {}): rea
         const page = await driver.list('', { pageSize: 100, signal });
         firstFile = page.entries.find((e) => e.type === 'file')?.path;
         const more = page.cursor === undefined ? '' : ' (first page)';
-        return { status: 'ok', detail: `${page.entries.length} entries in the root${more}.` };
+        const count = page.entries.length;
+        return { status: 'ok', detail: `${count} ${count === 1 ? 'entry' : 'entries'} in the root${more}.` };
       },
     },
     {
