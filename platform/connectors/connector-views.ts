@@ -98,6 +98,7 @@ export function toDetail(
       lastCheckAt: iso(row.lastCheckAt),
       lastCheckOk: row.lastCheckOk,
       credentialExpiresAt: iso(row.credentialExpiresAt),
+      credentialExpirySource: row.credentialExpirySource,
     },
     identity:
       pinned === undefined ? null : { what: row.kind === 'sftp' ? 'host key' : 'certificate', fingerprint: pinned },

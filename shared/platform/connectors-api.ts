@@ -72,6 +72,8 @@ export const ConnectorHealthSchema = z.object({
   lastCheckAt: Timestamp.nullable(),
   lastCheckOk: z.boolean().nullable(),
   credentialExpiresAt: Timestamp.nullable(),
+  /** The option whose credential expires then (e.g. `sasToken`), so a form can point at the field to replace. */
+  credentialExpirySource: z.string().nullable(),
 });
 /** A connector's health. */
 export type ConnectorHealth = z.infer<typeof ConnectorHealthSchema>;

@@ -58,6 +58,7 @@ forEachDatabase(
     it('stores the SAS expiry when the connector is saved, and at the daily check; nothing to warn 20 days ahead', async () => {
       const saved = await connectorOf(env(), acme.orgId, acme.adminToken, id);
       expect(saved.health.credentialExpiresAt).toBe(expires.toISOString());
+      expect(saved.health.credentialExpirySource).toBe('sasToken');
       await sweeps.tick();
       const detail = await connectorOf(env(), acme.orgId, acme.adminToken, id);
       expect(detail.health.credentialExpiresAt).toBe(expires.toISOString());
