@@ -4,6 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { Harness } from '../harness/harness';
 import { type SmtpSink, startSmtpSink } from '../servers/smtp-sink';
+import { mailBodyText } from '../servers/mail-body-text';
 import {
   ADMIN,
   openOrganisation,
@@ -16,17 +17,6 @@ import {
 import { expect, test } from './harness-fixture';
 
 const PASSWORD = 'another good password';
-
-/** The decoded text of a single-part message (quoted-printable or 7/8-bit), as a person would read it. */
-function bodyText(raw: string): string {
-  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (!/content-transfer-encoding:\s*quoted-printable/i.test(head)) return body;
-  const bytes = body
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
 
 /** Screenshots the current screen or dialog in English, then in French (switched live), and back to English. */
 async function shootBoth(page: Page, harness: Harness, name: string): Promise<void> {
@@ -101,7 +91,7 @@ test.describe('Organisation', () => {
     expect(link).toContain('/v1/invitations/accept?token=ferry_inv_');
     await shootBoth(page, harness, 'organisation-invitation-created');
     const mail = await sink.waitFor('ines@example.org');
-    const text = bodyText(mail.raw);
+    const text = mailBodyText(mail.raw);
     expect(text).toContain('Acme Data');
     expect(/https?:\/\/\S+/.exec(text)?.[0]).toBe(link);
     await dialog.getByRole('button', { name: 'Done' }).click();

@@ -5,20 +5,10 @@ import { buildApp } from '../../platform/build-app';
 import { openDatabase } from '../../platform/db/open-database';
 import { smtpMailer } from '../../platform/mail/mailer';
 import { startSmtpSink, type SmtpSink } from '../servers/smtp-sink';
+import { mailBodyText } from '../servers/mail-body-text';
 import { PASSWORD, addMember, auditOf, forEachDatabase, setUp, type SetUpOrg, type TestEnv } from './platform-harness';
 
 const NEW_PASSWORD = 'a brand new passphrase';
-
-/** The decoded text of a single-part message (quoted-printable or 7/8-bit), as a person would read it. */
-function bodyText(raw: string): string {
-  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (!/content-transfer-encoding:\s*quoted-printable/i.test(head)) return body;
-  const bytes = body
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
 
 let sink: SmtpSink;
 beforeAll(async () => {
@@ -35,7 +25,7 @@ const resetMails = (to: string) => sink.messages.filter((m) => m.to.includes(to)
 async function mailsTo(to: string, count: number): Promise<string[]> {
   for (let i = 0; i < 200; i++) {
     const found = resetMails(to);
-    if (found.length >= count) return found.map((m) => bodyText(m.raw));
+    if (found.length >= count) return found.map((m) => mailBodyText(m.raw));
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`fewer than ${count} e-mails reached ${to}`);

@@ -5,19 +5,9 @@ import { openDatabase } from '../../platform/db/open-database';
 import { smtpMailer } from '../../platform/mail/mailer';
 import { freePort } from '../servers/free-port';
 import { startSmtpSink, type SmtpSink } from '../servers/smtp-sink';
+import { mailBodyText } from '../servers/mail-body-text';
 import { PASSWORD, forEachDatabase, setUp } from './platform-harness';
 import { FAST, until } from './jobs/jobs-harness';
-
-/** The decoded text of a single-part message (quoted-printable or 7/8-bit), as a person would read it. */
-function bodyText(raw: string): string {
-  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (!/content-transfer-encoding:\s*quoted-printable/i.test(head)) return body;
-  const bytes = body
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
 
 let sink: SmtpSink;
 beforeAll(async () => {
@@ -47,7 +37,7 @@ forEachDatabase(
       });
       expect(mail.from).toBe('ferry@acme.example');
       expect(mail.raw).toMatch(/^Subject: Invitation to join Acme on Ferry$/m);
-      const text = bodyText(mail.raw);
+      const text = mailBodyText(mail.raw);
       expect(text).toContain('Ada Admin invites you to join Acme on Ferry as editor.');
       const link = /https?:\/\/\S+/.exec(text)?.[0] as string;
       expect(link).toBe(created.json().link);
@@ -68,7 +58,7 @@ forEachDatabase(
         token: acme.adminToken,
         body: { email: fr, role: 'viewer', language: 'fr' },
       });
-      const french = bodyText((await sink.waitFor(fr)).raw);
+      const french = mailBodyText((await sink.waitFor(fr)).raw);
       expect(french).toContain('Ada Admin vous invite à rejoindre Acme sur Ferry en tant que lecteur.');
     });
   },
