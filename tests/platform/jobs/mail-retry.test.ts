@@ -7,6 +7,7 @@ import { MAIL_QUEUE } from '../../../platform/mail/mail-service';
 import { smtpMailer, type Mailer } from '../../../platform/mail/mailer';
 import { freePort } from '../../servers/free-port';
 import { startSmtpSink, type SmtpSink } from '../../servers/smtp-sink';
+import { mailBodyText } from '../../servers/mail-body-text';
 import { forEachDatabase, setUp, type SetUpOrg, type TestEnv } from '../platform-harness';
 import { FAST, until } from './jobs-harness';
 
@@ -37,17 +38,6 @@ const mailer: Mailer = {
 afterAll(async () => {
   await sink?.stop();
 });
-
-/** The decoded text of a single-part message (quoted-printable or 7/8-bit), as a person would read it. */
-function bodyText(raw: string): string {
-  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
-  const body = rest.join('\n\n');
-  if (!/content-transfer-encoding:\s*quoted-printable/i.test(head)) return body;
-  const bytes = body
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return Buffer.from(bytes, 'latin1').toString('utf8');
-}
 
 const attemptsTo = (email: string) => attempts.filter((to) => to === email).length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,7 +105,7 @@ forEachDatabase(
       smtpPort = sink.port;
       const mail = await sink.waitFor(first(), 10_000);
       await statusBecomes(firstId, 'sent');
-      expect(bodyText(mail.raw)).toContain(firstLink);
+      expect(mailBodyText(mail.raw)).toContain(firstLink);
       // No further attempt: the job completed, nothing waits to send it again.
       await sleep(RETRY_GAP_MS);
       expect(sink.messages.filter((m) => m.to.includes(first()))).toHaveLength(1);
