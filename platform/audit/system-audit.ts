@@ -7,7 +7,7 @@ export const SYSTEM_PRINCIPAL_LABEL = 'Ferry platform (background job)';
 
 /**
  * Records what the platform did on its own (a scheduled check paused a connector, a job was given up): no caller,
- * no IP; the principal is anonymous with the platform's label, inside the caller's transaction.
+ * no IP; the principal is the platform itself, with its label, inside the caller's transaction.
  */
 export async function auditSystemEvent(
   db: Executor,
@@ -23,7 +23,7 @@ export async function auditSystemEvent(
   await recordAudit(db, {
     orgId: event.orgId,
     at,
-    principalType: 'anonymous',
+    principalType: 'platform',
     principalId: null,
     principalLabel: SYSTEM_PRINCIPAL_LABEL,
     action: event.action,

@@ -140,7 +140,7 @@ export const auditEvents = pgTable(
     id: text('id').primaryKey(),
     orgId: text('org_id').references(() => organisations.id, { onDelete: 'cascade' }),
     at: at('at').notNull(),
-    principalType: text('principal_type', { enum: ['user', 'api-key', 'anonymous'] }).notNull(),
+    principalType: text('principal_type', { enum: ['user', 'api-key', 'anonymous', 'platform'] }).notNull(),
     principalId: text('principal_id'),
     principalLabel: text('principal_label'),
     action: text('action').notNull(),

@@ -8,8 +8,8 @@ export const AUDIT_OUTCOMES = ['success', 'denied'] as const;
 /** An audited attempt's outcome. */
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
-/** Who made an audited attempt: a member, an API key, or nobody known. */
-export const PRINCIPAL_TYPES = ['user', 'api-key', 'anonymous'] as const;
+/** Who made an audited attempt: a member, an API key, nobody known, or the platform itself (background jobs). */
+export const PRINCIPAL_TYPES = ['user', 'api-key', 'anonymous', 'platform'] as const;
 /** Who made an audited attempt. */
 export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
 

@@ -108,7 +108,7 @@ forEachJobsDatabase((env) => {
       action: 'jobs.failed',
       targetType: 'connector',
       targetId: 'con_failing',
-      principalType: 'anonymous',
+      principalType: 'platform',
       principalLabel: 'Ferry platform (background job)',
       outcome: 'success',
       reason: `${queue.name}: given up after 2 attempt(s) (EVAULTDOWN)`,

@@ -112,7 +112,7 @@ describe.skipIf(!sshdAvailable.available)('daily connector checks', () => {
         expect(audit[0]).toMatchObject({
           targetType: 'connector',
           targetId: gone,
-          principalType: 'anonymous',
+          principalType: 'platform',
           principalLabel: 'Ferry platform (background job)',
           ip: null,
         });

@@ -94,7 +94,11 @@ export function AuditTab() {
       {
         id: 'principal',
         header: t('organisation.audit.principal'),
-        cell: (e) => e.principalLabel ?? t(`organisation.audit.principalTypes.${e.principalType}`),
+        // The platform's own entries carry an English label; the type says it in the reader's language.
+        cell: (e) =>
+          e.principalType === 'platform' || e.principalLabel === null
+            ? t(`organisation.audit.principalTypes.${e.principalType}`)
+            : e.principalLabel,
         sortable: false,
       },
       {
