@@ -138,6 +138,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     vault: vaultAccessOf(options, keys),
     outgoingAddresses: () => options.outgoingAddresses ?? detectOutgoingAddresses(),
     localConnectors: options.localConnectors ?? true,
+    connectorUsages: options.connectorUsages ?? new ConnectorUsages(),
   };
   // On the wall clock, like the purge at start: a test's moved clock must not purge behind its back.
   registerMaintenance(jobs, options.db, () => new Date(), app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
@@ -192,7 +193,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   invitationRoutes(routes, ctx, invitations);
   apiKeyRoutes(routes, new ApiKeyService(ctx));
   auditRoutes(routes, new AuditService(ctx));
-  connectorRoutes(routes, ctx, options.connectorUsages ?? new ConnectorUsages());
+  connectorRoutes(routes, ctx);
   notificationRoutes(routes, new NotificationService(ctx));
   passwordResetRoutes(routes, ctx);
   await passwordResetPage(app, ctx, rateLimit);

@@ -4,6 +4,7 @@ import type { JobsRuntime } from './jobs/jobs-runtime';
 import type { TokenSealer } from './auth/token-sealer';
 import type { LoginThrottlePolicy } from './auth/login-throttle';
 import type { VaultService } from './vault/vault-service';
+import type { ConnectorUsages } from './connectors/connector-usages';
 
 /** The vault as this deployment has it: usable, or refused with the reason (PostgreSQL without a key configured). */
 export type VaultAccess =
@@ -34,4 +35,6 @@ export interface PlatformContext {
   outgoingAddresses(): readonly string[];
   /** Whether organisation connectors of kind `local` (a folder on the platform's machine) are allowed: single-machine platforms only. */
   readonly localConnectors: boolean;
+  /** What uses each organisation connector: deleting it, also with its owner, is refused while something does. */
+  readonly connectorUsages: ConnectorUsages;
 }

@@ -131,7 +131,7 @@ export class ApiKeyService {
         .where(and(live(orgId), eq(apiKeys.id, keyId)))
         .for('update');
       if (!key) throw notFound('API key');
-      await settleOwnedResources(tx, orgId, { type: 'api-key', id: keyId }, owned, now);
+      await settleOwnedResources(tx, this.ctx, orgId, { type: 'api-key', id: keyId }, owned, now);
       await tx.update(apiKeys).set({ deletedAt: now }).where(eq(apiKeys.id, keyId));
       await forgetOwnership(tx, 'api-key', keyId);
       await auditSuccess(tx, request, now);

@@ -6,15 +6,14 @@ import type { PlatformContext } from '../platform-context';
 import { listEntries, statEntry } from './connector-browser';
 import { ConnectorChecks } from './connector-checks';
 import { ConnectorService } from './connector-service';
-import type { ConnectorUsages } from './connector-usages';
 import { requireVault } from './require-vault';
 
 /**
  * Organisation connectors: admins create, change, test, trust, resume and delete them; editors also browse them;
  * viewers see names and kinds. Every route needs the vault (vault_unavailable otherwise).
  */
-export function connectorRoutes(routes: ApiRoutes, ctx: PlatformContext, usages: ConnectorUsages): void {
-  const connectors = new ConnectorService(ctx, usages);
+export function connectorRoutes(routes: ApiRoutes, ctx: PlatformContext): void {
+  const connectors = new ConnectorService(ctx);
   const checks = new ConnectorChecks(ctx, connectors);
   const role = (request: { readonly auth: RequestAuth }): Role => {
     if (request.auth.role === null) throw new Error('an organisation route ran without a role');

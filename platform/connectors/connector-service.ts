@@ -18,7 +18,7 @@ import type { Executor } from '../db/database';
 import { containsPattern } from '../db/like-pattern';
 import { paged } from '../db/paged';
 import { orgConnectors } from '../db/schema';
-import { ApiError, notFound } from '../http/api-error';
+import { notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
 import { forgetOwnership, ownerOf, recordOwnership } from '../resources/owned-resources';
 import type { VaultService } from '../vault/vault-service';
@@ -31,7 +31,6 @@ import {
   withKeptPin,
   type StoredOptions,
 } from './connector-input';
-import type { ConnectorUsages } from './connector-usages';
 import { toBrief, toDetail, toSummary, type ConnectorRow } from './connector-views';
 import { deleteConnectorRows } from './delete-connector-rows';
 import { requireVault } from './require-vault';
@@ -45,11 +44,7 @@ const nameTaken = (name: string) => invalid('body.name', `A connector named "${n
 
 /** Organisation connectors: only admins change them; editors see them in detail, viewers their names and kinds. */
 export class ConnectorService {
-  constructor(
-    private readonly ctx: PlatformContext,
-    /** What uses connectors (offers, deliveries): a connector in use is not deleted. */
-    readonly usages: ConnectorUsages,
-  ) {}
+  constructor(private readonly ctx: PlatformContext) {}
 
   /** The vault, or vault_unavailable: every connector route needs it. */
   vault(): VaultService {
@@ -70,7 +65,7 @@ export class ConnectorService {
     const secrets = await storedSecretsOf(db, this.vault(), orgId, [row.id]);
     return toDetail(row, secrets.get(row.id)!, {
       owner: await ownerOf(db, 'connector', row.id),
-      usages: await this.usages.of(db, orgId, row.id),
+      usages: await this.ctx.connectorUsages.of(db, orgId, row.id),
       outgoingAddresses: this.ctx.outgoingAddresses(),
     });
   }
@@ -198,11 +193,7 @@ export class ConnectorService {
     const now = this.ctx.now();
     await this.ctx.db.transaction(async (tx) => {
       const row = await this.find(orgId, connectorId, tx, true);
-      const usages = await this.usages.of(tx, orgId, connectorId);
-      if (usages.length > 0) {
-        const named = usages.map((u) => `${u.type} "${u.name}" (${u.id})`).join(', ');
-        throw new ApiError('connector_in_use', `"${row.name}" is used by ${named}: stop using it there first.`);
-      }
+      await this.ctx.connectorUsages.refuseIfUsed(tx, orgId, connectorId, row.name);
       await deleteConnectorRows(tx, orgId, connectorId);
       await forgetOwnership(tx, 'connector', connectorId);
       await auditSuccess(tx, request, now);

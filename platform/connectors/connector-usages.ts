@@ -1,6 +1,7 @@
 // Who uses an organisation connector: later domains (offers, deliveries) register a source each.
 import type { ConnectorUsage } from '../../shared/platform';
 import type { Executor } from '../db/database';
+import { ApiError } from '../http/api-error';
 
 /** Lists what uses one connector (e.g. the offers reading from it), in the caller's transaction. */
 export type ConnectorUsageSource = (
@@ -27,5 +28,13 @@ export class ConnectorUsages {
     const found: ConnectorUsage[] = [];
     for (const source of this.sources) found.push(...(await source(db, orgId, connectorId)));
     return found;
+  }
+
+  /** Throws connector_in_use, naming every user, when anything uses the connector `name`d. */
+  async refuseIfUsed(db: Executor, orgId: string, connectorId: string, name: string): Promise<void> {
+    const usages = await this.of(db, orgId, connectorId);
+    if (usages.length === 0) return;
+    const named = usages.map((u) => `${u.type} "${u.name}" (${u.id})`).join(', ');
+    throw new ApiError('connector_in_use', `"${name}" is used by ${named}: stop using it there first.`);
   }
 }

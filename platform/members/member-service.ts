@@ -113,7 +113,7 @@ export class MemberService {
       if (member.role === 'admin' && admins <= 1) {
         throw new ApiError('last_admin', 'The last admin cannot be removed; make someone else admin first.');
       }
-      await settleOwnedResources(tx, orgId, { type: 'user', id: memberId }, owned, now);
+      await settleOwnedResources(tx, this.ctx, orgId, { type: 'user', id: memberId }, owned, now);
       await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, memberId)));
       await endAllSessions(tx, memberId);
       await auditSuccess(tx, request, now);

@@ -5,6 +5,8 @@ import type { Executor } from '../db/database';
 import { apiKeys, memberships, ownedResources } from '../db/schema';
 import { ApiError } from '../http/api-error';
 import { deleteConnectorRows } from '../connectors/delete-connector-rows';
+import type { ConnectorUsages } from '../connectors/connector-usages';
+import { orgConnectors } from '../db/schema';
 
 /** A principal that can own resources: a member (user) or an API key. */
 export interface Owner {
@@ -53,31 +55,55 @@ export async function ownerOf(db: Executor, kind: ResourceKind, resourceId: stri
   return row ?? null;
 }
 
-async function deleteResource(db: Executor, orgId: string, kind: ResourceKind, resourceId: string, now: Date) {
+/** What deleting owned resources must respect: things that use them are not left pointing at nothing. */
+export interface OwnedResourceRules {
+  readonly connectorUsages: ConnectorUsages;
+}
+
+async function deleteResource(
+  db: Executor,
+  rules: OwnedResourceRules,
+  orgId: string,
+  kind: ResourceKind,
+  resourceId: string,
+  now: Date,
+) {
   switch (kind) {
     case 'api-key':
       // A key that owns resources takes them with it: deletion was chosen for everything its owner had.
-      await deleteOwned(db, orgId, { type: 'api-key', id: resourceId }, now);
+      await deleteOwned(db, rules, orgId, { type: 'api-key', id: resourceId }, now);
       await db
         .update(apiKeys)
         .set({ deletedAt: now })
         .where(and(eq(apiKeys.id, resourceId), eq(apiKeys.orgId, orgId)));
       break;
-    case 'connector':
-      // Its secrets go with it; offers and deliveries using it do not exist yet (issue 12).
+    case 'connector': {
+      // As when an admin deletes it: refused (the whole removal with it) while an offer or delivery uses it.
+      const [row] = await db
+        .select({ name: orgConnectors.name })
+        .from(orgConnectors)
+        .where(and(eq(orgConnectors.orgId, orgId), eq(orgConnectors.id, resourceId)));
+      if (row !== undefined) await rules.connectorUsages.refuseIfUsed(db, orgId, resourceId, row.name);
       await deleteConnectorRows(db, orgId, resourceId);
       break;
+    }
     default:
       assertNever(kind, 'resource kind');
   }
   await forgetOwnership(db, kind, resourceId);
 }
 
-async function deleteOwned(db: Executor, orgId: string, owner: Owner, now: Date): Promise<number> {
+async function deleteOwned(
+  db: Executor,
+  rules: OwnedResourceRules,
+  orgId: string,
+  owner: Owner,
+  now: Date,
+): Promise<number> {
   const rows = await db.select().from(ownedResources).where(ownedBy(orgId, owner));
   for (const row of rows) {
     if (!isResourceKind(row.kind)) throw new Error(`unknown resource kind ${row.kind} in owned_resources`);
-    await deleteResource(db, orgId, row.kind, row.resourceId, now);
+    await deleteResource(db, rules, orgId, row.kind, row.resourceId, now);
   }
   return rows.length;
 }
@@ -86,10 +112,11 @@ async function deleteOwned(db: Executor, orgId: string, owner: Owner, now: Date)
  * Before an owner is deleted: transfers what it owns to an editor or admin member (`transferTo`), or deletes it,
  * as the request chose. Refuses with `owned_resources` (and the count) when it owns something and no choice was
  * made, and with `invalid_transfer_target` when the target is not an editor or admin of the organisation (or is a
- * member being removed, listed in `excluded`).
+ * member being removed, listed in `excluded`), and with `connector_in_use` when a connector to delete is in use.
  */
 export async function settleOwnedResources(
   db: Executor,
+  rules: OwnedResourceRules,
   orgId: string,
   owner: Owner,
   choice: OwnedResourcesQuery,
@@ -126,7 +153,7 @@ export async function settleOwnedResources(
       return { transferred: count, deleted: 0 };
     }
     case 'delete':
-      return { transferred: 0, deleted: await deleteOwned(db, orgId, owner, now) };
+      return { transferred: 0, deleted: await deleteOwned(db, rules, orgId, owner, now) };
     default:
       return assertNever(choice.ownedResources, 'owned resources choice');
   }

@@ -299,6 +299,35 @@ forEachDatabase(
       expect(audit.map((e) => [e.outcome, e.reason])).toContainEqual(['denied', 'connector_in_use']);
     });
 
+    it("refuses to delete a removed member's connector while something uses it; the member stays", async () => {
+      const owner = await addMember(env(), orgId, admin, 'admin');
+      const created = await call('POST', o(), owner.token, {
+        name: 'Used by an offer',
+        kind: 'sftp',
+        options: { host: 'h.example', username: 'u' },
+        secrets: { password: 'Used-Secret-1' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const used = created.json().id as string;
+      const stop = usages.register(async (_db, org, connectorId) =>
+        org === orgId && connectorId === used ? [{ type: 'offer', id: 'off_2', name: 'Daily prices' }] : [],
+      );
+      try {
+        const refused = await call('DELETE', `/v1/orgs/${orgId}/members/${owner.id}?ownedResources=delete`, admin);
+        expect([refused.statusCode, refused.json().code]).toEqual([409, 'connector_in_use']);
+        expect(refused.json().message).toContain('offer "Daily prices" (off_2)');
+        // Nothing of the removal happened: the member, the connector and its secret are all still there.
+        expect((await call('GET', `/v1/orgs/${orgId}/members/${owner.id}`, admin)).statusCode).toBe(200);
+        expect((await call('GET', `${o()}/${used}`, admin)).statusCode).toBe(200);
+        expect(await secretsRows(env(), used)).toHaveLength(1);
+      } finally {
+        stop();
+      }
+      const res = await call('DELETE', `/v1/orgs/${orgId}/members/${owner.id}?ownedResources=delete`, admin);
+      expect(res.statusCode, res.body).toBe(204);
+      expect((await call('GET', `${o()}/${used}`, admin)).statusCode).toBe(404);
+    });
+
     it("transfers or deletes a removed member's connectors, and an API key's", async () => {
       const owner = await addMember(env(), orgId, admin, 'admin');
       const make = async (name: string) => {
