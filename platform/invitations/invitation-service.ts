@@ -21,6 +21,7 @@ import { renderInvitationEmail } from '../mail/invitation-email';
 import type { DeliveryOutcome } from '../mail/mail-service';
 import { ApiError, notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
+import { reportInvitationEmailGivenUp } from './invitation-email-given-up';
 import { invitationLink, linkOf } from './invitation-links';
 
 type InvitationRow = typeof invitations.$inferSelect;
@@ -39,9 +40,10 @@ function toInvitation(inv: InvitationRow, senderEmail: string | null): Invitatio
 
 /** Invitations as admins see them: create (with its e-mail), list, view with the link, delete, the outbox. */
 export class InvitationService {
-  /** Also records the outcomes of invitation e-mails sent by the `mail` jobs. */
+  /** Also records the outcomes of invitation e-mails sent by the `mail` jobs, and reports those given up. */
   constructor(private readonly ctx: PlatformContext) {
     ctx.mail.recordOutcomes('invitation', (id, outcome) => this.recordEmailOutcome(id, outcome));
+    ctx.mail.onGivenUp('invitation', (id, attempts) => reportInvitationEmailGivenUp(ctx, id, attempts));
   }
 
   /** Invitations with their sender's e-mail (null once the sender's account is gone). */

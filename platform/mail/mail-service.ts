@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Executor } from '../db/database';
 import type { TokenSealer } from '../auth/token-sealer';
-import { defineQueue, type JobRun } from '../jobs/job-queue';
+import { defineQueue, type DeadJob, type JobRun } from '../jobs/job-queue';
 import type { JobsRuntime } from '../jobs/jobs-runtime';
 import type { MailMessage, Mailer } from './mailer';
 
@@ -16,6 +16,9 @@ export type MailSubject = { readonly kind: 'invitation'; readonly id: string };
  * attempt may be followed by a retry that succeeds).
  */
 export type OutcomeHandler = (id: string, outcome: DeliveryOutcome) => Promise<void>;
+
+/** Tells whoever stands for the message's subject that its retries are spent (after the last failed outcome). */
+export type GivenUpHandler = (id: string, attempts: number) => Promise<void>;
 
 /** A queued e-mail: the message sealed (it may carry a link), what the log may say, and whose outcome to record. */
 export interface MailJob {
@@ -49,6 +52,7 @@ const CONCURRENCY = 4;
  */
 export class MailService {
   private readonly outcomeHandlers = new Map<MailSubject['kind'], OutcomeHandler>();
+  private readonly givenUpHandlers = new Map<MailSubject['kind'], GivenUpHandler>();
 
   constructor(
     private readonly mailer: Mailer,
@@ -57,6 +61,7 @@ export class MailService {
     private readonly sealer: TokenSealer,
   ) {
     jobs.work(MAIL_QUEUE, (job) => this.sendQueued(job), CONCURRENCY);
+    jobs.onDeadLetter(MAIL_QUEUE, (job) => this.givenUp(job));
   }
 
   /** Whether messages can leave the server (SMTP configured); without it they wait in the outbox. */
@@ -67,6 +72,11 @@ export class MailService {
   /** Sets how outcomes of messages about `kind` are recorded (every instance registers the same at build time). */
   recordOutcomes(kind: MailSubject['kind'], handler: OutcomeHandler): void {
     this.outcomeHandlers.set(kind, handler);
+  }
+
+  /** Sets who is told when a message about `kind` is given up (every instance registers the same at build time). */
+  onGivenUp(kind: MailSubject['kind'], handler: GivenUpHandler): void {
+    this.givenUpHandlers.set(kind, handler);
   }
 
   /**
@@ -102,6 +112,13 @@ export class MailService {
       throw new Error(reason);
     }
     await this.record(job.data, { kind: 'sent' });
+  }
+
+  // A failure here fails the dead letter's job, which pg-boss runs again; each report is one transaction, all or nothing.
+  private async givenUp(job: DeadJob<MailJob>): Promise<void> {
+    const subject = job.data.subject;
+    this.log.error({ ...job.data.about, attempts: job.attempts }, 'queued e-mail given up');
+    if (subject !== undefined) await this.givenUpHandlers.get(subject.kind)?.(subject.id, job.attempts);
   }
 
   // Recording must not turn a sent e-mail into a retry (sent twice): its own failure is only logged.

@@ -9,9 +9,16 @@ import { routesOf } from './api-route';
  *   `reason`, `failures`);
  * - `connector.credential-expiring`: a connector's credential expires soon or has expired (`connector`, `source`,
  *   `expiresAt`, `days`: 14, 3 or 0 once expired);
- * - `job.failed`: a background job kept failing and was given up (`queue`, `attempts`, `subject`, `errorCode`).
+ * - `job.failed`: a background job kept failing and was given up (`queue`, `attempts`, `subject`, `errorCode`);
+ * - `invitation.email-failed`: an invitation's e-mail could not be sent and is no longer retried (`email`,
+ *   `attempts`): send the link yourself.
  */
-export const NOTIFICATION_KINDS = ['connector.paused', 'connector.credential-expiring', 'job.failed'] as const;
+export const NOTIFICATION_KINDS = [
+  'connector.paused',
+  'connector.credential-expiring',
+  'job.failed',
+  'invitation.email-failed',
+] as const;
 /** What a notification is about. */
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -1,5 +1,6 @@
 // Invitation e-mails while the SMTP server is down: the first attempt records 'failed' (the link still works), a retry
-// after the server comes up sends it once and records 'sent'; when every retry fails it stays 'failed' in the outbox.
+// after the server comes up sends it once and records 'sent'; when every retry fails it stays 'failed' in the outbox
+// and its sender is told (a notification and an audit entry by the platform).
 import { afterAll, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type * as JobQueueModule from '../../../platform/jobs/job-queue';
@@ -8,7 +9,7 @@ import { smtpMailer, type Mailer } from '../../../platform/mail/mailer';
 import { freePort } from '../../servers/free-port';
 import { startSmtpSink, type SmtpSink } from '../../servers/smtp-sink';
 import { mailBodyText } from '../../servers/mail-body-text';
-import { forEachDatabase, setUp, type SetUpOrg, type TestEnv } from '../platform-harness';
+import { auditOf, forEachDatabase, setUp, type SetUpOrg, type TestEnv } from '../platform-harness';
 import { FAST, until } from './jobs-harness';
 
 // The app has no option for the mail queue's delays (30 s doubling to 5 min): only they shrink, the retry count stays.
@@ -75,6 +76,15 @@ forEachDatabase(
       expect(created.json().emailStatus).toBe('queued');
       return { id: created.json().id as string, link: created.json().link as string };
     };
+    const emailNotices = async () =>
+      (
+        (await env().call('GET', '/v1/notifications', { token: acme.adminToken })).json().items as Array<{
+          kind: string;
+          subjectId: string;
+          params: Record<string, unknown>;
+          message: string;
+        }>
+      ).filter((notice) => notice.kind === 'invitation.email-failed');
     const statusBecomes = (id: string, status: string) =>
       until(`the invitation's e-mail is ${status}`, async () => (await read(id)).json().emailStatus === status);
 
@@ -113,18 +123,31 @@ forEachDatabase(
       expect((await read(firstId)).json().emailStatus).toBe('sent');
       expect(await jobsOf(env(), firstId)).toEqual(['mail:completed']);
       expect(await outbox()).toEqual([]);
+      expect(await emailNotices()).toEqual([]);
     });
 
-    it('keeps it failed and in the outbox once every retry failed', async () => {
+    it('keeps it failed and in the outbox once every retry failed, and tells its sender', async () => {
       await sink?.stop(); // the server goes down again, for good
       sink = undefined;
       const email = `unreachable.${env().kind}@example.org`;
       const { id, link } = await invite(email);
       await until('every attempt was made', () => attemptsTo(email) === MAIL_QUEUE.retryLimit + 1, 30_000);
       await until('the job was given up', async () => (await jobsOf(env(), id)).includes('mail:failed'));
+      await until('its sender was told', async () => (await emailNotices()).length > 0);
       await sleep(RETRY_GAP_MS);
       expect(attemptsTo(email)).toBe(MAIL_QUEUE.retryLimit + 1);
-      expect(await jobsOf(env(), id)).toEqual(['mail:failed', 'mail-dead:created']);
+      expect(await jobsOf(env(), id)).toEqual(['mail:failed', 'mail-dead:completed']);
+      const notices = await emailNotices();
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatchObject({
+        subjectId: id,
+        params: { email, attempts: MAIL_QUEUE.retryLimit + 1 },
+      });
+      expect(notices[0]?.message).toContain(`The invitation e-mail to ${email} could not be sent`);
+      const audit = await auditOf(env(), acme.orgId, acme.adminToken, { action: 'invitations.email-failed' });
+      expect(audit).toEqual([
+        expect.objectContaining({ targetType: 'invitation', targetId: id, principalType: 'platform', ip: null }),
+      ]);
       const detail = (await read(id)).json();
       expect(detail).toMatchObject({ emailStatus: 'failed', link });
       const waiting = await outbox();
