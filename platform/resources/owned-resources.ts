@@ -2,11 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { RESOURCE_KINDS, type OwnedResourcesQuery, type ResourceKind } from '../../shared/platform';
 import { assertNever } from '../../shared/assert-never';
 import type { Executor } from '../db/database';
-import { apiKeys, memberships, ownedResources } from '../db/schema';
+import { apiKeys, memberships, orgConnectors, ownedResources } from '../db/schema';
 import { ApiError } from '../http/api-error';
 import { deleteConnectorRows } from '../connectors/delete-connector-rows';
 import type { ConnectorUsages } from '../connectors/connector-usages';
-import { orgConnectors } from '../db/schema';
 
 /** A principal that can own resources: a member (user) or an API key. */
 export interface Owner {
