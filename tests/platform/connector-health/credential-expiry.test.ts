@@ -72,7 +72,7 @@ forEachDatabase(
       await sweeps.tick();
       let audit = await warnings();
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ targetType: 'connector', targetId: id, principalType: 'anonymous' });
+      expect(audit[0]).toMatchObject({ targetType: 'connector', targetId: id, principalType: 'platform' });
       expect(audit[0]?.reason).toBe(`SAS token (sasToken) expires ${expires.toISOString()}`);
       let notices = await noticesOf(env(), acme.adminToken);
       expect(notices).toHaveLength(1);
