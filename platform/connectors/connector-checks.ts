@@ -23,6 +23,17 @@ function refusedFingerprint(report: CheckReport | null): string | undefined {
   return report?.steps.find((s) => s.id === 'handshake' && s.status === 'failed' && s.fingerprint)?.fingerprint;
 }
 
+/** The refused handshake's advice as a platform admin acts on it: confirm through trust, not by editing options. */
+function withTrustHint(report: CheckReport, fingerprint: string): CheckReport {
+  const hint =
+    `Compare ${fingerprint} with the one the server's administrator gives you, then confirm it: ` +
+    'POST .../trust with this fingerprint (Trust in Ferry).';
+  return {
+    ...report,
+    steps: report.steps.map((s) => (s.id === 'handshake' && s.status === 'failed' ? { ...s, hint } : s)),
+  };
+}
+
 // The platform trusts no identity by itself: only the pinned one counts.
 const nothingConfirmed = () => undefined;
 
@@ -44,12 +55,16 @@ export class ConnectorChecks {
     this.connectors.vault();
     const row = await this.connectors.find(orgId, connectorId);
     const driver = await openOrgConnector(this.ctx, orgId, connectorId, { forCheck: true });
-    let report: CheckReport;
+    let checked: CheckReport;
     try {
-      report = await driver.check({ write });
+      checked = await driver.check({ write });
     } finally {
       await driver.close().catch(() => undefined);
     }
+    const fingerprint = refusedFingerprint(checked);
+    const identity = fingerprint === undefined ? undefined : identityIssueOf(row, fingerprint, nothingConfirmed);
+    const report =
+      identity?.problem === 'unknown' && fingerprint !== undefined ? withTrustHint(checked, fingerprint) : checked;
     const now = this.ctx.now();
     await this.ctx.db.transaction(async (tx) => {
       await tx
@@ -58,8 +73,6 @@ export class ConnectorChecks {
         .where(and(eq(orgConnectors.orgId, orgId), eq(orgConnectors.id, connectorId)));
       await auditSuccess(tx, request, now);
     });
-    const fingerprint = refusedFingerprint(report);
-    const identity = fingerprint === undefined ? undefined : identityIssueOf(row, fingerprint, nothingConfirmed);
     return identity === undefined ? { report } : { report, identity };
   }
 

@@ -74,6 +74,11 @@ forEachDatabase((env) => {
       const identity = first.json().identity;
       expect(identity).toMatchObject({ problem: 'unknown', what: 'host key', server: `127.0.0.1:${sshd!.port}` });
       expect(identity.fingerprint.replace(/=+$/, '')).toBe(sshd!.hostKeyFingerprint.replace(/=+$/, ''));
+      const handshake = first.json().report.steps.find((s: { id: string }) => s.id === 'handshake');
+      expect(handshake.hint).toBe(
+        `Compare ${identity.fingerprint} with the one the server's administrator gives you, then confirm it: ` +
+          'POST .../trust with this fingerprint (Trust in Ferry).',
+      );
 
       const wrong = await call('POST', `${o}/${id}/trust`, { fingerprint: 'SHA256:' + 'C'.repeat(43) });
       expect([wrong.statusCode, wrong.json().code]).toEqual([400, 'validation_failed']);
