@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyFileStore } from '../../../platform/vault/key-file-store';
 import { postgresAvailability, startPostgres, type PostgresServer } from '../../servers/postgres';
+import { call, type Answer } from './http-call';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PASSWORD = 'correct horse battery staple';
@@ -15,30 +16,11 @@ const EMAIL = 'ada@acme.example';
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-// The JSON bodies these checks read (a loose shape: each check names the fields it expects).
-interface Answer {
-  readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are read field by field
-  readonly body: { readonly [key: string]: any };
-}
-
 /** A running `platform/cli.ts`, its listening URL and everything it printed so far. */
 interface CliServer {
   readonly url: string;
   readonly child: ChildProcess;
   readonly output: { stdout: string; stderr: string };
-}
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(base + url, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
 /** Starts the CLI with `args` and only the vault/outgoing variables of `env` (none inherited), resolved once listening. */

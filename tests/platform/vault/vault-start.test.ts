@@ -6,30 +6,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPlatform } from '../../../platform/start-platform';
 import { postgresAvailability, startPostgres, type PostgresServer } from '../../servers/postgres';
+import { call } from './http-call';
 
 const PASSWORD = 'correct horse battery staple';
 const PIN = 'SHA256:' + 'A'.repeat(43);
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach((file) => rmSync(file, { recursive: true, force: true })));
-
-// The JSON bodies these checks read (a loose shape: each check names the fields it expects).
-interface Answer {
-  readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test answers are read field by field
-  readonly body: { readonly [key: string]: any };
-}
-
-async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(base + url, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Answer['body'] };
-}
 
 async function setUp(base: string) {
   const setup = await call(base, 'POST', '/v1/setup', undefined, {
