@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -51,6 +54,8 @@ import { auditRoutes } from './audit/audit-routes';
 import { connectorRoutes } from './connectors/connector-routes';
 import { ConnectorUsages } from './connectors/connector-usages';
 import { NotificationService } from './notifications/notification-service';
+import { OfferStorage, type OfferStorageSetting } from './offers/offer-storage';
+import { OFFER_FILES_AVAILABLE } from './offers/offer-file-ledger';
 import { notificationRoutes } from './notifications/notification-routes';
 
 /** Everything the app needs; the caller opens (and later closes) the database. */
@@ -99,6 +104,11 @@ export interface BuildAppOptions {
   readonly connectorChecks?: ConnectorHealthOptions;
   /** The background re-wrap of the vault (batch size, retirement grace, cron); tests shorten them. */
   readonly vaultRewrap?: VaultRewrapOptions;
+  /**
+   * Where offer files and uploads in progress are kept (default: a temporary folder removed at close, for tests and
+   * in-memory platforms; startPlatform passes a folder in the data folder, or S3 when scaled out).
+   */
+  readonly offerStorage?: OfferStorageSetting;
 }
 
 function vaultAccessOf(options: BuildAppOptions, keys: KeyProvider | null): PlatformContext['vault'] {
@@ -121,6 +131,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const vaultKeys = options.vault ?? new ManagedKeyProvider(memoryKeyStore());
   const keys = 'unavailable' in vaultKeys ? null : vaultKeys;
   const sealer = options.sealer ?? (keys !== null ? new TokenSealer(keys) : TokenSealer.ephemeral());
+  const scratch = options.offerStorage === undefined ? mkdtempSync(path.join(tmpdir(), 'ferry-offer-files-')) : null;
+  const offerStorage = new OfferStorage(options.offerStorage ?? { kind: 'local', folder: scratch! });
   const ctx: PlatformContext = {
     db: options.db,
     now: options.now ?? (() => new Date()),
@@ -139,6 +151,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     outgoingAddresses: () => options.outgoingAddresses ?? detectOutgoingAddresses(),
     localConnectors: options.localConnectors ?? true,
     connectorUsages: options.connectorUsages ?? new ConnectorUsages(),
+    offerStorage,
   };
   // On the wall clock, like the purge at start: a test's moved clock must not purge behind its back.
   registerMaintenance(jobs, options.db, () => new Date(), app.log, options.maintenanceCron ?? MAINTENANCE_CRON);
@@ -148,7 +161,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   // Running jobs (e-mails being sent, their outcomes recorded) finish before the caller closes the database.
   app.addHook('onClose', async () => {
     await jobs.stop();
+    await offerStorage.close();
+    if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
   });
+  // Files becoming available queue a job for deliveries; declared here so the queue exists before its worker does.
+  jobs.queue(OFFER_FILES_AVAILABLE);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

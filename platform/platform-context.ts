@@ -5,6 +5,7 @@ import type { TokenSealer } from './auth/token-sealer';
 import type { LoginThrottlePolicy } from './auth/login-throttle';
 import type { VaultService } from './vault/vault-service';
 import type { ConnectorUsages } from './connectors/connector-usages';
+import type { OfferStorage } from './offers/offer-storage';
 
 /** The vault as this deployment has it: usable, or refused with the reason (PostgreSQL without a key configured). */
 export type VaultAccess =
@@ -37,4 +38,6 @@ export interface PlatformContext {
   readonly localConnectors: boolean;
   /** What uses each organisation connector: deleting it, also with its owner, is refused while something does. */
   readonly connectorUsages: ConnectorUsages;
+  /** Where offer files and uploads in progress are stored (a local folder, or S3 shared by several instances). */
+  readonly offerStorage: OfferStorage;
 }

@@ -11,6 +11,7 @@ import { loggableError } from './http/loggable-error';
 import { vaultKeyProvider, VAULT_KEY_FILE_ENV, type VaultDataLocation } from './vault/vault-key-provider';
 import { VAULT_KEY_ENV } from './vault/env-key-provider';
 import type { KeyProvider } from './vault/key-provider';
+import type { OfferStorageSetting } from './offers/offer-storage';
 
 /** How to run the platform: where it listens, where its data lives, how it sends e-mail, how it logs. */
 export interface StartPlatformOptions {
@@ -48,6 +49,20 @@ export interface StartPlatformOptions {
   readonly migrationsFolder?: string;
   /** Attempts per IP per window on login, setup and invitation acceptance. */
   readonly authRateLimit?: { readonly max: number; readonly timeWindowMs: number };
+  /**
+   * Where offer files are kept (default `<dataDir>/offer-files`; without a data folder a temporary folder removed at
+   * stop). Several instances on one PostgreSQL share an S3 bucket.
+   */
+  readonly offerStorage?: OfferStorageSetting;
+}
+
+/** The offer storage a start uses: as configured, else a folder in the data folder (owner-only), else none (temporary). */
+function offerStorageOf(options: StartPlatformOptions): OfferStorageSetting | undefined {
+  if (options.offerStorage !== undefined) return options.offerStorage;
+  if (options.dataDir === undefined) return undefined;
+  const folder = path.join(options.dataDir, 'offer-files');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return { kind: 'local', folder };
 }
 
 /** A running platform: its base URL and how to stop it (closes connections, then the database). */
@@ -86,6 +101,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
 
     // The public URL and the port are known only after listen: links and the host check read them lazily.
     let publicUrl = options.publicUrl ?? '';
+    const offerStorage = offerStorageOf(options);
     let hosts: readonly string[] = [];
     app = await buildApp({
       db: database.db,
@@ -99,8 +115,14 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       ...(options.smtp !== undefined ? { mailer: smtpMailer(options.smtp) } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.authRateLimit !== undefined ? { authRateLimit: options.authRateLimit } : {}),
+      ...(offerStorage !== undefined ? { offerStorage } : {}),
     });
     if ('unavailable' in vault) app.log.warn(vault.unavailable);
+    if (offerStorage === undefined && options.databaseUrl !== undefined) {
+      app.log.warn(
+        'offer files are kept in a temporary folder removed at stop: configure an offer storage (a folder or an S3 bucket)',
+      );
+    }
     await app.listen({ port: options.port ?? 0, host });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');

@@ -1,6 +1,7 @@
 // The platform's tables (Drizzle). drizzle-kit generates platform/migrations from this file; never edit those by hand.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   index,
@@ -287,4 +288,245 @@ export const notifications = pgTable(
     readAt: at('read_at'),
   },
   (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt)],
+);
+
+const bytes = (name: string) => bigint(name, { mode: 'number' });
+
+/**
+ * Offers: data files a provider organisation publishes (draft -> published -> archived). A subscription offer has a
+ * source that feeds it (an organisation connector's folder scanned on an interval, or a desktop agent), the schedule
+ * and history policy buyers see. `file_seq` is the feed position last given to one of its files: taken under the
+ * offer row's lock, so positions commit in order and an agent's cursor never skips a file.
+ */
+export const offers = pgTable(
+  'offers',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    kind: text('kind', { enum: ['one-shot', 'subscription'] }).notNull(),
+    status: text('status', { enum: ['draft', 'published', 'archived'] })
+      .notNull()
+      .default('draft'),
+    /** Largest file an upload may send, in bytes (tus maxSize). */
+    maxFileSize: bytes('max_file_size').notNull(),
+    sourceType: text('source_type', { enum: ['none', 'connector', 'agent'] })
+      .notNull()
+      .default('none'),
+    sourceConnectorId: text('source_connector_id'),
+    sourceFolder: text('source_folder'),
+    scanIntervalMinutes: integer('scan_interval_minutes').notNull().default(60),
+    /** New files from the source wait as pending until the provider approves them. */
+    staging: boolean('staging').notNull().default(false),
+    historyPolicy: text('history_policy', { enum: ['all', 'last', 'none'] })
+      .notNull()
+      .default('all'),
+    historyCount: integer('history_count'),
+    deliveryFrequency: text('delivery_frequency', { enum: ['as-added', 'hourly', 'daily', 'weekly', 'monthly'] })
+      .notNull()
+      .default('as-added'),
+    firstDeliveryAt: at('first_delivery_at'),
+    fileSeq: bytes('file_seq').notNull().default(0),
+    lastScanAt: at('last_scan_at'),
+    nextScanAt: at('next_scan_at'),
+    creatorId: text('creator_id'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    publishedAt: at('published_at'),
+    archivedAt: at('archived_at'),
+  },
+  (t) => [
+    index('offers_org_idx').on(t.orgId),
+    index('offers_status_idx').on(t.status),
+    index('offers_source_connector_idx').on(t.sourceConnectorId),
+    check('offers_kind_check', sql`${t.kind} in ('one-shot', 'subscription')`),
+    check('offers_status_check', sql`${t.status} in ('draft', 'published', 'archived')`),
+  ],
+);
+
+/**
+ * An offer's files: where each is stored (`storage_key` under the offer storage's root), its size and SHA-256, how
+ * it came (upload, import from a connector, a desktop agent; `origin_ref` says from where). `pending` files wait for
+ * the provider's approval; a file gets its feed position `seq` when it becomes available; a removed file is kept
+ * (deliveries name it) but no longer offered.
+ */
+export const offerFiles = pgTable(
+  'offer_files',
+  {
+    id: text('id').primaryKey(),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    path: text('path').notNull(),
+    name: text('name').notNull(),
+    size: bytes('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    origin: text('origin', { enum: ['upload', 'import', 'agent'] }).notNull(),
+    originRef: text('origin_ref'),
+    status: text('status', { enum: ['pending', 'available', 'removed'] }).notNull(),
+    seq: bytes('seq'),
+    addedAt: at('added_at').notNull(),
+    availableAt: at('available_at'),
+    removedAt: at('removed_at'),
+  },
+  (t) => [
+    uniqueIndex('offer_files_offer_seq_idx').on(t.offerId, t.seq),
+    index('offer_files_offer_path_idx').on(t.offerId, t.path),
+    index('offer_files_offer_sha_idx').on(t.offerId, t.sha256),
+    check('offer_files_status_check', sql`${t.status} in ('pending', 'available', 'removed')`),
+  ],
+);
+
+/**
+ * What a subscription's scans saw in its source, one row per path: the last look's size, mtime and ETag and how many
+ * looks in a row found them unchanged (a file is taken once stable), and what became of it.
+ */
+export const sourceObservations = pgTable(
+  'source_observations',
+  {
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    size: bytes('size').notNull(),
+    mtimeMs: bytes('mtime_ms'),
+    etag: text('etag'),
+    stableLooks: integer('stable_looks').notNull().default(0),
+    firstSeenAt: at('first_seen_at').notNull(),
+    lastSeenAt: at('last_seen_at').notNull(),
+    outcome: text('outcome', { enum: ['waiting', 'imported', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    fileId: text('file_id'),
+  },
+  (t) => [primaryKey({ columns: [t.offerId, t.path] })],
+);
+
+/** Each scan and each import of an offer: when, what triggered it, what it added and why files were skipped. */
+export const offerImports = pgTable(
+  'offer_imports',
+  {
+    id: text('id').primaryKey(),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    kind: text('kind', { enum: ['scan', 'import'] }).notNull(),
+    trigger: text('trigger', { enum: ['schedule', 'manual'] }).notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull(),
+    request: jsonb('request').$type<Record<string, unknown>>(),
+    added: jsonb('added').$type<readonly { path: string; fileId: string }[]>().notNull().default([]),
+    skipped: jsonb('skipped').$type<readonly { path: string; reason: string }[]>().notNull().default([]),
+    error: text('error'),
+    createdAt: at('created_at').notNull(),
+    startedAt: at('started_at'),
+    finishedAt: at('finished_at'),
+  },
+  (t) => [index('offer_imports_offer_idx').on(t.offerId, t.createdAt)],
+);
+
+/**
+ * A buyer organisation's acquisition of another organisation's offer. Entitled: available files whose feed position
+ * is above `history_after_seq` (the history policy at acquisition), up to `until_seq` (one-shot) or added before
+ * `period_end` (subscription).
+ */
+export const acquisitions = pgTable(
+  'acquisitions',
+  {
+    id: text('id').primaryKey(),
+    offerId: text('offer_id')
+      .notNull()
+      .references(() => offers.id, { onDelete: 'restrict' }),
+    providerOrgId: text('provider_org_id').notNull(),
+    buyerOrgId: text('buyer_org_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['one-shot', 'subscription'] }).notNull(),
+    status: text('status', { enum: ['active', 'ended', 'cancelled'] }).notNull(),
+    acquiredByType: text('acquired_by_type', { enum: ['user', 'api-key'] }).notNull(),
+    acquiredById: text('acquired_by_id').notNull(),
+    historyAfterSeq: bytes('history_after_seq').notNull(),
+    untilSeq: bytes('until_seq'),
+    periodStart: at('period_start').notNull(),
+    periodEnd: at('period_end'),
+    createdAt: at('created_at').notNull(),
+  },
+  (t) => [
+    index('acquisitions_buyer_idx').on(t.buyerOrgId),
+    index('acquisitions_offer_idx').on(t.offerId),
+    index('acquisitions_provider_idx').on(t.providerOrgId),
+  ],
+);
+
+/**
+ * Where a buyer delivers an acquisition's files automatically: an organisation connector's folder (the platform's
+ * jobs deliver) or a desktop agent (the agent delivers and acknowledges). `cursor_seq`: every file up to this feed
+ * position has its delivery row. Paused with the reason after repeated failures.
+ */
+export const deliveryTargets = pgTable(
+  'delivery_targets',
+  {
+    id: text('id').primaryKey(),
+    acquisitionId: text('acquisition_id')
+      .notNull()
+      .references(() => acquisitions.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    type: text('type', { enum: ['connector', 'agent'] }).notNull(),
+    connectorId: text('connector_id'),
+    folder: text('folder').notNull().default(''),
+    namingPattern: text('naming_pattern').notNull(),
+    status: text('status', { enum: ['active', 'paused'] })
+      .notNull()
+      .default('active'),
+    pausedReason: text('paused_reason'),
+    pausedAt: at('paused_at'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    cursorSeq: bytes('cursor_seq').notNull().default(0),
+    creatorId: text('creator_id'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (t) => [
+    index('delivery_targets_acquisition_idx').on(t.acquisitionId),
+    index('delivery_targets_connector_idx').on(t.connectorId),
+  ],
+);
+
+/**
+ * One file of an acquisition delivered to one target: unique per (acquisition, file, target), so a retry or a
+ * second instance never sends it twice. `path` is where it was written (a conflict copy's name when a different
+ * file was there), `receipt_path` the receipt beside it.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    acquisitionId: text('acquisition_id')
+      .notNull()
+      .references(() => acquisitions.id, { onDelete: 'cascade' }),
+    targetId: text('target_id')
+      .notNull()
+      .references(() => deliveryTargets.id, { onDelete: 'cascade' }),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => offerFiles.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed', 'skipped'] }).notNull(),
+    path: text('path'),
+    conflict: boolean('conflict').notNull().default(false),
+    receiptPath: text('receipt_path'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: at('created_at').notNull(),
+    deliveredAt: at('delivered_at'),
+    acknowledgedAt: at('acknowledged_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_unique_idx').on(t.acquisitionId, t.fileId, t.targetId),
+    index('deliveries_target_idx').on(t.targetId, t.status),
+  ],
 );
