@@ -6,6 +6,7 @@ import { apiKeys, memberships, orgConnectors, ownedResources } from '../db/schem
 import { ApiError } from '../http/api-error';
 import { deleteConnectorRows } from '../connectors/delete-connector-rows';
 import type { ConnectorUsages } from '../connectors/connector-usages';
+import { deleteOfferRows } from '../offers/delete-offer';
 
 /** A principal that can own resources: a member (user) or an API key. */
 export interface Owner {
@@ -86,11 +87,18 @@ async function deleteResource(
       await deleteConnectorRows(db, orgId, resourceId);
       break;
     }
+    case 'offer':
+      // Refused with offer_acquired (the whole removal with it) once anyone acquired it. Its stored bytes stay
+      // behind: they may only go once this transaction commits, which the caller's flow does not tell us.
+      await deleteOfferRows(db, orgId, resourceId);
+      break;
     default:
       assertNever(kind, 'resource kind');
   }
   await forgetOwnership(db, kind, resourceId);
 }
+
+const DELETION_ORDER = { offer: 0, 'api-key': 1 } as const;
 
 async function deleteOwned(
   db: Executor,
@@ -100,6 +108,9 @@ async function deleteOwned(
   now: Date,
 ): Promise<number> {
   const rows = await db.select().from(ownedResources).where(ownedBy(orgId, owner));
+  // Users before what they use: an offer (or a key's offer) reading from a connector must not keep it "in use".
+  const rank = (kind: string): number => (DELETION_ORDER as Record<string, number>)[kind] ?? 2;
+  rows.sort((a, b) => rank(a.kind) - rank(b.kind));
   for (const row of rows) {
     if (!isResourceKind(row.kind)) throw new Error(`unknown resource kind ${row.kind} in owned_resources`);
     await deleteResource(db, rules, orgId, row.kind, row.resourceId, now);
@@ -111,7 +122,8 @@ async function deleteOwned(
  * Before an owner is deleted: transfers what it owns to an editor or admin member (`transferTo`), or deletes it,
  * as the request chose. Refuses with `owned_resources` (and the count) when it owns something and no choice was
  * made, and with `invalid_transfer_target` when the target is not an editor or admin of the organisation (or is a
- * member being removed, listed in `excluded`), and with `connector_in_use` when a connector to delete is in use.
+ * member being removed, listed in `excluded`), with `connector_in_use` when a connector to delete is in use, and with
+ * `offer_acquired` when an offer to delete was acquired.
  */
 export async function settleOwnedResources(
   db: Executor,
