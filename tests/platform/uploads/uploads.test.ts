@@ -183,7 +183,7 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
     expect((await tusCall(uploadsUrl(offerId), 'POST', null, headers)).status).toBe(401);
     const created = await env.call('POST', '/v1/orgs', { token: org.adminToken, body: { name: 'Other' } });
     expect(created.statusCode, created.body).toBe(201);
-    const otherOrg = created.json().id ?? created.json().organisation?.id;
+    const otherOrg = (created.json() as { id: string }).id;
     const otherKey = await addApiKey(env, otherOrg, org.adminToken, 'editor');
     const foreign = await tusCall(uploadsUrl(offerId), 'POST', otherKey.secret, headers);
     expect(foreign.status).toBe(404);
@@ -192,7 +192,7 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
     const archived = await insertOffer(env.db, org.orgId, { status: 'archived' });
     const refused = await tusCall(uploadsUrl(archived), 'POST', editor, headers);
     expect(refused.status).toBe(409);
-    expect((await refused.json()).code).toBe('invalid_state');
+    expect(((await refused.json()) as { code: string }).code).toBe('invalid_state');
 
     // An upload of one offer cannot be continued or read through another offer's URL.
     const ok = await tusCall(uploadsUrl(offerId), 'POST', editor, headers);
