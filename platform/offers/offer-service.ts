@@ -22,10 +22,19 @@ import type { PlatformContext } from '../platform-context';
 import { forgetOwnership, recordOwnership, type Owner } from '../resources/owned-resources';
 import { deleteOfferRows } from './delete-offer';
 import { removeStoredFiles } from './offer-bytes';
-import { DEFAULT_SETTINGS, resolveSettings, settingsOf } from './offer-settings';
+import { DEFAULT_SETTINGS, resolveSettings, settingsOf, type OfferSettings } from './offer-settings';
 import { toOffers, type OfferRow } from './offer-views';
 
 const ofOrg = (orgId: string, offerId: string) => and(eq(offers.orgId, orgId), eq(offers.id, offerId));
+
+function sourceOrIntervalChanged(row: OfferRow, next: OfferSettings): boolean {
+  return (
+    row.sourceType !== next.sourceType ||
+    row.sourceConnectorId !== next.sourceConnectorId ||
+    row.sourceFolder !== next.sourceFolder ||
+    row.scanIntervalMinutes !== next.scanIntervalMinutes
+  );
+}
 
 /** invalid_state: the action does not apply to an offer in its current status. */
 export function wrongState(status: OfferStatus, what: string): ApiError {
@@ -126,6 +135,8 @@ export class OfferService {
           kind,
           maxFileSize: body.maxFileSize ?? row.maxFileSize,
           ...settings,
+          // A new source or interval is scanned at the next sweep instead of after the old interval.
+          nextScanAt: sourceOrIntervalChanged(row, settings) ? null : row.nextScanAt,
           updatedAt: now,
         })
         .where(ofOrg(orgId, offerId));

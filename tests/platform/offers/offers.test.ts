@@ -10,6 +10,7 @@ import { acquisitions, offerFiles, offers, ownedResources } from '../../../platf
 import { bossDatabaseOf } from '../../../platform/jobs/boss-database';
 import { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import { addOfferFile } from '../../../platform/offers/offer-file-ledger';
+import { API } from '../../../shared/platform';
 import { recordingLog } from '../jobs/jobs-harness';
 import {
   addApiKey,
@@ -458,8 +459,14 @@ forEachDatabase(
         'validation_failed',
         'body.subscription.source',
       ]);
+      const planned = new Date('2030-01-01T00:00:00Z');
+      await env().db.update(offers).set({ nextScanAt: planned }).where(eq(offers.id, id));
       res = await call('PATCH', `${o()}/${id}`, editor.token, { kind: 'subscription', description: 'Same kind' });
       expect([res.statusCode, res.json().description, res.json().kind]).toEqual([200, 'Same kind', 'subscription']);
+      expect(res.json().nextScanAt).toBe(planned.toISOString());
+      // A new interval is taken at the next sweep, not after the old one.
+      res = await call('PATCH', `${o()}/${id}`, editor.token, { subscription: { scanIntervalMinutes: 10 } });
+      expect([res.json().subscription.scanIntervalMinutes, res.json().nextScanAt]).toEqual([10, null]);
     });
 
     it('removes a file from a draft (row and bytes) and from a published offer (kept, removed from the future)', async () => {
@@ -633,6 +640,17 @@ forEachDatabase(
       expect((await call('GET', `${o()}/${fed}`, admin)).statusCode).toBe(404);
       expect((await call('GET', `/v1/orgs/${orgId}/connectors/${connector.json().id}`, admin)).statusCode).toBe(404);
       expect((await call('GET', `${o()}/${sold.id}`, admin)).statusCode).toBe(200);
+    });
+
+    it('documents every offer route in the OpenAPI document with its summary and bearer security', async () => {
+      const doc = (await env().call('GET', '/v1/openapi.json')).json();
+      for (const route of Object.values(API.offers)) {
+        const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+        const operation = doc.paths[openApiPath]?.[route.method.toLowerCase()];
+        expect([openApiPath, route.method, operation?.summary]).toEqual([openApiPath, route.method, route.summary]);
+        expect(operation.security).toEqual([{ bearer: [] }]);
+        expect(operation.tags).toEqual(['offers']);
+      }
     });
   },
   () => {
