@@ -1,0 +1,320 @@
+// The delivery job itself, run directly against real storage (a local folder; OpenSSH sshd over SFTP; Swift's S3):
+// re-runs and concurrent runs leave one file and one row; a different file at the target gets a conflict copy beside
+// it and stays intact; the same bytes already there count as delivered; a copy cut midway or a crash before the
+// receipt leaves no partial under the file's name, and the next run finishes without a duplicate.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../../connectors/connector-error';
+import { createDefaultRegistry } from '../../../connectors/default-registry';
+import type { Driver, WriteOptions } from '../../../connectors/driver';
+import { S3Driver } from '../../../connectors/s3/s3-driver';
+import { newId } from '../../../platform/auth/secret-token';
+import { openDatabase, type OpenDatabase } from '../../../platform/db/open-database';
+import { auditEvents, deliveries, deliveryTargets, organisations } from '../../../platform/db/schema';
+import { deliverFile, type DeliveryDeps } from '../../../platform/deliveries/deliver-file';
+import type { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
+import type { PlatformContext } from '../../../platform/platform-context';
+import { sshdSftpOptions, swiftS3Options } from '../../kit/server-options';
+import { requireServer } from '../../servers/require-server';
+import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
+import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';
+import { addFile, insertAcquisition, insertOffer, sha256 } from './delivery-fixtures';
+
+const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
+const swift = swiftAvailability();
+const registry = createDefaultRegistry();
+const BUCKET = 'buyer-deliveries';
+
+let database: OpenDatabase;
+let storage: string;
+let sshd: SshdServer | undefined;
+let swiftServer: SwiftServer | undefined;
+const folders: string[] = [];
+// The ledger only tells deliveries through its jobs; these tests run the delivery directly instead.
+const noJobs = { send: async () => null } as unknown as JobsRuntime;
+
+beforeAll(async () => {
+  database = await openDatabase({ kind: 'pglite' });
+  storage = mkdtempSync(path.join(tmpdir(), 'ferry-engine-storage-'));
+  [sshd, swiftServer] = await Promise.all([
+    sshdAvailable.available ? startSshd() : undefined,
+    swift.available ? startSwift() : undefined,
+  ]);
+  if (swiftServer !== undefined) {
+    const admin = new S3Driver(swiftS3Options(swiftServer, BUCKET));
+    await admin.client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    await admin.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await database?.close();
+  await Promise.all([sshd?.dispose(), swiftServer?.stop()]);
+  rmSync(storage, { recursive: true, force: true });
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** Every file under a folder of a driver, relative paths, sorted (hidden ones too). */
+async function listAll(driver: Driver, folder = ''): Promise<string[]> {
+  const found: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await driver.list(folder, cursor === undefined ? {} : { cursor });
+    for (const entry of page.entries) {
+      if (entry.type === 'directory') found.push(...(await listAll(driver, entry.path)));
+      else found.push(entry.path);
+    }
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return found.sort();
+}
+
+async function readAll(driver: Driver, file: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await driver.read(file)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A driver whose writes to paths `breaks` picks fail: after half the bytes (`mid`) or before any (`before`). */
+function faulty(driver: Driver, breaks: (path: string) => 'mid' | 'before' | undefined): Driver {
+  return new Proxy(driver, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return async (file: string, source: Readable, options?: WriteOptions) => {
+          const how = breaks(file);
+          if (how === 'before') throw new ConnectorError('Retryable', 'The connection was lost (test).');
+          if (how !== 'mid' || options?.size === undefined || options.size < 2) {
+            return target.write(file, source, options);
+          }
+          let passed = 0;
+          const half = Math.floor(options.size / 2);
+          const cut = new Transform({
+            transform(chunk: Buffer, _encoding, done) {
+              if (passed + chunk.length <= half) {
+                passed += chunk.length;
+                done(null, chunk);
+                return;
+              }
+              this.push(chunk.subarray(0, half - passed));
+              passed = half;
+              done(new ConnectorError('Retryable', 'The connection was lost midway (test).'));
+            },
+          });
+          source.pipe(cut);
+          return target.write(file, cut, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+interface Destination {
+  readonly name: string;
+  readonly available: boolean;
+  /** Opens drivers on one folder of this storage (each run of the job opens and closes its own). */
+  prepare(): () => Driver;
+}
+
+let counter = 0;
+const destinations: Destination[] = [
+  {
+    name: 'a local folder',
+    available: true,
+    prepare: () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'ferry-engine-drop-'));
+      folders.push(root);
+      return () => registry.create({ kind: 'local', options: { root } });
+    },
+  },
+  {
+    name: 'SFTP (OpenSSH sshd)',
+    available: sshdAvailable.available,
+    prepare: () => () => registry.create({ kind: 'sftp', options: sshdSftpOptions(sshd!) }),
+  },
+  {
+    name: 'S3 (Swift s3api)',
+    available: swift.available,
+    prepare: () => () => registry.create({ kind: 's3', options: swiftS3Options(swiftServer!, BUCKET) }),
+  },
+];
+
+for (const destination of destinations) {
+  describe.skipIf(!destination.available)(`delivering into ${destination.name}`, () => {
+    let buyerOrg: string;
+    let offer: { id: string; orgId: string };
+    let acquisitionId: string;
+    let targetId: string;
+    let driver: Driver;
+    let folder: string;
+    let wrap: (d: Driver) => Driver = (d) => d;
+    const deps = (): DeliveryDeps => ({
+      ctx: {
+        db: database.db,
+        now: () => new Date(),
+        offerStorage: { driver: registry.create({ kind: 'local', options: { root: storage } }) },
+      } as unknown as PlatformContext,
+      // A fresh driver per run (the job closes it), on the same folder; `wrap` breaks it where a test says.
+      open: async () => wrap(reopen()),
+      pauseAfter: 100,
+      attemptTimeoutMs: 60_000,
+      copyRetry: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 10 },
+    });
+    let reopen: () => Driver;
+
+    beforeAll(async () => {
+      const n = ++counter;
+      buyerOrg = newId('org');
+      const providerOrg = newId('org');
+      const now = new Date();
+      await database.db.insert(organisations).values([
+        { id: buyerOrg, name: `Buyer ${n}`, createdAt: now },
+        { id: providerOrg, name: `Provider ${n}`, createdAt: now },
+      ]);
+      offer = { id: await insertOffer(database.db, providerOrg, `Prices ${n}`), orgId: providerOrg };
+      acquisitionId = await insertAcquisition(database.db, offer.id, providerOrg, buyerOrg, newId('usr'));
+      targetId = newId('dtg');
+      // The cursor far ahead: nothing but these tests makes this target's rows.
+      await database.db.insert(deliveryTargets).values({
+        id: targetId,
+        acquisitionId,
+        orgId: buyerOrg,
+        type: 'connector',
+        connectorId: 'con_test',
+        folder: `run-${n}`,
+        namingPattern: '{offer}/{name}',
+        cursorSeq: 1_000_000,
+        createdAt: now,
+        updatedAt: now,
+      });
+      folder = `run-${n}/Prices ${n}`;
+      reopen = destination.prepare();
+      driver = reopen();
+    });
+
+    afterAll(async () => {
+      await driver?.close();
+    });
+
+    const newDelivery = async (name: string, bytes: Buffer) => {
+      const fileId = await addFile(database.db, noJobs, storage, offer, name, bytes);
+      const id = newId('dlv');
+      await database.db.insert(deliveries).values({
+        id,
+        acquisitionId,
+        targetId,
+        fileId,
+        orgId: buyerOrg,
+        status: 'pending',
+        createdAt: new Date(),
+      });
+      return id;
+    };
+    const rowOf = async (id: string) => (await database.db.select().from(deliveries).where(eq(deliveries.id, id)))[0]!;
+    const deliveredAudits = async (id: string) =>
+      (await database.db.select().from(auditEvents).where(eq(auditEvents.targetId, id))).filter(
+        (e) => e.action === 'deliveries.delivered',
+      );
+    const today = () => new Date().toISOString().slice(0, 10);
+
+    it('delivers once however often it runs, also two runs at the same time', async () => {
+      const bytes = Buffer.from('a,b\n1,2\n'.repeat(1000));
+      const id = await newDelivery('twice.csv', bytes);
+      const [a, b] = await Promise.all([deliverFile(deps(), id), deliverFile(deps(), id)]);
+      expect([a.kind, b.kind].sort()).toEqual(
+        a.kind === 'delivered' && b.kind === 'delivered' ? ['delivered', 'delivered'] : ['delivered', 'nothing-to-do'],
+      );
+      const third = await deliverFile(deps(), id);
+      expect(third).toEqual({ kind: 'nothing-to-do', why: 'delivered' });
+      expect(await listAll(driver, folder)).toEqual([`${folder}/twice.csv`, `${folder}/twice.csv.ferry-receipt.json`]);
+      expect(await readAll(driver, `${folder}/twice.csv`)).toEqual(bytes);
+      const row = await rowOf(id);
+      expect(row).toMatchObject({ status: 'delivered', path: `${folder}/twice.csv`, conflict: false });
+      expect(await deliveredAudits(id)).toHaveLength(1);
+
+      // A crash after the receipt, before the row was marked: the next run finds both and only marks the row.
+      await database.db.update(deliveries).set({ status: 'pending', path: null }).where(eq(deliveries.id, id));
+      const again = await deliverFile(deps(), id);
+      expect(again).toMatchObject({ kind: 'delivered', placement: { alreadyThere: true, conflict: false } });
+      expect(await listAll(driver, folder)).toEqual([`${folder}/twice.csv`, `${folder}/twice.csv.ferry-receipt.json`]);
+    });
+
+    it('writes a conflict copy beside a different file of the same name, which stays intact', async () => {
+      const theirs = Buffer.from('the buyer edited this\n');
+      await driver.write(`${folder}/report.csv`, Readable.from([theirs]), { size: theirs.length });
+      const ours = Buffer.from('the provider sent this\n');
+      const id = await newDelivery('report.csv', ours);
+      const outcome = await deliverFile(deps(), id);
+      const copy = `${folder}/report (conflict from Ferry ${today()}).csv`;
+      expect(outcome).toMatchObject({ kind: 'delivered', placement: { path: copy, conflict: true } });
+      expect(await readAll(driver, `${folder}/report.csv`)).toEqual(theirs);
+      expect(await readAll(driver, copy)).toEqual(ours);
+      const receipt = JSON.parse((await readAll(driver, `${copy}.ferry-receipt.json`)).toString('utf8'));
+      expect(receipt).toMatchObject({ path: copy, conflict: true, sha256: sha256(ours), size: ours.length });
+      expect(await rowOf(id)).toMatchObject({ status: 'delivered', path: copy, conflict: true });
+      expect((await listAll(driver, folder)).filter((f) => f.includes('report'))).toEqual([
+        `${folder}/report (conflict from Ferry ${today()}).csv`,
+        `${folder}/report (conflict from Ferry ${today()}).csv.ferry-receipt.json`,
+        `${folder}/report.csv`,
+      ]);
+    });
+
+    it('counts the same bytes already at the target as delivered, without a copy', async () => {
+      const bytes = Buffer.from('already here\n');
+      await driver.write(`${folder}/same.csv`, Readable.from([bytes]), { size: bytes.length });
+      const id = await newDelivery('same.csv', bytes);
+      const outcome = await deliverFile(deps(), id);
+      expect(outcome).toMatchObject({ kind: 'delivered', placement: { alreadyThere: true, conflict: false } });
+      expect((await listAll(driver, folder)).filter((f) => f.includes('same'))).toEqual([
+        `${folder}/same.csv`,
+        `${folder}/same.csv.ferry-receipt.json`,
+      ]);
+    });
+
+    it('leaves nothing under the name when the copy is cut midway; the next run delivers once', async () => {
+      const bytes = Buffer.alloc(2 * 1024 * 1024 + 17, 3);
+      const id = await newDelivery('big.bin', bytes);
+      wrap = (d) => faulty(d, (file) => (file.includes('.ferry-') && !file.endsWith('.json') ? 'mid' : undefined));
+      const cut = await deliverFile(deps(), id);
+      expect(cut.kind).toBe('failed');
+      const left = await listAll(driver, folder);
+      expect(left.filter((f) => f.includes('big'))).toEqual([]);
+      expect(await rowOf(id)).toMatchObject({ status: 'pending', attempts: 1 });
+      expect((await rowOf(id)).lastError).toContain('midway');
+
+      wrap = (d) => d;
+      const next = await deliverFile(deps(), id);
+      expect(next).toMatchObject({ kind: 'delivered', placement: { alreadyThere: false, conflict: false } });
+      expect(await readAll(driver, `${folder}/big.bin`)).toEqual(bytes);
+      // Neither the cut attempt's staging nor its partial survives the next run.
+      expect(
+        (await listAll(driver, folder)).filter((f) => f.includes('.ferry-delivery') || f.includes('.ferry-partial')),
+      ).toEqual([]);
+      expect(await rowOf(id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    });
+
+    it('finishes after a crash between the file and its receipt, without a second copy', async () => {
+      const bytes = Buffer.from('receipt next\n');
+      const id = await newDelivery('receipt.csv', bytes);
+      wrap = (d) => faulty(d, (file) => (file.endsWith('.ferry-receipt.json') ? 'before' : undefined));
+      expect((await deliverFile(deps(), id)).kind).toBe('failed');
+      expect(await readAll(driver, `${folder}/receipt.csv`)).toEqual(bytes);
+      wrap = (d) => d;
+      const next = await deliverFile(deps(), id);
+      expect(next).toMatchObject({
+        kind: 'delivered',
+        placement: { path: `${folder}/receipt.csv`, alreadyThere: true },
+      });
+      expect((await listAll(driver, folder)).filter((f) => f.includes('receipt.csv'))).toEqual([
+        `${folder}/receipt.csv`,
+        `${folder}/receipt.csv.ferry-receipt.json`,
+      ]);
+    });
+  });
+}
