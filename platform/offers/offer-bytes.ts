@@ -1,12 +1,13 @@
-// Removing offer files' stored bytes once the rows that named them are gone (after their transaction committed).
-import { and, eq } from 'drizzle-orm';
+// Removing offer files' stored bytes once nothing may read them any more (after the change's transaction committed).
+import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { offerFiles } from '../db/schema';
 import type { PlatformContext } from '../platform-context';
 
 /**
- * Removes the stored bytes of each key of the offer's files that no row of the offer names any more (keys are per
- * upload or per imported file, never shared between offers). A failure is logged and left: a stray object costs
+ * Removes the stored bytes of each key that no pending or available file of the offer names (keys are per upload or
+ * per imported file, never shared between offers; a removed file that was available keeps its bytes because this is
+ * only called for files deleted, rejected or never offered). A failure is logged and left: a stray object costs
  * space only, while a missing one would break a delivery.
  */
 export async function removeStoredFiles(
@@ -20,7 +21,13 @@ export async function removeStoredFiles(
       const [still] = await ctx.db
         .select({ id: offerFiles.id })
         .from(offerFiles)
-        .where(and(eq(offerFiles.offerId, offerId), eq(offerFiles.storageKey, key)))
+        .where(
+          and(
+            eq(offerFiles.offerId, offerId),
+            eq(offerFiles.storageKey, key),
+            inArray(offerFiles.status, ['pending', 'available']),
+          ),
+        )
         .limit(1);
       if (still !== undefined) continue;
       await ctx.offerStorage.driver.remove(key);

@@ -47,7 +47,8 @@ export class OfferFileService {
 
   /**
    * Removes a file: from a draft its row and stored bytes go; otherwise it becomes `removed` (kept: deliveries and
-   * receipts name it). Removing a removed file again changes nothing.
+   * receipts name it), its bytes kept if it was ever available, gone if it was still pending. Removing a removed
+   * file again changes nothing.
    */
   async remove(request: FastifyRequest, orgId: string, offerId: string, fileId: string): Promise<void> {
     const now = this.ctx.now();
@@ -65,6 +66,8 @@ export class OfferFileService {
         key = file.storageKey;
       } else if (file.status !== 'removed') {
         await tx.update(offerFiles).set({ status: 'removed', removedAt: now }).where(eq(offerFiles.id, fileId));
+        // Never offered: nobody may read it any more, as when it is rejected.
+        if (file.status === 'pending') key = file.storageKey;
       }
       await auditSuccess(tx, request, now);
       return key;
@@ -122,32 +125,12 @@ export class OfferFileService {
       await auditSuccess(tx, request, now);
       return pending;
     });
-    const keys = rejected.map((f) => f.storageKey);
-    // Kept rows name these keys, so only keys no other (pending or available) file uses may go.
-    const used = new Set(
-      keys.length === 0
-        ? []
-        : (
-            await this.ctx.db
-              .select({ key: offerFiles.storageKey })
-              .from(offerFiles)
-              .where(
-                and(
-                  eq(offerFiles.offerId, offerId),
-                  inArray(offerFiles.storageKey, keys),
-                  inArray(offerFiles.status, ['pending', 'available']),
-                ),
-              )
-          ).map((r) => r.key),
+    await removeStoredFiles(
+      this.ctx,
+      request.log,
+      offerId,
+      rejected.map((f) => f.storageKey),
     );
-    for (const key of keys) {
-      if (used.has(key)) continue;
-      await this.ctx.offerStorage.driver
-        .remove(key)
-        .catch((error: unknown) =>
-          request.log.warn({ err: error, storageKey: key }, 'could not remove a rejected offer file'),
-        );
-    }
     return this.changed(
       offerId,
       rejected.map((f) => f.id),

@@ -347,6 +347,20 @@ forEachDatabase(
       expect(audit[0]).toMatchObject({ targetType: 'offer', targetId: id });
     });
 
+    it('gives distinct feed positions to approvals running at the same time', async () => {
+      const id = await createOffer(editor.token, { title: 'Concurrent', kind: 'one-shot' });
+      const files = [];
+      for (let i = 0; i < 6; i++) files.push(await addPendingFile(id, `c${i}.csv`, `c${i}`));
+      const answers = await Promise.all(
+        files.map((f) => call('POST', `${o()}/${id}/files/approve`, editor.token, { fileIds: [f.id] })),
+      );
+      expect(answers.map((a) => a.statusCode)).toEqual(files.map(() => 200));
+      const seqs = answers.map((a) => a.json().files[0].seq as number).sort((x, y) => x - y);
+      expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+      const [row] = await env().db.select().from(offers).where(eq(offers.id, id));
+      expect(row!.fileSeq).toBe(6);
+    });
+
     it('lists files by path or time added, filtered by status and path', async () => {
       const id = await createOffer(editor.token, { title: 'Listing', kind: 'one-shot' });
       const t0 = new Date('2026-02-01T00:00:00Z');
@@ -524,6 +538,10 @@ forEachDatabase(
       expect(res.json().archivedAt).toMatch(/^\d{4}-/);
       res = await call('POST', `${o()}/${id}/files/approve`, editor.token, { fileIds: [late.id] });
       expect([res.statusCode, res.json().code]).toEqual([409, 'invalid_state']);
+      // A pending file removed from an archived offer was never offered: its bytes go too.
+      expect((await call('DELETE', `${o()}/${id}/files/${late.id}`, editor.token)).statusCode).toBe(204);
+      const [lateRow] = await env().db.select().from(offerFiles).where(eq(offerFiles.id, late.id));
+      expect([lateRow!.status, lateRow!.seq, existsSync(late.file)]).toEqual(['removed', null, false]);
       res = await call('POST', `${o()}/${id}/archive`, editor.token);
       expect([res.statusCode, res.json().code]).toEqual([409, 'invalid_state']);
       res = await call('POST', `${o()}/${id}/publish`, editor.token);
