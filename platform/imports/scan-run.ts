@@ -25,6 +25,8 @@ export const SCAN_LEASE_MS = 30 * 60_000;
 export const FAILURES_BEFORE_ALERT = 3;
 /** Files one scan takes at most; the rest stay waiting, stable, for the next scan. */
 export const MAX_FILES_PER_SCAN = MAX_IMPORT_FILES;
+/** Skipped files one scan records by path; past it they are counted in a last entry (bounded memory and rows). */
+export const MAX_SKIPS_RECORDED = 1000;
 // Files looked up in source_observations at once.
 const BATCH = 200;
 
@@ -78,6 +80,8 @@ class ScanStopped extends Error {
 export interface ScanOutcome {
   readonly added: number;
   readonly skipped: ReadonlyArray<{ path: string; reason: string }>;
+  /** Files skipped, also those past MAX_SKIPS_RECORDED. */
+  readonly skippedCount: number;
   readonly error: string | null;
 }
 
@@ -182,13 +186,13 @@ export async function runScan(ctx: PlatformContext, job: ScanJob): Promise<ScanR
       .update(offers)
       .set({ lastScanAt: at, nextScanAt: minutes(at, offer.scanIntervalMinutes) })
       .where(eq(offers.id, offer.id));
-    if (outcome.added > 0 || outcome.skipped.length > 0 || outcome.error !== null) {
+    if (outcome.added > 0 || outcome.skippedCount > 0 || outcome.error !== null) {
       await auditSystemEvent(tx, at, {
         orgId: offer.orgId,
         action: IMPORT_AUDIT_ACTION,
         target: { type: 'offer', id: offer.id },
         reason:
-          `scan ${importId}: ${outcome.added} added, ${outcome.skipped.length} skipped` +
+          `scan ${importId}: ${outcome.added} added, ${outcome.skippedCount} skipped` +
           (outcome.error === null ? '' : `; failed: ${outcome.error}`),
       });
     }
@@ -210,8 +214,20 @@ export async function scanSource(
   offer: ScanOffer & { sourceConnectorId: string },
   importId: string,
 ): Promise<ScanOutcome> {
-  const skipped: Array<{ path: string; reason: string }> = [];
   let added = 0;
+  const skipped: Array<{ path: string; reason: string }> = [];
+  let unlisted = 0;
+  const skip = (path: string, reason: string) => {
+    if (skipped.length < MAX_SKIPS_RECORDED) skipped.push({ path, reason });
+    else unlisted++;
+  };
+  const result = (error: string | null): ScanOutcome => ({
+    added,
+    skipped:
+      unlisted === 0 ? skipped : [...skipped, { path: '', reason: `${unlisted} more files skipped (not listed)` }],
+    skippedCount: skipped.length + unlisted,
+    error,
+  });
   let taken = 0;
   let seen = 0;
   const deadline = Date.now() + SCAN_WORK_MS;
@@ -283,7 +299,7 @@ export async function scanSource(
       if (item.kind === 'rejected') {
         if (observation !== undefined) continue;
         await ctx.db.transaction((tx) => observe(tx, path, null, item.reason));
-        skipped.push({ path, reason: item.reason });
+        skip(path, item.reason);
         continue;
       }
       const look = lookAt(observation, item.entry);
@@ -294,7 +310,7 @@ export async function scanSource(
         const originRef = `${offer.sourceConnectorId}:${item.entry.path}`;
         const outcome = await takeFile(ctx, source, offer, item.entry, path, originRef, (tx, o) => settle(tx, path, o));
         if (outcome.kind === 'added') added++;
-        else skipped.push({ path, reason: outcome.reason });
+        else skip(path, outcome.reason);
       }
     }
   };
@@ -330,7 +346,7 @@ export async function scanSource(
         );
       }
     }
-    return { added, skipped, error: null };
+    return result(null);
   } catch (error) {
     // The platform's own failures (the database) fail the job; a storage's or the source's are a failed scan.
     if (
@@ -341,7 +357,7 @@ export async function scanSource(
     ) {
       throw error;
     }
-    return { added, skipped, error: describeError(error) };
+    return result(describeError(error));
   } finally {
     await driver?.close().catch(() => undefined);
   }
