@@ -108,7 +108,7 @@ export class AcquisitionService {
     return this.read(buyerOrgId, id);
   }
 
-  /** A page of the buyer's acquisitions, newest first by default, optionally in one state. */
+  /** A page of the buyer's acquisitions, oldest first unless order=desc, optionally in one state. */
   async list(buyerOrgId: string, query: ListAcquisitionsQuery): Promise<AcquisitionPage> {
     const now = this.ctx.now();
     const where = and(

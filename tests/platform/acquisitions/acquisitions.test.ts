@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { acquisitions, offerFiles, offers } from '../../../platform/db/schema';
 import { addOfferFile } from '../../../platform/offers/offer-file-ledger';
+import { addMonths } from '../../../platform/acquisitions/acquisition-service';
 import type { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import { addApiKey, addMember, auditOf, forEachDatabase, PASSWORD, setUp, type TestEnv } from '../platform-harness';
 
@@ -348,6 +349,34 @@ forEachDatabase(
       expect(await feedNames(gamma, res.json().id)).toEqual(['before.csv', 'racing.csv']);
       const [row] = await env().db.select().from(acquisitions).where(eq(acquisitions.id, res.json().id));
       expect(row!.untilSeq).toBe(2);
+    });
+
+    it('two acquisitions of one offer sent at once: one is made, the other refused already_acquired', async () => {
+      const offerId = await makeOffer(env(), acme.id, { title: 'Twice' });
+      // Both requests arrive while the offer row is locked (as a file being added locks it), then go on together.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holding = env().db.transaction(async (tx) => {
+        await tx.select().from(offers).where(eq(offers.id, offerId)).for('update');
+        locked();
+        await held;
+      });
+      await lockTaken;
+      const sending = Promise.all([1, 2].map(() => call('POST', acq(gamma), gamma.admin, { offerId, months: 1 })));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      await holding;
+      const both = await sending;
+      expect(both.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+      const made = await env().db.select().from(acquisitions).where(eq(acquisitions.offerId, offerId));
+      expect(made).toHaveLength(1);
+    });
+
+    it("months count calendar months, keeping the day or taking the shorter month's last", () => {
+      expect(addMonths(new Date('2026-01-31T10:00:00Z'), 1).toISOString()).toBe('2026-02-28T10:00:00.000Z');
+      expect(addMonths(new Date('2026-11-15T00:00:00Z'), 3).toISOString()).toBe('2027-02-15T00:00:00.000Z');
     });
 
     it('another buyer gets not_found on my acquisition; it never appears in its list', async () => {
