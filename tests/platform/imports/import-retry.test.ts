@@ -87,4 +87,41 @@ describe('an import retried after a crash', () => {
     expect((await filesOf(p, offerId)).length).toBe(3);
     expect((await importsOf(p, offerId)).map((r) => r.status)).toEqual(['succeeded']);
   });
+
+  it('two imports of the same files running at once add each file once', async () => {
+    mkdirSync(path.join(root, 'twice'));
+    for (const name of ['a.csv', 'b.csv']) writeFileSync(path.join(root, 'twice', name), `both want ${name}`);
+    const created = await p.call('POST', `/v1/orgs/${p.org.orgId}/connectors`, {
+      name: 'Twice folder',
+      kind: 'local',
+      options: { root },
+    });
+    const connectorId = created.json().id;
+    const offerId = await makeOffer(p, { title: 'Twice', kind: 'one-shot', status: 'draft' });
+    const queued = async () => {
+      const importId = newId('imp');
+      await p.db.insert(offerImports).values({
+        id: importId,
+        offerId,
+        orgId: p.org.orgId,
+        kind: 'import',
+        trigger: 'manual',
+        status: 'queued',
+        request: { connectorId, paths: ['twice'], targetFolder: '' },
+        createdAt: new Date(),
+      });
+      return { orgId: p.org.orgId, offerId, importId };
+    };
+    const jobs = [await queued(), await queued()];
+    await Promise.all(jobs.map((job) => runImport(p.ctx, job, false)));
+    expect((await filesOf(p, offerId)).map((f) => f.path).sort()).toEqual(['twice/a.csv', 'twice/b.csv']);
+    const runs = await importsOf(p, offerId);
+    expect(runs.flatMap((r) => r.added).length).toBe(2);
+    expect(runs.flatMap((r) => r.skipped).map((s) => s.reason)).toEqual(
+      Array(2).fill('already in the offer (same path, size and SHA-256)'),
+    );
+    // The duplicates' copies were removed from the offer storage: only the two added files remain there.
+    const stored = (await import('node:fs')).readdirSync(path.join(p.storageFolder, 'offers', offerId));
+    expect(stored.filter((name) => !name.startsWith('.')).length).toBe(2);
+  });
 });
