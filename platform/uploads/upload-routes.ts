@@ -157,6 +157,11 @@ export function registerOfferUploads(
       lastPath !== undefined && UPLOAD_ID.test(lastPath) ? lastPath : undefined,
     maxSize: (req) => known(req).offer.maxFileSize,
     disableTerminationForFinishedUploads: true,
+    // Another request (on any instance) kept the upload: 423 says "busy, retry", which clients retry, unlike a 500.
+    onResponseError: (_req, error) =>
+      error === ERRORS.ERR_LOCK_TIMEOUT
+        ? { status_code: 423, body: 'Locked: another request is writing this upload; try again shortly.\n' }
+        : undefined,
     onIncomingRequest: async (req, uploadId) => {
       const { offer, request } = known(req);
       if (req.method === 'POST') return;
