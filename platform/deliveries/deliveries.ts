@@ -12,6 +12,7 @@ import { OFFER_FILES_AVAILABLE } from '../offers/offer-file-ledger';
 import type { PlatformContext } from '../platform-context';
 import { deliverFile, type DeliveryDeps, type OpenTargetConnector } from './deliver-file';
 import {
+  DELIVERY_EXPIRE_SECONDS,
   DELIVERY_SWEEP_CRON,
   DELIVERY_SWEEP_QUEUE,
   deliveryQueue,
@@ -30,7 +31,7 @@ export interface DeliveriesOptions extends DeliveryRetry {
   readonly sweepCron?: string;
   /** How a copy retries passing failures within one attempt (default: the transfer engine's). */
   readonly copyRetry?: RetryPolicy;
-  /** How long one delivery attempt may take (default 6 hours). */
+  /** How long one delivery attempt may take (default 6 hours, the queue's expiry). */
   readonly attemptTimeoutMs?: number;
   /** Deliveries run at once on this instance (default 2). */
   readonly concurrency?: number;
@@ -62,7 +63,7 @@ export function registerDeliveries(
     ctx,
     open: options.open ?? ((orgId, connectorId) => openOrgConnector(ctx, orgId, connectorId)),
     pauseAfter: options.pauseAfter ?? 5,
-    attemptTimeoutMs: options.attemptTimeoutMs ?? 6 * 3_600_000,
+    attemptTimeoutMs: options.attemptTimeoutMs ?? DELIVERY_EXPIRE_SECONDS * 1000,
     ...(options.copyRetry === undefined ? {} : { copyRetry: options.copyRetry }),
   };
   const walk = (offerId: string | null) => walkDeliveries(ctx.db, ctx.jobs, queue, ctx.now, offerId);
@@ -81,7 +82,8 @@ export function registerDeliveries(
   );
   ctx.jobs.work(DELIVERY_SWEEP_QUEUE, async () => {
     await walk(null);
-    const resent = await ctx.db.transaction((tx) => resendWaiting(tx, ctx.jobs, queue, null));
+    const staleBefore = new Date(ctx.now().getTime() - (DELIVERY_EXPIRE_SECONDS + 3600) * 1000);
+    const resent = await ctx.db.transaction((tx) => resendWaiting(tx, ctx.jobs, queue, { staleBefore }));
     if (resent > 0) log.info({ resent }, 'given-up deliveries sent again');
   });
   ctx.jobs.schedule(DELIVERY_SWEEP_QUEUE, options.sweepCron ?? DELIVERY_SWEEP_CRON, { task: 'sweep-deliveries' });

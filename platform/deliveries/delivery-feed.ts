@@ -1,5 +1,5 @@
 // Turns an acquisition's entitled files into delivery rows per target, and sends their jobs.
-import { and, asc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, lte, or } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database';
 import { acquisitions, deliveries, deliveryTargets, offerFiles } from '../db/schema';
 import { newId } from '../auth/secret-token';
@@ -19,6 +19,9 @@ export interface DeliveryRetry {
   readonly retryDelaySeconds?: number;
 }
 
+/** How long one delivery attempt may run before pg-boss counts it failed (and the sweep may send it again). */
+export const DELIVERY_EXPIRE_SECONDS = 6 * 3600;
+
 /**
  * The delivery queue: one job per delivery row, its singleton key the delivery's ID, so a second instance never
  * runs the same delivery at the same time. Failures retry with backoff; the target pauses after repeated failures.
@@ -32,7 +35,7 @@ export function deliveryQueue(retry: DeliveryRetry = {}): JobQueue<DeliveryJob> 
     retryDelayMax: 3600,
     policy: 'singleton',
     // Large files over slow links: an attempt may take long; a run past this is retried (and finds its bytes).
-    expireInSeconds: 6 * 3600,
+    expireInSeconds: DELIVERY_EXPIRE_SECONDS,
   });
 }
 
@@ -150,26 +153,30 @@ export async function walkDeliveries(
 }
 
 /**
- * Sends again the deliveries of active connector targets that wait without a job: all waiting ones of one target
- * (at its resume), or the given-up ones of every target (the sweep). In the caller's transaction; how many.
+ * Sends again the deliveries of active connector targets that may wait without a job: every waiting one of one
+ * target (at its resume), or for the sweep the given-up ones and those waiting since before `staleBefore` (a job lost
+ * with a killed instance past its expiry). A delivery whose job still runs gets a second job that waits for it (one
+ * active per delivery) and then finds it delivered. In the caller's transaction; how many were sent.
  */
 export async function resendWaiting(
   tx: Executor,
   jobs: JobsRuntime,
   queue: JobQueue<DeliveryJob>,
-  targetId: string | null,
+  scope: { readonly targetId: string } | { readonly staleBefore: Date },
 ): Promise<number> {
+  const which =
+    'targetId' in scope
+      ? and(eq(deliveries.targetId, scope.targetId), inArray(deliveries.status, ['pending', 'failed']))
+      : or(
+          eq(deliveries.status, 'failed'),
+          and(eq(deliveries.status, 'pending'), lt(deliveries.createdAt, scope.staleBefore)),
+        );
   const rows = await tx
     .update(deliveries)
     .set({ status: 'pending' })
     .where(
       and(
-        targetId === null
-          ? eq(deliveries.status, 'failed')
-          : and(
-              eq(deliveries.targetId, targetId),
-              or(eq(deliveries.status, 'pending'), eq(deliveries.status, 'failed')),
-            ),
+        which,
         inArray(
           deliveries.targetId,
           tx
@@ -177,7 +184,6 @@ export async function resendWaiting(
             .from(deliveryTargets)
             .where(and(eq(deliveryTargets.type, 'connector'), eq(deliveryTargets.status, 'active'))),
         ),
-        isNull(deliveries.deliveredAt),
       ),
     )
     .returning({ id: deliveries.id });

@@ -251,7 +251,7 @@ export class DeliveryService {
         .update(deliveryTargets)
         .set({ status: 'active', pausedReason: null, pausedAt: null, consecutiveFailures: 0, updatedAt: now })
         .where(eq(deliveryTargets.id, targetId));
-      if (row.type === 'connector') await resendWaiting(tx, this.ctx.jobs, this.queue, targetId);
+      if (row.type === 'connector') await resendWaiting(tx, this.ctx.jobs, this.queue, { targetId });
       const acquisition = await this.acquisition(orgId, acquisitionId, tx);
       // Files that became available while it was paused got their rows; a walk catches any the cursor has not.
       await this.ctx.jobs.send(OFFER_FILES_AVAILABLE, { offerId: acquisition.offerId }, { executor: tx });

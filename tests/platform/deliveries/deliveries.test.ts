@@ -229,6 +229,21 @@ forEachDatabase(
       expect((await call('GET', `${base()}/deliveries`, undefined, viewer)).statusCode).toBe(200);
     });
 
+    it('documents every delivery route in the OpenAPI document', async () => {
+      const paths = Object.keys((await call('GET', '/v1/openapi.json')).json().paths);
+      const acquisition = '/v1/orgs/{orgId}/acquisitions/{acquisitionId}';
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          `${acquisition}/targets`,
+          `${acquisition}/targets/{targetId}`,
+          `${acquisition}/targets/{targetId}/resume`,
+          `${acquisition}/targets/{targetId}/acks`,
+          `${acquisition}/deliveries`,
+          `${acquisition}/deliveries/{deliveryId}/ack`,
+        ]),
+      );
+    });
+
     it('deleting a target stops its deliveries and leaves the delivered files where they are', async () => {
       const list = (await call('GET', `${base()}/targets`)).json().items as Array<{ id: string; type: string }>;
       const target = list.find((t) => t.type === 'connector')!;

@@ -15,7 +15,7 @@ import type { Driver, WriteOptions } from '../../../connectors/driver';
 import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { newId } from '../../../platform/auth/secret-token';
 import { openDatabase, type OpenDatabase } from '../../../platform/db/open-database';
-import { auditEvents, deliveries, deliveryTargets, organisations } from '../../../platform/db/schema';
+import { auditEvents, deliveries, deliveryTargets, offerFiles, organisations } from '../../../platform/db/schema';
 import { deliverFile, type DeliveryDeps } from '../../../platform/deliveries/deliver-file';
 import type { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import type { PlatformContext } from '../../../platform/platform-context';
@@ -297,6 +297,15 @@ for (const destination of destinations) {
         (await listAll(driver, folder)).filter((f) => f.includes('.ferry-delivery') || f.includes('.ferry-partial')),
       ).toEqual([]);
       expect(await rowOf(id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    });
+
+    it('skips a file removed from the offer before its delivery ran, writing nothing', async () => {
+      const id = await newDelivery('withdrawn.csv', Buffer.from('withdrawn\n'));
+      const { fileId } = await rowOf(id);
+      await database.db.update(offerFiles).set({ status: 'removed' }).where(eq(offerFiles.id, fileId));
+      expect(await deliverFile(deps(), id)).toEqual({ kind: 'skipped', why: 'file removed from the offer' });
+      expect(await rowOf(id)).toMatchObject({ status: 'skipped', attempts: 0 });
+      expect((await listAll(driver, folder)).filter((f) => f.includes('withdrawn'))).toEqual([]);
     });
 
     it('finishes after a crash between the file and its receipt, without a second copy', async () => {
