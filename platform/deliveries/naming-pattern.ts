@@ -100,6 +100,10 @@ export function expandPattern(pattern: string, values: NamingValues): string {
   const parsed = parse(pattern);
   if (!parsed.ok) throw new ConnectorError('InvalidInput', `The naming pattern ${parsed.why}.`);
   const expanded = parsed.parts.map((p) => ('text' in p ? p.text : valueOf(p.token, values))).join('');
+  // normalizePath forgives one trailing '/': here that would drop an empty file name instead of refusing it.
+  if (expanded === '' || expanded.split('/').some((segment) => segment === '')) {
+    throw new ConnectorError('InvalidInput', `Refused path "${expanded}": it has an empty name.`);
+  }
   return normalizePath(expanded);
 }
 

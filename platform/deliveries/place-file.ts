@@ -1,4 +1,19 @@
 // Puts one offer file into a buyer's storage without ever replacing or removing a file someone else wrote there.
+//
+// What holds, since no driver offers an exclusive create (O_EXCL, SFTP's plain RENAME, S3's If-None-Match: *):
+// - Ferry never replaces or removes a file it found: a different file gets a conflict copy beside it, and the only
+//   files Ferry removes are its own hidden staging and partial files (`.ferry-delivery-*`, `.ferry-partial-*`).
+// - Between Ferry runs there is no race: one delivery row per (acquisition, file, target), one active job per
+//   delivery (pg-boss singleton key), and each run stages under its own attempt's name, so even two runs at once
+//   (a job past its expiry) leave one file with the right bytes.
+// - Against a third party writing the very same name at the same moment, the window is one request: the last look
+//   (stat) right before the staged copy is moved into place (rename on local, SFTP, FTPS; server-side copy on S3).
+//   Renames and copies replace on those stores, so a file created inside that window could be replaced. Azure Blob
+//   and GCS have neither: the copy is written under its name right after the look (all-or-nothing), so there the
+//   window is the whole upload.
+// - Nothing partial ever appears under the file's name: the bytes are verified under the staging name first (or
+//   written all-or-nothing), and a run killed at any point leaves at most hidden staging files, removed by the next
+//   run of the same delivery.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { hasHash, hasRename, hasServerSideCopy } from '../../connectors/capabilities';
@@ -117,9 +132,8 @@ export interface PlaceRequest {
  * Places the file at `wanted`, or beside it as a conflict copy when a different file is there, never replacing a
  * file: the copy (verified, partial name then rename) goes to a hidden staging name first, and the destination is
  * looked at again right before the staged copy is moved into place (rename, or server-side copy where the store has
- * no rename). Stores with neither get the copy written directly after the look, atomically where they can.
- * Between that last look and the move there is no exclusive create in the drivers: a third party writing the same
- * name in that instant could be replaced (the window is one request long).
+ * no rename). Stores with neither get the copy written directly after the look, atomically where they can. See the
+ * file's header for what holds without an exclusive create.
  */
 export async function placeFile(file: SourceFile, request: PlaceRequest): Promise<Placement> {
   const { destination, wanted, staging, day, signal } = request;
