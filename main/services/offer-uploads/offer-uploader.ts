@@ -57,7 +57,9 @@ export interface OfferUploadResult {
   readonly sha256: string;
   /** The server's offset this upload continued from (0 for a new upload). */
   readonly resumedFrom: number;
-  /** The last answer of the platform (status and body: it may describe the offer file it made). */
+  /** The offer file the platform made (its X-Ferry-File-Id answer), when the last answer said it. */
+  readonly fileId?: string;
+  /** The platform's last answer. */
   readonly response: { readonly status: number; readonly body: string };
 }
 
@@ -192,6 +194,7 @@ export class OfferUploader {
               size: file.size,
               sha256: upload.sha256,
               resumedFrom: resumedFrom ?? 0,
+              ...fileIdOf(lastResponse),
               response: { status: lastResponse.getStatus(), body: lastResponse.getBody() },
             }),
           );
@@ -243,6 +246,14 @@ function signalOption(signal: AbortSignal | undefined): { signal?: AbortSignal }
 
 async function tokenOf(target: OfferUploadTarget): Promise<string> {
   return typeof target.token === 'string' ? target.token : await target.token();
+}
+
+/** The platform names the offer file a finished upload became in this header. */
+const FILE_ID_HEADER = 'X-Ferry-File-Id';
+
+function fileIdOf(res: HttpResponse): { fileId?: string } {
+  const fileId = res.getHeader(FILE_ID_HEADER);
+  return fileId === undefined || fileId === '' ? {} : { fileId };
 }
 
 function isSuccess(res: HttpResponse): boolean {
