@@ -1,10 +1,12 @@
 // An acquisition's entitled files: the change feed agents follow, one file to download, and download links.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, lt } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { DownloadLink, EntitledFilesPage } from '../../shared/platform';
 import { auditDenial, auditSuccess } from '../audit/audit-request';
-import type { SealPurpose } from '../auth/token-sealer';
-import { acquisitions, offerFiles } from '../db/schema';
+import { newId } from '../auth/secret-token';
+import { sealedKeyId, type SealPurpose } from '../auth/token-sealer';
+import type { Executor } from '../db/database';
+import { acquisitions, downloadLinks, offerFiles } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
 import { downloadsAllowed, type AcquisitionRow, type AcquisitionService } from './acquisition-service';
@@ -20,8 +22,9 @@ const PURPOSE = 'download-link' as unknown as SealPurpose;
 /** An offer file's row. */
 export type OfferFileRow = typeof offerFiles.$inferSelect;
 
-// What a link names: acquisition, file and expiry (ms), sealed, so the token reveals nothing and cannot be altered.
+// What a link names: its row, acquisition, file and expiry (ms), sealed, so it reveals nothing and cannot be altered.
 interface LinkClaims {
+  readonly l: string;
   readonly a: string;
   readonly f: string;
   readonly e: number;
@@ -31,14 +34,27 @@ function claimsOf(plain: string | null): LinkClaims | null {
   if (plain === null) return null;
   try {
     const value = JSON.parse(plain) as Partial<LinkClaims>;
-    if (typeof value.a !== 'string' || typeof value.f !== 'string' || typeof value.e !== 'number') return null;
-    return { a: value.a, f: value.f, e: value.e };
+    const { l, a, f, e } = value;
+    if (typeof l !== 'string' || typeof a !== 'string' || typeof f !== 'string' || typeof e !== 'number') return null;
+    return { l, a, f, e };
   } catch {
     return null;
   }
 }
 
 const LINK_INVALID = 'This download link is not valid (any more): ask for a new one.';
+
+/**
+ * Key versions that sealed download links not expired yet: the vault must keep them (sealed-key-use.ts counts them)
+ * or those links stop working before their 30 days.
+ */
+export async function downloadLinkKeyIdsInUse(db: Executor, now: Date): Promise<ReadonlySet<string>> {
+  const rows = await db
+    .selectDistinct({ kekId: downloadLinks.kekId })
+    .from(downloadLinks)
+    .where(gt(downloadLinks.expiresAt, now));
+  return new Set(rows.map((row) => row.kekId));
+}
 
 /** The files an acquisition gives: the feed, single files for download, links. */
 export class AcquisitionFiles {
@@ -100,9 +116,16 @@ export class AcquisitionFiles {
     const { file } = await this.forDownload(buyerOrgId, acquisitionId, fileId);
     const now = this.ctx.now();
     const expiresAt = new Date(now.getTime() + DOWNLOAD_LINK_TTL_MS);
-    const claims: LinkClaims = { a: acquisitionId, f: file.id, e: expiresAt.getTime() };
+    const id = newId('dll');
+    const claims: LinkClaims = { l: id, a: acquisitionId, f: file.id, e: expiresAt.getTime() };
     const token = await this.ctx.sealer.seal(JSON.stringify(claims), PURPOSE);
-    await auditSuccess(this.ctx.db, request, now, { type: 'acquisition', id: acquisitionId });
+    await this.ctx.db.transaction(async (tx) => {
+      // Rows of links expired are of no use any more: the organisation's go as it makes a new one.
+      await tx.delete(downloadLinks).where(and(eq(downloadLinks.orgId, buyerOrgId), lt(downloadLinks.expiresAt, now)));
+      const row = { id, acquisitionId, fileId: file.id, orgId: buyerOrgId, createdAt: now, expiresAt };
+      await tx.insert(downloadLinks).values({ ...row, kekId: sealedKeyId(token) ?? '' });
+      await auditSuccess(tx, request, now, { type: 'acquisition', id: acquisitionId });
+    });
     return { url: `${this.ctx.publicUrl()}/v1/downloads/${token}`, expiresAt: expiresAt.toISOString() };
   }
 
@@ -120,6 +143,8 @@ export class AcquisitionFiles {
       throw new ApiError('download_link_invalid', LINK_INVALID);
     };
     if (claims.e <= this.ctx.now().getTime()) return refuse('link_expired');
+    const [link] = await this.ctx.db.select().from(downloadLinks).where(eq(downloadLinks.id, claims.l));
+    if (link?.acquisitionId !== claims.a || link.fileId !== claims.f) return refuse('link_unknown');
     if (!downloadsAllowed(acquisition)) return refuse('acquisition_cancelled');
     const [file] = await this.ctx.db
       .select()

@@ -530,3 +530,23 @@ export const deliveries = pgTable(
     index('deliveries_target_idx').on(t.targetId, t.status),
   ],
 );
+
+/**
+ * Download links a buyer's member made (the link itself is a sealed token the platform does not keep): which key
+ * version sealed it, so the vault keeps that version until the link expires, and until when it works.
+ */
+export const downloadLinks = pgTable(
+  'download_links',
+  {
+    id: text('id').primaryKey(),
+    acquisitionId: text('acquisition_id')
+      .notNull()
+      .references(() => acquisitions.id, { onDelete: 'cascade' }),
+    fileId: text('file_id').notNull(),
+    orgId: text('org_id').notNull(),
+    kekId: text('kek_id').notNull(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+  },
+  (t) => [index('download_links_kek_idx').on(t.kekId, t.expiresAt), index('download_links_org_idx').on(t.orgId)],
+);

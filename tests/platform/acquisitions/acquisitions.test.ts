@@ -10,6 +10,8 @@ import { afterAll, expect, it } from 'vitest';
 import { acquisitions, offerFiles, offers } from '../../../platform/db/schema';
 import { addOfferFile } from '../../../platform/offers/offer-file-ledger';
 import { addMonths } from '../../../platform/acquisitions/acquisition-service';
+import { downloadLinkKeyIdsInUse } from '../../../platform/acquisitions/acquisition-files';
+import { sealedKeyId } from '../../../platform/auth/token-sealer';
 import type { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import { addApiKey, addMember, auditOf, forEachDatabase, PASSWORD, setUp, type TestEnv } from '../platform-harness';
 
@@ -480,11 +482,17 @@ forEachDatabase(
       const acmeAudit = await auditOf(env(), acme.id, acme.admin);
       expect(acmeAudit.filter((e) => e.action?.startsWith('downloads.'))).toEqual([]);
 
+      // The key version that sealed it is kept while the link works (the vault must not retire it before).
+      const kekId = sealedKeyId(decodeURIComponent(link.slice('/v1/downloads/'.length)));
+      expect(kekId).not.toBeNull();
+      expect([...(await downloadLinkKeyIdsInUse(env().db, env().clock.now()))]).toContain(kekId);
+
       env().clock.advance(30 * DAY - 60_000);
       expect((await env().app.inject({ method: 'GET', url: link })).statusCode).toBe(200);
       env().clock.advance(120_000);
       const expired = await env().app.inject({ method: 'GET', url: link });
       expect([expired.statusCode, expired.json().code]).toEqual([410, 'download_link_invalid']);
+      expect([...(await downloadLinkKeyIdsInUse(env().db, env().clock.now()))]).toEqual([]);
       const refusals = await auditOf(env(), beta.id, beta.admin, { action: 'downloads.download', outcome: 'denied' });
       expect(refusals[0]).toMatchObject({ reason: 'link_expired' });
     });
