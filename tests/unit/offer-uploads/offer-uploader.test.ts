@@ -279,4 +279,37 @@ describe('offer uploads over tus from a local folder', () => {
     expect(server.created).toBe(0);
     expect(path.basename(storeFile)).toBe('offer-uploads.sqlite');
   });
+
+  it('a connector without ranged reads still resumes: it reads from the start and skips to the server offset', async () => {
+    const data = randomBytes(20 * MiB + 9);
+    await writeFile(folder.file('dataset.bin'), data);
+    const reads: ReadRecord[] = [];
+    const recorded = recordReads(folder.driver, reads);
+    const unranged = new Proxy(recorded, {
+      get(target, property) {
+        if (property === 'capabilities') return { ...target.capabilities, rangedRead: false };
+        return Reflect.get(target, property, target) as unknown;
+      },
+    });
+    server.behaviour.bytesPerSecond = 40 * MiB;
+    const first = restart();
+    const stop = abortAfter(10 * MiB);
+    await expect(
+      first.uploader.upload(target, {
+        driver: unranged,
+        path: 'dataset.bin',
+        signal: stop.controller.signal,
+        onProgress: stop.onProgress,
+      }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
+    const [remembered] = await first.store.findAllUploads();
+    const offset = await settled(() => server.offsetOf(remembered!.uploadUrl!));
+    server.behaviour.bytesPerSecond = null;
+    server.resetCounters();
+    const result = await restart().uploader.upload(target, { driver: unranged, path: 'dataset.bin' });
+    expect(result.resumedFrom).toBe(offset);
+    expect(server.received).toBe(data.length - offset);
+    expect(reads.every((r) => r.offset === 0 && r.length === undefined)).toBe(true);
+    expect(await sha256Of(server.fileOf(result.uploadUrl))).toBe(sha256(data));
+  });
 });
