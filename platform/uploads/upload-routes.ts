@@ -11,6 +11,7 @@ import { normalizePath } from '../../connectors/path-safety';
 import { offers } from '../db/schema';
 import type { PlatformContext } from '../platform-context';
 import { ApiError, notFound } from '../http/api-error';
+import { loggableError } from '../http/loggable-error';
 import { BEARER, ERROR_RESPONSES } from '../http/platform-app';
 import { newId } from '../auth/secret-token';
 import { AdvisoryLocker, lockSessionOf, type AdvisoryLockerOptions } from './advisory-locker';
@@ -192,7 +193,13 @@ export function registerOfferUploads(
     requests.set(request.raw, { request, offer });
     // From here tus answers on the raw response; Fastify sends nothing more.
     reply.hijack();
-    await tus.handle(request.raw, reply.raw);
+    try {
+      await tus.handle(request.raw, reply.raw);
+    } catch (error) {
+      // tus answers its own errors; this is a failure writing the answer: log it and cut the connection.
+      request.log.error({ err: loggableError(error) }, 'upload request failed');
+      reply.raw.destroy();
+    }
   };
   void app.register(async (scope) => {
     // tus reads the request bodies itself: no parser of this scope may consume them (nor apply the JSON body limit).

@@ -20,6 +20,7 @@ import {
   sha256Of,
   someBytes,
   tusCall,
+  tusMetadata,
   type ListeningPlatform,
 } from './upload-kit';
 
@@ -133,6 +134,22 @@ describe.skipIf(!postgres.available || !swift.available)(
       expect(stat.size).toBe(bytes.length);
       await direct.close();
     }, 180_000);
+
+    it('adds an empty file on S3 too (the store never completes an empty multipart upload)', async () => {
+      const offerId = await insertOffer(one.db, org.orgId);
+      const empty = someBytes(0);
+      const res = await tusCall(`${two.base}/v1/orgs/${org.orgId}/offers/${offerId}/uploads`, 'POST', editor, {
+        'upload-length': '0',
+        'upload-metadata': tusMetadata({ path: 'empty.txt', sha256: empty.sha256 }),
+      });
+      expect(res.status, await res.text()).toBe(201);
+      const fileId = res.headers.get('x-ferry-file-id')!;
+      const content = await fetch(`${one.base}/v1/orgs/${org.orgId}/offers/${offerId}/files/${fileId}/content`, {
+        headers: { authorization: `Bearer ${editor}` },
+      });
+      expect(content.status).toBe(200);
+      expect((await content.arrayBuffer()).byteLength).toBe(0);
+    });
 
     it('the advisory locker keeps one holder across instances: the other waits, asks for release, times out', async () => {
       const a = new AdvisoryLocker(lockSessionOf(databases[0]!.db), { acquireTimeoutMs: 700 });

@@ -249,6 +249,18 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
     expect(file).toMatchObject({ status: 'pending', seq: null, path: 'x.csv' });
   });
 
+  it('adds an empty file at creation (Upload-Length 0): the answer names the file', async () => {
+    const offer = await insertOffer(env.db, org.orgId);
+    const empty = someBytes(0);
+    const res = await tusCall(uploadsUrl(offer), 'POST', editor, {
+      'upload-length': '0',
+      'upload-metadata': tusMetadata({ path: 'empty.txt', sha256: empty.sha256 }),
+    });
+    expect(res.status).toBe(201);
+    const fileId = res.headers.get('x-ferry-file-id');
+    expect(await filesOf(offer)).toMatchObject([{ id: fileId, size: 0, sha256: empty.sha256 }]);
+  });
+
   it('removes abandoned uploads after their expiry, never the bytes of offer files', async () => {
     const offer = await insertOffer(env.db, org.orgId);
     const { bytes, sha256 } = someBytes(3 * MiB);
