@@ -52,11 +52,17 @@ import { apiKeyRoutes } from './api-keys/api-key-routes';
 import { AuditService } from './audit/audit-service';
 import { auditRoutes } from './audit/audit-routes';
 import { connectorRoutes } from './connectors/connector-routes';
+import { importRoutes } from './imports/import-routes';
+import { offerRoutes } from './offers/offer-routes';
 import { ConnectorUsages } from './connectors/connector-usages';
 import { NotificationService } from './notifications/notification-service';
 import { OfferStorage, type OfferStorageSetting } from './offers/offer-storage';
 import { OFFER_FILES_AVAILABLE } from './offers/offer-file-ledger';
 import { notificationRoutes } from './notifications/notification-routes';
+import { registerDeliveries, type DeliveriesOptions } from './deliveries/deliveries';
+import { catalogRoutes } from './catalog/catalog-routes';
+import { acquisitionRoutes } from './acquisitions/acquisition-routes';
+import { registerOfferUploads, type OfferUploadsOptions } from './uploads/upload-routes';
 
 /** Everything the app needs; the caller opens (and later closes) the database. */
 export interface BuildAppOptions {
@@ -109,6 +115,10 @@ export interface BuildAppOptions {
    * in-memory platforms; startPlatform passes a folder in the data folder, or S3 when scaled out).
    */
   readonly offerStorage?: OfferStorageSetting;
+  /** Automatic delivery: pause after failures in a row, retry timing, sweep cron (tests shorten them). */
+  readonly deliveries?: DeliveriesOptions;
+  /** Resumable offer uploads (tus): expiry of unfinished uploads, the lock wait (tests shorten them). */
+  readonly uploads?: OfferUploadsOptions;
 }
 
 function vaultAccessOf(options: BuildAppOptions, keys: KeyProvider | null): PlatformContext['vault'] {
@@ -123,6 +133,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: options.trustProxy ?? false,
     // Request IDs are not secrets, but callers should not pick them.
     requestIdHeader: false,
+    // Sealed download-link tokens are path parameters of about 260 characters (the default limit is 100).
+    routerOptions: { maxParamLength: 400 },
     clientErrorHandler,
     frameworkErrors,
   });
@@ -211,7 +223,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   apiKeyRoutes(routes, new ApiKeyService(ctx));
   auditRoutes(routes, new AuditService(ctx));
   connectorRoutes(routes, ctx);
+  importRoutes(routes, ctx, app.log);
+  offerRoutes(routes, ctx);
   notificationRoutes(routes, new NotificationService(ctx));
+  catalogRoutes(routes, ctx);
+  acquisitionRoutes(routes, ctx);
+  registerDeliveries(routes, ctx, app.log, options.deliveries);
+  registerOfferUploads(app, ctx, app.log, options.uploads);
   passwordResetRoutes(routes, ctx);
   await passwordResetPage(app, ctx, rateLimit);
   await jobs.start();

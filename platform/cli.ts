@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseSmtpUrl } from './mail/mailer';
 import { startPlatform, type StartPlatformOptions } from './start-platform';
 import { runVaultCommand } from './vault/vault-cli';
+import { OFFER_STORAGE_ARGS, OFFER_STORAGE_HELP, offerStorageFromCli } from './uploads/offer-storage-options';
 
 const HELP = `Ferry platform server
 
@@ -33,7 +34,7 @@ Options:
                           detected
   --sealing-key-file <f>  former key of invitation links (default <data-dir>/sealing.key): read if present to
                           copy links made before the vault sealed them; never used for new links
-  --log-level <level>     fatal, error, warn, info, debug, trace (default info)
+${OFFER_STORAGE_HELP}  --log-level <level>     fatal, error, warn, info, debug, trace (default info)
   --help                  this text
 `;
 
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
       'vault-key-file': { type: 'string' },
       'outgoing-address': { type: 'string', multiple: true },
       'log-level': { type: 'string', default: 'info' },
+      ...OFFER_STORAGE_ARGS,
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
   ]
     .map((address) => address.trim())
     .filter((address) => address !== '');
+  const offerStorage = offerStorageFromCli(values);
   const options: StartPlatformOptions = {
     port,
     host: values.host,
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
     ...(values['sealing-key-file'] ? { sealingKeyFile: path.resolve(values['sealing-key-file']) } : {}),
     ...(values['vault-key-file'] ? { vaultKeyFile: path.resolve(values['vault-key-file']) } : {}),
     ...(outgoingAddresses.length > 0 ? { outgoingAddresses } : {}),
+    ...(offerStorage !== undefined ? { offerStorage } : {}),
   };
   const platform = await startPlatform(options);
   const where = databaseUrl ? 'PostgreSQL' : (options.dataDir ?? 'memory');

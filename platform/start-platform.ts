@@ -120,7 +120,13 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     if ('unavailable' in vault) app.log.warn(vault.unavailable);
     if (offerStorage === undefined && options.databaseUrl !== undefined) {
       app.log.warn(
-        'offer files are kept in a temporary folder removed at stop: configure an offer storage (a folder or an S3 bucket)',
+        'offer files and uploads are kept in a temporary folder removed at stop: give --offer-files <dir> (one ' +
+          'instance) or an S3 bucket (--offer-files-s3-bucket, shared by every instance on this database)',
+      );
+    } else if (offerStorage?.kind === 'local' && options.databaseUrl !== undefined) {
+      app.log.warn(
+        `offer files and uploads are kept in ${offerStorage.folder} on this machine: run one instance on this ` +
+          'database, or give every instance the same S3 bucket (--offer-files-s3-bucket)',
       );
     }
     await app.listen({ port: options.port ?? 0, host });

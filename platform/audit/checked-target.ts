@@ -1,6 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/database';
-import { apiKeys, invitations, memberships, orgConnectors } from '../db/schema';
+import {
+  acquisitions,
+  apiKeys,
+  deliveryTargets,
+  invitations,
+  memberships,
+  offerFiles,
+  offers,
+  orgConnectors,
+} from '../db/schema';
 
 /** What a refusal's target ID is stored as when it is malformed or names nothing in the organisation. */
 export const UNKNOWN_ID = 'unknown id';
@@ -41,6 +50,31 @@ export async function checkedTargetId(db: Executor, orgId: string | null, type: 
         .select({ id: orgConnectors.id })
         .from(orgConnectors)
         .where(and(eq(orgConnectors.orgId, orgId), eq(orgConnectors.id, id)));
+      break;
+    case 'offer':
+      rows = await db
+        .select({ id: offers.id })
+        .from(offers)
+        .where(and(eq(offers.orgId, orgId), eq(offers.id, id)));
+      break;
+    case 'offer-file':
+      rows = await db
+        .select({ id: offerFiles.id })
+        .from(offerFiles)
+        .where(and(eq(offerFiles.orgId, orgId), eq(offerFiles.id, id)));
+      break;
+    // Acquisitions and their delivery targets are named in the buyer's URLs: the buyer's organisation.
+    case 'acquisition':
+      rows = await db
+        .select({ id: acquisitions.id })
+        .from(acquisitions)
+        .where(and(eq(acquisitions.buyerOrgId, orgId), eq(acquisitions.id, id)));
+      break;
+    case 'delivery-target':
+      rows = await db
+        .select({ id: deliveryTargets.id })
+        .from(deliveryTargets)
+        .where(and(eq(deliveryTargets.orgId, orgId), eq(deliveryTargets.id, id)));
       break;
     default:
       return UNKNOWN_ID;

@@ -14,6 +14,6 @@ export const OwnedResourcesQuerySchema = z.object({
 export type OwnedResourcesQuery = z.infer<typeof OwnedResourcesQuerySchema>;
 
 /** Kinds of resources a member or an API key can own (offers join later). */
-export const RESOURCE_KINDS = ['api-key', 'connector'] as const;
+export const RESOURCE_KINDS = ['api-key', 'connector', 'offer'] as const;
 /** A kind of owned resource. */
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];

@@ -8,6 +8,11 @@ import { API_KEY_ROUTES } from './api-keys-api';
 import { AUDIT_ROUTES } from './audit-api';
 import { NOTIFICATION_ROUTES } from './notifications-api';
 import { CONNECTOR_ROUTES } from './connectors-api';
+import { IMPORT_ROUTES } from './imports-api';
+import { OFFER_ROUTES } from './offers-api';
+import { CATALOG_ROUTES } from './catalog-api';
+import { ACQUISITION_ROUTES } from './acquisitions-api';
+import { DELIVERY_ROUTES } from './deliveries-api';
 
 /** Every route of the platform API, by domain (each domain's routes sit beside its schemas). */
 export const API = {
@@ -21,4 +26,9 @@ export const API = {
   audit: AUDIT_ROUTES,
   notifications: NOTIFICATION_ROUTES,
   connectors: CONNECTOR_ROUTES,
+  imports: IMPORT_ROUTES,
+  offers: OFFER_ROUTES,
+  catalog: CATALOG_ROUTES,
+  acquisitions: ACQUISITION_ROUTES,
+  deliveries: DELIVERY_ROUTES,
 } as const;
