@@ -312,4 +312,37 @@ describe('offer uploads over tus from a local folder', () => {
     expect(reads.every((r) => r.offset === 0 && r.length === undefined)).toBe(true);
     expect(await sha256Of(server.fileOf(result.uploadUrl))).toBe(sha256(data));
   });
+
+  it('an upload the platform no longer has (expired or terminated) starts again instead of failing', async () => {
+    const data = randomBytes(12 * MiB);
+    await writeFile(folder.file('dataset.bin'), data);
+    server.behaviour.bytesPerSecond = 40 * MiB;
+    const first = restart();
+    const stop = abortAfter(4 * MiB);
+    await expect(
+      first.uploader.upload(target, {
+        driver: folder.driver,
+        path: 'dataset.bin',
+        signal: stop.controller.signal,
+        onProgress: stop.onProgress,
+      }),
+    ).rejects.toMatchObject({ code: 'cancelled' });
+    const [gone] = await first.store.findAllUploads();
+    await settled(() => server.offsetOf(gone!.uploadUrl!));
+    const terminated = await fetch(gone!.uploadUrl!, {
+      method: 'DELETE',
+      headers: { 'Tus-Resumable': '1.0.0', Authorization: 'Bearer editor-token' },
+    });
+    expect(terminated.status).toBe(204);
+
+    server.behaviour.bytesPerSecond = null;
+    server.resetCounters();
+    const result = await first.uploader.upload(target, { driver: folder.driver, path: 'dataset.bin' });
+    expect(result.uploadUrl).not.toBe(gone!.uploadUrl);
+    expect(result.resumedFrom).toBe(0);
+    expect(server.created).toBe(1);
+    expect(server.received).toBe(data.length);
+    expect(await sha256Of(server.fileOf(result.uploadUrl))).toBe(sha256(data));
+    expect(await first.store.findAllUploads()).toEqual([]);
+  });
 });
