@@ -17,7 +17,7 @@ export const DOWNLOAD_LINK_TTL_MS = 30 * 86_400_000;
 
 // Its own purpose, so no other sealed value (an invitation token, a queued e-mail) ever opens as a download link.
 // SealPurpose does not list it yet (platform/auth/token-sealer.ts is not this domain's file): the lead adds it.
-const PURPOSE = 'download-link' as unknown as SealPurpose;
+const PURPOSE: SealPurpose = 'download-link';
 
 /** An offer file's row. */
 export type OfferFileRow = typeof offerFiles.$inferSelect;

@@ -5,7 +5,7 @@ import type { KeyProvider } from '../vault/key-provider';
 import { ManagedKeyProvider, memoryKeyStore } from '../vault/managed-key-provider';
 
 /** What a sealed value is for: bound into its AAD, so a sealed mail job never opens as an invitation token. */
-export type SealPurpose = 'invitation-token' | 'mail';
+export type SealPurpose = 'invitation-token' | 'mail' | 'download-link';
 
 const aad = (purpose: SealPurpose, part: 'data-key' | 'value') =>
   Buffer.from(JSON.stringify(['ferry-sealer/2', purpose, part]), 'utf8');

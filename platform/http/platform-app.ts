@@ -6,7 +6,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiErrorSchema } from '../../shared/platform';
+import { ApiErrorSchema, PLATFORM_ERROR_CODES, PLATFORM_ERROR_STATUS } from '../../shared/platform';
 
 /** The Fastify instance routes are declared on, typed by their zod schemas. */
 export type PlatformApp = FastifyInstance<
@@ -17,20 +17,22 @@ export type PlatformApp = FastifyInstance<
   ZodTypeProvider
 >;
 
+// Every code the platform sends with `status`, so the document lists new codes without anyone remembering to.
+const codesWith = (status: number) =>
+  ApiErrorSchema.describe(PLATFORM_ERROR_CODES.filter((code) => PLATFORM_ERROR_STATUS[code] === status).join(', '));
+
 /** The error responses every route may give, for the OpenAPI document (the body is always `{ code, message }`). */
 export const ERROR_RESPONSES = {
-  400: ApiErrorSchema.describe(
-    'validation_failed, invalid_input, malformed_request, host_not_allowed, invalid_transfer_target',
-  ),
-  401: ApiErrorSchema.describe('unauthenticated, invalid_credentials'),
-  403: ApiErrorSchema.describe('forbidden'),
-  404: ApiErrorSchema.describe('not_found'),
-  409: ApiErrorSchema.describe('already_set_up, already_member, last_admin, owned_resources'),
-  410: ApiErrorSchema.describe('invitation_invalid'),
-  413: ApiErrorSchema.describe('payload_too_large'),
-  415: ApiErrorSchema.describe('unsupported_media_type'),
-  429: ApiErrorSchema.describe('rate_limited'),
-  500: ApiErrorSchema.describe('internal_error'),
+  400: codesWith(400),
+  401: codesWith(401),
+  403: codesWith(403),
+  404: codesWith(404),
+  409: codesWith(409),
+  410: codesWith(410),
+  413: codesWith(413),
+  415: codesWith(415),
+  429: codesWith(429),
+  500: codesWith(500),
 } as const;
 
 /** The bearer-token security requirement for the OpenAPI document. */

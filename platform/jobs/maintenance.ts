@@ -1,12 +1,12 @@
 import { and, isNull, lt } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database';
-import { invitations, sessions } from '../db/schema';
+import { downloadLinks, invitations, sessions } from '../db/schema';
 import { purgeAllAudit } from '../audit/audit-log';
 import { loggableError } from '../http/loggable-error';
 import { defineQueue } from './job-queue';
 import type { JobsLog, JobsRuntime } from './jobs-runtime';
 
-/** The periodic clean-up (expired sessions and invitations, audit retention): one run at a time across instances, retried a few times, then kept as a dead letter. */
+/** The periodic clean-up (expired sessions, invitations and download links, audit retention): one run at a time across instances, retried a few times, then kept as a dead letter. */
 export const MAINTENANCE_QUEUE = defineQueue<{ readonly task: 'purge-expired' }>({
   name: 'maintenance',
   retryLimit: 3,
@@ -28,12 +28,13 @@ export interface PurgeCounts {
   readonly sessions: number;
   readonly invitations: number;
   readonly auditEvents: number;
+  readonly downloadLinks: number;
 }
 
 /**
  * Deletes sessions past their expiry (they no longer sign anyone in), invitations that expired unaccepted more than
- * `invitationKeptMs` ago (accepted ones stay, as the record of who invited whom) and audit events past their
- * organisation's retention.
+ * `invitationKeptMs` ago (accepted ones stay, as the record of who invited whom), audit events past their
+ * organisation's retention and expired download links (their key versions may then retire).
  */
 export async function purgeExpired(
   db: Executor,
@@ -46,7 +47,16 @@ export async function purgeExpired(
     .where(and(isNull(invitations.acceptedAt), lt(invitations.expiresAt, new Date(now.getTime() - invitationKeptMs))))
     .returning({ id: invitations.id });
   const auditEvents = await purgeAllAudit(db, now);
-  return { sessions: goneSessions.length, invitations: goneInvitations.length, auditEvents };
+  const goneLinks = await db
+    .delete(downloadLinks)
+    .where(lt(downloadLinks.expiresAt, now))
+    .returning({ id: downloadLinks.id });
+  return {
+    sessions: goneSessions.length,
+    invitations: goneInvitations.length,
+    auditEvents,
+    downloadLinks: goneLinks.length,
+  };
 }
 
 /** Runs the purge on this instance's worker and keeps it on its hourly cron (sent once per hour for all instances). */
@@ -61,8 +71,8 @@ export function registerMaintenance(
     try {
       // One transaction: a run that fails halfway leaves nothing half purged for its retry.
       const purged = await db.transaction((tx) => purgeExpired(tx, now()));
-      if (purged.sessions + purged.invitations + purged.auditEvents > 0) {
-        log.info({ purged }, 'purged expired sessions, invitations and audit events past retention');
+      if (purged.sessions + purged.invitations + purged.auditEvents + purged.downloadLinks > 0) {
+        log.info({ purged }, 'purged expired sessions, invitations, download links and audit events past retention');
       }
     } catch (error) {
       log.error({ err: loggableError(error) }, 'maintenance (purging expired rows) failed');

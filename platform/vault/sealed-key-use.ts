@@ -1,16 +1,18 @@
-// Sealed values outside vault_secrets that also depend on a key version: pending invitations' tokens and queued mail.
+// Sealed values outside vault_secrets that also depend on a key version: pending invitations' tokens, queued mail and
+// download links still valid.
 import { and, eq, gt, inArray, isNull, like, sql } from 'drizzle-orm';
 import type { Database } from '../db/database';
 import { invitations } from '../db/schema';
 import { sealedKeyId, type TokenSealer } from '../auth/token-sealer';
+import { downloadLinkKeyIdsInUse } from '../acquisitions/acquisition-files';
 
 const rowsOf = <T>(result: unknown): readonly T[] => (result as { rows: T[] }).rows;
 
 const KEK_OF_TOKEN = sql<string>`split_part(${invitations.sealedToken}, '.', 2)`;
 
 /**
- * Key versions still needed by sealed tokens of pending invitations (their links are copied from them) and by e-mails
- * waiting in the `mail` queue (retired too early, they could no longer be sent).
+ * Key versions still needed by sealed tokens of pending invitations (their links are copied from them), by download
+ * links not yet expired, and by e-mails waiting in the `mail` queue (retired too early, they could no longer be sent).
  */
 export async function sealedKeyIdsInUse(db: Database, now: Date = new Date()): Promise<ReadonlySet<string>> {
   const tokens = await db
@@ -18,6 +20,7 @@ export async function sealedKeyIdsInUse(db: Database, now: Date = new Date()): P
     .from(invitations)
     .where(and(like(invitations.sealedToken, 'v2.%'), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now)));
   const used = new Set(tokens.map((row) => row.kekId));
+  for (const kekId of await downloadLinkKeyIdsInUse(db, now)) used.add(kekId);
   // pg-boss installs its schema at the first start: a database never started by a server has no queue yet.
   const [installed] = rowsOf<{ present: boolean }>(
     await db.execute(sql`select to_regclass('pgboss.job') is not null as present`),

@@ -1,9 +1,18 @@
-// The maintenance job purges expired sessions, invitations that expired unaccepted long ago and audit events past
-// retention, nothing else, on PGlite and PostgreSQL, both called directly and sent by its cron schedule.
+// The maintenance job purges expired sessions, invitations that expired unaccepted long ago, expired download links
+// and audit events past retention, nothing else, on PGlite and PostgreSQL, both called directly and sent by its cron schedule.
 import { expect, it } from 'vitest';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../../platform/db/database';
-import { auditEvents, invitations, organisations, sessions, users } from '../../../platform/db/schema';
+import {
+  acquisitions,
+  auditEvents,
+  downloadLinks,
+  invitations,
+  offers,
+  organisations,
+  sessions,
+  users,
+} from '../../../platform/db/schema';
 import { EXPIRED_INVITATION_KEPT_MS, purgeExpired, registerMaintenance } from '../../../platform/jobs/maintenance';
 import { forEachJobsDatabase, recordingLog, until } from './jobs-harness';
 
@@ -69,6 +78,39 @@ async function seed(db: Database) {
     outcome: 'success' as const,
   });
   await db.insert(auditEvents).values([event('old', ago(400 * DAY)), event('kept', ago(300 * DAY))]);
+  // A download link past its 30 days and one still valid, of an acquisition of an offer of the same organisation.
+  await db.insert(offers).values({
+    id: `off_m${n}`,
+    orgId,
+    title: 'Offer',
+    kind: 'one-shot',
+    maxFileSize: 1024,
+    createdAt: ago(60 * DAY),
+    updatedAt: ago(60 * DAY),
+  });
+  await db.insert(acquisitions).values({
+    id: `acq_m${n}`,
+    offerId: `off_m${n}`,
+    providerOrgId: orgId,
+    buyerOrgId: orgId,
+    kind: 'one-shot',
+    status: 'active',
+    acquiredByType: 'user',
+    acquiredById: userId,
+    historyAfterSeq: 0,
+    periodStart: ago(60 * DAY),
+    createdAt: ago(60 * DAY),
+  });
+  const link = (name: string, expiresAt: Date) => ({
+    id: `dl_${name}${n}`,
+    acquisitionId: `acq_m${n}`,
+    fileId: 'ofl_x',
+    orgId,
+    kekId: 'k1',
+    createdAt: ago(40 * DAY),
+    expiresAt,
+  });
+  await db.insert(downloadLinks).values([link('expired', ago(1000)), link('valid', new Date(NOW.getTime() + DAY))]);
   return { n };
 }
 
@@ -95,10 +137,15 @@ async function left(db: Database, n: number) {
     .select({ id: auditEvents.id })
     .from(auditEvents)
     .where(inArray(auditEvents.id, [`evt_old${n}`, `evt_kept${n}`]));
+  const d = await db
+    .select({ id: downloadLinks.id })
+    .from(downloadLinks)
+    .where(inArray(downloadLinks.id, [`dl_expired${n}`, `dl_valid${n}`]));
   return {
     sessions: s.map((r) => r.id).sort(),
     invitations: i.map((r) => r.id).sort(),
     auditEvents: e.map((r) => r.id),
+    downloadLinks: d.map((r) => r.id),
   };
 }
 
@@ -106,14 +153,25 @@ const kept = (n: number) => ({
   sessions: [`ses_live${n}`],
   invitations: [`inv_accepted${n}`, `inv_pending${n}`, `inv_recent${n}`],
   auditEvents: [`evt_kept${n}`],
+  downloadLinks: [`dl_valid${n}`],
 });
 
 forEachJobsDatabase((env) => {
-  it('purges expired sessions, invitations expired unaccepted for 30 days, events past retention; keeps the rest', async () => {
+  it('purges expired sessions, invitations expired unaccepted for 30 days, expired download links, events past retention; keeps the rest', async () => {
     const { n } = await seed(env().db);
-    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 2, invitations: 1, auditEvents: 1 });
+    expect(await purgeExpired(env().db, NOW)).toEqual({
+      sessions: 2,
+      invitations: 1,
+      auditEvents: 1,
+      downloadLinks: 1,
+    });
     expect(await left(env().db, n)).toEqual(kept(n));
-    expect(await purgeExpired(env().db, NOW)).toEqual({ sessions: 0, invitations: 0, auditEvents: 0 });
+    expect(await purgeExpired(env().db, NOW)).toEqual({
+      sessions: 0,
+      invitations: 0,
+      auditEvents: 0,
+      downloadLinks: 0,
+    });
   });
 
   it('runs as a job on its cron schedule', async () => {
@@ -125,7 +183,7 @@ forEachJobsDatabase((env) => {
     await until('the maintenance job purged', async () => (await left(env().db, n)).sessions.length === 1, 70_000);
     expect(await left(env().db, n)).toEqual(kept(n));
     await until('the run was logged', () =>
-      log.lines.some((line) => line.includes('purged expired sessions, invitations and audit events')),
+      log.lines.some((line) => line.includes('purged expired sessions, invitations, download links and audit events')),
     );
     expect(log.lines.filter((line) => line.startsWith('error'))).toEqual([]);
   }, 80_000);
