@@ -229,7 +229,7 @@ export function registerOfferUploads(
         TUS_HEADERS +
           'PATCH: Upload-Offset = the offset HEAD gave; the last chunk makes the file: its SHA-256 is checked (460 ' +
           'Checksum Mismatch deletes the upload) and the answer carries X-Ferry-File-Id. 409: the offset is not the ' +
-          "upload's; 410: the upload expired (7 days without a chunk); 413: beyond the upload's length or the offer's " +
+          "upload's; 410: the upload expired (7 days after it was created); 413: beyond the upload's length or the offer's " +
           'maxFileSize. DELETE is refused once the upload finished.',
         UploadIdParams,
         {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
@@ -88,6 +89,35 @@ describe('serveOfferFile', () => {
       const ranged = await app.inject({ method: 'HEAD', url, headers: { range: 'bytes=10-19' } });
       expect(ranged.statusCode).toBe(206);
       expect(ranged.headers['content-length']).toBe('10');
+    }
+  });
+
+  it('stops reading from the storage when the client goes away mid-download', async () => {
+    const big = Buffer.alloc(64 * 1024 * 1024, 7);
+    writeFileSync(path.join(folder, 'uploads', 'big'), big);
+    let opened: Readable | undefined;
+    const spy: Driver = Object.create(driver) as Driver;
+    spy.read = async (key, options) => (opened = await driver.read(key, options));
+    const server = Fastify();
+    const file = { storageKey: 'uploads/big', size: big.length, sha256: 'ab'.repeat(32), name: 'big.bin' };
+    server.get('/big', (request, reply) => serveOfferFile({ driver: spy }, file, request, reply));
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const { port } = server.server.address() as { port: number };
+      const controller = new AbortController();
+      const res = await fetch(`http://127.0.0.1:${port}/big`, { signal: controller.signal });
+      const reader = res.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await new Promise<void>((resolve) => {
+        if (opened!.destroyed) resolve();
+        else opened!.once('close', () => resolve());
+      });
+      expect(opened!.destroyed).toBe(true);
+      // Far from the whole file was read: the server did not buffer it, nor go on reading for nobody.
+      expect((opened as unknown as { bytesRead: number }).bytesRead).toBeLessThan(big.length / 2);
+    } finally {
+      await server.close();
     }
   });
 
