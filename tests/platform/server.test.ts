@@ -9,6 +9,7 @@ import { startPlatform } from '../../platform';
 import { buildApp } from '../../platform/build-app';
 import { openDatabase } from '../../platform/db/open-database';
 import { postgresAvailability, startPostgres } from '../servers/postgres';
+import { API, type ApiRoute } from '../../shared/platform';
 import { PASSWORD } from './platform-harness';
 
 /** A parsed JSON body, as loosely typed as JSON.parse makes it. */
@@ -49,6 +50,7 @@ describe('OpenAPI', () => {
         '/v1/auth/logout',
         '/v1/auth/password-reset',
         '/v1/auth/password-reset/complete',
+        '/v1/downloads/{token}',
         '/v1/invitations/accept',
         '/v1/me',
         '/v1/notifications',
@@ -56,11 +58,25 @@ describe('OpenAPI', () => {
         '/v1/notifications/{notificationId}/read',
         '/v1/orgs',
         '/v1/orgs/{orgId}',
+        '/v1/orgs/{orgId}/acquisitions',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/cancel',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/deliveries',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/deliveries/{deliveryId}/ack',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/files',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/files/{fileId}/content',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/files/{fileId}/link',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/targets',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/targets/{targetId}',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/targets/{targetId}/acks',
+        '/v1/orgs/{orgId}/acquisitions/{acquisitionId}/targets/{targetId}/resume',
         '/v1/orgs/{orgId}/api-keys',
         '/v1/orgs/{orgId}/api-keys/{keyId}',
         '/v1/orgs/{orgId}/audit',
         '/v1/orgs/{orgId}/audit/export',
         '/v1/orgs/{orgId}/audit/purge',
+        '/v1/orgs/{orgId}/catalog',
+        '/v1/orgs/{orgId}/catalog/{offerId}',
         '/v1/orgs/{orgId}/connectors',
         '/v1/orgs/{orgId}/connectors/{connectorId}',
         '/v1/orgs/{orgId}/connectors/{connectorId}/entries',
@@ -72,10 +88,52 @@ describe('OpenAPI', () => {
         '/v1/orgs/{orgId}/invitations/{invitationId}',
         '/v1/orgs/{orgId}/members',
         '/v1/orgs/{orgId}/members/{memberId}',
+        '/v1/orgs/{orgId}/offers',
+        '/v1/orgs/{orgId}/offers/{offerId}',
+        '/v1/orgs/{orgId}/offers/{offerId}/acquisitions',
+        '/v1/orgs/{orgId}/offers/{offerId}/archive',
+        '/v1/orgs/{orgId}/offers/{offerId}/files',
+        '/v1/orgs/{orgId}/offers/{offerId}/files/approve',
+        '/v1/orgs/{orgId}/offers/{offerId}/files/reject',
+        '/v1/orgs/{orgId}/offers/{offerId}/files/{fileId}',
+        '/v1/orgs/{orgId}/offers/{offerId}/files/{fileId}/content',
+        '/v1/orgs/{orgId}/offers/{offerId}/imports',
+        '/v1/orgs/{orgId}/offers/{offerId}/imports/{importId}',
+        '/v1/orgs/{orgId}/offers/{offerId}/publish',
+        '/v1/orgs/{orgId}/offers/{offerId}/scan',
+        '/v1/orgs/{orgId}/offers/{offerId}/scan-preview',
+        '/v1/orgs/{orgId}/offers/{offerId}/uploads',
+        '/v1/orgs/{orgId}/offers/{offerId}/uploads/{uploadId}',
         '/v1/orgs/{orgId}/outbox',
         '/v1/setup',
       ]);
       expect(doc.paths['/v1/orgs/{orgId}/members'].get.security).toEqual([{ bearer: [] }]);
+      // Every method of every route in the shared table is documented at its path, with its summary.
+      const documented = (method: string, route: string) => doc.paths[route.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method];
+      for (const domain of Object.values(API)) {
+        for (const route of Object.values(domain) as ApiRoute[]) {
+          const op = documented(route.method.toLowerCase(), route.path);
+          expect([route.method, route.path, op?.summary]).toEqual([route.method, route.path, route.summary]);
+        }
+      }
+      // The routes outside the table: tus uploads (creation, then HEAD/PATCH/DELETE) and the provider's file content.
+      const uploads = '/v1/orgs/:orgId/offers/:offerId/uploads';
+      const content = '/v1/orgs/:orgId/offers/:offerId/files/:fileId/content';
+      for (const [method, route] of [
+        ['post', uploads],
+        ['head', `${uploads}/:uploadId`],
+        ['patch', `${uploads}/:uploadId`],
+        ['delete', `${uploads}/:uploadId`],
+        ['get', content],
+        ['head', content],
+      ] as const) {
+        const op = documented(method, route);
+        expect([method, route, typeof op?.summary, op?.security]).toEqual([method, route, 'string', [{ bearer: [] }]]);
+      }
+      expect(Object.keys(documented('patch', `${uploads}/:uploadId`).responses)).toEqual(
+        expect.arrayContaining(['204', '460']),
+      );
+      expect(Object.keys(documented('get', content).responses)).toEqual(expect.arrayContaining(['200', '206', '416']));
     } finally {
       await app.close();
       await database.close();
