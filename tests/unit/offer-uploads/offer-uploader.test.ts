@@ -345,4 +345,13 @@ describe('offer uploads over tus from a local folder', () => {
     expect(await sha256Of(server.fileOf(result.uploadUrl))).toBe(sha256(data));
     expect(await first.store.findAllUploads()).toEqual([]);
   });
+
+  it('an empty file uploads (created complete, checked, forgotten)', async () => {
+    await writeFile(folder.file('empty.csv'), '');
+    const { store, uploader } = restart();
+    const result = await uploader.upload(target, { driver: folder.driver, path: 'empty.csv' });
+    expect(result).toMatchObject({ size: 0, sha256: sha256(''), resumedFrom: 0 });
+    expect(server.finished.map((f) => [f.size, f.sha256])).toEqual([[0, sha256('')]]);
+    expect(await store.findAllUploads()).toEqual([]);
+  });
 });
