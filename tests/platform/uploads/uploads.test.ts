@@ -210,6 +210,15 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
     );
     expect(patch.status).toBe(404);
     expect((await tusCall(`${env.base}${location}`, 'HEAD', viewer)).status).toBe(403);
+    // A body of another type is not parsed (nor handed to tus): 415.
+    const json = await tusCall(
+      `${env.base}${location}`,
+      'PATCH',
+      editor,
+      { 'upload-offset': '0', 'content-type': 'application/json' },
+      Buffer.from('{"a":1}'),
+    );
+    expect(json.status).toBe(415);
     const denied = await auditOf(env, org.orgId, org.adminToken, { action: 'offers.files.upload', outcome: 'denied' });
     expect(denied.some((e) => e.reason === 'role_too_low')).toBe(true);
   });
@@ -235,12 +244,15 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
 
   it('adds an upload to an offer with staging as pending (no feed position yet)', async () => {
     const staged = await insertOffer(env.db, org.orgId, { staging: true, kind: 'subscription' });
-    const { bytes, sha256 } = someBytes(1000);
+    // One 5 MiB PATCH: far above Fastify's JSON body limit, which must not apply to tus bodies.
+    const { bytes, sha256 } = someBytes(5 * MiB);
     const run = await runTus(bytes, {
       endpoint: uploadsUrl(staged),
       token: editor,
       metadata: { filename: 'x.csv', sha256 },
+      chunkSize: 5 * MiB,
     });
+    expect(run.patchOffsets).toEqual([0]);
     expect(run.error).toBeNull();
     const [file] = await env.db
       .select()
