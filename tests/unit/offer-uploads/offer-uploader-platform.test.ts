@@ -163,4 +163,21 @@ describe('offer uploads from the desktop to the real platform (PGlite)', () => {
       store.close();
     }
   });
+
+  it('an empty file becomes an offer file too', async () => {
+    const offerId = await createOffer();
+    await writeFile(folder.file('empty.csv'), '');
+    const store = new UploadUrlStore(':memory:');
+    try {
+      const result = await new OfferUploader({ store }).upload(targetOf(offerId), {
+        driver: folder.driver,
+        path: 'empty.csv',
+      });
+      expect(await filesOf(offerId)).toEqual([
+        expect.objectContaining({ id: result.fileId, path: 'empty.csv', size: 0, sha256: sha256('') }),
+      ]);
+    } finally {
+      store.close();
+    }
+  });
 });
