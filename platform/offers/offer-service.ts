@@ -16,7 +16,7 @@ import { countRows } from '../db/count-rows';
 import type { Executor } from '../db/database';
 import { containsPattern } from '../db/like-pattern';
 import { paged } from '../db/paged';
-import { offerFiles, offers, orgConnectors } from '../db/schema';
+import { offerFiles, offers, orgConnectors, sourceObservations } from '../db/schema';
 import { ApiError, notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
 import { forgetOwnership, recordOwnership, type Owner } from '../resources/owned-resources';
@@ -27,13 +27,16 @@ import { toOffers, type OfferRow } from './offer-views';
 
 const ofOrg = (orgId: string, offerId: string) => and(eq(offers.orgId, orgId), eq(offers.id, offerId));
 
-function sourceOrIntervalChanged(row: OfferRow, next: OfferSettings): boolean {
+function sourceChanged(row: OfferRow, next: OfferSettings): boolean {
   return (
     row.sourceType !== next.sourceType ||
     row.sourceConnectorId !== next.sourceConnectorId ||
-    row.sourceFolder !== next.sourceFolder ||
-    row.scanIntervalMinutes !== next.scanIntervalMinutes
+    row.sourceFolder !== next.sourceFolder
   );
+}
+
+function sourceOrIntervalChanged(row: OfferRow, next: OfferSettings): boolean {
+  return sourceChanged(row, next) || row.scanIntervalMinutes !== next.scanIntervalMinutes;
 }
 
 /** invalid_state: the action does not apply to an offer in its current status. */
@@ -140,6 +143,9 @@ export class OfferService {
           updatedAt: now,
         })
         .where(ofOrg(orgId, offerId));
+      // What scans saw belongs to the old source: a new one starts from a first look (files taken once stable there).
+      if (sourceChanged(row, settings))
+        await tx.delete(sourceObservations).where(eq(sourceObservations.offerId, offerId));
       await auditSuccess(tx, request, now);
     });
     return this.read(orgId, offerId);

@@ -39,6 +39,8 @@ async function makeEnv(kind: TestEnv['kind'], database: OpenDatabase, options: S
   const clock: TestClock = { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
   const app = await buildApp({
     authRateLimit: { max: 1000, timeWindowMs: 60_000 },
+    // DEBUG_PLATFORM_LOG=1 prints the server's errors (a 500's cause) while a test runs.
+    ...(process.env.DEBUG_PLATFORM_LOG ? { logger: { level: 'error' } } : {}),
     ...options,
     db: database.db,
     now: clock.now,

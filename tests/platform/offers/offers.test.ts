@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
-import { acquisitions, offerFiles, offers, ownedResources } from '../../../platform/db/schema';
+import { acquisitions, offerFiles, offers, ownedResources, sourceObservations } from '../../../platform/db/schema';
 import { bossDatabaseOf } from '../../../platform/jobs/boss-database';
 import { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import { addOfferFile } from '../../../platform/offers/offer-file-ledger';
@@ -434,11 +434,25 @@ forEachDatabase(
         kind: 'subscription',
         subscription: { source: { type: 'connector', connectorId: exchange, folder: 'incoming' }, staging: true },
       });
+      // What a scan saw of the source: kept while only the interval changes, dropped when the source changes.
+      const now = new Date();
+      await env().db.insert(sourceObservations).values({
+        offerId: id,
+        path: 'a.csv',
+        size: 1,
+        stableLooks: 1,
+        outcome: 'waiting',
+        firstSeenAt: now,
+        lastSeenAt: now,
+      });
+      const observed = async () =>
+        (await env().db.select().from(sourceObservations).where(eq(sourceObservations.offerId, id))).length;
       let res = await call('PATCH', `${o()}/${id}`, editor.token, {
         title: 'Draft feed v2',
         subscription: { scanIntervalMinutes: 5, historyPolicy: { type: 'none' } },
       });
       expect(res.statusCode, res.body).toBe(200);
+      expect(await observed()).toBe(1);
       // Merged: the source and staging stay.
       expect(res.json()).toMatchObject({
         title: 'Draft feed v2',
@@ -451,6 +465,7 @@ forEachDatabase(
       });
       res = await call('PATCH', `${o()}/${id}`, editor.token, { kind: 'one-shot' });
       expect(res.json()).toMatchObject({ kind: 'one-shot', subscription: null });
+      expect(await observed()).toBe(0);
       const [row] = await env().db.select().from(offers).where(eq(offers.id, id));
       expect([row!.sourceType, row!.sourceConnectorId, row!.historyPolicy, row!.staging]).toEqual([
         'none',
