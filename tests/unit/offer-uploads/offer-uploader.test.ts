@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -353,5 +355,28 @@ describe('offer uploads over tus from a local folder', () => {
     expect(result).toMatchObject({ size: 0, sha256: sha256(''), resumedFrom: 0 });
     expect(server.finished.map((f) => [f.size, f.sha256])).toEqual([[0, sha256('')]]);
     expect(await store.findAllUploads()).toEqual([]);
+  });
+
+  it('a platform that accepts connections but never answers times out and is reported offline, not waited on forever', async () => {
+    await writeFile(folder.file('small.bin'), randomBytes(MiB));
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const store = new UploadUrlStore(':memory:');
+    stores.push(store);
+    try {
+      const started = Date.now();
+      const failure = await new OfferUploader({ store, retryDelays: [50], idleTimeoutMs: 300 })
+        .upload(
+          { ...target, platformUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` },
+          { driver: folder.driver, path: 'small.bin' },
+        )
+        .catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'offline', resumable: true });
+      // Two attempts of 300 ms and a 50 ms wait.
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 });
