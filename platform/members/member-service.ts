@@ -103,7 +103,9 @@ export class MemberService {
 
   /**
    * Removes a member: the last admin cannot go; what they own is transferred or deleted as `owned` says; their
-   * sessions end; pending invitations to their e-mail or sent by them here are revoked.
+   * sessions end when no organisation is left to them (every request checks the membership of the organisation in
+   * its URL, so their other organisations keep working); pending invitations to their e-mail or sent by them here
+   * are revoked.
    */
   async remove(request: FastifyRequest, orgId: string, memberId: string, owned: OwnedResourcesQuery): Promise<void> {
     const now = this.ctx.now();
@@ -115,7 +117,12 @@ export class MemberService {
       }
       await settleOwnedResources(tx, this.ctx, orgId, { type: 'user', id: memberId }, owned, now);
       await tx.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, memberId)));
-      await endAllSessions(tx, memberId);
+      const [elsewhere] = await tx
+        .select({ orgId: memberships.orgId })
+        .from(memberships)
+        .where(eq(memberships.userId, memberId))
+        .limit(1);
+      if (elsewhere === undefined) await endAllSessions(tx, memberId);
       await auditSuccess(tx, request, now);
       // Their pending invitations here end too: those addressed to them (no way back in) and those they sent.
       await revokePendingInvitations(

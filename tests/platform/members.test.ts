@@ -184,10 +184,13 @@ forEachDatabase((env) => {
     expect(old.statusCode).toBe(404);
   });
 
-  it('lets a removed person keep their other organisations (access to this one ends)', async () => {
+  it('lets a removed person keep their other organisations, signed in (access to this one ends)', async () => {
     const beta = (await env().call('POST', '/v1/orgs', { token: viewer.token, body: { name: 'Beta' } })).json();
     const res = await env().call('DELETE', `/v1/orgs/${acme.orgId}/members/${viewer.id}`, { token: acme.adminToken });
     expect(res.statusCode).toBe(204);
+    // The session they had goes on for Beta (removed from Acme only), and Acme is closed to it.
+    expect((await env().call('GET', `/v1/orgs/${beta.id}/members`, { token: viewer.token })).statusCode).toBe(200);
+    expect((await env().call('GET', `/v1/orgs/${acme.orgId}/members`, { token: viewer.token })).statusCode).toBe(404);
     const login = await env().call('POST', '/v1/auth/login', {
       body: { email: viewer.email, password: 'correct horse battery' },
     });
