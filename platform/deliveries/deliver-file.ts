@@ -23,6 +23,8 @@ import {
 
 /** The audit action of a file delivered to a connector target. */
 export const DELIVERED_ACTION = 'deliveries.delivered';
+/** The audit action of one file's delivery given up after every retry. */
+export const DELIVERY_GIVEN_UP_ACTION = 'deliveries.given-up';
 /** The audit action of a target paused after failures in a row. */
 export const TARGET_PAUSED_ACTION = 'deliveries.target-paused';
 
@@ -96,7 +98,40 @@ async function load(db: Executor, deliveryId: string) {
 
 type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
 
-/** Counts a failed attempt on the row and its target; the `pauseAfter`-th in a row pauses the target, told. */
+/**
+ * Tells the buyer's admins (and the audit log) that one file's delivery was given up after every retry while its
+ * target goes on (other files succeed): nothing sends it again until an editor resumes the target.
+ */
+async function tellGivenUp(tx: Executor, at: Date, loaded: Loaded, reason: string): Promise<void> {
+  const attempts = loaded.delivery.attempts + 1;
+  const subject = { type: 'delivery', id: loaded.delivery.id };
+  await auditSystemEvent(tx, at, {
+    orgId: loaded.target.orgId,
+    action: DELIVERY_GIVEN_UP_ACTION,
+    target: subject,
+    reason: `"${loaded.file.name}" given up after ${attempts} attempt(s): ${reason}`,
+  });
+  const what = `The delivery of "${loaded.file.name}" of "${loaded.offerTitle}"`;
+  await notify(
+    tx,
+    {
+      orgId: loaded.target.orgId,
+      kind: 'job.failed',
+      subject,
+      params: { queue: 'delivery', attempts, errorCode: null, what },
+      message:
+        `${what} (acquisition ${loaded.acquisition.id}) failed ${attempts} times and was given up: ${reason} ` +
+        'Fix the cause, then resume its target to send it again.',
+    },
+    await adminsOf(tx, loaded.target.orgId),
+    at,
+  );
+}
+
+/**
+ * Counts a failed attempt on the row and its target; the `pauseAfter`-th in a row pauses the target, told. The
+ * final attempt of a delivery whose target goes on marks it failed and tells the admins (see tellGivenUp).
+ */
 async function recordFailure(
   deps: DeliveryDeps,
   loaded: Loaded,
@@ -117,7 +152,9 @@ async function recordFailure(
       .set({ consecutiveFailures: sql`${deliveryTargets.consecutiveFailures} + 1` })
       .where(eq(deliveryTargets.id, loaded.target.id))
       .returning();
-    if (target === undefined || target.status !== 'active' || target.consecutiveFailures < deps.pauseAfter) {
+    if (target === undefined || target.status !== 'active') return false;
+    if (target.consecutiveFailures < deps.pauseAfter) {
+      if (finalAttempt) await tellGivenUp(tx, at, loaded, reason);
       return false;
     }
     const failures = target.consecutiveFailures;
@@ -234,7 +271,7 @@ async function writeReceipt(
  * pattern's path (a conflict copy beside a different file, never an overwrite or a delete), writes its receipt,
  * then marks the row delivered. Each step finds what an earlier, interrupted run did, so re-running after a crash
  * finishes without a second copy. A failure is counted on the target (paused after `pauseAfter` in a row, its
- * admins told); `finalAttempt` marks the row failed (the sweep or a resume sends it again).
+ * admins told); `finalAttempt` marks the row failed and tells the admins (a resume of its target sends it again).
  */
 export async function deliverFile(
   deps: DeliveryDeps,

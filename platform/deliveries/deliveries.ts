@@ -84,7 +84,7 @@ export function registerDeliveries(
     await walk(null);
     const staleBefore = new Date(ctx.now().getTime() - (DELIVERY_EXPIRE_SECONDS + 3600) * 1000);
     const resent = await ctx.db.transaction((tx) => resendWaiting(tx, ctx.jobs, queue, { staleBefore }));
-    if (resent > 0) log.info({ resent }, 'given-up deliveries sent again');
+    if (resent > 0) log.info({ resent }, 'deliveries whose job was lost sent again');
   });
   ctx.jobs.schedule(DELIVERY_SWEEP_QUEUE, options.sweepCron ?? DELIVERY_SWEEP_CRON, { task: 'sweep-deliveries' });
   ctx.connectorUsages.register(async (db, orgId, connectorId) => {

@@ -1,5 +1,5 @@
 // Turns an acquisition's entitled files into delivery rows per target, and sends their jobs.
-import { and, asc, eq, gt, inArray, lt, lte, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, lte } from 'drizzle-orm';
 import type { Database, Executor } from '../db/database';
 import { acquisitions, deliveries, deliveryTargets, offerFiles } from '../db/schema';
 import { newId } from '../auth/secret-token';
@@ -39,7 +39,7 @@ export function deliveryQueue(retry: DeliveryRetry = {}): JobQueue<DeliveryJob> 
   });
 }
 
-/** The periodic sweep: walks every target (files whose job was lost) and sends given-up deliveries again. */
+/** The periodic sweep: walks every target (files whose walk was lost) and sends deliveries whose job was lost. */
 export const DELIVERY_SWEEP_QUEUE = defineQueue<{ readonly task: 'sweep-deliveries' }>({
   name: 'deliveries-sweep',
   retryLimit: 2,
@@ -153,10 +153,11 @@ export async function walkDeliveries(
 }
 
 /**
- * Sends again the deliveries of active connector targets that may wait without a job: every waiting one of one
- * target (at its resume), or for the sweep the given-up ones and those waiting since before `staleBefore` (a job lost
- * with a killed instance past its expiry). A delivery whose job still runs gets a second job that waits for it (one
- * active per delivery) and then finds it delivered. In the caller's transaction; how many were sent.
+ * Sends again the deliveries of active connector targets that wait without a job: every waiting or given-up one of
+ * one target (at its resume), or for the sweep those waiting since before `staleBefore` (a job lost with a killed
+ * instance past its expiry; given-up ones wait for a resume, their admins told). A delivery whose job still runs
+ * gets a second job that waits for it (one active per delivery) and then finds it delivered. In the caller's
+ * transaction; how many were sent.
  */
 export async function resendWaiting(
   tx: Executor,
@@ -167,10 +168,7 @@ export async function resendWaiting(
   const which =
     'targetId' in scope
       ? and(eq(deliveries.targetId, scope.targetId), inArray(deliveries.status, ['pending', 'failed']))
-      : or(
-          eq(deliveries.status, 'failed'),
-          and(eq(deliveries.status, 'pending'), lt(deliveries.createdAt, scope.staleBefore)),
-        );
+      : and(eq(deliveries.status, 'pending'), lt(deliveries.createdAt, scope.staleBefore));
   const rows = await tx
     .update(deliveries)
     .set({ status: 'pending' })

@@ -199,7 +199,7 @@ export const DELIVERY_ROUTES = routesOf('deliveries', {
     params: DeliveryTargetParamsSchema,
     response: DeliveryTargetSchema,
     access: { kind: 'org', action: 'deliveries.targets.resume', minRole: 'editor', target },
-    summary: 'Resume a paused target: its waiting deliveries run again',
+    summary: 'Resume a target (paused, or with deliveries given up): its waiting and given-up deliveries run again',
   },
   ackTarget: {
     method: 'POST',

@@ -15,7 +15,16 @@ import type { Driver, WriteOptions } from '../../../connectors/driver';
 import { S3Driver } from '../../../connectors/s3/s3-driver';
 import { newId } from '../../../platform/auth/secret-token';
 import { openDatabase, type OpenDatabase } from '../../../platform/db/open-database';
-import { auditEvents, deliveries, deliveryTargets, offerFiles, organisations } from '../../../platform/db/schema';
+import {
+  auditEvents,
+  deliveries,
+  deliveryTargets,
+  memberships,
+  notifications,
+  offerFiles,
+  organisations,
+  users,
+} from '../../../platform/db/schema';
 import { deliverFile, type DeliveryDeps } from '../../../platform/deliveries/deliver-file';
 import type { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import type { PlatformContext } from '../../../platform/platform-context';
@@ -148,6 +157,7 @@ const destinations: Destination[] = [
 for (const destination of destinations) {
   describe.skipIf(!destination.available)(`delivering into ${destination.name}`, () => {
     let buyerOrg: string;
+    let adminId: string;
     let offer: { id: string; orgId: string };
     let acquisitionId: string;
     let targetId: string;
@@ -177,6 +187,11 @@ for (const destination of destinations) {
         { id: buyerOrg, name: `Buyer ${n}`, createdAt: now },
         { id: providerOrg, name: `Provider ${n}`, createdAt: now },
       ]);
+      adminId = newId('usr');
+      await database.db
+        .insert(users)
+        .values({ id: adminId, email: `admin${n}@buyer.example`, name: 'Admin', passwordHash: 'x', createdAt: now });
+      await database.db.insert(memberships).values({ orgId: buyerOrg, userId: adminId, role: 'admin', joinedAt: now });
       offer = { id: await insertOffer(database.db, providerOrg, `Prices ${n}`), orgId: providerOrg };
       acquisitionId = await insertAcquisition(database.db, offer.id, providerOrg, buyerOrg, newId('usr'));
       targetId = newId('dtg');
@@ -306,6 +321,27 @@ for (const destination of destinations) {
       expect(await deliverFile(deps(), id)).toEqual({ kind: 'skipped', why: 'file removed from the offer' });
       expect(await rowOf(id)).toMatchObject({ status: 'skipped', attempts: 0 });
       expect((await listAll(driver, folder)).filter((f) => f.includes('withdrawn'))).toEqual([]);
+    });
+
+    it("tells the buyer's admins when a delivery is given up after its last retry, and the target goes on", async () => {
+      const id = await newDelivery('unlucky.csv', Buffer.from('unlucky\n'));
+      wrap = (d) => faulty(d, (file) => (file.includes('.ferry-') ? 'before' : undefined));
+      expect((await deliverFile(deps(), id)).kind).toBe('failed');
+      expect(await rowOf(id)).toMatchObject({ status: 'pending' });
+      expect((await deliverFile(deps(), id, true)).kind).toBe('failed');
+      wrap = (d) => d;
+      expect(await rowOf(id)).toMatchObject({ status: 'failed', attempts: 2 });
+      const told = await database.db.select().from(notifications).where(eq(notifications.subjectId, id));
+      expect(told).toMatchObject([{ userId: adminId, orgId: buyerOrg, kind: 'job.failed', subjectType: 'delivery' }]);
+      expect(told[0]!.message).toContain('"unlucky.csv"');
+      const audit = await database.db.select().from(auditEvents).where(eq(auditEvents.targetId, id));
+      expect(audit.map((e) => [e.action, e.principalType])).toEqual([['deliveries.given-up', 'platform']]);
+      const [target] = await database.db.select().from(deliveryTargets).where(eq(deliveryTargets.id, targetId));
+      expect(target!.status).toBe('active');
+      // The next success resets the count of failures in a row.
+      await newDelivery('lucky.csv', Buffer.from('lucky\n')).then((next) => deliverFile(deps(), next));
+      const [after] = await database.db.select().from(deliveryTargets).where(eq(deliveryTargets.id, targetId));
+      expect(after!.consecutiveFailures).toBe(0);
     });
 
     it('finishes after a crash between the file and its receipt, without a second copy', async () => {
