@@ -180,6 +180,11 @@ export class AdvisoryLocker implements Locker {
     return new AdvisoryLock(this, id);
   }
 
+  /** How many uploads this process holds locked (a stopping server waits for none). */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
   /** Whether this process holds the upload's lock (tests, diagnostics). */
   holds(id: string): boolean {
     return this.held.has(id);

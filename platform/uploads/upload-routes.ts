@@ -184,6 +184,18 @@ export function registerOfferUploads(
       return { headers: { 'X-Ferry-File-Id': fileId } };
     },
   });
+  // Requests being answered by tus: a client that stalls mid-chunk must not keep the server from stopping.
+  const inFlight = new Set<IncomingMessage>();
+  app.addHook('preClose', async () => {
+    // tus keeps the bytes that arrived (the client resumes from there, on any instance) and releases the lock.
+    // An error on the request is what makes tus stop reading and store the bytes it has (a socket closed is not).
+    for (const raw of inFlight) raw.destroy(new Error('the server is stopping'));
+    // Every lock released means every write stored (the answers to closed sockets never finish: not awaited). The
+    // wait stays below Fastify's 10 s limit for a close hook.
+    for (const deadline = Date.now() + 5_000; locker.heldCount > 0 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
   app.addHook('onClose', () => locker.close());
   registerUploadExpiry(ctx, store, expiryMs, log);
   registerOfferFileContent(app, ctx);
@@ -193,6 +205,8 @@ export function registerOfferUploads(
     requests.set(request.raw, { request, offer });
     // From here tus answers on the raw response; Fastify sends nothing more.
     reply.hijack();
+    inFlight.add(request.raw);
+    reply.raw.once('close', () => inFlight.delete(request.raw));
     try {
       await tus.handle(request.raw, reply.raw);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -319,3 +320,69 @@ async function localDriver(root: string) {
   const { createDefaultRegistry } = await import('../../../connectors/default-registry');
   return createDefaultRegistry().create({ kind: 'local', options: { root } });
 }
+
+describe('stopping a platform while an upload is mid-chunk', () => {
+  it('does not wait for the stalled client; the bytes that arrived are kept and the upload resumes after a restart', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'ferry-offer-storage-'));
+    const database = await openDatabase({ kind: 'pglite' });
+    try {
+      let env = await listeningPlatform(database.db, 'pglite', { offerStorage: { kind: 'local', folder } });
+      const org = await setUp(env);
+      const offer = await insertOffer(env.db, org.orgId);
+      const { bytes, sha256 } = someBytes(2 * MiB);
+      const metadata = { path: 'restart.bin', sha256 };
+      const created = await tusCall(
+        `${env.base}/v1/orgs/${org.orgId}/offers/${offer}/uploads`,
+        'POST',
+        org.adminToken,
+        {
+          'upload-length': String(bytes.length),
+          'upload-metadata': tusMetadata(metadata),
+        },
+      );
+      const location = created.headers.get('location')!;
+      // A PATCH announcing 2 MiB that sends 512 KiB and stalls.
+      const target = new URL(env.base + location);
+      const stalled = httpRequest({
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'PATCH',
+        headers: {
+          'tus-resumable': '1.0.0',
+          authorization: `Bearer ${org.adminToken}`,
+          'upload-offset': '0',
+          'content-type': 'application/offset+octet-stream',
+          'content-length': String(bytes.length),
+        },
+      });
+      stalled.on('error', () => undefined);
+      stalled.write(bytes.subarray(0, 512 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = Date.now();
+      await env.app.close();
+      const closeMs = Date.now() - started;
+      console.info(`closed with a stalled upload in ${closeMs} ms`);
+      expect(closeMs).toBeLessThan(8000);
+      stalled.destroy();
+
+      env = await listeningPlatform(database.db, 'pglite', { offerStorage: { kind: 'local', folder } });
+      try {
+        const head = await tusCall(env.base + location, 'HEAD', org.adminToken);
+        expect(head.status).toBe(200);
+        const offset = Number(head.headers.get('upload-offset'));
+        expect(offset).toBe(512 * 1024);
+        const resumed = await runTus(bytes, { uploadUrl: env.base + location, token: org.adminToken, metadata });
+        expect(resumed.error).toBeNull();
+        expect(resumed.patchOffsets[0]).toBe(offset);
+        const files = await env.db.select().from(offerFiles).where(eq(offerFiles.offerId, offer));
+        expect(files).toMatchObject([{ sha256, size: bytes.length }]);
+      } finally {
+        await env.app.close();
+      }
+    } finally {
+      await database.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
