@@ -130,7 +130,9 @@ export function namingPatternProblem(pattern: string): string | undefined {
       if (segment === '') continue;
       const problem = nameProblem(segment);
       if (problem !== undefined || segment === '.' || segment === '..') {
-        return `The naming pattern's text "${segment}" ${problem ?? 'is not a folder name'}.`;
+        // JSON-quoted: a control character is shown as its escape, never sent back raw.
+        const quoted = JSON.stringify(segment).replace(/\u007f/g, '\\u007f');
+        return `The naming pattern's text ${quoted} ${problem ?? 'is not a folder name'}.`;
       }
     }
   }

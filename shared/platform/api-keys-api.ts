@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from './text-schemas';
 import { ApiKeyRoleSchema } from './roles';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
 import { routesOf } from './api-route';
@@ -31,7 +32,7 @@ export type ApiKeyDetail = z.infer<typeof ApiKeyDetailSchema>;
 
 /** POST /v1/orgs/{orgId}/api-keys body: a name, a role (editor or viewer), an expiry in the future. */
 export const CreateApiKeyRequestSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: singleLineText(200),
   role: ApiKeyRoleSchema,
   expiresAt: Timestamp,
 });

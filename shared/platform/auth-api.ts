@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from './text-schemas';
 import { ApiKeyRoleSchema, RoleSchema } from './roles';
 import { Id, Timestamp } from './paging';
 import { OrganisationSchema } from './organisations-api';
@@ -9,11 +10,11 @@ export const EmailSchema = z.email().max(254);
 /** A new password: long enough to resist guessing, short enough to hash cheaply. */
 export const NewPasswordSchema = z.string().min(10).max(200);
 /** A person's display name. */
-export const PersonNameSchema = z.string().trim().min(1).max(200);
+export const PersonNameSchema = singleLineText(200);
 
 /** POST /v1/setup: the first organisation and its admin. */
 export const SetupRequestSchema = z.object({
-  organisationName: z.string().trim().min(1).max(200),
+  organisationName: singleLineText(200),
   name: PersonNameSchema,
   email: EmailSchema,
   password: NewPasswordSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from './text-schemas';
 import { CheckReportSchema } from '../connectors/check-report';
 import { ServerIdentityIssueSchema } from '../ipc/connectors-ipc';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
@@ -30,7 +31,7 @@ export type SecretState = (typeof SECRET_STATES)[number];
 /** A connector's state: usable, or paused (after repeated failures) until an admin resumes it. */
 export const CONNECTOR_STATUSES = ['active', 'paused'] as const;
 
-const ConnectorName = z.string().trim().min(1).max(200);
+const ConnectorName = singleLineText(200);
 
 /** What viewers see of a connector: its name and kind only. */
 export const ConnectorBriefSchema = z.object({

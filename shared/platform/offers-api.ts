@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, singleLineText } from './text-schemas';
 import { routesOf } from './api-route';
 import { OrgParamsSchema } from './organisations-api';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
@@ -79,8 +80,8 @@ export const SubscriptionSettingsInputSchema = z.object({
 /** Subscription settings as a form sends them. */
 export type SubscriptionSettingsInput = z.infer<typeof SubscriptionSettingsInputSchema>;
 
-const OfferTitle = z.string().trim().min(1).max(200);
-const OfferDescription = z.string().max(10_000);
+const OfferTitle = singleLineText(200);
+const OfferDescription = multiLineText(10_000);
 const MaxFileSize = z.number().int().min(1).max(MAX_FILE_SIZE_CAP);
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { singleLineText } from './text-schemas';
 import { RoleSchema } from './roles';
 import { Id, Timestamp } from './paging';
 import { routesOf } from './api-route';
@@ -22,7 +23,7 @@ export type MyOrganisation = z.infer<typeof MyOrganisationSchema>;
 export const MyOrganisationsSchema = z.object({ items: z.array(MyOrganisationSchema) });
 
 /** An organisation's name. */
-export const OrganisationNameSchema = z.string().trim().min(1).max(200);
+export const OrganisationNameSchema = singleLineText(200);
 
 /** POST /v1/orgs body: a signed-in person creates another organisation and becomes its admin. */
 export const CreateOrganisationRequestSchema = z.object({ name: OrganisationNameSchema });

@@ -412,9 +412,8 @@ forEachDatabase(
       expect([res.statusCode, res.json().description]).toEqual([200, description]);
     });
 
-    // BUG reported to the lead (offers domain): titles and descriptions take any control character and store it
-    // (201/200). Marked `fails` so the suite stays green meanwhile; once fixed this fails: make it a plain `it`.
-    it.fails('refuses control characters in offer titles and descriptions (BUG: stored as sent)', async () => {
+    // A CR LF in a title could forge a mail header or a log line; an escape sequence recolour a terminal.
+    it('refuses control characters in offer titles and descriptions; stores nothing', async () => {
       const { o, offerId } = await world();
       const before = await state();
       const results: string[] = [];
@@ -439,9 +438,28 @@ forEachDatabase(
       expect(await state()).toEqual(before);
     });
 
-    // BUG reported to the lead (deliveries' naming patterns): the refusal quotes the control character raw in its
-    // message (an ESC sequence reaches a terminal or a UI as is), unlike path safety's escaped names.
-    it.fails('names a refused naming pattern character escaped (BUG: raw in the message)', async () => {
+    it('refuses control characters in the names people read: organisations, connectors, API keys', async () => {
+      const { o, offerId } = await world();
+      const results: string[] = [];
+      for (const [what, text] of [
+        ['CR LF', 'Acme\r\nBcc: all@example.org'],
+        ['ESC sequence', '\u001b[31mAcme'],
+        ['tab', 'a\tb'],
+      ]) {
+        results.push(await refusal(`organisation ${what}`, 'PATCH', o, { name: text }));
+        results.push(await refusal(`new organisation ${what}`, 'POST', '/v1/orgs', { name: text }));
+        results.push(await refusal(`connector ${what}`, 'POST', `${o}/connectors`, { name: text, kind: 'memory' }));
+        results.push(await refusal(`API key ${what}`, 'POST', `${o}/api-keys`, { name: text, role: 'viewer' }));
+      }
+      for (const line of results) expect(line).toMatch(/^[^:]+: 400 validation_failed body\.name clear$/);
+      // The offer made before is untouched by all of it.
+      expect((await env().call('GET', `${o}/offers/${offerId}`, { token: (await world()).token })).statusCode).toBe(
+        200,
+      );
+    });
+
+    // The refusal shows the character escaped (an ESC sequence would reach a terminal or a UI as is), like path safety.
+    it('names a refused naming pattern character escaped, never raw', async () => {
       const { targets } = await world();
       for (const pattern of ['{offer}/\u0007{name}', '\u001b[31m{name}']) {
         const line = await refusal('pattern', 'POST', targets, { type: 'agent', namingPattern: pattern });
