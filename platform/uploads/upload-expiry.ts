@@ -28,7 +28,8 @@ const METADATA = /^(upl_[0-9A-Za-z]{22})\.(json|info)$/;
 /**
  * One pass over `uploads/` of the offer storage, page by page: each upload no offer file stores its bytes in and
  * created more than `expiryMs` ago is removed through the tus store (an S3 multipart upload is aborted), with the
- * S3 store's short last part. Finished uploads that became files are never touched. Returns how many it removed.
+ * S3 store's short last part; metadata left without its bytes (a file deleted by its key) goes once as old. Finished
+ * uploads that became files are never touched. Returns how many it removed.
  */
 export async function sweepExpiredUploads(
   ctx: PlatformContext,
@@ -48,7 +49,11 @@ export async function sweepExpiredUploads(
       throw error;
     }
     cursor = page.cursor;
-    const ids = page.entries.flatMap((entry) => METADATA.exec(entry.name)?.[1] ?? []);
+    const found = page.entries.flatMap((entry) => {
+      const id = METADATA.exec(entry.name)?.[1];
+      return id === undefined ? [] : [{ id, entry }];
+    });
+    const ids = found.map((f) => f.id);
     if (ids.length === 0) continue;
     const kept = await ctx.db
       .select({ key: offerFiles.storageKey })
@@ -60,10 +65,17 @@ export async function sweepExpiredUploads(
         ),
       );
     const files = new Set(kept.map((row) => row.key));
-    for (const id of ids) {
+    for (const { id, entry } of found) {
       if (files.has(uploadKey(id))) continue;
       const upload = await store.getUpload(id).catch(() => null);
-      if (upload === null) continue;
+      if (upload === null) {
+        // Metadata whose bytes are gone (a deleted offer removed its files' keys only): removed once old enough.
+        if (entry.mtimeMs !== undefined && entry.mtimeMs + expiryMs <= now.getTime()) {
+          await driver.remove(entry.path).catch(() => undefined);
+          removed += 1;
+        }
+        continue;
+      }
       const created = upload.creation_date ? Date.parse(upload.creation_date) : Number.NaN;
       if (!Number.isFinite(created) || created + expiryMs > now.getTime()) continue;
       await store.remove(id);

@@ -301,6 +301,11 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
     expect(existsSync(path.join(folder, 'uploads', abandonedId))).toBe(false);
     expect(existsSync(path.join(folder, 'uploads', `${abandonedId}.json`))).toBe(false);
     expect(existsSync(path.join(folder, 'uploads', finishedId))).toBe(true);
+    // An offer file deleted by its key (the offer deleted): its tus metadata goes too, once old enough.
+    await env.db.delete(offerFiles).where(eq(offerFiles.originRef, finishedId));
+    rmSync(path.join(folder, 'uploads', finishedId));
+    expect(await sweepExpiredUploads(ctx as never, store, 7 * 86_400_000, inEightDays)).toBe(1);
+    expect(existsSync(path.join(folder, 'uploads', `${finishedId}.json`))).toBe(false);
     await ctx.offerStorage.driver.close();
   });
 
