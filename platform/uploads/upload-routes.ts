@@ -14,6 +14,7 @@ import { ApiError, notFound } from '../http/api-error';
 import { loggableError } from '../http/loggable-error';
 import { BEARER, ERROR_RESPONSES } from '../http/platform-app';
 import { newId } from '../auth/secret-token';
+import { auditDenial } from '../audit/audit-request';
 import { AdvisoryLocker, lockSessionOf, type AdvisoryLockerOptions } from './advisory-locker';
 import { createUploadStore, DEFAULT_UPLOAD_EXPIRY_MS } from './upload-store';
 import { completeUpload, TusHttpError, uploadMetadataOf } from './upload-completion';
@@ -47,6 +48,14 @@ export const UPLOAD_ACCESS: RouteAccess = {
 };
 
 const UPLOAD_ID = /^upl_[0-9A-Za-z]{22}$/;
+
+// The audit reason of each tus refusal status.
+const TUS_REFUSALS: Readonly<Record<number, string>> = {
+  400: 'invalid_upload',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'too_large',
+};
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
 /** The offer an upload request is for, as checked by the route before tus saw the request. */
@@ -159,10 +168,20 @@ export function registerOfferUploads(
     maxSize: (req) => known(req).offer.maxFileSize,
     disableTerminationForFinishedUploads: true,
     // Another request (on any instance) kept the upload: 423 says "busy, retry", which clients retry, unlike a 500.
-    onResponseError: (_req, error) =>
-      error === ERRORS.ERR_LOCK_TIMEOUT
-        ? { status_code: 423, body: 'Locked: another request is writing this upload; try again shortly.\n' }
-        : undefined,
+    onResponseError: async (req, error) => {
+      if (error === ERRORS.ERR_LOCK_TIMEOUT) {
+        return { status_code: 423, body: 'Locked: another request is writing this upload; try again shortly.\n' };
+      }
+      // tus's own refusals are audited like the platform's (offset conflicts and expiries are not refusals).
+      const reason = TUS_REFUSALS[(error as { status_code?: number }).status_code ?? 0];
+      const entry = reason === undefined ? undefined : requests.get(nodeRequestOf(req)!);
+      if (entry !== undefined && !entry.request.auth.audited) {
+        await auditDenial(ctx.db, entry.request, ctx.now(), reason!).catch((auditError: unknown) => {
+          entry.request.log.error({ err: loggableError(auditError) }, 'could not record a refusal in the audit log');
+        });
+      }
+      return undefined;
+    },
     onIncomingRequest: async (req, uploadId) => {
       const { offer, request } = known(req);
       if (req.method === 'POST') return;

@@ -172,6 +172,8 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
       expect(await res.text()).toContain(message);
     }
     expect(await filesOf(offer)).toHaveLength(0);
+    const denied = await auditOf(env, org.orgId, org.adminToken, { action: 'offers.files.upload', outcome: 'denied' });
+    expect(denied.filter((e) => e.reason === 'invalid_upload').length).toBeGreaterThanOrEqual(cases.length);
     expect(readdirSync(path.join(folder, 'uploads')).filter((n) => n.endsWith('.json'))).toHaveLength(
       readdirSync(path.join(folder, 'uploads')).filter((n) => !n.endsWith('.json')).length,
     );
