@@ -197,7 +197,7 @@ describe.skipIf(!sshdAvailable.available || !postgres.available)(
       api = httpApi(cli.url);
       const before = (await deliveriesOf(api, buyer, acquisitionId))[0];
       expect(before, 'one delivery row after the restart').toMatchObject({ status: 'pending', attempts: 1 });
-      const delivered = await deliveredFile(api, buyer, acquisitionId, file.id, 75_000).catch(
+      const delivered = await deliveredFile(api, buyer, acquisitionId, file.id, 90_000).catch(
         async (error: unknown) => {
           throw new Error(
             `after the restart the delivery never completed (killed with ${partial.size} of ${SIZE} bytes in ` +

@@ -171,6 +171,30 @@ describe.skipIf(!sshdAvailable.available || !swift.available)('the subscription 
         );
         const files = await ok(api('GET', `/v1/orgs/${provider.orgId}/offers/${offerId}/files`, provider.token), 200);
         expect(files.total).toBe(3);
+        // The scans that added them are the platform's, audited on the provider's side.
+        const scans = await ok(
+          api('GET', `/v1/orgs/${provider.orgId}/audit?action=offers.files.import&limit=200`, provider.token),
+          200,
+        );
+        const added = scans.items.map((e: { reason: string }) => Number(/: (\d+) added/.exec(e.reason)?.[1]));
+        expect(added.reduce((sum: number, n: number) => sum + n, 0)).toBe(3);
+        expect(scans.items.every((e: { principalType: string }) => e.principalType === 'platform')).toBe(true);
+        // The buyer's change feed lists the three files in order; the provider cannot read the buyer's deliveries.
+        const feed = await ok(
+          api('GET', `/v1/orgs/${buyer.orgId}/acquisitions/${acquisitionId}/files?after=0`, buyer.token),
+          200,
+        );
+        expect(feed.items.map((f: { name: string }) => f.name)).toEqual([
+          'eod-2026-12-04.csv',
+          'ticks-2026-12-05.bin',
+          'eod-2026-12-06.csv',
+        ]);
+        const peek = await api(
+          'GET',
+          `/v1/orgs/${buyer.orgId}/acquisitions/${acquisitionId}/deliveries`,
+          provider.token,
+        );
+        expect(peek.status).toBe(404);
         const month = deliveredAt('').slice(0, -1);
         const names = await namesUnder(s3, month);
         const conflictName = rows.find((d) => d.conflict)!.path!.slice(month.length + 1);
