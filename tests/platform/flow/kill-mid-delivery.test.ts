@@ -195,8 +195,10 @@ describe.skipIf(!sshdAvailable.available || !postgres.available)(
       cli = await startCli(args);
       step('restarted');
       api = httpApi(cli.url);
-      const before = (await deliveriesOf(api, buyer, acquisitionId))[0];
-      expect(before, 'one delivery row after the restart').toMatchObject({ status: 'pending', attempts: 1 });
+      const rows = await deliveriesOf(api, buyer, acquisitionId);
+      expect(rows, 'one delivery row after the restart').toHaveLength(1);
+      const before = rows[0]!;
+      expect(before.attempts).toBeGreaterThanOrEqual(1);
       const delivered = await deliveredFile(api, buyer, acquisitionId, file.id, 90_000).catch(
         async (error: unknown) => {
           throw new Error(
