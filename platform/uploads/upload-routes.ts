@@ -167,16 +167,17 @@ export function registerOfferUploads(
       lastPath !== undefined && UPLOAD_ID.test(lastPath) ? lastPath : undefined,
     maxSize: (req) => known(req).offer.maxFileSize,
     disableTerminationForFinishedUploads: true,
-    // Another request (on any instance) kept the upload: 423 says "busy, retry", which clients retry, unlike a 500.
     onResponseError: async (req, error) => {
+      // Another request (on any instance) kept the upload: 423 says "busy, retry", which clients retry, unlike a 500.
       if (error === ERRORS.ERR_LOCK_TIMEOUT) {
         return { status_code: 423, body: 'Locked: another request is writing this upload; try again shortly.\n' };
       }
       // tus's own refusals are audited like the platform's (offset conflicts and expiries are not refusals).
       const reason = TUS_REFUSALS[(error as { status_code?: number }).status_code ?? 0];
-      const entry = reason === undefined ? undefined : requests.get(nodeRequestOf(req)!);
-      if (entry !== undefined && !entry.request.auth.audited) {
-        await auditDenial(ctx.db, entry.request, ctx.now(), reason!).catch((auditError: unknown) => {
+      const node = nodeRequestOf(req);
+      const entry = node === undefined ? undefined : requests.get(node);
+      if (reason !== undefined && entry !== undefined && !entry.request.auth.audited) {
+        await auditDenial(ctx.db, entry.request, ctx.now(), reason).catch((auditError: unknown) => {
           entry.request.log.error({ err: loggableError(auditError) }, 'could not record a refusal in the audit log');
         });
       }

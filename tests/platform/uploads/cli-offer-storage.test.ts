@@ -51,7 +51,8 @@ function startCli(args: readonly string[], env: Record<string, string>): Promise
       clearTimeout(timer);
       child.removeAllListeners('exit');
       child.stdout.off('data', onData);
-      resolve({ url: listening[1]!, child, output });
+      // The CLI installs its SIGTERM handler just after printing this line: a loaded machine may not have run it yet.
+      setTimeout(() => resolve({ url: listening[1]!, child, output }), 500);
     };
     child.stdout.on('data', onData);
   });
