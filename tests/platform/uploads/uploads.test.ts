@@ -222,6 +222,10 @@ describe('offer uploads (tus) on PGlite, offer storage in a local folder', () =>
       Buffer.from('{"a":1}'),
     );
     expect(json.status).toBe(415);
+    // An unfinished upload can be abandoned by an editor: gone from the storage.
+    expect((await tusCall(`${env.base}${location}`, 'DELETE', editor)).status).toBe(204);
+    expect((await tusCall(`${env.base}${location}`, 'HEAD', editor)).status).toBe(404);
+    expect(existsSync(path.join(folder, 'uploads', uploadId))).toBe(false);
     const denied = await auditOf(env, org.orgId, org.adminToken, { action: 'offers.files.upload', outcome: 'denied' });
     expect(denied.some((e) => e.reason === 'role_too_low')).toBe(true);
   });
