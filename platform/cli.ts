@@ -107,7 +107,6 @@ async function main(): Promise<void> {
   };
   const platform = await startPlatform(options);
   const where = databaseUrl ? 'PostgreSQL' : (options.dataDir ?? 'memory');
-  process.stdout.write(`Ferry platform listening on ${platform.url} (data: ${where})\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -124,6 +123,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Only now: whoever waits for this line may stop the server at once, and the handlers above must catch that.
+  process.stdout.write(`Ferry platform listening on ${platform.url} (data: ${where})\n`);
 }
 
 // `vault ...` is a maintenance command, not a server start.
