@@ -29,13 +29,16 @@ export const DELIVERY_EXPIRE_SECONDS = 6 * 3600;
 export function deliveryQueue(retry: DeliveryRetry = {}): JobQueue<DeliveryJob> {
   return defineQueue<DeliveryJob>({
     name: 'delivery',
-    retryLimit: retry.retryLimit ?? 5,
-    retryDelay: retry.retryDelaySeconds ?? 60,
+    // 15 s, then doubling: a blip or a killed instance costs seconds, a dead server about half an hour of retries.
+    retryLimit: retry.retryLimit ?? 7,
+    retryDelay: retry.retryDelaySeconds ?? 15,
     retryBackoff: true,
     retryDelayMax: 3600,
     policy: 'singleton',
     // Large files over slow links: an attempt may take long; a run past this is retried (and finds its bytes).
     expireInSeconds: DELIVERY_EXPIRE_SECONDS,
+    // A killed instance's attempt is retried within half a minute, not after the expiry.
+    heartbeatSeconds: 30,
   });
 }
 

@@ -28,6 +28,8 @@ export const IMPORT_QUEUE = defineQueue<ImportJob>({
   deadLetter: 'offer-import-dead',
   policy: 'singleton',
   expireInSeconds: 6 * 3600,
+  // A killed instance's attempt is retried within half a minute, not after the expiry.
+  heartbeatSeconds: 30,
 });
 
 /** How long one scan may copy files before it leaves the rest to the next one (inside the job's expiry). */
@@ -45,6 +47,8 @@ export const SCAN_QUEUE = defineQueue<ScanJob>({
   deadLetter: 'offer-scan-dead',
   policy: 'singleton',
   expireInSeconds: 30 * 60,
+  // A killed instance's attempt is retried within half a minute, not after the expiry.
+  heartbeatSeconds: 30,
 });
 
 /** The minute sweep: queues a scan for each subscription whose next scan is due (sent once per tick for all). */

@@ -41,6 +41,11 @@ export interface JobQueue<T extends object> {
   readonly policy: 'standard' | 'singleton';
   /** Seconds an attempt may run before it counts as failed (default 15 minutes). */
   readonly expireInSeconds?: number;
+  /**
+   * Long attempts beat every half of this many seconds (at least 10); one that stops beating (its instance was killed)
+   * counts as failed and is retried within about this long, instead of waiting out `expireInSeconds`.
+   */
+  readonly heartbeatSeconds?: number;
   /** Days a finished job stays readable (pg-boss's default is 7). */
   readonly keepDays?: number;
   /** Carries the data type only; never set. */

@@ -75,6 +75,8 @@ export class JobsRuntime {
       useListenNotify: database.backend === 'pglite',
       cronMonitorIntervalSeconds: options.cronIntervalSeconds ?? 30,
       cronWorkerIntervalSeconds: Math.min(5, options.cronIntervalSeconds ?? 5),
+      // How often attempts whose heartbeat stopped (a killed instance) are failed for their retry; pg-boss says 60.
+      superviseIntervalSeconds: 15,
     });
     // pg-boss reports its own failures (a poll, a cron pass) as events: without a listener they would crash.
     this.boss.on('error', (error) => this.log.error({ err: loggableError(error) }, 'background jobs error'));
@@ -129,8 +131,13 @@ export class JobsRuntime {
           ...(queue.deadLetter !== undefined ? { deadLetter: queue.deadLetter } : {}),
           ...(queue.expireInSeconds !== undefined ? { expireInSeconds: queue.expireInSeconds } : {}),
           ...(queue.keepDays !== undefined ? { deleteAfterSeconds: queue.keepDays * 86_400 } : {}),
+          ...(queue.heartbeatSeconds !== undefined ? { heartbeatSeconds: queue.heartbeatSeconds } : {}),
           notify: true,
         });
+        // createQueue leaves an existing queue as it was: a queue made by an older version takes up the heartbeat.
+        if (queue.heartbeatSeconds !== undefined) {
+          await this.boss.updateQueue(queue.name, { heartbeatSeconds: queue.heartbeatSeconds });
+        }
       }
       for (const { queue, handler, concurrency } of this.workers) {
         await this.boss.work<object>(

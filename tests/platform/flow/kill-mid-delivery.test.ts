@@ -199,7 +199,7 @@ describe.skipIf(!sshdAvailable.available || !postgres.available)(
       expect(rows, 'one delivery row after the restart').toHaveLength(1);
       const before = rows[0]!;
       expect(before.attempts).toBeGreaterThanOrEqual(1);
-      const delivered = await deliveredFile(api, buyer, acquisitionId, file.id, 90_000).catch(
+      const delivered = await deliveredFile(api, buyer, acquisitionId, file.id, 150_000).catch(
         async (error: unknown) => {
           throw new Error(
             `after the restart the delivery never completed (killed with ${partial.size} of ${SIZE} bytes in ` +
@@ -222,6 +222,6 @@ describe.skipIf(!sshdAvailable.available || !postgres.available)(
       );
       expect(audit.items.map((e: { targetId: string }) => e.targetId)).toEqual([delivered.id]);
       await stopCli(cli, 'SIGTERM');
-    }, 170_000);
+    }, 240_000);
   },
 );
