@@ -1,4 +1,5 @@
 // The tus data store of the offer storage: a folder's uploads/ on one machine, or the shared S3 bucket's uploads/.
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { S3 } from '@aws-sdk/client-s3';
@@ -114,8 +115,12 @@ class KeyedStore extends DataStore {
  */
 export function createUploadStore(setting: OfferStorageSetting, expiryMs = DEFAULT_UPLOAD_EXPIRY_MS): DataStore {
   if (setting.kind === 'local') {
+    const directory = path.join(setting.folder, UPLOADS_PREFIX);
+    // Owner-only like the rest of the data folder (the store would make it 0755).
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    if (process.platform !== 'win32') chmodSync(directory, 0o700);
     return new FileStore({
-      directory: path.join(setting.folder, UPLOADS_PREFIX),
+      directory,
       expirationPeriodInMilliseconds: expiryMs,
     });
   }
