@@ -11,15 +11,8 @@ import { notify } from '../notifications/notify';
 import { adminsOf } from '../notifications/notification-recipients';
 import type { PlatformContext } from '../platform-context';
 import { expandPattern } from './naming-pattern';
-import {
-  placeFile,
-  readSmallFile,
-  removeStaging,
-  stagingPathOf,
-  statOrNull,
-  writeSmallFile,
-  type Placement,
-} from './place-file';
+import { placeFile, readSmallFile, removeStaging, stagingPathOf, writeSmallFile, type Placement } from './place-file';
+import { statOrNull } from '../../connectors/stored-file';
 
 /** The audit action of a file delivered to a connector target. */
 export const DELIVERED_ACTION = 'deliveries.delivered';

@@ -14,10 +14,10 @@
 // - Nothing partial ever appears under the file's name: the bytes are verified under the staging name first (or
 //   written all-or-nothing), and a run killed at any point leaves at most hidden staging files, removed by the next
 //   run of the same delivery.
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { hasHash, hasRename, hasServerSideCopy } from '../../connectors/capabilities';
-import { ConnectorError, isConnectorError } from '../../connectors/connector-error';
+import { hasRename, hasServerSideCopy } from '../../connectors/capabilities';
+import { ConnectorError } from '../../connectors/connector-error';
+import { statOrNull, storedSha256 } from '../../connectors/stored-file';
 import type { Driver, Entry } from '../../connectors/driver';
 import { parentPath } from '../../connectors/path-safety';
 import { copyFile } from '../../connectors/transfer/copy-file';
@@ -39,26 +39,6 @@ export interface Placement {
   readonly conflict: boolean;
   /** The same bytes were found there (an earlier run, or someone else): nothing was written. */
   readonly alreadyThere: boolean;
-}
-
-/** The stat of a path, or null when nothing is there. */
-export async function statOrNull(driver: Driver, path: string, signal?: AbortSignal): Promise<Entry | null> {
-  try {
-    return await driver.stat(path, { signal });
-  } catch (error) {
-    if (isConnectorError(error, 'NotFound')) return null;
-    throw error;
-  }
-}
-
-/** SHA-256 of a stored file: the storage's own when it has one, else read back through the driver. */
-export async function storedSha256(driver: Driver, path: string, signal?: AbortSignal): Promise<string> {
-  if (hasHash(driver) && driver.capabilities.hashes.includes('sha256')) {
-    return driver.hash(path, 'sha256', { signal });
-  }
-  const hash = createHash('sha256');
-  for await (const chunk of await driver.read(path, { signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 async function sameBytes(driver: Driver, entry: Entry, file: SourceFile, signal?: AbortSignal): Promise<boolean> {

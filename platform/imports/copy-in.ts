@@ -1,11 +1,11 @@
 // Copies one file of a connector into the offer storage through the transfer engine, verified, with its SHA-256.
 import { createHash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import { hasHash } from '../../connectors/capabilities';
 import type { Driver, Entry, ReadOptions } from '../../connectors/driver';
 import { copyFile } from '../../connectors/transfer/copy-file';
 import { newId } from '../auth/secret-token';
 import { importedFileKey } from '../offers/offer-storage';
+import { storedSha256 } from '../../connectors/stored-file';
 
 /** A file stored in the offer storage, checked: its key, size and SHA-256. */
 export interface StoredCopy {
@@ -55,17 +55,6 @@ function hashingSource(driver: Driver): { readonly driver: Driver; last(): ReadH
   return { driver: proxy, last: () => last };
 }
 
-// SHA-256 of a stored file: the driver's own hash where it has one, else read through.
-async function sha256Of(driver: Driver, path: string, signal?: AbortSignal): Promise<string> {
-  if (hasHash(driver) && driver.capabilities.hashes.includes('sha256')) {
-    return driver.hash(path, 'sha256', signal !== undefined ? { signal } : {});
-  }
-  const hash = createHash('sha256');
-  for await (const chunk of await driver.read(path, signal !== undefined ? { signal } : {}))
-    hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 /**
  * Copies `sourcePath` into the offer storage under a new key of the offer (copyFile: partial name then rename,
  * verified by size and hash). The SHA-256 comes from the verification when it used SHA-256, else from hashing the
@@ -92,13 +81,13 @@ export async function copyIntoOffer(
       ? verification.digest
       : read?.complete === true
         ? read.hash.digest('hex')
-        : await sha256Of(storage, storageKey, signal);
+        : await storedSha256(storage, storageKey, signal);
   return { storageKey, size: result.size, sha256 };
 }
 
 /** The SHA-256 of a source file without copying it: what the storage already knows, else read once. */
 export async function sourceSha256(source: Driver, entry: Entry, signal?: AbortSignal): Promise<string> {
-  return entry.hashes?.sha256 ?? sha256Of(source, entry.path, signal);
+  return entry.hashes?.sha256 ?? storedSha256(source, entry.path, signal);
 }
 
 /** Removes a stored copy that was not added after all (a duplicate, a failed transaction); never throws. */
