@@ -10,9 +10,9 @@ import { acquisitions, deliveries, deliveryTargets, offerFiles, offers } from '.
 import { notify } from '../notifications/notify';
 import { adminsOf } from '../notifications/notification-recipients';
 import type { PlatformContext } from '../platform-context';
-import { expandPattern } from './naming-pattern';
-import { placeFile, readSmallFile, removeStaging, stagingPathOf, writeSmallFile, type Placement } from './place-file';
-import { statOrNull } from '../../connectors/stored-file';
+import { expandPattern } from '../../connectors/delivery/naming-pattern';
+import { placeFile, removeStaging, stagingPathOf, type Placement } from '../../connectors/delivery/place-file';
+import { writeReceipt } from '../../connectors/delivery/delivery-receipt';
 
 /** The audit action of a file delivered to a connector target. */
 export const DELIVERED_ACTION = 'deliveries.delivered';
@@ -42,23 +42,6 @@ export type DeliveryOutcome =
   | { readonly kind: 'nothing-to-do'; readonly why: string }
   | { readonly kind: 'skipped'; readonly why: string }
   | { readonly kind: 'failed'; readonly error: unknown; readonly paused: boolean };
-
-/** The delivery receipt written beside each delivered file (both sides can check the bytes against it). */
-export interface DeliveryReceipt {
-  readonly ferryDeliveryReceipt: 1;
-  readonly file: { readonly id: string; readonly name: string; readonly pathInOffer: string };
-  /** Where the file is, in the buyer's connector. */
-  readonly path: string;
-  readonly conflict: boolean;
-  readonly size: number;
-  readonly sha256: string;
-  readonly offer: { readonly id: string; readonly title: string };
-  readonly acquisition: { readonly id: string };
-  readonly providerOrgId: string;
-  readonly buyerOrgId: string;
-  readonly deliveryId: string;
-  readonly deliveredAt: string;
-}
 
 const ERROR_MAX = 1000;
 // Earlier attempts whose staged copies each run removes (one that failed before reaching the storage left none).
@@ -216,47 +199,32 @@ async function markDelivered(
   });
 }
 
-/** The receipt's path beside the file; one of another file's receipts already there is left alone. */
-async function writeReceipt(
+/** Writes the receipt of this delivery beside the file placed. */
+async function receiptOf(
   destination: Driver,
   loaded: Loaded,
   placement: Placement,
   at: Date,
   signal: AbortSignal,
 ): Promise<string> {
-  const receipt: DeliveryReceipt = {
-    ferryDeliveryReceipt: 1,
-    file: { id: loaded.file.id, name: loaded.file.name, pathInOffer: loaded.file.path },
-    path: placement.path,
-    conflict: placement.conflict,
-    size: loaded.file.size,
-    sha256: loaded.file.sha256,
-    offer: { id: loaded.file.offerId, title: loaded.offerTitle },
-    acquisition: { id: loaded.acquisition.id },
-    providerOrgId: loaded.acquisition.providerOrgId,
-    buyerOrgId: loaded.acquisition.buyerOrgId,
-    deliveryId: loaded.delivery.id,
-    deliveredAt: at.toISOString(),
-  };
-  for (const path of [
-    `${placement.path}.ferry-receipt.json`,
-    `${placement.path}.ferry-receipt-${loaded.delivery.id}.json`,
-  ]) {
-    const existing = await statOrNull(destination, path, signal);
-    if (existing === null) {
-      await writeSmallFile(destination, path, `${JSON.stringify(receipt, null, 2)}\n`, signal);
-      return path;
-    }
-    // A receipt for these very bytes at this path (an earlier run, another target of the same folder) stands.
-    const found = await readSmallFile(destination, path, signal).catch(() => '');
-    try {
-      const parsed = JSON.parse(found) as Partial<DeliveryReceipt>;
-      if (parsed.sha256 === receipt.sha256 && parsed.path === receipt.path) return path;
-    } catch {
-      // Not a receipt of ours: never overwritten, the next name is tried.
-    }
-  }
-  throw new Error(`Receipts of other files are in the way beside ${placement.path}.`);
+  return writeReceipt(
+    destination,
+    {
+      ferryDeliveryReceipt: 1,
+      file: { id: loaded.file.id, name: loaded.file.name, pathInOffer: loaded.file.path },
+      path: placement.path,
+      conflict: placement.conflict,
+      size: loaded.file.size,
+      sha256: loaded.file.sha256,
+      offer: { id: loaded.file.offerId, title: loaded.offerTitle },
+      acquisition: { id: loaded.acquisition.id },
+      providerOrgId: loaded.acquisition.providerOrgId,
+      buyerOrgId: loaded.acquisition.buyerOrgId,
+      deliveryId: loaded.delivery.id,
+      deliveredAt: at.toISOString(),
+    },
+    signal,
+  );
 }
 
 /**
@@ -315,7 +283,7 @@ export async function deliverFile(
       { driver: ctx.offerStorage.driver, key: file.storageKey, size: file.size, sha256: file.sha256 },
       { destination, wanted, staging, day: day(delivery.createdAt), signal, retry: deps.copyRetry },
     );
-    const receiptPath = await writeReceipt(destination, loaded, placement, ctx.now(), signal);
+    const receiptPath = await receiptOf(destination, loaded, placement, ctx.now(), signal);
     await markDelivered(deps, loaded, placement, receiptPath);
     return { kind: 'delivered', placement, receiptPath };
   } catch (error) {

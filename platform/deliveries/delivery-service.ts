@@ -26,7 +26,7 @@ import { OFFER_FILES_AVAILABLE } from '../offers/offer-file-ledger';
 import type { PlatformContext } from '../platform-context';
 import { resendWaiting, type DeliveryJob } from './delivery-feed';
 import type { JobQueue } from '../jobs/job-queue';
-import { namingPatternProblem } from './naming-pattern';
+import { namingPatternProblem } from '../../connectors/delivery/naming-pattern';
 
 type TargetRow = typeof deliveryTargets.$inferSelect;
 type AcquisitionRow = typeof acquisitions.$inferSelect;

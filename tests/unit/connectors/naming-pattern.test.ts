@@ -5,8 +5,8 @@ import {
   namingPatternProblem,
   pathSafeTitle,
   splitName,
-} from '../../../platform/deliveries/naming-pattern';
-import { conflictPath } from '../../../platform/deliveries/place-file';
+} from '../../../connectors/delivery/naming-pattern';
+import { conflictPath } from '../../../connectors/delivery/place-file';
 
 const values = {
   offerTitle: 'EU: prices / daily',

@@ -1,6 +1,6 @@
 // Naming patterns of delivery targets: where each delivered file lands under the target folder.
-import { ConnectorError } from '../../connectors/connector-error';
-import { MAX_NAME_BYTES, nameProblem, normalizePath } from '../../connectors/path-safety';
+import { ConnectorError } from '../connector-error';
+import { MAX_NAME_BYTES, nameProblem, normalizePath } from '../path-safety';
 
 /** The tokens a naming pattern may use (see DEFAULT_NAMING_PATTERN's documentation in deliveries-api.ts). */
 export const NAMING_TOKENS = ['offer', 'path', 'name', 'stem', 'ext', 'yyyy', 'mm', 'dd', 'acquisition'] as const;

@@ -15,14 +15,14 @@
 //   written all-or-nothing), and a run killed at any point leaves at most hidden staging files, removed by the next
 //   run of the same delivery.
 import { Readable } from 'node:stream';
-import { hasRename, hasServerSideCopy } from '../../connectors/capabilities';
-import { ConnectorError } from '../../connectors/connector-error';
-import { statOrNull, storedSha256 } from '../../connectors/stored-file';
-import type { Driver, Entry } from '../../connectors/driver';
-import { parentPath } from '../../connectors/path-safety';
-import { copyFile } from '../../connectors/transfer/copy-file';
-import { partialPathOf } from '../../connectors/transfer/partial-file';
-import type { RetryPolicy } from '../../connectors/transfer/retry-policy';
+import { hasRename, hasServerSideCopy } from '../capabilities';
+import { ConnectorError } from '../connector-error';
+import { statOrNull, storedSha256 } from '../stored-file';
+import type { Driver, Entry } from '../driver';
+import { parentPath } from '../path-safety';
+import { copyFile } from '../transfer/copy-file';
+import { partialPathOf } from '../transfer/partial-file';
+import type { RetryPolicy } from '../transfer/retry-policy';
 import { splitName } from './naming-pattern';
 
 /** The bytes to deliver: where they are in the offer storage and what they must be. */
