@@ -37,7 +37,7 @@ export type AuditFilters = Omit<AuditQuery, 'limit' | 'offset' | 'sort' | 'order
 const TIMEOUT_MS = 20_000;
 
 /** What a call of a table route carries: its path parameters, query and body. */
-interface CallInput<R extends ApiRoute> {
+export interface CallInput<R extends ApiRoute> {
   readonly params?: Readonly<Record<string, string>>;
   readonly query?: RouteQuery<R>;
   readonly body?: RouteBody<R>;
@@ -51,7 +51,7 @@ interface CallInput<R extends ApiRoute> {
 export class PlatformClient {
   constructor(
     readonly baseUrl: string,
-    private readonly token?: string,
+    readonly token?: string,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
@@ -104,6 +104,11 @@ export class PlatformClient {
       throw new PlatformUnreachableError(this.baseUrl, `${this.baseUrl} answered ${where} outside the platform API.`);
     }
     return parsed.data as RouteResponse<R>;
+  }
+
+  /** Calls any JSON route of the shared table (the routes without a method of their own here: offers, deliveries…). */
+  call<R extends ApiRoute>(route: R, options: CallInput<R> = {}): Promise<RouteResponse<R>> {
+    return this.json(route, options);
   }
 
   /** Calls a route answering 204 No Content. */
