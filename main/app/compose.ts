@@ -20,6 +20,11 @@ import { PlatformConnection } from '../services/platform/platform-connection';
 import { organisationHandlers, platformHandlers } from '../services/platform/platform-handlers';
 import type { SecretStore } from '../services/secrets/secret-store';
 import { SettingsService } from '../services/settings-service';
+import { createSyncAgent } from '../services/sync/create-sync-agent';
+import type { SyncAgent } from '../services/sync/sync-agent';
+import { SyncBindingsStore } from '../services/sync/sync-bindings-store';
+import { syncHandlers } from '../services/sync/sync-handlers';
+import { syncNotificationOf } from '../services/sync/sync-notification';
 import { TransferRuntime } from '../services/transfers/transfer-runtime';
 import { transfersHandlers } from '../services/transfers/transfers-handlers';
 import { TransfersService } from '../services/transfers/transfers-service';
@@ -44,6 +49,10 @@ export interface ComposeOptions {
   readonly chooseSavePath?: SavePathChooser;
   /** Where events go (the window, the harness's pages); none by default. */
   readonly outlets?: Partial<ModuleOutlets>;
+  /** Whether the sync agent starts running its bindings on its own (default true; the harness starts it on demand). */
+  readonly startAgent?: boolean;
+  /** How long a new file must stay unchanged before the agent publishes it (default: the runner's). */
+  readonly agentSettleMs?: number;
 }
 
 /** Every desktop service, built once. */
@@ -62,6 +71,12 @@ export interface DesktopServices {
   /** The queue and bandwidth limit every mover shares (transfers now, the sync engine next). */
   readonly transferRuntime: TransferRuntime;
   readonly transfers: TransfersService;
+  /** The bindings the sync agent runs, kept in the app's store. */
+  readonly syncBindings: SyncBindingsStore;
+  /** The sync agent: publishes my-connector folders to offers and delivers acquisitions into them. */
+  readonly sync: SyncAgent;
+  /** Stops the agent (files under way are cut, their partials kept) and closes its ledger. */
+  readonly closeSync: () => Promise<void>;
 }
 
 /** The composed desktop: its services, the IPC contract's implementation and dispatcher, and one stop. */
@@ -92,6 +107,17 @@ function buildServices(options: ComposeOptions): DesktopServices {
   });
   const locations = desktopLocations(connectors);
   const transferRuntime = new TransferRuntime(options.store);
+  const syncBindings = new SyncBindingsStore(options.store);
+  const sync = createSyncAgent({
+    dataDir,
+    bindings: syncBindings,
+    drivers: locations,
+    // The signed-in account's session: bindings act as the person using the app.
+    platform: { client: async () => (await platform.active()).client },
+    runtime: transferRuntime,
+    store: options.store,
+    ...(options.agentSettleMs !== undefined ? { settleMs: options.agentSettleMs } : {}),
+  });
   return {
     settings,
     windowState: new WindowStateService(options.store),
@@ -117,6 +143,9 @@ function buildServices(options: ComposeOptions): DesktopServices {
       store: options.store,
       language: () => resolveLanguage(settings.get().language, options.host.locale),
     }),
+    syncBindings,
+    sync: sync.agent,
+    closeSync: () => sync.close(false),
   };
 }
 
@@ -144,7 +173,26 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
       },
     },
     { handlers: connectorsHandlers(services.connectors) },
-    // Transfers stop first: their runs hold drivers and write to the journal.
+    // The agent stops first: its files under way are cut (partials kept, resumed at next start) before drivers close.
+    {
+      handlers: syncHandlers(
+        services.sync,
+        services.syncBindings,
+        options.chooseSavePath ?? (async (name) => path.join(options.host.dataDir, 'exports', name)),
+      ),
+      wire: ({ emit, notify }) => {
+        services.sync.onStatus((status) => emit('sync.statusChanged', status));
+        services.sync.onActivity((entry) => emit('sync.activityAdded', entry));
+        services.sync.onRunEnd((binding, _outcome, entries) => {
+          const language = resolveLanguage(settings.get().language, options.host.locale);
+          const notification = syncNotificationOf(binding.name, entries, language);
+          if (notification !== undefined) notify(notification);
+        });
+        if (options.startAgent ?? true) services.sync.start();
+      },
+      stop: () => services.closeSync(),
+    },
+    // Transfers stop next: their runs hold drivers and write to the journal.
     {
       handlers: transfersHandlers(transfers),
       wire: ({ emit, notify }) => {

@@ -1,10 +1,11 @@
 import type { EventSink, IpcHandlers } from '../ipc/ipc-dispatcher';
+import type { SyncNotification } from '../services/sync/sync-notification';
 import type { TransferNotification } from '../services/transfers/batch-notification';
 
 /** Where a module's events go: the renderer (window or harness page) and the OS notifications. */
 export interface ModuleOutlets {
   readonly emit: EventSink;
-  readonly notify: (notification: TransferNotification) => void;
+  readonly notify: (notification: TransferNotification | SyncNotification) => void;
 }
 
 /** One desktop module as compose() assembles it: the IPC methods it implements, the events it sends, its stop. */

@@ -58,6 +58,11 @@ export class CliSession {
     return new CliSession(connectors, registry, locations, options.cwd);
   }
 
+  /** Opens a NEW driver of a configured connector by name (the caller closes it): the sync agent's drivers. */
+  get connectorDrivers(): LocationRegistry {
+    return this.locations;
+  }
+
   /** The registry of driver kinds this build has. */
   get kinds(): DriverRegistry {
     return this.registry;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeError } from '../../connectors/connector-error';
 import { type CliIo } from './cli-io';
 import { CliSession } from './cli-session';
+import { agentCommand } from './agent-command';
 import { cpCommand } from './cp-command';
 import { checkCommand, connectorsCommand, lsCommand } from './info-commands';
 
@@ -13,6 +14,8 @@ Commands:
   cp <source> <destination>  Copy a file, or a folder's contents; verified by size and hash
   check <connector>          Diagnose a connector step by step (--write also tests writing)
   connectors                 Show configured connectors and the connector types
+  agent                      Run the sync agent headless: the bindings in the config file's "agent"
+                             section, the platform from FERRY_PLATFORM_URL and FERRY_API_KEY
 
 A location is <connector>:<path> or a local path. Connectors come from the config file
 (--config, default ferry.json in the user's config folder) and from environment variables
@@ -20,12 +23,13 @@ FERRY_CONNECTOR_<NAME>_TYPE=<type> and FERRY_CONNECTOR_<NAME>_<OPTION>=<value>.
 
 Options:
   --config <file>     Config file to read connectors from
-  --json              Machine-readable output (ls, check, connectors)
+  --json              Machine-readable output (ls, check, connectors; agent: one JSON object per line)
   --no-verify         cp: check sizes only, not hashes
   --bwlimit <rate>    cp: bandwidth limit, e.g. 500k, 10M
   --concurrency <n>   cp: files copied at once for folders (default 4)
   --retries <n>       cp: attempts per file on temporary failures (default 6)
   --write             check: also write, read back and remove a probe file
+  --once              agent: run every binding once, then exit (0 ok, 1 a file failed, 3 a warning)
   --no-tofu           Refuse SSH host keys never seen before instead of trusting them on first use
                       (the fingerprint is printed, to pin); FERRY_NO_TOFU=1 does the same
   -h, --help          Show this help
@@ -46,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         concurrency: { type: 'string' },
         retries: { type: 'string' },
         write: { type: 'boolean', default: false },
+        once: { type: 'boolean', default: false },
         'no-tofu': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -60,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(USAGE);
     return command === undefined && !values.help ? 2 : 0;
   }
-  const expected: Record<string, number> = { ls: 1, cp: 2, check: 1, connectors: 0 };
+  const expected: Record<string, number> = { ls: 1, cp: 2, check: 1, connectors: 0, agent: 0 };
   if (!(command in expected)) {
     io.err(`ferry: unknown command "${command}" (see ferry --help)`);
     return 2;
@@ -96,6 +101,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'connectors':
         connectorsCommand(session, io, values.json);
         break;
+      case 'agent':
+        return await agentCommand(session, io, { once: values.once, json: values.json, configPath: values.config });
     }
     return 0;
   } catch (error) {

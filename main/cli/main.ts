@@ -1,9 +1,11 @@
 import { processIo } from './cli-io';
 import { runCli } from './ferry-cli';
 
-// Entry of the `ferry` command (bin/ferry.mjs loads it): Ctrl-C cancels cleanly, the exit code says how it went.
+// Entry of the `ferry` command (bin/ferry.mjs loads it): Ctrl-C or SIGTERM cancels cleanly (the agent finishes the
+// file under way), the exit code says how it went.
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
+process.once('SIGTERM', () => controller.abort());
 // A closed pipe (`ferry ls | head`) ends the output quietly instead of crashing.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

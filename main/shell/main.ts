@@ -122,7 +122,12 @@ if (!app.requestSingleInstanceLock()) {
           : await dialog.showSaveDialog(options);
         return result.canceled || !result.filePath ? null : result.filePath;
       },
-      outlets: { emit, notify: (request) => showNotification(request, () => show('transfers')) },
+      outlets: {
+        emit,
+        // A transfer's notification opens Transfers; the agent's open Activity.
+        notify: (request) =>
+          showNotification(request, () => show(request.kind.startsWith('sync-') ? 'activity' : 'transfers')),
+      },
     });
     registerIpcHandlers(services.dispatch, () => mainWindow);
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });

@@ -54,6 +54,16 @@ export const METHOD_NAMES = [
   'transfers.retry',
   'transfers.clearFinished',
   'transfers.setLimits',
+  'sync.status',
+  'sync.now',
+  'sync.pause',
+  'sync.resume',
+  'sync.bindings',
+  'sync.saveBinding',
+  'sync.removeBinding',
+  'sync.preview',
+  'sync.activity',
+  'sync.exportActivity',
 ] as const;
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
 export const EVENT_NAMES = [
@@ -61,6 +71,8 @@ export const EVENT_NAMES = [
   'settings.changed',
   'transfers.updated',
   'transfers.limitsChanged',
+  'sync.statusChanged',
+  'sync.activityAdded',
 ] as const;
 
 /** Prefix of every Ferry channel. */

@@ -6,6 +6,7 @@ import { settingsEvents, settingsMethods } from './settings-ipc';
 import { platformMethods } from './platform-ipc';
 import { organisationMethods } from './organisation-ipc';
 import { transfersEvents, transfersMethods } from './transfers-ipc';
+import { syncEvents, syncMethods } from './sync-ipc';
 import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
 import { browserMethods } from './browser-ipc';
@@ -24,9 +25,10 @@ export const ipcMethods = {
   ...platformMethods,
   ...organisationMethods,
   ...transfersMethods,
+  ...syncMethods,
 } as const;
 /** Every main-to-renderer event, by name. */
-export const ipcEvents = { ...appEvents, ...settingsEvents, ...transfersEvents } as const;
+export const ipcEvents = { ...appEvents, ...settingsEvents, ...transfersEvents, ...syncEvents } as const;
 
 /** The name of an IPC method. */
 export type MethodName = keyof typeof ipcMethods;

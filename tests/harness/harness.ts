@@ -11,7 +11,9 @@ import { RENDERER_HEADERS } from '../../main/security/content-security-policy';
 import { contentTypeOf, resolveStaticFile } from '../../main/security/static-files';
 import { JsonFileStore } from '../../main/services/json-file-store';
 import { type DesktopServices, compose } from '../../main/app/compose';
-import type { TransferNotification } from '../../main/services/transfers/batch-notification';
+import type { ModuleOutlets } from '../../main/app/desktop-module';
+
+type AppNotification = Parameters<ModuleOutlets['notify']>[0];
 import type { SmtpOptions } from '../../platform';
 import { openSecretStore } from '../../main/services/secrets/open-secret-store';
 import { SessionSecretStore } from '../../main/services/secrets/session-secret-store';
@@ -34,6 +36,8 @@ export interface HarnessOptions {
   readonly localPlatformSmtp?: SmtpOptions;
   /** Answers the app's save dialog: a path, or null for "cancelled" (default: `<dataDir>/exports/<name>`). */
   readonly savePath?: (suggestedName: string) => string | null;
+  /** How long a new file must stay unchanged before the sync agent publishes it (tests shorten it). */
+  readonly agentSettleMs?: number;
 }
 
 /** A running harness: main's services under Node, the built renderer served with a bridge to them. */
@@ -43,8 +47,8 @@ export interface Harness {
   readonly services: DesktopServices;
   /** Links the renderer asked to open externally (the harness never opens a browser). */
   readonly openedLinks: readonly string[];
-  /** OS notifications main asked the shell to show (transfer batches that ended or failed). */
-  readonly notifications: readonly TransferNotification[];
+  /** OS notifications main asked the shell to show (transfer batches that ended or failed, the agent's runs). */
+  readonly notifications: readonly AppNotification[];
   /** Sends an event to every connected page, as main's shell does. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   stop(): Promise<void>;
@@ -81,7 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const message = JSON.stringify({ event, payload: checkEventPayload(event, payload) });
     for (const client of live.sockets?.clients ?? []) client.send(message);
   };
-  const notifications: TransferNotification[] = [];
+  const notifications: AppNotification[] = [];
   const app = compose({
     secrets,
     ...(keychainProblem ? { keychainProblem } : {}),
@@ -97,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.localPlatformSmtp !== undefined ? { localPlatformSmtp: options.localPlatformSmtp } : {}),
     ...(options.savePath !== undefined ? { chooseSavePath: async (name: string) => options.savePath!(name) } : {}),
     outlets: { emit, notify: (notification) => void notifications.push(notification) },
+    ...(options.agentSettleMs !== undefined ? { agentSettleMs: options.agentSettleMs } : {}),
   });
   const { dispatch, services } = app;
   const bridge = readFileSync(path.join(__dirname, 'bridge.js'), 'utf8').replace(
