@@ -1,39 +1,317 @@
-import { Menu, Tray, nativeImage } from 'electron';
-import type { ShellLabels } from '../services/shell-labels';
-import trayIconPath from '../../build/tray-icon.png?asset';
+import { execFile } from 'node:child_process';
+import {
+  type BrowserWindow,
+  Menu,
+  type MenuItemConstructorOptions,
+  type NativeImage,
+  Tray,
+  dialog,
+  nativeImage,
+} from 'electron';
+import errorIcon2x from '../../build/tray-error@2x.png?asset';
+import errorIcon from '../../build/tray-error.png?asset';
+import idleIcon2x from '../../build/tray-idle@2x.png?asset';
+import idleIcon from '../../build/tray-idle.png?asset';
+import pausedIcon2x from '../../build/tray-paused@2x.png?asset';
+import pausedIcon from '../../build/tray-paused.png?asset';
+import syncingIcon2x from '../../build/tray-syncing@2x.png?asset';
+import syncingIcon from '../../build/tray-syncing.png?asset';
+import { type ActivityEntry, SYNC_PAUSE_HOURS, type SyncState, type SyncStatus } from '../../shared/ipc/sync-ipc';
+import type { Screen } from '../../shared/screens';
+import type { KeyValueStore } from '../services/key-value-store';
+import type { ShellLabels, TrayLabels } from '../services/shell-labels';
+import type { LoginItem } from './login-item';
+
+/** How many activity entries the tray menu lists. */
+export const TRAY_ACTIVITY_COUNT = 5;
+
+/** The sync agent's commands the tray offers. */
+export interface TraySyncActions {
+  readonly syncNow: () => void;
+  readonly pause: (hours: number) => void;
+  readonly resume: () => void;
+}
 
 /** What the tray menu can ask the app to do. */
 export interface TrayActions {
-  readonly open: () => void;
+  /** Shows the window, on a screen when given (an activity entry opens 'activity'). */
+  readonly open: (screen?: Screen) => void;
   readonly quit: () => void;
+  /** The agent's commands; without them (no agent) the menu shows the status but offers no sync command. */
+  readonly sync?: TraySyncActions;
+  /** Start at login (the checkbox); absent where Ferry cannot register itself, e.g. a development run. */
+  readonly startAtLogin?: LoginItem;
 }
 
-/** The tray icon and its menu (open, quit); later issues add sync status and pause. */
+const ICONS: Readonly<Record<SyncState, readonly [string, string]>> = {
+  idle: [idleIcon, idleIcon2x],
+  syncing: [syncingIcon, syncingIcon2x],
+  paused: [pausedIcon, pausedIcon2x],
+  error: [errorIcon, errorIcon2x],
+};
+
+/** A 16 px icon with its 32 px image as the 2x representation (electron-vite's hashed names hide the @2x file). */
+function trayImage([normal, double]: readonly [string, string]): NativeImage {
+  const image = nativeImage.createFromPath(normal);
+  const hiDpi = nativeImage.createFromPath(double);
+  if (!hiDpi.isEmpty()) image.addRepresentation({ scaleFactor: 2, buffer: hiDpi.toPNG() });
+  return image;
+}
+
+/** Shortens text for a menu or a tooltip (Windows cuts tooltips at 127 characters). */
+function shorten(text: string, max: number, middle = false): string {
+  if (text.length <= max) return text;
+  if (!middle) return `${text.slice(0, max - 1)}…`;
+  const head = Math.ceil((max - 1) / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
+/** The end of a pause: the time today, the weekday and time otherwise (a 24 h pause ends tomorrow). */
+function formatUntil(until: Date, now: Date, locale: string): string {
+  const today = until.toDateString() === now.toDateString();
+  const format: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+  return new Intl.DateTimeFormat(locale, today ? format : { ...format, weekday: 'short' }).format(until);
+}
+
+/** The status line: the menu's first item and the tooltip's text. */
+export function statusLine(status: SyncStatus, labels: TrayLabels, now: Date = new Date()): string {
+  switch (status.state) {
+    case 'idle':
+      return labels.upToDate;
+    case 'syncing':
+      return labels.syncing(status.running);
+    case 'paused':
+      return status.pausedUntil
+        ? labels.pausedUntil(formatUntil(new Date(status.pausedUntil), now, labels.locale))
+        : labels.paused;
+    case 'error':
+      return labels.problem(status.problem);
+  }
+}
+
+/** An activity entry in the menu: what happened to which file (or binding, when no file is involved). */
+export function activityLine(entry: ActivityEntry, labels: TrayLabels): string {
+  const file = entry.path?.split('/').pop();
+  return labels.activity[entry.kind](shorten(file || entry.bindingName, 40, true));
+}
+
+/** The tray icon, its tooltip and its menu: the agent's status, sync now, pause/resume, recent activity, open, quit. */
 export class AppTray {
   private readonly tray: Tray;
+  private readonly icons = new Map<SyncState, NativeImage>();
+  private status: SyncStatus | undefined;
+  private activities: readonly ActivityEntry[] = [];
+  private startAtLogin: boolean;
+  // What the tray shows now: update() touches the OS tray only for what changed.
+  private shown = { state: '', tooltip: '', menu: '' };
 
   constructor(
     private readonly actions: TrayActions,
-    labels: ShellLabels,
+    private labels: ShellLabels,
+    private readonly now: () => Date = () => new Date(),
   ) {
-    this.tray = new Tray(nativeImage.createFromPath(trayIconPath));
+    this.tray = new Tray(this.icon('idle'));
+    this.shown.state = 'idle';
     this.tray.on('click', () => actions.open());
-    this.setLabels(labels);
+    this.startAtLogin = this.readStartAtLogin();
+    this.render();
+  }
+
+  /** Shows the agent's status and its latest activity (newest first); cheap when nothing visible changed. */
+  update(status: SyncStatus, lastActivities: readonly ActivityEntry[]): void {
+    this.status = status;
+    this.activities = lastActivities.slice(0, TRAY_ACTIVITY_COUNT);
+    this.render();
   }
 
   /** Rebuilds the menu in another language. */
   setLabels(labels: ShellLabels): void {
-    this.tray.setToolTip(labels.trayTooltip);
-    this.tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: labels.open, click: () => this.actions.open() },
-        { type: 'separator' },
-        { label: labels.quit, click: () => this.actions.quit() },
-      ]),
-    );
+    this.labels = labels;
+    this.render();
   }
 
   destroy(): void {
     this.tray.destroy();
   }
+
+  private icon(state: SyncState): NativeImage {
+    let image = this.icons.get(state);
+    if (!image) this.icons.set(state, (image = trayImage(ICONS[state])));
+    return image;
+  }
+
+  private readStartAtLogin(): boolean {
+    try {
+      return this.actions.startAtLogin?.isEnabled() ?? false;
+    } catch (error) {
+      console.error('could not read the start-at-login setting', error);
+      return false;
+    }
+  }
+
+  private setStartAtLogin(enabled: boolean): void {
+    try {
+      this.actions.startAtLogin?.setEnabled(enabled);
+    } catch (error) {
+      console.error('could not change the start-at-login setting', error);
+    }
+    this.startAtLogin = this.readStartAtLogin();
+    // The checkbox toggled itself: rebuild even when the real state is the previous one.
+    this.shown.menu = '';
+    this.render();
+  }
+
+  private render(): void {
+    const tray = this.labels.tray;
+    const state = this.status?.state ?? 'idle';
+    if (state !== this.shown.state) {
+      this.tray.setImage(this.icon(state));
+      this.shown.state = state;
+    }
+    const line = this.status ? shorten(statusLine(this.status, tray, this.now()), 100) : undefined;
+    const tooltip = line ? tray.tooltip(line) : 'Ferry';
+    if (tooltip !== this.shown.tooltip) {
+      this.tray.setToolTip(tooltip);
+      this.shown.tooltip = tooltip;
+    }
+    const template = this.menu(line);
+    // Click handlers are closures over the same actions: the visible parts decide whether the menu changed.
+    const key = JSON.stringify(template);
+    if (key !== this.shown.menu) {
+      this.tray.setContextMenu(Menu.buildFromTemplate(template));
+      this.shown.menu = key;
+    }
+  }
+
+  private menu(line: string | undefined): MenuItemConstructorOptions[] {
+    const { labels, actions } = this;
+    const tray = labels.tray;
+    const items: MenuItemConstructorOptions[] = [];
+    if (line !== undefined) {
+      items.push({ label: shorten(line, 60), enabled: false });
+      const sync = actions.sync;
+      if (sync) {
+        items.push({ label: tray.syncNow, click: () => sync.syncNow() });
+        items.push(
+          this.status?.state === 'paused'
+            ? { label: tray.resume, click: () => sync.resume() }
+            : {
+                label: tray.pause,
+                submenu: SYNC_PAUSE_HOURS.map((hours) => ({
+                  label: tray.pauseFor(hours),
+                  click: () => sync.pause(hours),
+                })),
+              },
+        );
+      }
+      items.push({ type: 'separator' }, { label: tray.recentActivity, enabled: false });
+      if (this.activities.length === 0) items.push({ label: tray.noActivity, enabled: false });
+      for (const entry of this.activities) {
+        items.push({ label: activityLine(entry, tray), click: () => actions.open('activity') });
+      }
+      items.push({ type: 'separator' });
+    }
+    items.push({ label: labels.open, click: () => actions.open() });
+    if (actions.startAtLogin) {
+      items.push({
+        label: tray.startAtLogin,
+        type: 'checkbox',
+        checked: this.startAtLogin,
+        click: (item) => this.setStartAtLogin(item.checked),
+      });
+    }
+    items.push({ type: 'separator' }, { label: labels.quit, click: () => actions.quit() });
+    return items;
+  }
+}
+
+/** Runs a command and gives its standard output; rejects when it is missing, fails or times out. */
+export type CommandRunner = (file: string, args: readonly string[]) => Promise<string>;
+
+/** Runs commands with the process's environment, two seconds at most. */
+export const runCommand: CommandRunner = (file, args) =>
+  new Promise((resolve, reject) =>
+    execFile(file, [...args], { timeout: 2000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+
+/** The StatusNotifierItem watcher: the tray host of KDE, and of GNOME with the AppIndicator extension, Xfce, etc. */
+export const STATUS_NOTIFIER_WATCHER = 'org.kde.StatusNotifierWatcher';
+
+/** Whether a name has an owner on the session bus (dbus-send, else gdbus); undefined when neither could ask. */
+export async function sessionBusNameHasOwner(
+  name: string,
+  run: CommandRunner = runCommand,
+): Promise<boolean | undefined> {
+  const askers: readonly [string, string[], RegExp][] = [
+    [
+      'dbus-send',
+      [
+        '--session',
+        '--print-reply',
+        '--dest=org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus.NameHasOwner',
+        `string:${name}`,
+      ],
+      /boolean (true|false)/,
+    ],
+    [
+      'gdbus',
+      [
+        'call',
+        '--session',
+        '--dest',
+        'org.freedesktop.DBus',
+        '--object-path',
+        '/org/freedesktop/DBus',
+        '--method',
+        'org.freedesktop.DBus.NameHasOwner',
+        name,
+      ],
+      /\((true|false),\)/,
+    ],
+  ];
+  for (const [file, args, answer] of askers) {
+    try {
+      const found = answer.exec(await run(file, args));
+      if (found) return found[1] === 'true';
+    } catch {
+      // Missing command or no session bus: try the next asker.
+    }
+  }
+  return undefined;
+}
+
+/** Options of hasTrayHost. */
+export interface TrayHostOptions {
+  readonly platform?: NodeJS.Platform;
+  readonly run?: CommandRunner;
+  /** Keep asking this long while the answer is "no" (at login the panel may register its watcher after Ferry). */
+  readonly waitMs?: number;
+  readonly pollMs?: number;
+}
+
+/**
+ * Heuristic: only Linux may lack a tray, and only when the session bus answers that no StatusNotifierWatcher runs
+ * (e.g. GNOME without AppIndicator); no bus or no dbus-send/gdbus counts as a tray, an XEmbed-only tray as none.
+ */
+export async function hasTrayHost(options: TrayHostOptions = {}): Promise<boolean> {
+  if ((options.platform ?? process.platform) !== 'linux') return true;
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  for (;;) {
+    if ((await sessionBusNameHasOwner(STATUS_NOTIFIER_WATCHER, options.run)) !== false) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+  }
+}
+
+/** Where the store remembers that the user was told there is no tray. */
+export const NO_TRAY_HOST_TOLD_KEY = 'shell.noTrayHostTold';
+
+/** Tells the user once (remembered in `store`) that without a tray closing the window quits Ferry. */
+export function tellNoTrayHostOnce(store: KeyValueStore, labels: TrayLabels, parent?: BrowserWindow): void {
+  if (store.get(NO_TRAY_HOST_TOLD_KEY) === true) return;
+  store.set(NO_TRAY_HOST_TOLD_KEY, true);
+  const message = { type: 'info', title: 'Ferry', message: labels.noTrayHostTitle, detail: labels.noTrayHost } as const;
+  void (parent ? dialog.showMessageBox(parent, message) : dialog.showMessageBox(message));
 }

@@ -18,6 +18,8 @@ const calls = {
   trays: [],
   appEvents: new Map(),
   opened: [],
+  loginItemSettings: [],
+  messageBoxes: [],
 };
 const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-smoke-'));
 
@@ -31,6 +33,9 @@ const app = {
   isReady: () => true,
   whenReady: () => Promise.resolve(),
   quit: () => {},
+  isPackaged: false,
+  getLoginItemSettings: () => ({ openAtLogin: false, executableWillLaunchAtLogin: false, wasOpenedAtLogin: false }),
+  setLoginItemSettings: (settings) => calls.loginItemSettings.push(settings),
   on(event, listener) {
     calls.appEvents.set(event, listener);
     return app;
@@ -88,6 +93,9 @@ class Tray extends EventEmitter {
     this.image = image;
     calls.trays.push(this);
   }
+  setImage(image) {
+    this.image = image;
+  }
   setToolTip(text) {
     this.tooltip = text;
   }
@@ -95,6 +103,24 @@ class Tray extends EventEmitter {
     this.menu = menu;
   }
   destroy() {}
+}
+
+// An image read from disk as Electron would (an empty image when the file is missing), with its extra scale factors.
+class NativeImage {
+  constructor(p) {
+    this.path = p;
+    this.png = fs.existsSync(p) ? fs.readFileSync(p) : undefined;
+    this.representations = [];
+  }
+  isEmpty() {
+    return this.png === undefined;
+  }
+  toPNG() {
+    return this.png ?? Buffer.alloc(0);
+  }
+  addRepresentation(options) {
+    this.representations.push(options);
+  }
 }
 
 const electron = {
@@ -122,7 +148,17 @@ const electron = {
     buildFromTemplate: (template) => ({ template }),
     setApplicationMenu: (menu) => calls.menus.push(menu),
   },
-  nativeImage: { createFromPath: (p) => ({ path: p }) },
+  nativeImage: { createFromPath: (p) => new NativeImage(p) },
+  dialog: {
+    showMessageBox: (...args) => (calls.messageBoxes.push(args.at(-1)), Promise.resolve({ response: 0 })),
+    showSaveDialog: () => Promise.resolve({ canceled: true }),
+  },
+  // Like a Linux desktop without a notification server.
+  Notification: class {
+    static isSupported() {
+      return false;
+    }
+  },
   shell: { openExternal: (url) => (calls.opened.push(url), Promise.resolve()), openPath: () => Promise.resolve('') },
 };
 

@@ -1,0 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// The tray of the BUILT main bundle under the stub 'electron': its icons were emitted next to the bundle and load.
+
+const root = path.resolve(__dirname, '../..');
+const bundle = path.join(root, 'out/main/index.js');
+const stubPath = path.join(__dirname, 'electron-stub.cjs');
+const nodeRequire = createRequire(__filename);
+type Image = { path: string; png?: Buffer; representations: { scaleFactor: number; buffer: Buffer }[] };
+type MenuItem = { label?: string; type?: string; click?: () => void; submenu?: MenuItem[] };
+type StubTray = { image: Image; tooltip: string; menu: { template: MenuItem[] } };
+let trays: StubTray[];
+
+/** A PNG's width and height (IHDR). */
+const size = (png: Buffer) => [png.readUInt32BE(16), png.readUInt32BE(20)];
+
+beforeAll(async () => {
+  if (!existsSync(bundle)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
+  const resolver = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = resolver._resolveFilename;
+  resolver._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === 'electron' ? stubPath : original.call(this, request, ...rest);
+  };
+  try {
+    nodeRequire(bundle);
+  } finally {
+    resolver._resolveFilename = original;
+  }
+  trays = (nodeRequire(stubPath) as { __calls: { trays: StubTray[] } }).__calls.trays;
+  for (let i = 0; i < 200 && trays.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+});
+
+describe('tray of the built main bundle', () => {
+  it('shows the 16 px idle icon with its 32 px 2x representation, both read from files next to the bundle', () => {
+    expect(trays).toHaveLength(1);
+    const image = trays[0]!.image;
+    expect(path.basename(image.path)).toMatch(/^tray-idle-.+\.png$/);
+    expect(image.path.startsWith(path.join(root, 'out/main'))).toBe(true);
+    expect(size(image.png!)).toEqual([16, 16]);
+    expect(image.representations).toHaveLength(1);
+    expect(image.representations[0]!.scaleFactor).toBe(2);
+    expect(size(image.representations[0]!.buffer)).toEqual([32, 32]);
+  });
+
+  it('emitted every state icon (1x and 2x) the bundle refers to', () => {
+    const code = readFileSync(bundle, 'utf8');
+    // electron-vite names an asset <name>-<8-character hash>.png.
+    const found = [...code.matchAll(/"\.\/chunks\/((tray-[a-z]+(?:@2x)?)-[\w-]{8}\.png)"/g)];
+    const referenced = found.map((m) => m[1]!);
+    const names = found.map((m) => m[2]!).sort();
+    expect(names).toEqual(['error', 'idle', 'paused', 'syncing'].flatMap((s) => [`tray-${s}`, `tray-${s}@2x`]).sort());
+    for (const file of referenced) expect(existsSync(path.join(root, 'out/main/chunks', file)), file).toBe(true);
+  });
+
+  it('has a tooltip and a menu that opens and quits Ferry', () => {
+    const { tooltip, menu } = trays[0]!;
+    expect(tooltip).toMatch(/^Ferry/);
+    const labels = menu.template.map((item) => item.label);
+    expect(labels).toContain('Open Ferry');
+    expect(labels).toContain('Quit Ferry');
+  });
+});
