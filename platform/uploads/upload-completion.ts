@@ -35,6 +35,8 @@ export interface UploadMetadata {
   readonly path: string;
   /** Lower-case hex SHA-256 the client announced. */
   readonly sha256: string;
+  /** 'agent' when a desktop agent sent it to an offer an agent feeds (checked at creation), else 'upload'. */
+  readonly origin: 'upload' | 'agent';
 }
 
 /** The platform's fields of an upload's metadata, or null when they are missing (not an offer upload). */
@@ -42,14 +44,16 @@ export function uploadMetadataOf(upload: Upload): UploadMetadata | null {
   const m = upload.metadata ?? {};
   const { offerId, orgId, path, sha256 } = m;
   if (!offerId || !orgId || !path || !sha256) return null;
-  return { offerId, orgId, path, sha256 };
+  return { offerId, orgId, path, sha256, origin: m.origin === 'agent' ? 'agent' : 'upload' };
 }
 
-async function existingFile(ctx: PlatformContext, offerId: string, uploadId: string): Promise<string | null> {
+async function existingFile(ctx: PlatformContext, meta: UploadMetadata, uploadId: string): Promise<string | null> {
   const [row] = await ctx.db
     .select({ id: offerFiles.id })
     .from(offerFiles)
-    .where(and(eq(offerFiles.offerId, offerId), eq(offerFiles.origin, 'upload'), eq(offerFiles.originRef, uploadId)));
+    .where(
+      and(eq(offerFiles.offerId, meta.offerId), eq(offerFiles.origin, meta.origin), eq(offerFiles.originRef, uploadId)),
+    );
   return row?.id ?? null;
 }
 
@@ -83,7 +87,7 @@ async function hashStored(ctx: PlatformContext, upload: Upload): Promise<{ sha25
  * Makes a finished upload an offer file, at most once however often it is called (the PATCH that finished it, a
  * HEAD of a client that missed that answer, two instances at once): the stored bytes are hashed and compared with
  * the announced SHA-256 (a mismatch deletes the upload and answers 460), then, under the offer row's lock, the file
- * is added by the ledger unless this upload already was (origin 'upload', originRef = upload ID), pending when the
+ * is added by the ledger unless this upload already was (origin 'upload' or 'agent', originRef = upload ID), pending when the
  * offer stages new files, and audited `offers.files.upload`. Returns the offer file's ID.
  */
 export async function completeUpload(
@@ -94,7 +98,7 @@ export async function completeUpload(
 ): Promise<string> {
   const meta = uploadMetadataOf(upload);
   if (meta === null) throw new TusHttpError(400, 'This upload has no offer metadata.');
-  const known = await existingFile(ctx, meta.offerId, upload.id);
+  const known = await existingFile(ctx, meta, upload.id);
   if (known !== null) return known;
   const stored = await hashStored(ctx, upload);
   if (stored.sha256 !== meta.sha256 || stored.size !== upload.size) {
@@ -118,7 +122,11 @@ export async function completeUpload(
       .select({ id: offerFiles.id })
       .from(offerFiles)
       .where(
-        and(eq(offerFiles.offerId, meta.offerId), eq(offerFiles.origin, 'upload'), eq(offerFiles.originRef, upload.id)),
+        and(
+          eq(offerFiles.offerId, meta.offerId),
+          eq(offerFiles.origin, meta.origin),
+          eq(offerFiles.originRef, upload.id),
+        ),
       );
     if (again !== undefined) return again.id;
     if (offer.status === 'archived') throw new TusHttpError(409, 'The offer was archived: it takes no new files.');
@@ -129,7 +137,7 @@ export async function completeUpload(
       size: stored.size,
       sha256: stored.sha256,
       storageKey: uploadKey(upload.id),
-      origin: 'upload',
+      origin: meta.origin,
       originRef: upload.id,
       pending: offer.staging,
     });

@@ -63,6 +63,8 @@ interface OpenOffer {
   readonly id: string;
   readonly orgId: string;
   readonly maxFileSize: number;
+  /** A subscription fed by a desktop agent: its uploads saying `origin: agent` are recorded as the agent's. */
+  readonly agentSource: boolean;
 }
 
 /** What the Fastify route knew of a request, for tus's hooks (which see only the raw request). */
@@ -77,14 +79,26 @@ const UploadIdParams = UploadParams.extend({ uploadId: Id });
 /** An offer of the caller's organisation that takes new files (draft or published), or the refusal. */
 async function openOffer(ctx: PlatformContext, orgId: string, offerId: string): Promise<OpenOffer> {
   const [offer] = await ctx.db
-    .select({ id: offers.id, orgId: offers.orgId, status: offers.status, maxFileSize: offers.maxFileSize })
+    .select({
+      id: offers.id,
+      orgId: offers.orgId,
+      status: offers.status,
+      maxFileSize: offers.maxFileSize,
+      kind: offers.kind,
+      sourceType: offers.sourceType,
+    })
     .from(offers)
     .where(and(eq(offers.id, offerId), eq(offers.orgId, orgId)));
   if (offer === undefined) throw notFound('Offer');
   if (offer.status === 'archived') {
     throw new ApiError('invalid_state', 'This offer is archived: it takes no new files.');
   }
-  return { id: offer.id, orgId: offer.orgId, maxFileSize: offer.maxFileSize };
+  return {
+    id: offer.id,
+    orgId: offer.orgId,
+    maxFileSize: offer.maxFileSize,
+    agentSource: offer.kind === 'subscription' && offer.sourceType === 'agent',
+  };
 }
 
 /** The offer path of a new upload from its metadata (`path`, else `filename`) and the announced SHA-256. */
@@ -197,7 +211,17 @@ export function registerOfferUploads(
     onUploadCreate: async (req, upload) => {
       const { offer } = known(req);
       const { path, sha256 } = checkedMetadata(upload);
-      return { metadata: { ...upload.metadata, path, sha256, offerId: offer.id, orgId: offer.orgId } };
+      // The agent's claim counts only for an offer an agent feeds; elsewhere the upload is a person's like any other.
+      const { origin, ...metadata } = upload.metadata ?? {};
+      const checked: Record<string, string | null> = {
+        ...metadata,
+        path,
+        sha256,
+        offerId: offer.id,
+        orgId: offer.orgId,
+      };
+      if (origin === 'agent' && offer.agentSource) checked['origin'] = 'agent';
+      return { metadata: checked };
     },
     onUploadFinish: async (req, upload) => {
       const fileId = await completeUpload(ctx, store, known(req).request, upload);
@@ -247,7 +271,8 @@ export function registerOfferUploads(
         'Start a resumable upload of a file into an offer (tus creation)',
         TUS_HEADERS +
           'Upload-Length: the size (at most the offer\'s maxFileSize); Upload-Metadata: "path" (or "filename"), the ' +
-          'path in the offer, and "sha256", the file\'s SHA-256 in hex, checked when the last byte arrives. The ' +
+          'path in the offer, and "sha256", the file\'s SHA-256 in hex, checked when the last byte arrives; "origin": ' +
+          '"agent" from a desktop agent feeding a subscription whose source is an agent (recorded as such). The ' +
           'Location header names the upload; a body may come with the request (creation-with-upload).',
         UploadParams,
         { 201: z.null().describe('Created: Location, Upload-Offset when a body came along') },

@@ -35,6 +35,10 @@ export interface OfferUploadRequest {
   readonly path: string;
   /** Its path in the offer; the file name by default. */
   readonly pathInOffer?: string;
+  /** Its SHA-256 (hex) when the caller already hashed it at its current size: the hashing pass is skipped. */
+  readonly sha256?: string;
+  /** Who sends it, told to the platform in the metadata ('agent': the sync agent, for an offer an agent feeds). */
+  readonly origin?: 'agent';
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: OfferUploadProgress) => void;
 }
@@ -99,7 +103,7 @@ export class OfferUploader {
       if (entry.type !== 'file' || entry.size === undefined) {
         throw new OfferUploadError('source_failed', `${request.path} is not a file.`, false);
       }
-      const sha256 = await this.hash(request, entry.size);
+      const sha256 = request.sha256?.toLowerCase() ?? (await this.hash(request, entry.size));
       const fingerprint = uploadFingerprint({ ...target, path: pathInOffer, size: entry.size, sha256 });
       const file: DriverFile = {
         driver: request.driver,
@@ -158,7 +162,12 @@ export class OfferUploader {
       const options: UploadOptions = {
         endpoint: OfferUploader.endpointOf(target),
         uploadSize: file.size,
-        metadata: { filename: posix.basename(upload.pathInOffer), path: upload.pathInOffer, sha256: upload.sha256 },
+        metadata: {
+          filename: posix.basename(upload.pathInOffer),
+          path: upload.pathInOffer,
+          sha256: upload.sha256,
+          ...(request.origin === undefined ? {} : { origin: request.origin }),
+        },
         fingerprint: () => Promise.resolve(upload.fingerprint),
         urlStorage: store,
         fileReader: reader,
