@@ -1,0 +1,465 @@
+// Publishing: new stable files of a my-connector folder go to a subscription offer through resumable tus uploads.
+import { createHash } from 'node:crypto';
+import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAbortError, isConnectorError } from '../../../connectors/connector-error';
+import type { Driver, ReadOptions } from '../../../connectors/driver';
+import { normalizePath } from '../../../connectors/path-safety';
+import type { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
+import type { ActivityInput, PublishBinding, SyncPreview } from '../../../shared/ipc/sync-ipc';
+import { API } from '../../../shared/platform';
+import { OfferUploadError, type OfferUploadErrorCode } from '../offer-uploads/offer-upload-error';
+import type { OfferUploader } from '../offer-uploads/offer-uploader';
+import { PlatformApiError, PlatformUnreachableError } from '../platform/platform-api-error';
+import type { PlatformClient } from '../platform/platform-client';
+import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
+import { type FileLook, lookOf, type Observation, OBSERVATION_PAGE, PublishRecords, sameLook } from './publish-records';
+import { scanFolder, underFolder } from './source-scan';
+
+/** How long a new or changed file must keep its look before it is taken (the second look of the stability rule). */
+export const DEFAULT_SETTLE_MS = 10_000;
+
+/** Files a preview looks at, at most (its answer lists each of them). */
+export const PREVIEW_MAX_FILES = 5000;
+
+/** How the publish runner works; defaults suit the app. */
+export interface PublishRunnerOptions {
+  /** Wait before the second look at new or changed files (ms). */
+  readonly settleMs?: number;
+}
+
+// Upload failures about the platform or the offer, not the file: every next file would fail alike, so the run stops.
+const RUN_STOPPING_CODES: ReadonlySet<OfferUploadErrorCode> = new Set([
+  'sign_in_required',
+  'forbidden',
+  'offline',
+  'not_found',
+]);
+
+/** A file the take phase ended: sent (size), skipped silently, or the run must stop. */
+type TakeOutcome =
+  | { readonly kind: 'sent'; readonly size: number }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'failed'; readonly stop: boolean }
+  | { readonly kind: 'cancelled' };
+
+/** The file changed while it was hashed: not stable, taken once it stops changing. */
+class ChangedWhileHashing extends Error {
+  override readonly name = 'ChangedWhileHashing';
+}
+
+/**
+ * Runs publish bindings. A run lists the folder (recursively, page by page) and records each file's look; a listing
+ * failure stops it with 'source-unreachable', a folder suddenly empty with 'source-empty' (nothing is ever deleted).
+ * A file is taken once it looked the same twice: unchanged since an earlier run, or a new or changed file unchanged
+ * after the settle delay (else 'not-stable-yet', looked at again next run). A taken file is hashed unless its look
+ * kept a known SHA-256; bytes already published under its path are skipped; else it is uploaded through the
+ * OfferUploader (a slot of the shared queue, the shared bandwidth limit, resumable across restarts), and only then
+ * recorded as published (phase two). A kill at any point leaves either no record (the next run resumes the upload,
+ * or finds the file the platform already made and records it) or the record: never a loss or a duplicate.
+ */
+export class PublishRunner implements BindingRunner<PublishBinding> {
+  constructor(
+    private readonly uploader: OfferUploader,
+    private readonly options: PublishRunnerOptions = {},
+  ) {}
+
+  /** One run of the binding (see the class). */
+  async run(binding: PublishBinding, context: RunContext): Promise<RunSummary> {
+    const records = new PublishRecords(context.ledger);
+    const folder = normalizePath(binding.folder);
+    const stamp = context.ledger.now();
+    const summary = { sent: 0, bytes: 0, failed: 0 };
+    const warn = (reason: 'source-empty' | 'source-unreachable', error?: unknown): RunSummary => {
+      context.report({
+        kind: 'warning',
+        bindingId: binding.id,
+        reason,
+        ...(error === undefined ? {} : failureOf(error)),
+      });
+      return { ...summary, stoppedBy: reason };
+    };
+    let driver: Driver;
+    try {
+      driver = await context.drivers.open(binding.connectorId);
+    } catch (error) {
+      return warn('source-unreachable', error);
+    }
+    try {
+      // 1. The scan: every file's look recorded (new or changed: waiting; unchanged: one more stable look).
+      let seen = 0;
+      try {
+        const items = scanFolder(driver, folder, {
+          include: binding.include,
+          exclude: binding.exclude,
+          signal: context.signal,
+        });
+        for await (const item of items) {
+          if (item.kind === 'rejected') {
+            if (records.observation(binding.id, item.path) === undefined) {
+              records.refused(binding.id, item.path, stamp);
+              context.report({
+                kind: 'skipped',
+                bindingId: binding.id,
+                path: item.path,
+                code: 'unsafe_name',
+                message: `Not published: ${item.reason}.`,
+                hint: 'Rename the file with a name every storage accepts.',
+              });
+            }
+            continue;
+          }
+          seen += 1;
+          if (item.kind === 'excluded') continue;
+          const look = lookOf(item.entry);
+          const observation = records.observation(binding.id, item.path);
+          if (observation === undefined || observation.stableLooks < 0 || !sameLook(observation, look)) {
+            records.observe(binding.id, item.path, look, stamp);
+          } else records.seenAgain(binding.id, item.path, stamp);
+        }
+      } catch (error) {
+        if (context.signal.aborted || isAbortError(error)) return summary;
+        return warn('source-unreachable', error);
+      }
+      if (seen === 0 && (records.state(binding.id).lastFileCount ?? 0) > 0) return warn('source-empty');
+
+      // 2. The second look at new and changed files, after the settle delay.
+      if (records.candidates(binding.id, stamp, '', 1).length > 0) {
+        if (context.stopping()) return this.finish(records, binding, stamp, seen, summary);
+        try {
+          await sleep(this.settleMs, undefined, { signal: context.signal });
+        } catch {
+          return summary;
+        }
+        for (let after = ''; ;) {
+          const page = records.candidates(binding.id, stamp, after);
+          if (page.length === 0) break;
+          for (const candidate of page) {
+            after = candidate.path;
+            const now = await lookNow(driver, underFolder(folder, candidate.path), context.signal);
+            if (now === 'gone') continue;
+            if (now !== 'unknown' && sameLook(candidate, now)) {
+              records.seenAgain(binding.id, candidate.path, stamp);
+              continue;
+            }
+            if (now !== 'unknown') records.observe(binding.id, candidate.path, now, stamp);
+            context.report({ kind: 'skipped', bindingId: binding.id, path: candidate.path, reason: 'not-stable-yet' });
+          }
+        }
+      }
+
+      // 3. The stable files not published yet, one at a time, each through a slot of the shared queue.
+      for (let after = ''; ;) {
+        const page = records.takeable(binding.id, stamp, after, OBSERVATION_PAGE);
+        if (page.length === 0) break;
+        for (const observation of page) {
+          if (context.stopping() || context.signal.aborted) return this.finish(records, binding, stamp, seen, summary);
+          after = observation.path;
+          const outcome = await context.runtime.queue.add(() =>
+            this.take(binding, context, records, driver, folder, observation),
+          );
+          if (outcome.kind === 'sent') {
+            summary.sent += 1;
+            summary.bytes += outcome.size;
+          } else if (outcome.kind === 'cancelled') return summary;
+          else if (outcome.kind === 'failed') {
+            summary.failed += 1;
+            if (outcome.stop) return this.finish(records, binding, stamp, seen, summary);
+          }
+        }
+      }
+      return this.finish(records, binding, stamp, seen, summary);
+    } finally {
+      await driver.close().catch(() => undefined);
+    }
+  }
+
+  /** What the next run would publish and skip; uploads nothing, writes nothing (reads and hashes only). */
+  async preview(binding: PublishBinding, context: RunContext): Promise<SyncPreview> {
+    const records = new PublishRecords(context.ledger);
+    const folder = normalizePath(binding.folder);
+    const preview: SyncPreview = { bindingId: binding.id, wouldSend: [], skipped: [], warning: null };
+    let driver: Driver;
+    try {
+      driver = await context.drivers.open(binding.connectorId);
+    } catch {
+      return { ...preview, warning: 'source-unreachable' };
+    }
+    try {
+      const waiting: Array<{ path: string; look: FileLook; observation: Observation | undefined }> = [];
+      let seen = 0;
+      try {
+        for await (const item of scanFolder(driver, folder, {
+          include: binding.include,
+          exclude: binding.exclude,
+          signal: context.signal,
+        })) {
+          if (item.kind === 'rejected') continue;
+          seen += 1;
+          if (seen > PREVIEW_MAX_FILES) break;
+          if (item.kind === 'excluded') {
+            preview.skipped.push({ path: item.path, reason: 'excluded' });
+            continue;
+          }
+          const look = lookOf(item.entry);
+          const observation = records.observation(binding.id, item.path);
+          if (observation !== undefined && observation.stableLooks >= 0 && sameLook(observation, look)) {
+            await this.classify(
+              records,
+              binding,
+              driver,
+              folder,
+              item.path,
+              look,
+              observation.sha256,
+              preview,
+              context,
+            );
+          } else waiting.push({ path: item.path, look, observation });
+        }
+      } catch (error) {
+        if (context.signal.aborted || isAbortError(error)) throw error;
+        return { ...preview, wouldSend: [], skipped: [], warning: 'source-unreachable' };
+      }
+      if (seen === 0 && (records.state(binding.id).lastFileCount ?? 0) > 0) {
+        return { ...preview, warning: 'source-empty' };
+      }
+      if (waiting.length > 0) await sleep(this.settleMs, undefined, { signal: context.signal });
+      for (const { path, look } of waiting) {
+        const now = await lookNow(driver, underFolder(folder, path), context.signal);
+        if (now === 'gone') continue;
+        if (now === 'unknown' || !sameLook(look, now)) preview.skipped.push({ path, reason: 'not-stable-yet' });
+        else await this.classify(records, binding, driver, folder, path, look, null, preview, context);
+      }
+      return preview;
+    } finally {
+      await driver.close().catch(() => undefined);
+    }
+  }
+
+  private get settleMs(): number {
+    return this.options.settleMs ?? DEFAULT_SETTLE_MS;
+  }
+
+  /** A preview's verdict on a stable file: already published (hashed when needed to know) or to send. */
+  private async classify(
+    records: PublishRecords,
+    binding: PublishBinding,
+    driver: Driver,
+    folder: string,
+    path: string,
+    look: FileLook,
+    knownSha256: string | null,
+    preview: SyncPreview,
+    context: RunContext,
+  ): Promise<void> {
+    let sha256 = knownSha256;
+    // Hashing only tells something when these bytes may have been published under this path (same size).
+    if (sha256 === null && records.publishedAt(binding.id, path).some((record) => record.size === look.size)) {
+      sha256 = await hashFile(driver, underFolder(folder, path), look.size, context.signal).catch(() => null);
+    }
+    if (sha256 !== null && records.isPublished(binding.id, path, sha256)) {
+      preview.skipped.push({ path, reason: 'already-published' });
+    } else preview.wouldSend.push({ path, size: look.size });
+  }
+
+  /** Records the complete scan (its file count guards the next run against a suddenly empty source). */
+  private finish(
+    records: PublishRecords,
+    binding: PublishBinding,
+    stamp: number,
+    seen: number,
+    summary: { sent: number; bytes: number; failed: number },
+  ): RunSummary {
+    records.recordRun(binding.id, stamp, seen);
+    return { ...summary };
+  }
+
+  /** Takes one stable file: hash when unknown, skip bytes already published, else upload and record. */
+  private async take(
+    binding: PublishBinding,
+    context: RunContext,
+    records: PublishRecords,
+    driver: Driver,
+    folder: string,
+    observation: Observation,
+  ): Promise<TakeOutcome> {
+    const { path } = observation;
+    const source = underFolder(folder, path);
+    const fail = (error: unknown, stop = false): TakeOutcome => {
+      context.report({ kind: 'failed', bindingId: binding.id, path, size: observation.size, ...failureOf(error) });
+      return { kind: 'failed', stop };
+    };
+    let sha256 = observation.sha256;
+    if (sha256 === null) {
+      try {
+        sha256 = await hashFile(driver, source, observation.size, context.signal);
+      } catch (error) {
+        if (context.signal.aborted || isAbortError(error)) return { kind: 'cancelled' };
+        // Gone since the scan: nothing to publish; a file growing again waits for its next stable look.
+        if (isConnectorError(error, 'NotFound')) return { kind: 'skipped' };
+        if (error instanceof ChangedWhileHashing) {
+          context.report({ kind: 'skipped', bindingId: binding.id, path, reason: 'not-stable-yet' });
+          return { kind: 'skipped' };
+        }
+        return fail(error);
+      }
+      records.setSha256(binding.id, path, observation, sha256);
+    }
+    if (records.isPublished(binding.id, path, sha256)) return { kind: 'skipped' };
+    let client: PlatformClient;
+    try {
+      client = await context.platform.client();
+      // A run killed after the platform made the file but before the record: the file is recorded, not sent again.
+      const existing = await fileOnPlatform(client, binding, path, sha256);
+      if (existing !== undefined) {
+        return this.published(context, records, binding, observation, sha256, existing, null);
+      }
+    } catch (error) {
+      return fail(error, stopsRun(error));
+    }
+    try {
+      const result = await this.uploader.upload(
+        {
+          platformUrl: client.baseUrl,
+          orgId: binding.orgId,
+          offerId: binding.offerId,
+          token: async () => (await context.platform.client()).token ?? '',
+        },
+        {
+          driver: throttledReads(driver, context.runtime.limiter, context.signal),
+          path: source,
+          pathInOffer: path,
+          sha256,
+          origin: 'agent',
+          signal: context.signal,
+        },
+      );
+      return this.published(context, records, binding, observation, sha256, result.fileId ?? null, result.uploadUrl);
+    } catch (error) {
+      if (error instanceof OfferUploadError && error.code === 'cancelled') return { kind: 'cancelled' };
+      return fail(error, stopsRun(error));
+    }
+  }
+
+  /** Phase two: the record, then the activity entry. */
+  private published(
+    context: RunContext,
+    records: PublishRecords,
+    binding: PublishBinding,
+    observation: Observation,
+    sha256: string,
+    offerFileId: string | null,
+    uploadUrl: string | null,
+  ): TakeOutcome {
+    records.recordPublished(binding.id, {
+      path: observation.path,
+      size: observation.size,
+      sha256,
+      offerFileId,
+      uploadUrl,
+      publishedAt: context.ledger.now(),
+    });
+    context.report({ kind: 'published', bindingId: binding.id, path: observation.path, size: observation.size });
+    return { kind: 'sent', size: observation.size };
+  }
+}
+
+/** The look of a file now: 'gone' when it was removed, 'unknown' when the storage failed to say. */
+async function lookNow(driver: Driver, path: string, signal: AbortSignal): Promise<FileLook | 'gone' | 'unknown'> {
+  try {
+    const entry = await driver.stat(path, { signal });
+    return entry.type === 'file' ? lookOf(entry) : 'gone';
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    return isConnectorError(error, 'NotFound') ? 'gone' : 'unknown';
+  }
+}
+
+/** SHA-256 of a file in one streaming pass; its byte count must be the size it was seen with. */
+async function hashFile(driver: Driver, path: string, size: number, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of await driver.read(path, { signal })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  if (bytes !== size) throw new ChangedWhileHashing(`${path} changed while it was being hashed.`);
+  return hash.digest('hex');
+}
+
+/** The offer file the platform already has under `path` with these bytes (the ID), if any. */
+async function fileOnPlatform(
+  client: PlatformClient,
+  binding: PublishBinding,
+  path: string,
+  sha256: string,
+): Promise<string | undefined> {
+  // The filter is a substring of at most 200 characters: the path's end finds it; equality is checked here.
+  const q = path.length > 200 ? path.slice(-200) : path;
+  for (let offset = 0; ;) {
+    const page = await client.call(API.offers.files, {
+      params: { orgId: binding.orgId, offerId: binding.offerId },
+      query: { q, limit: 200, offset, sort: 'path' },
+    });
+    const hit = page.items.find((file) => file.path === path && file.sha256 === sha256);
+    if (hit !== undefined) return hit.id;
+    offset += page.items.length;
+    if (page.items.length === 0 || offset >= page.total) return undefined;
+  }
+}
+
+/** Whether a failure is about the platform or the offer (every next file would fail alike). */
+function stopsRun(error: unknown): boolean {
+  if (error instanceof OfferUploadError) return RUN_STOPPING_CODES.has(error.code);
+  if (error instanceof PlatformUnreachableError) return true;
+  return error instanceof PlatformApiError && [401, 403, 404].includes(error.status);
+}
+
+/** An activity entry's code, message and hint of a failure. */
+function failureOf(error: unknown): Pick<ActivityInput, 'code' | 'message' | 'hint'> {
+  if (error instanceof OfferUploadError) {
+    const cause: unknown = error.cause;
+    const hint = isConnectorError(cause) ? cause.hint : undefined;
+    return { code: error.code, message: error.message, ...(hint === undefined ? {} : { hint }) };
+  }
+  if (isConnectorError(error)) {
+    return { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
+  }
+  if (error instanceof PlatformApiError) return { code: error.code, message: error.message };
+  if (error instanceof PlatformUnreachableError) return { code: 'offline', message: error.message };
+  return { message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Passes each chunk once the shared bandwidth limiter lets it (the limit may change live). */
+class Throttle extends Transform {
+  constructor(
+    private readonly limiter: BandwidthLimiter,
+    private readonly signal: AbortSignal,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.limiter.take(chunk.length, this.signal).then(
+      () => callback(null, chunk),
+      (error: unknown) => callback(error as Error),
+    );
+  }
+}
+
+/** The driver, its reads (the upload's bytes) passing through the shared bandwidth limiter. */
+function throttledReads(driver: Driver, limiter: BandwidthLimiter, signal: AbortSignal): Driver {
+  return new Proxy(driver, {
+    get(target, property) {
+      if (property === 'read') {
+        return async (file: string, options?: ReadOptions): Promise<Readable> => {
+          const source = await target.read(file, options);
+          return pipeline(source, new Throttle(limiter, signal), () => undefined);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
