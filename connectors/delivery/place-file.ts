@@ -23,6 +23,7 @@ import { parentPath } from '../path-safety';
 import { copyFile } from '../transfer/copy-file';
 import { partialPathOf } from '../transfer/partial-file';
 import type { RetryPolicy } from '../transfer/retry-policy';
+import type { BandwidthLimiter } from '../transfer/bandwidth-limiter';
 import { splitName } from './naming-pattern';
 
 /** The bytes to deliver: where they are in the offer storage and what they must be. */
@@ -106,6 +107,10 @@ export interface PlaceRequest {
   readonly signal?: AbortSignal;
   /** How the copy retries passing failures (default: the transfer engine's). */
   readonly retry?: RetryPolicy;
+  /** The bandwidth limit the copy shares with other transfers (the desktop's global limit; none on the platform). */
+  readonly limiter?: BandwidthLimiter;
+  /** Asked after a cancellation: true keeps the copy's partial for a later run to resume (see copyFile). */
+  readonly retainPartial?: () => boolean;
 }
 
 /**
@@ -117,7 +122,12 @@ export interface PlaceRequest {
  */
 export async function placeFile(file: SourceFile, request: PlaceRequest): Promise<Placement> {
   const { destination, wanted, staging, day, signal } = request;
-  const options = { signal, ...(request.retry === undefined ? {} : { retry: request.retry }) };
+  const options = {
+    signal,
+    ...(request.retry === undefined ? {} : { retry: request.retry }),
+    ...(request.limiter === undefined ? {} : { limiter: request.limiter }),
+    ...(request.retainPartial === undefined ? {} : { retainPartial: request.retainPartial }),
+  };
   const first = await choosePlace(destination, wanted, file, day, signal);
   if (first.alreadyThere) return first;
   const source = { driver: file.driver, path: file.key };
