@@ -16,9 +16,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/connector-error';
 import type { Driver } from '../../../connectors/driver';
@@ -30,6 +32,7 @@ import { fixedPlatform } from '../../../main/services/sync/agent-platform';
 import type { RunContext } from '../../../main/services/sync/binding-runner';
 import { askRedelivery, deliveredRecord, deliveryState } from '../../../main/services/sync/delivery-records';
 import { DeliveryRunner } from '../../../main/services/sync/delivery-runner';
+import { openPlatformFiles } from '../../../main/services/sync/platform-file-driver';
 import { SyncLedger } from '../../../main/services/sync/sync-ledger';
 import { TransferRuntime } from '../../../main/services/transfers/transfer-runtime';
 import { openDatabase, type OpenDatabase } from '../../../platform/db/open-database';
@@ -312,6 +315,100 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
   }
 
   const runner = new DeliveryRunner();
+
+  it("reads the platform's files as a driver: stat with the SHA-256, ranges, refusals as connector errors", async () => {
+    const bytes = randomBytes(100_000);
+    const acq = await acquisitionOf('Driver', [['d.bin', bytes]]);
+    const fileId = acq.fileIds[0]!;
+    const files = (token: string) =>
+      openPlatformFiles({ baseUrl: env.base, token, orgId: buyer, acquisitionId: acq.acquisitionId });
+    const driver = files(editorKey);
+    expect(await driver.stat(fileId)).toMatchObject({
+      type: 'file',
+      size: bytes.length,
+      hashes: { sha256: sha256(bytes) },
+    });
+    const read = async (range?: { offset: number; length?: number }) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await driver.read(fileId, range === undefined ? {} : { range })) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    };
+    expect(await read()).toEqual(bytes);
+    expect(await read({ offset: 70_000 })).toEqual(bytes.subarray(70_000));
+    expect(await read({ offset: 10, length: 20 })).toEqual(bytes.subarray(10, 30));
+    expect(await read({ offset: bytes.length })).toEqual(Buffer.alloc(0));
+    await expect(files('not-a-key').stat(fileId)).rejects.toMatchObject({ code: 'AuthFailed', hint: /Sign in again/ });
+    await expect(files('not-a-key').read(fileId)).rejects.toMatchObject({ code: 'AuthFailed' });
+    await expect(driver.stat('ofl_0000000000000000000000')).rejects.toMatchObject({ code: 'NotFound' });
+    await expect(driver.write('x', Readable.from([]))).rejects.toMatchObject({ code: 'Unsupported' });
+    await expect(driver.remove(fileId)).rejects.toMatchObject({ code: 'Unsupported' });
+    await expect(driver.list('')).rejects.toMatchObject({ code: 'Unsupported' });
+    const unreachable = openPlatformFiles({ baseUrl: 'http://127.0.0.1:9', orgId: buyer, acquisitionId: 'acq_x' });
+    await expect(unreachable.stat(fileId)).rejects.toMatchObject({ code: 'Retryable' });
+    // A consumer that stops reading ends the download (no hang, no error).
+    const stream = await driver.read(fileId);
+    stream.destroy();
+    const cancelled = await env.call('POST', `/v1/orgs/${buyer}/acquisitions/${acq.acquisitionId}/cancel`, {
+      token: admin,
+    });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    await expect(driver.read(fileId)).rejects.toMatchObject({ code: 'PermissionDenied', message: /cancelled/ });
+  });
+
+  it('a download that stalls fails as Retryable after the idle timeout, however long the file', async () => {
+    // A server that sends the headers and two bytes, then nothing.
+    const stalling = createHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-length': '1000' });
+      response.write('ab');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as { port: number };
+    try {
+      const driver = openPlatformFiles({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: 't',
+        orgId: 'org_x',
+        acquisitionId: 'acq_x',
+        idleTimeoutMs: 300,
+      });
+      const started = Date.now();
+      const chunks: Buffer[] = [];
+      const failure = await (async () => {
+        for await (const chunk of await driver.read('ofl_x')) chunks.push(chunk);
+      })().catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'Retryable', message: /sent nothing/ });
+      expect(Buffer.concat(chunks).toString()).toBe('ab');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      stalling.closeAllConnections();
+      await new Promise((resolve) => stalling.close(resolve));
+    }
+  });
+
+  it('an abort stops the copy under way and keeps its partial; the next run finishes the file', async () => {
+    const big = randomBytes(6 * MiB);
+    const acq = await acquisitionOf('Aborted', [['big.bin', big]]);
+    const root = temp('ferry-sync-local-');
+    const ledger = new SyncLedger(':memory:');
+    const binding = bindingOf(acq.acquisitionId, 'drop', '');
+    const slow = new TransferRuntime({
+      get: () => ({ concurrency: 3, bandwidthBytesPerSecond: 3 * MiB }),
+      set: () => undefined,
+    });
+    const abort = new AbortController();
+    const { context, reports } = contextOf(ledger, { drop: localDriver(root) }, { runtime: slow });
+    const running = runner.run(binding, { ...context, signal: abort.signal });
+    const dir = path.join(root, 'Aborted');
+    await until(() => ((partialSize(dir) ?? 0) >= MiB ? true : undefined), 20_000, 'big.bin to be under way');
+    abort.abort();
+    expect(await running).toEqual({ sent: 0, bytes: 0, failed: 0 });
+    expect(reports).toEqual([]);
+    expect(partialSize(dir)).toBeGreaterThan(0);
+    expect(await runner.run(binding, context)).toMatchObject({ sent: 1, failed: 0 });
+    expect(filesUnder(dir)).toEqual(['big.bin', 'big.bin.ferry-receipt.json']);
+    expect(sha256(readFileSync(path.join(dir, 'big.bin')))).toBe(sha256(big));
+    ledger.close();
+  });
 
   it('delivers two files into a local folder byte for byte with receipts, acknowledged; a second run sends nothing', async () => {
     const a = randomBytes(300_000);
