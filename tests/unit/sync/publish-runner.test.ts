@@ -1,7 +1,8 @@
 // The sync agent's publish side against the real platform (buildApp on PGlite, listening): a subscription offer fed
 // by an agent, an editor API key; files of a local folder and of a real SFTP server (OpenSSH) published once with
 // their SHA-256 and origin 'agent'; stability, globs, touched and changed files, an emptied or unreachable source,
-// a file the platform made before the record was written, and a run killed (-9) mid-upload resumed by the next.
+// a file the platform made before the record was written, stopping between files, an aborted upload and a run
+// killed (-9) mid-upload each resumed by the next run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
@@ -66,19 +67,25 @@ function put(root: string, relative: string, bytes: Buffer | string): void {
   writeFileSync(path.join(root, relative), bytes);
 }
 
-/** The largest file under a folder (an upload's stored bytes in the offer storage), 0 when none. */
-function largestFile(root: string): number {
-  let largest = 0;
+/** Every file under a folder with its size. */
+function sizesUnder(root: string): Map<string, number> {
+  const sizes = new Map<string, number>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const full = path.join(dir, name);
       const stat = statSync(full);
       if (stat.isDirectory()) walk(full);
-      else largest = Math.max(largest, stat.size);
+      else sizes.set(full, stat.size);
     }
   };
   if (existsSync(root)) walk(root);
-  return largest;
+  return sizes;
+}
+
+/** From now on: the size of the largest file made under the folder since (an upload's stored bytes), 0 when none. */
+function newBytesUnder(root: string): () => number {
+  const known = new Set(sizesUnder(root).keys());
+  return () => Math.max(0, ...[...sizesUnder(root)].filter(([file]) => !known.has(file)).map(([, size]) => size));
 }
 
 type PlatformFile = { id: string; path: string; size: number; sha256: string; origin: string };
@@ -177,10 +184,10 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       };
     }
 
-    run(binding: PublishBinding): Promise<RunSummary> {
+    run(binding: PublishBinding, changes: Partial<RunContext> = {}): Promise<RunSummary> {
       this.reports.length = 0;
       this.reads.length = 0;
-      return this.runner.run(binding, this.context());
+      return this.runner.run(binding, { ...this.context(), ...changes });
     }
 
     preview(binding: PublishBinding): Promise<SyncPreview> {
@@ -300,6 +307,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
     put(root, 'data/.ferry-partial-0123456789abcdef.part', 'p');
     put(root, 'data/.ferry-delivery-dlv_1-1.part', 's');
     put(root, 'data/a.csv.ferry-receipt.json', '{}');
+    put(root, 'data/bad\\name.csv', 'refused by path safety');
     const offerId = await agentOffer();
     const binding = bindingOf(offerId, 'local', { include: ['data/**'], exclude: ['**/*.tmp'] });
     const agent = localAgent(root);
@@ -312,6 +320,12 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       ]);
       expect(await agent.run(binding)).toMatchObject({ sent: 2, failed: 0 });
       expect((await platformFiles(offerId)).map((f) => f.path)).toEqual(['data/a.csv', 'data/deep/b.csv']);
+      // The name path safety refused is reported once, never published.
+      expect(agent.reports.filter((r) => r.kind !== 'published')).toEqual([
+        expect.objectContaining({ kind: 'skipped', path: expect.stringContaining('name.csv'), code: 'unsafe_name' }),
+      ]);
+      expect(await agent.run(binding)).toEqual({ sent: 0, bytes: 0, failed: 0 });
+      expect(agent.reports).toEqual([]);
     } finally {
       agent.close();
     }
@@ -394,6 +408,50 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
     }
   });
 
+  it('stops between files once the agent is stopping; an abort stops an upload, which the next run resumes', async () => {
+    const root = temp('ferry-publish-src-');
+    const big = randomBytes(24 * MiB);
+    put(root, 'a.csv', 'first');
+    put(root, 'b.csv', 'second');
+    put(root, 'c.bin', big);
+    const offerId = await agentOffer();
+    const binding = bindingOf(offerId, 'local');
+    const agent = localAgent(root);
+    try {
+      const stopping = () => agent.reports.some((r) => r.kind === 'published');
+      expect(await agent.run(binding, { stopping })).toEqual({ sent: 1, bytes: 5, failed: 0 });
+      expect((await platformFiles(offerId)).map((f) => f.path)).toEqual(['a.csv']);
+
+      agent.runtime.setLimits({ bandwidthBytesPerSecond: 8 * MiB });
+      const stored = newBytesUnder(storage);
+      const controller = new AbortController();
+      const watch = setInterval(() => {
+        if (stored() > 9 * MiB) controller.abort();
+      }, 25);
+      try {
+        expect(await agent.run(binding, { signal: controller.signal })).toEqual({ sent: 1, bytes: 6, failed: 0 });
+      } finally {
+        clearInterval(watch);
+      }
+      expect(controller.signal.aborted).toBe(true);
+      expect(agent.reports.map((r) => r.kind)).toEqual(['published']);
+      expect((await platformFiles(offerId)).map((f) => f.path)).toEqual(['a.csv', 'b.csv']);
+      expect(await agent.store.findAllUploads()).toHaveLength(1);
+
+      agent.runtime.setLimits({ bandwidthBytesPerSecond: null });
+      expect(await agent.run(binding)).toEqual({ sent: 1, bytes: big.length, failed: 0 });
+      expect(agent.reads[0]).toMatchObject({ path: 'c.bin' });
+      expect(agent.reads[0]!.offset).toBeGreaterThan(0);
+      expect((await platformFiles(offerId)).map((f) => [f.path, f.sha256])).toEqual([
+        ['a.csv', sha256('first')],
+        ['b.csv', sha256('second')],
+        ['c.bin', sha256(big)],
+      ]);
+    } finally {
+      agent.close();
+    }
+  });
+
   it('a run killed (-9) mid-upload: the next run resumes the upload from the platform offset, the file exactly once', async () => {
     const root = temp('ferry-publish-src-');
     const data = randomBytes(40 * MiB);
@@ -411,8 +469,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       bytesPerSecond: 16 * MiB,
       settleMs: SETTLE_MS,
     };
-    const uploads = path.join(storage);
-    const before = largestFile(uploads);
+    const stored = newBytesUnder(storage);
     let child: ChildProcess | undefined;
     try {
       child = spawn(process.execPath, ['--import', 'tsx', 'tests/unit/sync/publish-process.ts'], {
@@ -425,7 +482,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       // Killed once the platform holds more than a chunk of it, well before the end.
-      for (const deadline = Date.now() + 30_000; largestFile(uploads) < Math.max(before, 10 * MiB);) {
+      for (const deadline = Date.now() + 30_000; stored() < 10 * MiB;) {
         expect(Date.now(), output).toBeLessThan(deadline);
         expect(child.exitCode, output).toBeNull();
         await new Promise((resolve) => setTimeout(resolve, 25));
@@ -438,10 +495,10 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       expect(remembered?.metadata).toMatchObject({ path: 'big/dataset.bin', sha256: sha256(data), origin: 'agent' });
       // The platform's offset once it stored what arrived before the kill.
       let offset = -1;
-      for (let size = largestFile(uploads); size !== offset;) {
+      for (let size = stored(); size !== offset;) {
         offset = size;
         await new Promise((resolve) => setTimeout(resolve, 200));
-        size = largestFile(uploads);
+        size = stored();
       }
       expect(offset).toBeGreaterThan(8 * MiB);
       expect(offset).toBeLessThan(data.length);
