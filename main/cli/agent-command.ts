@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConnectorError } from '../../connectors/connector-error';
 import type { ActivityEntry } from '../../shared/ipc/sync-ipc';
 import { PlatformClient } from '../services/platform/platform-client';
 import { fixedPlatform } from '../services/sync/agent-platform';
@@ -10,7 +11,7 @@ import { loadAgentBindings, platformFromEnv } from './agent-config';
 import { defaultConfigDir, defaultConfigPath } from './cli-config';
 import type { CliIo } from './cli-io';
 import type { CliSession } from './cli-session';
-import { formatBytes } from './progress-line';
+import { formatBytes, parseBandwidth } from './progress-line';
 
 /** Exit codes of `ferry agent --once`. */
 export const AGENT_EXIT = {
@@ -27,8 +28,18 @@ export interface AgentCommandOptions {
   readonly once: boolean;
   readonly json: boolean;
   readonly configPath: string | undefined;
-  /** Seconds a new file must stay unchanged before it is published (default: the runner's). */
-  readonly settleMs?: number;
+  /** `--settle`: seconds a new file must stay unchanged before it is published (default: the runner's). */
+  readonly settle?: string;
+  /** `--bwlimit`: bandwidth shared by every file the agent moves, e.g. 10M. */
+  readonly bwlimit?: string;
+}
+
+function parseSettle(text: string): number {
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
+    throw new ConnectorError('InvalidInput', `--settle: "${text}" is not a number of seconds from 0 to 3600.`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** One log line of an activity entry: time, kind, binding, file, size, then what failed and what to do. */
@@ -67,14 +78,26 @@ export async function agentCommand(session: CliSession, io: CliIo, options: Agen
       options.configPath !== undefined ? path.dirname(path.resolve(io.cwd, configFile)) : defaultConfigDir(io.env),
       'agent',
     );
+  const settleMs = options.settle === undefined ? undefined : parseSettle(options.settle);
   const memory = new Map<string, unknown>();
+  const runtime = new TransferRuntime({
+    get: (key) => memory.get(key),
+    set: (key, value) => void memory.set(key, value),
+  });
+  if (options.bwlimit !== undefined) {
+    try {
+      runtime.setLimits({ bandwidthBytesPerSecond: parseBandwidth(options.bwlimit) });
+    } catch (error) {
+      throw new ConnectorError('InvalidInput', `--bwlimit: ${(error as Error).message}`);
+    }
+  }
   const built = createSyncAgent({
     dataDir,
     bindings: fixedBindings(bindings),
     drivers: session.connectorDrivers,
     platform: fixedPlatform(new PlatformClient(platform.url, platform.apiKey)),
-    runtime: new TransferRuntime({ get: (key) => memory.get(key), set: (key, value) => void memory.set(key, value) }),
-    ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+    runtime,
+    ...(settleMs !== undefined ? { settleMs } : {}),
   });
   const { agent } = built;
   // SIGTERM or Ctrl-C: no new file starts, the ones under way finish (a second signal ends the process at once).

@@ -25,11 +25,12 @@ Options:
   --config <file>     Config file to read connectors from
   --json              Machine-readable output (ls, check, connectors; agent: one JSON object per line)
   --no-verify         cp: check sizes only, not hashes
-  --bwlimit <rate>    cp: bandwidth limit, e.g. 500k, 10M
+  --bwlimit <rate>    cp, agent: bandwidth limit, e.g. 500k, 10M
   --concurrency <n>   cp: files copied at once for folders (default 4)
   --retries <n>       cp: attempts per file on temporary failures (default 6)
   --write             check: also write, read back and remove a probe file
   --once              agent: run every binding once, then exit (0 ok, 1 a file failed, 3 a warning)
+  --settle <seconds>  agent: how long a new file must stay unchanged before it is published (default 10)
   --no-tofu           Refuse SSH host keys never seen before instead of trusting them on first use
                       (the fingerprint is printed, to pin); FERRY_NO_TOFU=1 does the same
   -h, --help          Show this help
@@ -51,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         retries: { type: 'string' },
         write: { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
+        settle: { type: 'string' },
         'no-tofu': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -102,7 +104,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         connectorsCommand(session, io, values.json);
         break;
       case 'agent':
-        return await agentCommand(session, io, { once: values.once, json: values.json, configPath: values.config });
+        return await agentCommand(session, io, {
+          once: values.once,
+          json: values.json,
+          configPath: values.config,
+          settle: values.settle,
+          bwlimit: values.bwlimit,
+        });
     }
     return 0;
   } catch (error) {
