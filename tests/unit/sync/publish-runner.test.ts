@@ -408,6 +408,27 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
     }
   });
 
+  it('the platform records origin agent only for an offer an agent feeds: elsewhere the claim is dropped', async () => {
+    const root = temp('ferry-publish-src-');
+    put(root, 'claim.csv', 'says agent');
+    const res = await env.call('POST', `/v1/orgs/${org.orgId}/offers`, {
+      token: apiKey,
+      body: { title: `One-shot ${randomBytes(3).toString('hex')}`, kind: 'one-shot' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const oneShot = res.json().id as string;
+    const store = new UploadUrlStore(':memory:');
+    try {
+      await new OfferUploader({ store }).upload(
+        { platformUrl: env.base, orgId: org.orgId, offerId: oneShot, token: apiKey },
+        { driver: guardDriver(new LocalDriver({ root })), path: 'claim.csv', origin: 'agent' },
+      );
+    } finally {
+      store.close();
+    }
+    expect(await platformFiles(oneShot)).toEqual([expect.objectContaining({ path: 'claim.csv', origin: 'upload' })]);
+  });
+
   it('stops between files once the agent is stopping; an abort stops an upload, which the next run resumes', async () => {
     const root = temp('ferry-publish-src-');
     const big = randomBytes(24 * MiB);
