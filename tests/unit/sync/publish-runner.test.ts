@@ -429,6 +429,42 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
     expect(await platformFiles(oneShot)).toEqual([expect.objectContaining({ path: 'claim.csv', origin: 'upload' })]);
   });
 
+  it('a failing file is reported with its code and the run goes on; a refused sign-in stops the run; both retried next run', async () => {
+    const root = temp('ferry-publish-src-');
+    put(root, 'a-large.bin', randomBytes(MiB + 1));
+    put(root, 'b.csv', 'small');
+    const res = await env.call('POST', `/v1/orgs/${org.orgId}/offers`, {
+      token: apiKey,
+      body: {
+        title: `Small files ${randomBytes(3).toString('hex')}`,
+        kind: 'subscription',
+        maxFileSize: MiB,
+        subscription: { source: { type: 'agent' } },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const offerId = res.json().id as string;
+    const binding = bindingOf(offerId, 'local');
+    const agent = localAgent(root);
+    try {
+      const revoked = fixedPlatform(new PlatformClient(env.base, 'not-a-valid-key'));
+      expect(await agent.run(binding, { platform: revoked })).toEqual({ sent: 0, bytes: 0, failed: 1 });
+      expect(agent.reports).toEqual([
+        expect.objectContaining({ kind: 'failed', path: 'a-large.bin', code: expect.any(String) }),
+      ]);
+
+      expect(await agent.run(binding)).toEqual({ sent: 1, bytes: 5, failed: 1 });
+      expect(agent.reports).toEqual([
+        expect.objectContaining({ kind: 'failed', path: 'a-large.bin', code: 'too_large' }),
+        { kind: 'published', bindingId: binding.id, path: 'b.csv', size: 5 },
+      ]);
+      expect((await platformFiles(offerId)).map((f) => f.path)).toEqual(['b.csv']);
+      expect(await agent.run(binding)).toEqual({ sent: 0, bytes: 0, failed: 1 });
+    } finally {
+      agent.close();
+    }
+  });
+
   it('stops between files once the agent is stopping; an abort stops an upload, which the next run resumes', async () => {
     const root = temp('ferry-publish-src-');
     const big = randomBytes(24 * MiB);
