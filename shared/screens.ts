@@ -18,6 +18,7 @@ export const AVAILABLE_SCREENS: ReadonlySet<Screen> = new Set<Screen>([
   'browser',
   'settings',
   'transfers',
+  'activity',
 ]);
 
 /** Whether a string names a screen. */

@@ -9,6 +9,7 @@ import { resolveLanguage } from '../../shared/settings';
 import { AppFrame } from './frame/app-frame';
 import { applyLanguage, i18n } from './i18n/i18n';
 import { createQueryClient } from './queries/query-client';
+import { ActivityScreen } from './screens/activity/activity-screen';
 import { BrowserScreen } from './screens/browser/browser-screen';
 import { ConnectorsScreen } from './screens/connectors/connectors-screen';
 import { OrganisationScreen } from './screens/organisation/organisation-screen';
@@ -53,6 +54,8 @@ function CurrentScreen({ screen }: { readonly screen: Screen }) {
       return <ConnectorsScreen />;
     case 'browser':
       return <BrowserScreen />;
+    case 'activity':
+      return <ActivityScreen />;
     case 'settings':
       return <SettingsScreen settings={state.settings} info={state.info} />;
     default:
