@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type BrowserWindow, app, dialog, shell } from 'electron';
+import { type BrowserWindow, app, dialog, powerMonitor, shell } from 'electron';
 import Store from 'electron-store';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
@@ -9,7 +9,8 @@ import { openSecretStore } from '../services/secrets/open-secret-store';
 import { SettingsService } from '../services/settings-service';
 import { shellLabels } from '../services/shell-labels';
 import { installAppMenu } from './app-menu';
-import { AppTray } from './app-tray';
+import { AppTray, TRAY_ACTIVITY_COUNT, hasTrayHost, tellNoTrayHostOnce } from './app-tray';
+import { loginItem, startedHidden } from './login-item';
 import { registerIpcHandlers, windowEventSink } from './ipc-bridge';
 import { createMainWindow, revealWindow } from './main-window';
 import { showNotification } from './notifications';
@@ -30,6 +31,8 @@ if (!app.requestSingleInstanceLock()) {
   let mainWindow: BrowserWindow | undefined;
   let tray: AppTray | undefined;
   let quitting = false;
+  // Assumed until hasTrayHost() answers; false on a Linux desktop without a StatusNotifier host.
+  let trayHost = true;
   let pendingScreen: Screen | undefined;
   const emit = windowEventSink(() => mainWindow);
 
@@ -53,7 +56,10 @@ if (!app.requestSingleInstanceLock()) {
   };
   const openWindow = (): void => {
     if (!services) return;
-    mainWindow = createMainWindow(services.services.windowState, () => !quitting && settings.get().closeToTray);
+    mainWindow = createMainWindow(
+      services.services.windowState,
+      () => !quitting && trayHost && settings.get().closeToTray,
+    );
     mainWindow.webContents.on('did-finish-load', () => {
       if (pendingScreen) emit('app.navigate', { screen: pendingScreen });
       pendingScreen = undefined;
@@ -131,7 +137,39 @@ if (!app.requestSingleInstanceLock()) {
     });
     registerIpcHandlers(services.dispatch, () => mainWindow);
     installAppMenu(labels(), { openSettings: () => show('settings'), quit });
-    tray = new AppTray({ open: () => show(), quit }, labels());
-    openWindow();
+    const agent = services.services.sync;
+    let recent = agent.activity.list({ limit: TRAY_ACTIVITY_COUNT }).entries;
+    const appTray = new AppTray(
+      {
+        open: (screen) => show(screen),
+        quit,
+        sync: {
+          syncNow: () => void agent.syncNow(),
+          pause: (hours) => void agent.pauseFor(hours),
+          resume: () => void agent.resume(),
+        },
+        startAtLogin: loginItem(),
+      },
+      labels(),
+    );
+    tray = appTray;
+    appTray.update(agent.status(), recent);
+    agent.onStatus((status) => appTray.update(status, recent));
+    agent.onActivity((entry) => {
+      recent = [entry, ...recent].slice(0, TRAY_ACTIVITY_COUNT);
+      appTray.update(agent.status(), recent);
+    });
+    // After a suspend, bindings whose interval passed meanwhile run now (the platform is reached again first).
+    powerMonitor.on('resume', () => agent.runDue());
+    // A login start stays in the tray; the panel gets 10 s to register its tray host first.
+    const hidden = startedHidden();
+    if (!hidden) openWindow();
+    void hasTrayHost({ waitMs: hidden ? 10_000 : 0 }).then((present) => {
+      trayHost = present;
+      if (present) return;
+      // No tray: the window is the only way in, and closing it quits.
+      if (!mainWindow) openWindow();
+      tellNoTrayHostOnce(store, labels().tray, mainWindow);
+    });
   });
 }

@@ -17,6 +17,7 @@ const calls = {
   menus: [],
   trays: [],
   appEvents: new Map(),
+  powerEvents: new Map(),
   opened: [],
   loginItemSettings: [],
   messageBoxes: [],
@@ -143,6 +144,7 @@ const electron = {
       webRequest: { onHeadersReceived: (h) => calls.headerHooks.push(h) },
     },
   },
+  powerMonitor: { on: (event, listener) => calls.powerEvents.set(event, listener) },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   Menu: {
     buildFromTemplate: (template) => ({ template }),

@@ -62,4 +62,24 @@ describe('tray of the built main bundle', () => {
     expect(labels).toContain('Open Ferry');
     expect(labels).toContain('Quit Ferry');
   });
+
+  it('drives the sync agent: pause for an hour shows paused, resume goes back, a wake from sleep catches up', async () => {
+    const tray = trays[0]!;
+    const find = (label: RegExp) => {
+      const all = tray.menu.template.flatMap((item) => [item, ...(item.submenu ?? [])]);
+      const item = all.find((i) => i.label !== undefined && label.test(i.label));
+      if (item === undefined) throw new Error(`no menu item ${label} in ${all.map((i) => i.label).join(', ')}`);
+      return item;
+    };
+    expect(find(/^Sync now$/)).toBeDefined();
+    find(/1 hour/).click!();
+    for (let i = 0; i < 100 && !/Paused/.test(tray.tooltip); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(tray.tooltip).toMatch(/Paused until/);
+    // Resume stores the lifted pause in electron-store (which refuses undefined) and goes back to idle.
+    find(/^Resume/).click!();
+    for (let i = 0; i < 100 && /Paused/.test(tray.tooltip); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(tray.tooltip).not.toMatch(/Paused/);
+    const power = (nodeRequire(stubPath) as { __calls: { powerEvents: Map<string, () => void> } }).__calls.powerEvents;
+    expect(power.has('resume')).toBe(true);
+  });
 });

@@ -185,6 +185,16 @@ export class SyncAgent {
     return () => this.events.off('run', listener);
   }
 
+  /**
+   * A binding was saved again (changed, or made again after its target was deleted): a deliver binding finds or
+   * makes its target anew at its next run, and its last problem is forgotten until that run.
+   */
+  bindingSaved(bindingId: string): void {
+    this.options.ledger.db.prepare('UPDATE binding_state SET target_id = NULL WHERE binding_id = ?').run(bindingId);
+    this.problems.delete(bindingId);
+    this.emitStatus();
+  }
+
   /** Forgets what a removed binding observed (its published and delivered records stay). */
   forget(bindingId: string): void {
     this.problems.delete(bindingId);
@@ -219,7 +229,8 @@ export class SyncAgent {
 
   private setPause(pause: Pause): void {
     this.pause = pause;
-    this.options.store?.set(PAUSE_KEY, pause === undefined ? undefined : pause.until);
+    // false, not undefined: electron-store refuses to set undefined (it wants delete()).
+    this.options.store?.set(PAUSE_KEY, pause === undefined ? false : pause.until);
     this.emitStatus();
   }
 

@@ -30,7 +30,11 @@ export function syncHandlers(
     'sync.pause': ({ hours }) => agent.pauseFor(hours),
     'sync.resume': () => agent.resume(),
     'sync.bindings': () => ({ bindings: [...bindings.list()] }),
-    'sync.saveBinding': (binding) => bindings.save(binding),
+    'sync.saveBinding': (binding) => {
+      const saved = bindings.save(binding);
+      agent.bindingSaved(saved.id);
+      return saved;
+    },
     'sync.removeBinding': ({ id }) => {
       const removed = bindings.remove(id);
       if (removed) agent.forget(id);

@@ -156,7 +156,17 @@ describe.skipIf(!sshdAvailable.available)(
           ...(who === 'provider' ? connectorEnv('outbox', 'sftp', sshdSftpOptions(sshd)) : {}),
         },
       });
-      await whileRunning?.(() => child.kill('SIGKILL'));
+      let ended: FerryRun | undefined;
+      void finished.then((run) => (ended = run));
+      await whileRunning?.(async (probe, what) => {
+        const deadline = Date.now() + 30_000;
+        while (!probe()) {
+          if (ended !== undefined) throw new Error(`the agent ended before ${what}: ${ended.stderr}${ended.stdout}`);
+          if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        child.kill('SIGKILL');
+      });
       return finished;
     }
 

@@ -14,9 +14,16 @@ import { syncNotificationOf } from '../../../main/services/sync/sync-notificatio
 import { TransferRuntime } from '../../../main/services/transfers/transfer-runtime';
 import type { DriverProvider } from '../../../main/services/connectors/driver-provider';
 
+// Like electron-store, it refuses to set undefined (a pause lifted must be stored as something else).
 const memoryStore = () => {
   const map = new Map<string, unknown>();
-  return { get: (k: string) => map.get(k), set: (k: string, v: unknown) => void map.set(k, v) };
+  return {
+    get: (k: string) => map.get(k),
+    set: (k: string, v: unknown) => {
+      if (v === undefined) throw new TypeError('Use delete() to clear values');
+      map.set(k, v);
+    },
+  };
 };
 
 const publish = (id: string, intervalMinutes = 60): SyncBinding =>
@@ -242,5 +249,15 @@ describe('SyncAgent', () => {
       'sync-failed',
     );
     expect(syncNotificationOf('Daily', [entry('published', 'a')], 'en')).toBeUndefined();
+  });
+
+  it('a binding saved again finds or makes its delivery target anew (after the old one was deleted)', () => {
+    const env = setup([deliver('d')]);
+    env.ledger.db.prepare("INSERT INTO binding_state (binding_id, target_id) VALUES ('d', 'dt_gone')").run();
+    env.agent.bindingSaved('d');
+    const row = env.ledger.db.prepare("SELECT target_id FROM binding_state WHERE binding_id = 'd'").get() as {
+      target_id: string | null;
+    };
+    expect(row.target_id).toBeNull();
   });
 });
