@@ -10,6 +10,19 @@ export interface CredentialExpiry {
   readonly source: string;
 }
 
+/** Days before a credential's expiry when its users are warned; 0: once it has expired. */
+export const EXPIRY_WARNING_DAYS = [14, 3, 0] as const;
+
+const DAY_MS = 86_400_000;
+
+/** The warning threshold `at` falls in (14, 3, or 0 once expired), or null while the expiry is further away. */
+export function expiryThreshold(expiresAt: Date, at: Date): number | null {
+  const left = expiresAt.getTime() - at.getTime();
+  let reached: number | null = null;
+  for (const days of EXPIRY_WARNING_DAYS) if (left <= days * DAY_MS) reached = days;
+  return reached;
+}
+
 const sasExpiryOf = (token: string): Date | null => parseSasToken(token.trim()).expiresAt ?? null;
 
 function sasUrlExpiry(url: string): Date | null {

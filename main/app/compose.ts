@@ -116,6 +116,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
     platform: { client: async () => (await platform.active()).client },
     runtime: transferRuntime,
     store: options.store,
+    credentialExpiry: (connectorId) => connectors.credentialExpiry(connectorId),
     ...(options.agentSettleMs !== undefined ? { settleMs: options.agentSettleMs } : {}),
   });
   return {

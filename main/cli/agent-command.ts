@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { credentialExpiryOf } from '../../connectors/config/credential-expiry';
 import { ConnectorError } from '../../connectors/connector-error';
 import type { ActivityEntry } from '../../shared/ipc/sync-ipc';
 import { PlatformClient } from '../services/platform/platform-client';
@@ -97,6 +98,10 @@ export async function agentCommand(session: CliSession, io: CliIo, options: Agen
     drivers: session.connectorDrivers,
     platform: fixedPlatform(new PlatformClient(platform.url, platform.apiKey)),
     runtime,
+    credentialExpiry: async (name) => {
+      const connector = session.connectors.get(name.toLowerCase());
+      return connector === undefined ? null : credentialExpiryOf(connector.kind, connector.options);
+    },
     ...(settleMs !== undefined ? { settleMs } : {}),
   });
   const { agent } = built;

@@ -4,6 +4,7 @@ import { ConnectorError } from '../../../connectors/connector-error';
 import { createDefaultRegistry } from '../../../connectors/default-registry';
 import type { Driver, DriverContext } from '../../../connectors/driver';
 import { secretStoreCredentials } from '../../../connectors/config/credential-port';
+import { type CredentialExpiry, credentialExpiryOf } from '../../../connectors/config/credential-expiry';
 import type { DriverRegistry } from '../../../connectors/driver-registry';
 import type { CheckReport } from '../../../shared/connectors/check-report';
 import { type ConnectorDescriptor, secretOptionNames } from '../../../shared/connectors/connector-descriptor';
@@ -248,6 +249,18 @@ export class ConnectorsService {
       credentials: secretStoreCredentials(record.kind, this.secrets, (option) => secretName(connectorId, option)),
     };
     return this.registry.create({ kind: record.kind, options: { ...record.options, ...secrets } }, context);
+  }
+
+  /** When the connector's credentials expire (an Azure SAS, a certificate), read from them; null when they do not. */
+  async credentialExpiry(connectorId: string): Promise<CredentialExpiry | null> {
+    const record = this.records.get(connectorId);
+    if (record === undefined || !isConnectorKind(record.kind)) return null;
+    const values: Record<string, unknown> = { ...record.options };
+    for (const option of secretOptionNames(CONNECTOR_DESCRIPTORS[record.kind])) {
+      const value = await this.secrets.get(secretName(connectorId, option));
+      if (value !== undefined) values[option] = value;
+    }
+    return credentialExpiryOf(record.kind, values);
   }
 
   /** Calls `listener` with a connector's id after it changed or was deleted (drivers opened before are stale). */

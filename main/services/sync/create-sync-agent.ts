@@ -7,7 +7,7 @@ import type { TransferRuntime } from '../transfers/transfer-runtime';
 import type { AgentPlatform } from './agent-platform';
 import { DeliveryRunner } from './delivery-runner';
 import { PublishRunner } from './publish-runner';
-import { SyncAgent } from './sync-agent';
+import { SyncAgent, type SyncAgentOptions } from './sync-agent';
 import type { BindingSource } from './sync-bindings-store';
 import { SYNC_LEDGER_FILE, SyncLedger } from './sync-ledger';
 
@@ -21,6 +21,8 @@ export interface SyncAgentParts {
   readonly runtime: TransferRuntime;
   /** Where a pause is remembered (none for the headless agent). */
   readonly store?: KeyValueStore;
+  /** When a connector's credentials expire, for the agent's warnings. */
+  readonly credentialExpiry?: SyncAgentOptions['credentialExpiry'];
   /** Seconds a new file must stay unchanged before it is published (tests shorten it). */
   readonly settleMs?: number;
   readonly tickMs?: number;
@@ -46,6 +48,7 @@ export function createSyncAgent(parts: SyncAgentParts): { agent: SyncAgent; clos
       deliver: new DeliveryRunner(),
     },
     ...(parts.store !== undefined ? { store: parts.store } : {}),
+    ...(parts.credentialExpiry !== undefined ? { credentialExpiry: parts.credentialExpiry } : {}),
     ...(parts.tickMs !== undefined ? { tickMs: parts.tickMs } : {}),
   });
   return {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { type CredentialExpiry, expiryThreshold } from '../../../connectors/config/credential-expiry';
 import { describeError, isConnectorError } from '../../../connectors/connector-error';
 import type {
   ActivityEntry,
@@ -38,6 +39,8 @@ export interface SyncAgentOptions {
   };
   /** Where a pause is remembered across restarts (none: a pause lasts as long as the process). */
   readonly store?: KeyValueStore;
+  /** When a my-connector's credentials expire (an Azure SAS, a certificate); checked before each run. */
+  readonly credentialExpiry?: (connectorId: string) => Promise<CredentialExpiry | null>;
   readonly tickMs?: number;
 }
 
@@ -272,10 +275,38 @@ export class SyncAgent {
     return run;
   }
 
+  /**
+   * Warns once per binding and threshold (14 days, 3 days, expired) that its connector's credentials expire: in the
+   * activity, so in the tray too. A renewed credential (another expiry date) is warned about afresh.
+   */
+  private async warnCredentialExpiry(binding: SyncBinding, context: RunContext): Promise<boolean> {
+    const expiry = await this.options.credentialExpiry?.(binding.connectorId).catch(() => null);
+    if (expiry == null) return false;
+    const threshold = expiryThreshold(expiry.expiresAt, new Date(this.options.ledger.now()));
+    if (threshold === null) return false;
+    const reason = threshold === 0 ? 'credential-expired' : 'credential-expiring';
+    const message = `The connector's ${expiry.source} ${threshold === 0 ? 'expired' : 'expires'} ${expiry.expiresAt.toISOString()} (warning at ${threshold} days).`;
+    const told = this.options.ledger.db
+      .prepare("SELECT 1 FROM activity WHERE binding_id = ? AND kind = 'credential-expiry' AND message = ? LIMIT 1")
+      .get(binding.id, message);
+    if (told === undefined) {
+      context.report({
+        kind: 'credential-expiry',
+        bindingId: binding.id,
+        reason,
+        code: expiry.source,
+        message,
+        hint: `Edit the connector and enter a new ${expiry.source} before it stops working.`,
+      });
+    }
+    return threshold === 0;
+  }
+
   private async runBinding(binding: SyncBinding): Promise<BindingOutcome> {
     const entries: ActivityEntry[] = [];
     const context = this.contextFor(binding, entries);
     let outcome: BindingOutcome;
+    const expired = await this.warnCredentialExpiry(binding, context);
     try {
       const summary =
         binding.kind === 'publish'
@@ -286,6 +317,8 @@ export class SyncAgent {
         this.problems.set(binding.id, `${binding.name}: ${summary.failed} file(s) failed.`);
       } else if (summary.stoppedBy !== undefined) {
         this.problems.set(binding.id, `${binding.name}: ${summary.stoppedBy}.`);
+      } else if (expired) {
+        this.problems.set(binding.id, `${binding.name}: the connector's credentials have expired.`);
       } else {
         this.problems.delete(binding.id);
       }

@@ -1,5 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { credentialExpiryOf, type CredentialExpiry } from '../../../connectors/config/credential-expiry';
+import {
+  credentialExpiryOf,
+  expiryThreshold,
+  type CredentialExpiry,
+} from '../../../connectors/config/credential-expiry';
 import { secretOptionNames } from '../../../shared/connectors/connector-descriptor';
 import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../shared/connectors/connector-descriptors';
 import type { Executor } from '../../db/database';
@@ -9,21 +13,10 @@ import { auditSystemEvent } from '../../audit/system-audit';
 import { notify } from '../../notifications/notify';
 import { adminsOf, ownerPersonOf } from '../../notifications/notification-recipients';
 
-/** Days before a credential's expiry when its connector's owner and admins are warned; 0: once it has expired. */
-export const EXPIRY_WARNING_DAYS = [14, 3, 0] as const;
-
 /** The audit action of an expiry warning. */
 export const CREDENTIAL_EXPIRING_ACTION = 'connectors.credential-expiring';
 
 const DAY_MS = 86_400_000;
-
-/** The warning threshold `at` falls in (14, 3, or 0 once expired), or null while the expiry is further away. */
-export function expiryThreshold(expiresAt: Date, at: Date): number | null {
-  const left = expiresAt.getTime() - at.getTime();
-  let reached: number | null = null;
-  for (const days of EXPIRY_WARNING_DAYS) if (left <= days * DAY_MS) reached = days;
-  return reached;
-}
 
 /** The connector as far as its credentials go. */
 export interface ConnectorCredentials {

@@ -88,6 +88,7 @@ afterEach(async () => {
 });
 
 function setup(bindings: SyncBinding[], now = { t: Date.parse('2026-12-07T10:00:00Z') }) {
+  const expiry: { value: { expiresAt: Date; source: string } | null } = { value: null };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-agent-'));
   const ledger = new SyncLedger(path.join(dir, 'ledger.sqlite'), () => now.t);
   const store = memoryStore();
@@ -109,10 +110,11 @@ function setup(bindings: SyncBinding[], now = { t: Date.parse('2026-12-07T10:00:
       runners: { publish: publishRunner, deliver: deliverRunner },
       store,
       tickMs: 3_600_000,
+      credentialExpiry: async () => expiry.value,
     });
   const agent = make();
   agents.push(agent);
-  return { agent, make, ledger, now, store, bindingStore, publishRunner, deliverRunner };
+  return { agent, make, ledger, now, store, bindingStore, publishRunner, deliverRunner, expiry };
 }
 
 describe('SyncAgent', () => {
@@ -259,5 +261,27 @@ describe('SyncAgent', () => {
       target_id: string | null;
     };
     expect(row.target_id).toBeNull();
+  });
+
+  it("warns once per threshold that a connector's credentials expire, and says error once they have", async () => {
+    const env = setup([deliver('d')]);
+    const day = 86_400_000;
+    env.expiry.value = { expiresAt: new Date(env.now.t + 20 * day), source: 'sasToken' };
+    await env.agent.runOnce();
+    expect(env.agent.activity.list({ kinds: ['credential-expiry'] }).entries).toHaveLength(0);
+    env.expiry.value = { expiresAt: new Date(env.now.t + 10 * day), source: 'sasToken' };
+    await env.agent.runOnce();
+    await env.agent.runOnce();
+    const warned = env.agent.activity.list({ kinds: ['credential-expiry'] }).entries;
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ reason: 'credential-expiring', code: 'sasToken' });
+    expect(env.agent.status().state).toBe('idle');
+    env.now.t += 10 * day + 1;
+    await env.agent.runOnce();
+    expect(env.agent.activity.list({ kinds: ['credential-expiry'] }).entries[0]).toMatchObject({
+      reason: 'credential-expired',
+    });
+    expect(env.agent.status()).toMatchObject({ state: 'error' });
+    expect(env.agent.status().problem).toMatch(/expired/);
   });
 });
