@@ -166,6 +166,10 @@ test.describe('Activity', () => {
       // The failing component's code, translated, then its own (English) message.
       await expect(run).toContainText('The file or folder no longer exists. Not found: not-there');
       await expect(page.getByRole('status').getByText('Sync agent · Problem')).toBeVisible();
+      await expect(
+        page.getByText('Monthly sales: the source folder could not be reached. Details are in the list below.'),
+      ).toBeVisible();
+      await shoot(page, 'activity-problem-en');
       // An entry announced twice (its event and a page read) is listed once.
       const [late] = record(harness, binding, [{ kind: 'delivered', path: 'inbox/new.csv', size: 10 }]);
       harness.emit('sync.activityAdded', late!);
@@ -228,6 +232,22 @@ test.describe('Activity', () => {
       await page.goto(harness.url);
       harness.services.sync.pauseFor(null);
       const binding = await publishBinding(page, dir);
+      const partner = await page.evaluate((b) => window.ferry.invoke('sync.saveBinding', b), {
+        kind: 'deliver' as const,
+        id: 'partner',
+        name: 'Partner deliveries',
+        orgId: 'org-none',
+        connectorId: binding.connectorId,
+        folder: 'inbox',
+        intervalMinutes: 60,
+        enabled: true,
+        acquisitionId: 'acquisition-none',
+        namingPattern: '{offer}/{name}',
+      });
+      expect(partner).toMatchObject({ ok: true });
+      record(harness, (partner as { value: SyncBinding }).value, [
+        { kind: 'delivered', path: 'acme/data.csv', size: 99 },
+      ]);
       record(harness, binding, [
         ...SAMPLE,
         {
@@ -237,7 +257,7 @@ test.describe('Activity', () => {
         },
       ]);
       await openActivity(page);
-      await expect(rows(page)).toHaveCount(SAMPLE.length + 1);
+      await expect(rows(page)).toHaveCount(SAMPLE.length + 2);
       const overflow = await page.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
@@ -253,7 +273,14 @@ test.describe('Activity', () => {
       await page.keyboard.press('Space');
       await expect(rows(page)).toHaveCount(1);
       await page.keyboard.press('Space');
-      await expect(rows(page)).toHaveCount(SAMPLE.length + 1);
+      await expect(rows(page)).toHaveCount(SAMPLE.length + 2);
+
+      // One binding's entries only; "All bindings" shows every one again.
+      await page.getByRole('combobox', { name: 'Binding' }).focus();
+      await page.keyboard.press('ArrowDown');
+      await page.getByRole('option', { name: 'Partner deliveries (Delivers an acquisition)' }).click();
+      await expect(rows(page)).toHaveCount(1);
+      await expect(rows(page).first()).toContainText('Delivered data.csv to /inbox/acme');
 
       // Away from the navigation, so no hover state is measured.
       await page.mouse.move(1000, 630);
@@ -270,6 +297,9 @@ test.describe('Activity', () => {
         expect(serious).toEqual([]);
       }
       await shoot(page, 'activity-dark-1024-en');
+      await page.getByRole('combobox', { name: 'Binding' }).click();
+      await page.getByRole('option', { name: 'All bindings' }).click();
+      await expect(rows(page)).toHaveCount(SAMPLE.length + 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

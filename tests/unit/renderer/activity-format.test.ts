@@ -8,6 +8,7 @@ import {
   formatRelative,
   formatUntil,
   formattingLocale,
+  problemOf,
   summaryOf,
 } from '../../../renderer/src/screens/activity/activity-format';
 
@@ -114,5 +115,29 @@ describe('activity times', () => {
     const later = new Date(now + 30 * 3600_000).toISOString();
     expect(formatUntil(today, now, 'en-GB')).not.toMatch(/Dec/);
     expect(formatUntil(later, now, 'en-GB')).toMatch(/Dec/);
+  });
+});
+
+describe("the agent's problem line", () => {
+  it("is read from main's English sentence when it names a stop reason or failed files", () => {
+    expect(problemOf('Monthly sales: source-unreachable.')).toEqual({
+      kind: 'reason',
+      binding: 'Monthly sales',
+      reason: 'source-unreachable',
+    });
+    expect(problemOf("Sales: the connector's credentials have expired.")).toMatchObject({
+      reason: 'credential-expired',
+    });
+    expect(problemOf('Sales: 2: 3 file(s) failed.')).toEqual({ kind: 'files', binding: 'Sales: 2', count: 3 });
+    expect(problemOf('Sales: the platform refused the API key.')).toEqual({
+      kind: 'text',
+      text: 'Sales: the platform refused the API key.',
+    });
+  });
+
+  it('has every reason translated in English and French', () => {
+    for (const json of [load('en'), load('fr')]) {
+      for (const reason of ACTIVITY_REASONS) expect(typeof lookup(json, `reasons.${reason}`)).toBe('string');
+    }
   });
 });

@@ -7,6 +7,9 @@ import { ACTIVITY_KINDS, type ActivityKind } from '../../../../shared/ipc/sync-i
 import { notifyError } from '../../notify-error';
 import { useActivityStore } from '../../stores/activity-store';
 
+// The binding choice's value for "every binding" (binding IDs are never empty).
+const ALL = '';
+
 /** The list's filters (kinds, binding, words; the words are typed into `text`, debounced by the screen) and export. */
 export function ActivityFilters({
   text,
@@ -74,11 +77,13 @@ export function ActivityFilters({
           />
           <Select
             aria-label={t('activity.filters.binding')}
-            placeholder={t('activity.filters.allBindings')}
-            data={bindingOptions}
-            value={filter.bindingId}
-            onChange={(bindingId) => void setFilter({ bindingId }).catch(notifyError)}
-            clearable
+            // "All bindings" is an option of its own: Mantine's clear button is hidden from keyboards and readers.
+            data={[{ value: ALL, label: t('activity.filters.allBindings') }, ...bindingOptions]}
+            value={filter.bindingId ?? ALL}
+            onChange={(value) =>
+              void setFilter({ bindingId: value && value !== ALL ? value : null }).catch(notifyError)
+            }
+            allowDeselect={false}
             w={240}
             comboboxProps={{ withinPortal: true }}
           />

@@ -1,4 +1,10 @@
-import type { ActivityEntry, ActivityKind, SyncBinding } from '../../../../shared/ipc/sync-ipc';
+import {
+  ACTIVITY_REASONS,
+  type ActivityEntry,
+  type ActivityKind,
+  type ActivityReason,
+  type SyncBinding,
+} from '../../../../shared/ipc/sync-ipc';
 
 /** A translation key under `activity.` and its values, for one entry's one-line summary. */
 export interface Summary {
@@ -108,4 +114,26 @@ export function formattingLocale(uiLanguage: string, osLocale: string | undefine
     }
   }
   return uiLanguage;
+}
+
+/** The agent's problem line, readable: main's English "<binding>: <reason>." or "<binding>: <n> file(s) failed." */
+export type Problem =
+  | { readonly kind: 'reason'; readonly binding: string; readonly reason: ActivityReason }
+  | { readonly kind: 'files'; readonly binding: string; readonly count: number }
+  | { readonly kind: 'text'; readonly text: string };
+
+/**
+ * Reads SyncStatus.problem, which main writes in English (sync-agent.ts): a stop reason or a count of failed files is
+ * recognised and translated; anything else (a component's own message) is shown as it is.
+ */
+export function problemOf(problem: string): Problem {
+  const reason = /^(.+): ([a-z-]+)\.$/.exec(problem);
+  if (reason && (ACTIVITY_REASONS as readonly string[]).includes(reason[2]!)) {
+    return { kind: 'reason', binding: reason[1]!, reason: reason[2] as ActivityReason };
+  }
+  const expired = /^(.+): the connector's credentials have expired\.$/.exec(problem);
+  if (expired) return { kind: 'reason', binding: expired[1]!, reason: 'credential-expired' };
+  const files = /^(.+): (\d+) file\(s\) failed\.$/.exec(problem);
+  if (files) return { kind: 'files', binding: files[1]!, count: Number(files[2]) };
+  return { kind: 'text', text: problem };
 }

@@ -12,7 +12,7 @@ import { useTranslation } from 'react-i18next';
 import { SYNC_PAUSE_HOURS, type SyncState, type SyncStatus } from '../../../../shared/ipc/sync-ipc';
 import { notifyError } from '../../notify-error';
 import { useActivityStore } from '../../stores/activity-store';
-import { formatRelative, formatUntil } from './activity-format';
+import { formatRelative, formatUntil, problemOf } from './activity-format';
 import { useFormattingLocale } from './use-formatting-locale';
 import { useNow } from './use-now';
 
@@ -32,6 +32,14 @@ function StatusDetail({ status }: { readonly status: SyncStatus }) {
   const lastRun = status.lastRunAt
     ? t('activity.status.lastRun', { when: formatRelative(status.lastRunAt, now, locale) })
     : t('activity.status.neverRun');
+  const problemText = (text: string): string => {
+    const problem = problemOf(text);
+    if (problem.kind === 'files')
+      return t('activity.status.filesFailed', { binding: problem.binding, count: problem.count });
+    if (problem.kind === 'text') return problem.text;
+    const reason = t(`activity.reasons.${problem.reason}`);
+    return t('activity.status.bindingProblem', { binding: problem.binding, reason });
+  };
   switch (status.state) {
     case 'syncing':
       return <>{`${t('activity.status.running', { count: status.running })} ${bindings}.`}</>;
@@ -44,7 +52,7 @@ function StatusDetail({ status }: { readonly status: SyncStatus }) {
         </>
       );
     case 'error':
-      return <>{t('activity.status.problem', { problem: status.problem ?? '' })}</>;
+      return <>{t('activity.status.problem', { problem: problemText(status.problem ?? '') })}</>;
     case 'idle':
       return <>{`${bindings} · ${lastRun}`}</>;
   }
