@@ -27,6 +27,8 @@ export const AGENT_EXIT = {
 /** Options of `ferry agent`. */
 export interface AgentCommandOptions {
   readonly once: boolean;
+  /** `--dry-run`: print what each binding's next run would send and skip, doing nothing. */
+  readonly dryRun?: boolean;
   readonly json: boolean;
   readonly configPath: string | undefined;
   /** `--settle`: seconds a new file must stay unchanged before it is published (default: the runner's). */
@@ -64,7 +66,7 @@ function exitCodeOf(outcomes: ReadonlyMap<string, BindingOutcome>): number {
 }
 
 /**
- * `ferry agent [--once] [--config FILE] [--json]`: the desktop's sync engine without a window. Connectors and
+ * `ferry agent [--once | --dry-run] [--config FILE] [--json]`: the desktop's sync engine without a window. Connectors and
  * bindings from the config file, the platform URL and API key from the environment; one log line per event
  * (JSON with --json). `--once` runs every binding once and exits with AGENT_EXIT; otherwise it runs until SIGTERM
  * or Ctrl-C, which let the current file finish (a second signal ends the process; the next start resumes).
@@ -116,6 +118,24 @@ export async function agentCommand(session: CliSession, io: CliIo, options: Agen
     dataDir,
   });
   try {
+    if (options.dryRun === true) {
+      for (const binding of bindings) {
+        const preview = await agent.preview(binding.id);
+        if (options.json) {
+          io.out(JSON.stringify(preview));
+          continue;
+        }
+        const verb = binding.kind === 'publish' ? 'would publish' : 'would deliver';
+        for (const file of preview.wouldSend)
+          io.out(`[${binding.name}] ${verb} ${file.path} (${formatBytes(file.size)})`);
+        for (const file of preview.skipped) io.out(`[${binding.name}] would skip ${file.path}: ${file.reason}`);
+        if (preview.warning !== null) io.out(`[${binding.name}] would stop: ${preview.warning}`);
+        if (preview.wouldSend.length + preview.skipped.length === 0 && preview.warning === null) {
+          io.out(`[${binding.name}] nothing to do`);
+        }
+      }
+      return AGENT_EXIT.ok;
+    }
     if (options.once) {
       const outcomes = await agent.runOnce();
       for (const [id, outcome] of outcomes) {

@@ -30,6 +30,7 @@ Options:
   --retries <n>       cp: attempts per file on temporary failures (default 6)
   --write             check: also write, read back and remove a probe file
   --once              agent: run every binding once, then exit (0 ok, 1 a file failed, 3 a warning)
+  --dry-run           agent: show what each binding's next run would send and skip, doing nothing
   --settle <seconds>  agent: how long a new file must stay unchanged before it is published (default 10)
   --no-tofu           Refuse SSH host keys never seen before instead of trusting them on first use
                       (the fingerprint is printed, to pin); FERRY_NO_TOFU=1 does the same
@@ -52,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         retries: { type: 'string' },
         write: { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
         settle: { type: 'string' },
         'no-tofu': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -106,6 +108,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'agent':
         return await agentCommand(session, io, {
           once: values.once,
+          dryRun: values['dry-run'],
           json: values.json,
           configPath: values.config,
           settle: values.settle,

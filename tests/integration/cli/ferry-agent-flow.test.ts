@@ -180,6 +180,12 @@ describe.skipIf(!sshdAvailable.available)(
 
     it('publishes both files once, though the agent was killed mid-upload', async () => {
       mkdirSync(path.join(base, 'inbox'), { recursive: true });
+      // The dry run before the first run names both files and sends nothing.
+      const preview = await agent('provider', ['--dry-run']);
+      expect(preview.code, preview.stderr).toBe(0);
+      expect(preview.stdout).toMatch(/history\.bin/);
+      expect(preview.stdout).toMatch(/prices\.csv/);
+      expect(await offerFiles()).toEqual([]);
       const killed = await agent('provider', ['--once', '--settle', '0.2', '--bwlimit', '4M'], (killWhen) =>
         killWhen(() => largestUnder(storage) > 2 * MiB, 'the upload to start'),
       );
