@@ -22,6 +22,7 @@ export function ActivityList({ entries }: { readonly entries: readonly ActivityE
   const bindings = useActivityStore((s) => s.bindings);
   const loadOlder = useActivityStore((s) => s.loadOlder);
   const now = useNow();
+  const locale = useFormattingLocale();
   const byId = new Map((bindings ?? []).map((b) => [b.id, b]));
   const hasMore = list.status === 'ready' && list.hasMore;
   const loadingOlder = list.status === 'ready' && list.loadingOlder;
@@ -39,7 +40,7 @@ export function ActivityList({ entries }: { readonly entries: readonly ActivityE
           </Table.Thead>
           <Table.Tbody>
             {entries.map((entry) => (
-              <ActivityRow key={entry.id} entry={entry} binding={byId.get(entry.bindingId)} now={now} />
+              <ActivityRow key={entry.id} entry={entry} binding={byId.get(entry.bindingId)} now={now} locale={locale} />
             ))}
           </Table.Tbody>
         </Table>
@@ -62,13 +63,14 @@ function ActivityRow({
   entry,
   binding,
   now,
+  locale,
 }: {
   readonly entry: ActivityEntry;
   readonly binding: SyncBinding | undefined;
   readonly now: number;
+  readonly locale: string;
 }) {
   const { t } = useTranslation();
-  const locale = useFormattingLocale();
   const summary = summaryOf(entry, binding);
   const exact = formatExact(entry.at, locale);
   const codeText = entry.code ? t(`activity.codes.${entry.code}`, { defaultValue: '' }) : '';

@@ -62,7 +62,9 @@ function StatusDetail({ status }: { readonly status: SyncStatus }) {
 export function ActivityStatusCard() {
   const { t } = useTranslation();
   const status = useActivityStore((s) => s.status);
-  const store = useActivityStore();
+  const syncNow = useActivityStore((s) => s.syncNow);
+  const pause = useActivityStore((s) => s.pause);
+  const resume = useActivityStore((s) => s.resume);
   const [busy, setBusy] = useState<'sync' | 'pause' | 'resume' | null>(null);
   const run = (which: 'sync' | 'pause' | 'resume', action: () => Promise<void>) => {
     setBusy(which);
@@ -92,7 +94,7 @@ export function ActivityStatusCard() {
         <Group gap="xs" wrap="nowrap">
           <Button
             leftSection={<IconRefresh size={16} />}
-            onClick={() => run('sync', store.syncNow)}
+            onClick={() => run('sync', syncNow)}
             loading={busy === 'sync'}
             disabled={status === null || status.bindings === 0}
           >
@@ -102,7 +104,7 @@ export function ActivityStatusCard() {
             <Button
               variant="default"
               leftSection={<IconPlayerPlay size={16} />}
-              onClick={() => run('resume', store.resume)}
+              onClick={() => run('resume', resume)}
               loading={busy === 'resume'}
             >
               {t('activity.actions.resume')}
@@ -123,11 +125,11 @@ export function ActivityStatusCard() {
               </Menu.Target>
               <Menu.Dropdown>
                 {SYNC_PAUSE_HOURS.map((hours) => (
-                  <Menu.Item key={hours} onClick={() => run('pause', () => store.pause(hours))}>
+                  <Menu.Item key={hours} onClick={() => run('pause', () => pause(hours))}>
                     {t('activity.actions.pauseFor', { count: hours })}
                   </Menu.Item>
                 ))}
-                <Menu.Item onClick={() => run('pause', () => store.pause(null))}>
+                <Menu.Item onClick={() => run('pause', () => pause(null))}>
                   {t('activity.actions.pauseUntilResumed')}
                 </Menu.Item>
               </Menu.Dropdown>
