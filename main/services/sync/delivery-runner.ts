@@ -1,9 +1,8 @@
 // The deliver side of the sync agent: an acquisition's files, followed on the change feed, into a my-connector folder.
 import { createHash } from 'node:crypto';
 import type { ActivityInput, DeliverBinding, SyncPreview } from '../../../shared/ipc/sync-ipc';
-import { CONNECTOR_ERROR_MEANING } from '../../../shared/errors/connector-error-code';
 import { API, type Acquisition, type EntitledFile } from '../../../shared/platform';
-import { isAbortError, isConnectorError, throwIfAborted } from '../../../connectors/connector-error';
+import { isAbortError, throwIfAborted } from '../../../connectors/connector-error';
 import type { Driver } from '../../../connectors/driver';
 import { writeReceipt } from '../../../connectors/delivery/delivery-receipt';
 import { expandPattern } from '../../../connectors/delivery/naming-pattern';
@@ -11,7 +10,10 @@ import { placeFile, removeStaging, stagingPathOf, type Placement } from '../../.
 import { joinPath, normalizePath } from '../../../connectors/path-safety';
 import type { RetryPolicy } from '../../../connectors/transfer/retry-policy';
 import type { PlatformClient } from '../platform/platform-client';
-import { PlatformApiError, PlatformUnreachableError } from '../platform/platform-api-error';
+import { PlatformUnreachableError } from '../platform/platform-api-error';
+import { deliveryFailureOf } from './activity-failure';
+import { feedEntryOf, feedPage } from './acquisition-feed';
+import { agentTargetOf } from './agent-target';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
 import {
   advanceFeed,
@@ -23,7 +25,6 @@ import {
   recordAcknowledged,
   recordDelivered,
   recordRun,
-  rememberTarget,
   unacknowledged,
   warnedBefore,
   type DeliveredRecord,
@@ -44,32 +45,6 @@ export interface DeliveryRunnerOptions {
 
 const DEFAULT_PAGE_SIZE = 200;
 const DEFAULT_PREVIEW_LIMIT = 1000;
-
-/** What a failure says in the activity: its stable code, message and what to do. */
-export function failureOf(error: unknown): Pick<ActivityInput, 'code' | 'message' | 'hint'> {
-  if (isConnectorError(error)) {
-    return { code: error.code, message: error.message, hint: error.hint ?? CONNECTOR_ERROR_MEANING[error.code] };
-  }
-  if (error instanceof PlatformApiError) {
-    const hint =
-      error.status === 401
-        ? 'Sign in again (or give the agent a new API key).'
-        : error.status === 403
-          ? 'Ask an admin of your organisation for the editor role.'
-          : error.status >= 500
-            ? 'The platform had a problem: the next run tries again.'
-            : undefined;
-    return { code: error.code, message: error.message, ...(hint === undefined ? {} : { hint }) };
-  }
-  if (error instanceof PlatformUnreachableError) {
-    return {
-      code: 'platform_unreachable',
-      message: error.message,
-      hint: 'Check the network and the platform address: the next run continues where this one stopped.',
-    };
-  }
-  return { code: 'error', message: error instanceof Error ? error.message : String(error) };
-}
 
 // A stable staging name per (target, file): a run after a kill finds the partial of the one before and resumes it.
 function stagingIdOf(targetId: string, fileId: string): string {
@@ -118,44 +93,6 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
     context.report({ kind: 'warning', bindingId: binding.id, reason });
   }
 
-  /** The binding's agent target: its own, the remembered one, one of the same folder and pattern, or a new one. */
-  private async resolveTarget(
-    binding: DeliverBinding,
-    client: PlatformClient,
-    context: RunContext,
-    create: boolean,
-  ): Promise<string | 'missing' | undefined> {
-    const params = this.paramsOf(binding);
-    const known = binding.targetId ?? deliveryState(context.ledger, binding.id).targetId;
-    if (known !== null) {
-      try {
-        const target = await client.call(API.deliveries.readTarget, { params: { ...params, targetId: known } });
-        if (target.type !== 'agent') return 'missing';
-      } catch (error) {
-        if (error instanceof PlatformApiError && error.status === 404) return 'missing';
-        throw error;
-      }
-      if (create) rememberTarget(context.ledger, binding.id, known);
-      return known;
-    }
-    const folder = normalizePath(binding.folder);
-    const { items } = await client.call(API.deliveries.listTargets, { params });
-    const same = items.find(
-      (t) => t.type === 'agent' && normalizePath(t.folder) === folder && t.namingPattern === binding.namingPattern,
-    );
-    if (same !== undefined) {
-      if (create) rememberTarget(context.ledger, binding.id, same.id);
-      return same.id;
-    }
-    if (!create) return undefined;
-    const made = await client.call(API.deliveries.createTarget, {
-      params,
-      body: { type: 'agent', folder, namingPattern: binding.namingPattern },
-    });
-    rememberTarget(context.ledger, binding.id, made.id);
-    return made.id;
-  }
-
   /** Where a file goes under the binding's folder (InvalidInput when the pattern gives no safe path). */
   private wantedPathOf(binding: DeliverBinding, acquisition: Acquisition, file: EntitledFile): string {
     const relative = expandPattern(binding.namingPattern, {
@@ -165,19 +102,6 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
       availableAt: new Date(file.availableAt),
     });
     return joinPath(normalizePath(binding.folder), relative);
-  }
-
-  /** A delivered file's feed entry again (for a redelivery), or undefined once it left the acquisition. */
-  private async feedEntryOf(
-    client: PlatformClient,
-    binding: DeliverBinding,
-    record: DeliveredRecord,
-  ): Promise<EntitledFile | undefined> {
-    const page = await client.call(API.acquisitions.files, {
-      params: this.paramsOf(binding),
-      query: { after: Math.max(0, record.seq - 1), limit: 1 },
-    });
-    return page.items.find((f) => f.fileId === record.fileId);
   }
 
   /** Tells the platform a file was delivered (idempotent there), then records it; a failure is reported. */
@@ -200,7 +124,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
       recordAcknowledged(context.ledger, binding.id, record.fileId);
       return true;
     } catch (error) {
-      const failure = failureOf(error);
+      const failure = deliveryFailureOf(error);
       context.report({
         kind: 'failed',
         bindingId: binding.id,
@@ -290,13 +214,34 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
     } catch (error) {
       if (context.signal.aborted && isAbortError(error)) return 'cancelled';
       session.failed += 1;
-      context.report({ kind: 'failed', bindingId: binding.id, path: wanted ?? file.path, ...failureOf(error) });
+      context.report({ kind: 'failed', bindingId: binding.id, path: wanted ?? file.path, ...deliveryFailureOf(error) });
       return 'failed';
     }
   }
 
   private halted(context: RunContext): boolean {
     return context.stopping() || context.signal.aborted;
+  }
+
+  /** Tells the platform of deliveries recorded without telling it (a killed or cut run), until one fails. */
+  private async acknowledgeRecorded(
+    session: Pick<Session, 'binding' | 'context' | 'client' | 'targetId'>,
+  ): Promise<void> {
+    for (const record of unacknowledged(session.context.ledger, session.binding.id)) {
+      if (this.halted(session.context) || !(await this.acknowledge(session, record))) break;
+    }
+  }
+
+  /** Reports a failure that ends the run; an unreachable platform stops it with 'source-unreachable'. */
+  private stopOnFailure(binding: DeliverBinding, context: RunContext, error: unknown, done: RunSummary): RunSummary {
+    const unreachable = error instanceof PlatformUnreachableError;
+    context.report({
+      kind: 'failed',
+      bindingId: binding.id,
+      ...(unreachable ? { reason: 'source-unreachable' as const } : {}),
+      ...deliveryFailureOf(error),
+    });
+    return { ...done, ...(unreachable ? { stoppedBy: 'source-unreachable' as const } : {}) };
   }
 
   /** One run of a deliver binding (see the class). */
@@ -308,23 +253,13 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
       client = await context.platform.client();
       acquisition = await client.call(API.acquisitions.read, { params: this.paramsOf(binding) });
       // A cancelled acquisition takes no new target: only what was delivered already is still told.
-      target = await this.resolveTarget(binding, client, context, acquisition.status !== 'cancelled');
+      target = await agentTargetOf(binding, client, context.ledger, acquisition.status !== 'cancelled');
     } catch (error) {
-      const unreachable = error instanceof PlatformUnreachableError;
-      context.report({
-        kind: 'failed',
-        bindingId: binding.id,
-        ...(unreachable ? { reason: 'source-unreachable' as const } : {}),
-        ...failureOf(error),
-      });
-      return { sent: 0, bytes: 0, failed: 0, ...(unreachable ? { stoppedBy: 'source-unreachable' as const } : {}) };
+      return this.stopOnFailure(binding, context, error, { sent: 0, bytes: 0, failed: 0 });
     }
     if (acquisition.status === 'cancelled') {
       if (target !== 'missing' && target !== undefined) {
-        const session = { binding, context, client, targetId: target };
-        for (const record of unacknowledged(context.ledger, binding.id)) {
-          if (this.halted(context) || !(await this.acknowledge(session, record))) break;
-        }
+        await this.acknowledgeRecorded({ binding, context, client, targetId: target });
       }
       this.warnOnce(binding, context, 'acquisition-ended');
       recordRun(context.ledger, binding.id, 0);
@@ -344,7 +279,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
     try {
       destination = await context.drivers.open(binding.connectorId);
     } catch (error) {
-      context.report({ kind: 'failed', bindingId: binding.id, ...failureOf(error) });
+      context.report({ kind: 'failed', bindingId: binding.id, ...deliveryFailureOf(error) });
       return { sent: 0, bytes: 0, failed: 0 };
     }
     const source = openPlatformFiles({
@@ -376,14 +311,11 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
   private async deliverAll(session: Session): Promise<RunSummary> {
     const { binding, context, client, acquisition } = session;
     const summary = (): RunSummary => ({ sent: session.sent, bytes: session.bytes, failed: session.failed });
-    // Deliveries a killed or cut run recorded without telling the platform.
-    for (const record of unacknowledged(context.ledger, binding.id)) {
-      if (this.halted(context) || !(await this.acknowledge(session, record))) break;
-    }
+    await this.acknowledgeRecorded(session);
     try {
       for (const record of pendingRedeliveries(context.ledger, binding.id)) {
         if (this.halted(context)) return summary();
-        const file = await this.feedEntryOf(client, binding, record);
+        const file = await feedEntryOf(client, binding, record);
         if (file === undefined) {
           session.failed += 1;
           context.report({
@@ -402,10 +334,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
       const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
       for (;;) {
         if (this.halted(context)) return summary();
-        const page = await client.call(API.acquisitions.files, {
-          params: this.paramsOf(binding),
-          query: { after, limit },
-        });
+        const page = await feedPage(client, binding, after, limit);
         for (const file of page.items) {
           if (this.halted(context)) return summary();
           const outcome = await this.deliverOne(session, file);
@@ -422,14 +351,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
       }
     } catch (error) {
       // The feed could not be read (the platform went away): what was done stays, the rest waits for the next run.
-      const unreachable = error instanceof PlatformUnreachableError;
-      context.report({
-        kind: 'failed',
-        bindingId: binding.id,
-        ...(unreachable ? { reason: 'source-unreachable' as const } : {}),
-        ...failureOf(error),
-      });
-      return { ...summary(), ...(unreachable ? { stoppedBy: 'source-unreachable' as const } : {}) };
+      return this.stopOnFailure(binding, context, error, summary());
     }
     recordRun(context.ledger, binding.id, session.sent);
     return summary();
@@ -451,7 +373,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
     try {
       client = await context.platform.client();
       acquisition = await client.call(API.acquisitions.read, { params: this.paramsOf(binding) });
-      if ((await this.resolveTarget(binding, client, context, false)) === 'missing') return result('target-missing');
+      if ((await agentTargetOf(binding, client, context.ledger, false)) === 'missing') return result('target-missing');
     } catch {
       return result('source-unreachable');
     }
@@ -465,16 +387,13 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
     };
     try {
       for (const record of pendingRedeliveries(context.ledger, binding.id)) {
-        const file = await this.feedEntryOf(client, binding, record);
+        const file = await feedEntryOf(client, binding, record);
         if (file !== undefined && wouldSend.length < max) wouldSend.push({ path: pathOf(file), size: file.size });
       }
       let after = deliveryState(context.ledger, binding.id).feedAfter;
       const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
       while (wouldSend.length < max || skipped.length < max) {
-        const page = await client.call(API.acquisitions.files, {
-          params: this.paramsOf(binding),
-          query: { after, limit },
-        });
+        const page = await feedPage(client, binding, after, limit);
         for (const file of page.items) {
           if (!needsDelivery(context.ledger, binding.id, file.fileId)) {
             const record = deliveredRecord(context.ledger, binding.id, file.fileId);

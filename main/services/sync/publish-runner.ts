@@ -1,20 +1,20 @@
 // Publishing: new stable files of a my-connector folder go to a subscription offer through resumable tus uploads.
-import { createHash } from 'node:crypto';
-import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAbortError, isConnectorError } from '../../../connectors/connector-error';
-import type { Driver, ReadOptions } from '../../../connectors/driver';
+import type { Driver } from '../../../connectors/driver';
 import { normalizePath } from '../../../connectors/path-safety';
-import type { BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
-import type { ActivityInput, PublishBinding, SyncPreview } from '../../../shared/ipc/sync-ipc';
+import type { PublishBinding, SyncPreview } from '../../../shared/ipc/sync-ipc';
 import { API } from '../../../shared/platform';
 import { OfferUploadError, type OfferUploadErrorCode } from '../offer-uploads/offer-upload-error';
 import type { OfferUploader } from '../offer-uploads/offer-uploader';
 import { PlatformApiError, PlatformUnreachableError } from '../platform/platform-api-error';
 import type { PlatformClient } from '../platform/platform-client';
+import { publishFailureOf } from './activity-failure';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
+import { ChangedWhileHashing, hashFile } from './hash-file';
 import { type FileLook, lookOf, type Observation, OBSERVATION_PAGE, PublishRecords, sameLook } from './publish-records';
 import { scanFolder, underFolder } from './source-scan';
+import { throttledReads } from './throttled-reads';
 
 /** How long a new or changed file must keep its look before it is taken (the second look of the stability rule). */
 export const DEFAULT_SETTLE_MS = 10_000;
@@ -43,11 +43,6 @@ type TakeOutcome =
   | { readonly kind: 'failed'; readonly stop: boolean }
   | { readonly kind: 'cancelled' };
 
-/** The file changed while it was hashed: not stable, taken once it stops changing. */
-class ChangedWhileHashing extends Error {
-  override readonly name = 'ChangedWhileHashing';
-}
-
 /**
  * Runs publish bindings. A run lists the folder (recursively, page by page) and records each file's look; a listing
  * failure stops it with 'source-unreachable', a folder suddenly empty with 'source-empty' (nothing is ever deleted).
@@ -75,7 +70,7 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         kind: 'warning',
         bindingId: binding.id,
         reason,
-        ...(error === undefined ? {} : failureOf(error)),
+        ...(error === undefined ? {} : publishFailureOf(error)),
       });
       return { ...summary, stoppedBy: reason };
     };
@@ -287,7 +282,13 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
     const { path } = observation;
     const source = underFolder(folder, path);
     const fail = (error: unknown, stop = false): TakeOutcome => {
-      context.report({ kind: 'failed', bindingId: binding.id, path, size: observation.size, ...failureOf(error) });
+      context.report({
+        kind: 'failed',
+        bindingId: binding.id,
+        path,
+        size: observation.size,
+        ...publishFailureOf(error),
+      });
       return { kind: 'failed', stop };
     };
     let sha256 = observation.sha256;
@@ -376,18 +377,6 @@ async function lookNow(driver: Driver, path: string, signal: AbortSignal): Promi
   }
 }
 
-/** SHA-256 of a file in one streaming pass; its byte count must be the size it was seen with. */
-async function hashFile(driver: Driver, path: string, size: number, signal: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of await driver.read(path, { signal })) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  if (bytes !== size) throw new ChangedWhileHashing(`${path} changed while it was being hashed.`);
-  return hash.digest('hex');
-}
-
 /** The offer file the platform already has under `path` with these bytes (the ID), if any. */
 async function fileOnPlatform(
   client: PlatformClient,
@@ -414,52 +403,4 @@ function stopsRun(error: unknown): boolean {
   if (error instanceof OfferUploadError) return RUN_STOPPING_CODES.has(error.code);
   if (error instanceof PlatformUnreachableError) return true;
   return error instanceof PlatformApiError && [401, 403, 404].includes(error.status);
-}
-
-/** An activity entry's code, message and hint of a failure. */
-function failureOf(error: unknown): Pick<ActivityInput, 'code' | 'message' | 'hint'> {
-  if (error instanceof OfferUploadError) {
-    const cause: unknown = error.cause;
-    const hint = isConnectorError(cause) ? cause.hint : undefined;
-    return { code: error.code, message: error.message, ...(hint === undefined ? {} : { hint }) };
-  }
-  if (isConnectorError(error)) {
-    return { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
-  }
-  if (error instanceof PlatformApiError) return { code: error.code, message: error.message };
-  if (error instanceof PlatformUnreachableError) return { code: 'offline', message: error.message };
-  return { message: error instanceof Error ? error.message : String(error) };
-}
-
-/** Passes each chunk once the shared bandwidth limiter lets it (the limit may change live). */
-class Throttle extends Transform {
-  constructor(
-    private readonly limiter: BandwidthLimiter,
-    private readonly signal: AbortSignal,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.limiter.take(chunk.length, this.signal).then(
-      () => callback(null, chunk),
-      (error: unknown) => callback(error as Error),
-    );
-  }
-}
-
-/** The driver, its reads (the upload's bytes) passing through the shared bandwidth limiter. */
-function throttledReads(driver: Driver, limiter: BandwidthLimiter, signal: AbortSignal): Driver {
-  return new Proxy(driver, {
-    get(target, property) {
-      if (property === 'read') {
-        return async (file: string, options?: ReadOptions): Promise<Readable> => {
-          const source = await target.read(file, options);
-          return pipeline(source, new Throttle(limiter, signal), () => undefined);
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }
