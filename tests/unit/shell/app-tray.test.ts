@@ -59,7 +59,6 @@ vi.mock('electron', () => {
       },
     },
     nativeImage: { createFromPath: image },
-    dialog: { showMessageBox: vi.fn(() => Promise.resolve({ response: 0 })) },
     app: {},
   };
   return { ...electron, default: electron };
@@ -338,26 +337,5 @@ describe('AppTray', () => {
         expect([png.readUInt32BE(16), png.readUInt32BE(20)], file).toEqual([size, size]);
       }
     }
-  });
-});
-
-describe('tellNoTrayHostOnce', () => {
-  it('tells the user once, in their language, and remembers it', async () => {
-    const { tellNoTrayHostOnce, NO_TRAY_HOST_TOLD_KEY } = await import('../../../main/shell/app-tray');
-    const { dialog } = await import('electron');
-    const shown = vi.mocked(dialog.showMessageBox);
-    shown.mockClear();
-    const values = new Map<string, unknown>();
-    const store = { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) };
-    tellNoTrayHostOnce(store, shellLabels('fr').tray);
-    tellNoTrayHostOnce(store, shellLabels('fr').tray);
-    expect(shown).toHaveBeenCalledOnce();
-    expect(shown.mock.calls[0]).toEqual([
-      expect.objectContaining({
-        message: 'Aucune zone de notification',
-        detail: expect.stringContaining('fermer la fenêtre de Ferry quitte Ferry'),
-      }),
-    ]);
-    expect(values.get(NO_TRAY_HOST_TOLD_KEY)).toBe(true);
   });
 });

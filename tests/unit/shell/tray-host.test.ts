@@ -4,12 +4,23 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { shellLabels } from '../../../main/services/shell-labels';
 
-// Tray host detection against a real private D-Bus session bus (dbus-daemon), with and without a StatusNotifierWatcher.
+// Tray host detection against a real private D-Bus session bus (dbus-daemon), with and without a StatusNotifierWatcher;
+// the once-only notice when there is none, against a recording dialog.
 
-vi.mock('electron', () => ({ default: {} }));
-const { STATUS_NOTIFIER_WATCHER, hasTrayHost, runCommand, sessionBusNameHasOwner } =
-  await import('../../../main/shell/app-tray');
+vi.mock('electron', () => {
+  const electron = { dialog: { showMessageBox: vi.fn(() => Promise.resolve({ response: 0 })) } };
+  return { ...electron, default: electron };
+});
+const {
+  NO_TRAY_HOST_TOLD_KEY,
+  STATUS_NOTIFIER_WATCHER,
+  hasTrayHost,
+  runCommand,
+  sessionBusNameHasOwner,
+  tellNoTrayHostOnce,
+} = await import('../../../main/shell/tray-host');
 
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 const canRun = has('dbus-daemon') && has('dbus-send') && has('gdbus');
@@ -154,5 +165,25 @@ describe.skipIf(!canRun)('hasTrayHost on a real session bus', () => {
     vi.stubEnv('PATH', mkdtempSync(path.join(os.tmpdir(), 'ferry-empty-bin-')));
     expect(await sessionBusNameHasOwner(STATUS_NOTIFIER_WATCHER)).toBeUndefined();
     expect(await hasTrayHost({ platform: 'linux' })).toBe(true);
+  });
+});
+
+describe('tellNoTrayHostOnce', () => {
+  it('tells the user once, in their language, and remembers it', async () => {
+    const { dialog } = await import('electron');
+    const shown = vi.mocked(dialog.showMessageBox);
+    shown.mockClear();
+    const values = new Map<string, unknown>();
+    const store = { get: (k: string) => values.get(k), set: (k: string, v: unknown) => void values.set(k, v) };
+    tellNoTrayHostOnce(store, shellLabels('fr').tray);
+    tellNoTrayHostOnce(store, shellLabels('fr').tray);
+    expect(shown).toHaveBeenCalledOnce();
+    expect(shown.mock.calls[0]).toEqual([
+      expect.objectContaining({
+        message: 'Aucune zone de notification',
+        detail: expect.stringContaining('fermer la fenêtre de Ferry quitte Ferry'),
+      }),
+    ]);
+    expect(values.get(NO_TRAY_HOST_TOLD_KEY)).toBe(true);
   });
 });
