@@ -1,12 +1,10 @@
 // One run of a deliver binding in a process of its own (the agent, until a test kills it): activity as JSON lines.
-import { guardDriver } from '../../../connectors/guarded-driver';
-import { LocalDriver } from '../../../connectors/local/local-driver';
 import type { DeliverBinding } from '../../../shared/ipc/sync-ipc';
-import { fixedPlatform } from '../../../main/services/sync/agent-platform';
 import { DeliveryRunner } from '../../../main/services/sync/delivery-runner';
 import { SyncLedger } from '../../../main/services/sync/sync-ledger';
 import { PlatformClient } from '../../../main/services/platform/platform-client';
 import { TransferRuntime } from '../../../main/services/transfers/transfer-runtime';
+import { jobContext, runJob } from './sync-test-kit';
 
 /** What the process runs, passed as JSON in DELIVERY_JOB. */
 export interface DeliveryJob {
@@ -25,25 +23,10 @@ async function main(): Promise<void> {
   const ledger = new SyncLedger(job.ledgerFile);
   const limits = { concurrency: 3, bandwidthBytesPerSecond: job.bytesPerSecond };
   const runtime = new TransferRuntime({ get: (key) => (key === 'transferLimits' ? limits : undefined), set: () => {} });
-  const summary = await new DeliveryRunner().run(job.binding, {
-    ledger,
-    drivers: {
-      open: async () => guardDriver(new LocalDriver({ root: job.root })),
-      localLocation: () => {
-        throw new Error('not used');
-      },
-    },
-    platform: fixedPlatform(new PlatformClient(job.baseUrl, job.token)),
-    runtime,
-    report: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`),
-    signal: new AbortController().signal,
-    stopping: () => false,
-  });
+  const client = new PlatformClient(job.baseUrl, job.token);
+  const summary = await new DeliveryRunner().run(job.binding, jobContext(ledger, job.root, client, runtime));
   process.stdout.write(`${JSON.stringify({ summary })}\n`);
   ledger.close();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+runJob(main);

@@ -3,22 +3,10 @@
 // server (OpenSSH) byte for byte with receipts and acknowledgements, once; a conflict copy beside a different file;
 // a file deleted locally not sent again unless asked; a run killed (-9) mid-copy finished by the next, exactly once;
 // the platform unreachable or cut midway, then a later run delivering the rest; a failed file retried next run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,21 +33,14 @@ import { listeningPlatform, type ListeningPlatform } from '../../platform/upload
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import type { DeliveryJob } from './delivery-process';
+import { MiB, sha256, startJobProcess, TempFolders } from './sync-test-kit';
 
-const MiB = 1024 * 1024;
-const ROOT = path.resolve(__dirname, '../../..');
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 // The deliveries job the offer-file ledger queues is the platform's own delivery: not this suite's subject.
 const noJobs = { send: async () => undefined } as unknown as JobsRuntime;
-const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 const today = () => new Date().toISOString().slice(0, 10);
 
-const folders: string[] = [];
-function temp(prefix: string): string {
-  const folder = mkdtempSync(path.join(tmpdir(), prefix));
-  folders.push(folder);
-  return folder;
-}
+const temp = new TempFolders();
 
 /** Every file under a folder, relative, sorted (hidden staging and partial files included). */
 function filesUnder(root: string): string[] {
@@ -171,7 +152,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
   let bindings = 0;
 
   beforeAll(async () => {
-    storage = temp('ferry-sync-offer-storage-');
+    storage = temp.make('ferry-sync-offer-storage-');
     database = await openDatabase({ kind: 'pglite' });
     env = await listeningPlatform(database.db, 'pglite', { offerStorage: { kind: 'local', folder: storage } });
     const org = await setUp(env, 'Buyer Co');
@@ -187,7 +168,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
     await sftp?.dispose();
     await env?.app.close();
     await database?.close();
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    temp.removeAll();
   });
 
   /** Adds a file to the provider's offer (stored in the offer storage, available at once); its ID. */
@@ -388,7 +369,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
   it('an abort stops the copy under way and keeps its partial; the next run finishes the file', async () => {
     const big = randomBytes(6 * MiB);
     const acq = await acquisitionOf('Aborted', [['big.bin', big]]);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop', '');
     const slow = new TransferRuntime({
@@ -417,8 +398,8 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       ['2026/a.bin', a],
       ['b.csv', b],
     ]);
-    const root = temp('ferry-sync-local-');
-    const ledger = new SyncLedger(path.join(temp('ferry-sync-ledger-'), 'sync-ledger.sqlite'));
+    const root = temp.make('ferry-sync-local-');
+    const ledger = new SyncLedger(path.join(temp.make('ferry-sync-ledger-'), 'sync-ledger.sqlite'));
     const binding = bindingOf(acq.acquisitionId, 'drop');
     const { context, reports } = contextOf(ledger, { drop: localDriver(root) });
     const pathA = 'incoming/Daily- prices/a.bin';
@@ -538,7 +519,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
   it('a file the user deleted after its delivery is not sent again, unless a redelivery is asked', async () => {
     const bytes = Buffer.from('id,name\n1,alpha\n');
     const acq = await acquisitionOf('Names', [['names.csv', bytes]]);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop', '');
     const { context, reports } = contextOf(ledger, { drop: localDriver(root) });
@@ -573,7 +554,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       ['1.csv', Buffer.from('1\n')],
       ['2.csv', Buffer.from('2\n')],
     ]);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop', '');
     const { context, reports } = contextOf(ledger, { drop: localDriver(root) });
@@ -589,7 +570,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
 
   it('warns once when the acquisition is cancelled, and stops when its delivery target was deleted', async () => {
     const acq = await acquisitionOf('Ending', [['e.csv', Buffer.from('e\n')]]);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop', '');
     const { context, reports } = contextOf(ledger, { drop: localDriver(root) });
@@ -620,7 +601,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
   it('a failed file is tried again next run while the files after it are delivered in the same run', async () => {
     const files = ['a.csv', 'b.csv', 'c.csv'].map((name) => [name, Buffer.from(`${name}\n`)] as const);
     const acq = await acquisitionOf('Letters', files);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop', 'in');
     let refuse = true;
@@ -652,7 +633,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
   it('a run cut after the file was placed (no receipt, no record yet): the next run finds it, one copy', async () => {
     const bytes = randomBytes(50_000);
     const acq = await acquisitionOf('Placed', [['p.bin', bytes]]);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop', '');
     let refuse = true;
@@ -690,8 +671,8 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       ['large.bin', large],
       ['small.csv', small],
     ]);
-    const root = temp('ferry-sync-local-');
-    const ledgerFile = path.join(temp('ferry-sync-ledger-'), 'sync-ledger.sqlite');
+    const root = temp.make('ferry-sync-local-');
+    const ledgerFile = path.join(temp.make('ferry-sync-ledger-'), 'sync-ledger.sqlite');
     const binding = bindingOf(acq.acquisitionId, 'drop');
     const job: DeliveryJob = {
       ledgerFile,
@@ -701,15 +682,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       binding,
       bytesPerSecond: 6 * MiB,
     };
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'tests/unit/sync/delivery-process.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, DELIVERY_JOB: JSON.stringify(job) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const { child, output, exited } = startJobProcess('delivery-process.ts', 'DELIVERY_JOB', job);
     const dir = path.join(root, 'incoming', 'Large');
     try {
       await until(() => ((partialSize(dir) ?? 0) >= 4 * MiB ? true : undefined), 30_000, 'the partial copy to grow');
@@ -717,7 +690,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       child.kill('SIGKILL');
     }
     await exited;
-    expect(output).toBe('');
+    expect(output()).toBe('');
     const left = filesUnder(dir);
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^\.ferry-partial-[0-9a-f]{16}\.part$/);
@@ -764,7 +737,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
     const port = Number(new URL(env.base).port);
     const relay = await relayTo(port);
     const client = new PlatformClient(relay.url, editorKey);
-    const root = temp('ferry-sync-local-');
+    const root = temp.make('ferry-sync-local-');
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop');
     const slow = new TransferRuntime({

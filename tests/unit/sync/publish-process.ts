@@ -1,14 +1,12 @@
 // One publish run in a process of its own (the agent, until a test kills it), its uploads slowed by the bandwidth limit.
-import { guardDriver } from '../../../connectors/guarded-driver';
-import { LocalDriver } from '../../../connectors/local/local-driver';
 import type { PublishBinding } from '../../../shared/ipc/sync-ipc';
 import { OfferUploader } from '../../../main/services/offer-uploads/offer-uploader';
 import { UploadUrlStore } from '../../../main/services/offer-uploads/upload-url-store';
 import { PlatformClient } from '../../../main/services/platform/platform-client';
-import { fixedPlatform } from '../../../main/services/sync/agent-platform';
 import { PublishRunner } from '../../../main/services/sync/publish-runner';
 import { SyncLedger } from '../../../main/services/sync/sync-ledger';
 import { TransferRuntime } from '../../../main/services/transfers/transfer-runtime';
+import { jobContext, runJob } from './sync-test-kit';
 
 /** What the process runs, passed as JSON in PUBLISH_JOB. */
 export interface PublishJob {
@@ -31,26 +29,11 @@ async function main(): Promise<void> {
   const runtime = new TransferRuntime({ get: (key) => values.get(key), set: (key, value) => values.set(key, value) });
   runtime.setLimits({ bandwidthBytesPerSecond: job.bytesPerSecond });
   const runner = new PublishRunner(new OfferUploader({ store }), { settleMs: job.settleMs });
-  const summary = await runner.run(job.binding, {
-    ledger,
-    drivers: {
-      open: () => Promise.resolve(guardDriver(new LocalDriver({ root: job.root }))),
-      localLocation: () => {
-        throw new Error('not used');
-      },
-    },
-    platform: fixedPlatform(new PlatformClient(job.platformUrl, job.token)),
-    runtime,
-    report: (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`),
-    signal: new AbortController().signal,
-    stopping: () => false,
-  });
+  const client = new PlatformClient(job.platformUrl, job.token);
+  const summary = await runner.run(job.binding, jobContext(ledger, job.root, client, runtime));
   process.stdout.write(`${JSON.stringify({ summary })}\n`);
   store.close();
   ledger.close();
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+runJob(main);

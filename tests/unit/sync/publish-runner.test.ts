@@ -3,21 +3,18 @@
 // their SHA-256 and origin 'agent'; stability, globs, touched and changed files, an emptied or unreachable source,
 // a file the platform made before the record was written, stopping between files, an aborted upload and a run
 // killed (-9) mid-upload each resumed by the next run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   appendFileSync,
   chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Driver } from '../../../connectors/driver';
@@ -47,19 +44,12 @@ import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import { type ReadRecord, recordReads } from '../offer-uploads/offer-upload-kit';
 import type { PublishJob } from './publish-process';
+import { type JobProcess, MiB, sha256, startJobProcess, TempFolders } from './sync-test-kit';
 
-const MiB = 1024 * 1024;
-const ROOT = path.resolve(__dirname, '../../..');
 const SETTLE_MS = 200;
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
-const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-const folders: string[] = [];
-function temp(prefix: string): string {
-  const folder = mkdtempSync(path.join(tmpdir(), prefix));
-  folders.push(folder);
-  return folder;
-}
+const temp = new TempFolders();
 
 /** Writes a file (and its folders) under a root. */
 function put(root: string, relative: string, bytes: Buffer | string): void {
@@ -98,7 +88,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   let apiKey: string;
 
   beforeAll(async () => {
-    storage = temp('ferry-publish-storage-');
+    storage = temp.make('ferry-publish-storage-');
     database = await openDatabase({ kind: 'pglite' });
     env = await listeningPlatform(database.db, 'pglite', { offerStorage: { kind: 'local', folder: storage } });
     org = await setUp(env);
@@ -107,7 +97,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   afterAll(async () => {
     await env?.app.close();
     await database?.close();
-    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    temp.removeAll();
   });
 
   /** A subscription offer whose source is a desktop agent, made with the editor key. */
@@ -148,7 +138,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
 
   /** An agent's state on this machine: its ledger, upload store, activity, and the reads its drivers served. */
   class Agent {
-    readonly dataDir = temp('ferry-publish-agent-');
+    readonly dataDir = temp.make('ferry-publish-agent-');
     readonly ledger = new SyncLedger(path.join(this.dataDir, 'sync-ledger.sqlite'));
     readonly store = new UploadUrlStore(path.join(this.dataDir, 'offer-uploads.sqlite'));
     readonly records = new PublishRecords(this.ledger);
@@ -213,7 +203,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   }
 
   it('publishes two stable files once with their SHA-256 and origin agent; a preview first; a second run sends nothing and hashes nothing', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     const a = randomBytes(300_000);
     const b = randomBytes(123_456);
     put(root, 'prices.csv', a);
@@ -274,7 +264,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('a file still being written waits (not-stable-yet) and is published whole once it stops changing', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     put(root, 'growing.bin', randomBytes(64 * 1024));
     const offerId = await agentOffer();
     const binding = bindingOf(offerId, 'local');
@@ -299,7 +289,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('publishes only what the globs keep, never Ferry’s own partial, staging and receipt files', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     put(root, 'data/a.csv', 'a');
     put(root, 'data/deep/b.csv', 'b');
     put(root, 'data/c.tmp', 'c');
@@ -332,7 +322,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('a touched file with the same bytes is not published again; changed bytes are', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     put(root, 'daily.csv', 'day one');
     const offerId = await agentOffer();
     const binding = bindingOf(offerId, 'local');
@@ -362,7 +352,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('an emptied folder stops the run with source-empty and changes nothing; a first run on an empty folder does not', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     const offerId = await agentOffer();
     const binding = bindingOf(offerId, 'local');
     const agent = localAgent(root);
@@ -386,7 +376,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('a file the platform made before a killed run could record it is recorded, not uploaded again', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     put(root, 'late.csv', 'recorded late');
     const offerId = await agentOffer();
     const binding = bindingOf(offerId, 'local');
@@ -409,7 +399,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('the platform records origin agent only for an offer an agent feeds: elsewhere the claim is dropped', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     put(root, 'claim.csv', 'says agent');
     const res = await env.call('POST', `/v1/orgs/${org.orgId}/offers`, {
       token: apiKey,
@@ -430,7 +420,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('a failing file is reported with its code and the run goes on; a refused sign-in stops the run; both retried next run', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     put(root, 'a-large.bin', randomBytes(MiB + 1));
     put(root, 'b.csv', 'small');
     const res = await env.call('POST', `/v1/orgs/${org.orgId}/offers`, {
@@ -466,7 +456,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('stops between files once the agent is stopping; an abort stops an upload, which the next run resumes', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     const big = randomBytes(24 * MiB);
     put(root, 'a.csv', 'first');
     put(root, 'b.csv', 'second');
@@ -510,7 +500,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
   });
 
   it('a run killed (-9) mid-upload: the next run resumes the upload from the platform offset, the file exactly once', async () => {
-    const root = temp('ferry-publish-src-');
+    const root = temp.make('ferry-publish-src-');
     const data = randomBytes(40 * MiB);
     put(root, 'big/dataset.bin', data);
     const offerId = await agentOffer();
@@ -527,26 +517,19 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       settleMs: SETTLE_MS,
     };
     const stored = newBytesUnder(storage);
-    let child: ChildProcess | undefined;
+    let agentProcess: JobProcess | undefined;
     try {
-      child = spawn(process.execPath, ['--import', 'tsx', 'tests/unit/sync/publish-process.ts'], {
-        cwd: ROOT,
-        env: { ...process.env, PUBLISH_JOB: JSON.stringify(job) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
-      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (output += chunk));
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      agentProcess = startJobProcess('publish-process.ts', 'PUBLISH_JOB', job);
+      const { child, output, exited } = agentProcess;
       // Killed once the platform holds more than a chunk of it, well before the end.
       for (const deadline = Date.now() + 30_000; stored() < 10 * MiB;) {
-        expect(Date.now(), output).toBeLessThan(deadline);
-        expect(child.exitCode, output).toBeNull();
+        expect(Date.now(), output()).toBeLessThan(deadline);
+        expect(child.exitCode, output()).toBeNull();
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       child.kill('SIGKILL');
       await exited;
-      expect(output).not.toContain('"published"');
+      expect(output()).not.toContain('"published"');
       expect(await platformFiles(offerId)).toEqual([]);
       const [remembered] = await agent.store.findAllUploads();
       expect(remembered?.metadata).toMatchObject({ path: 'big/dataset.bin', sha256: sha256(data), origin: 'agent' });
@@ -574,7 +557,7 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
       expect(await agent.run(binding)).toEqual({ sent: 0, bytes: 0, failed: 0 });
       expect(await platformFiles(offerId)).toHaveLength(1);
     } finally {
-      child?.kill('SIGKILL');
+      agentProcess?.child.kill('SIGKILL');
       agent.close();
     }
   }, 60_000);
