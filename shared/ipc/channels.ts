@@ -61,6 +61,7 @@ export const METHOD_NAMES = [
   'sync.bindings',
   'sync.saveBinding',
   'sync.removeBinding',
+  'sync.redeliver',
   'sync.preview',
   'sync.activity',
   'sync.exportActivity',

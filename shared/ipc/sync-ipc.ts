@@ -207,6 +207,11 @@ export const syncMethods = defineMethods({
     input: z.object({ id: Id }).strict(),
     output: z.object({ removed: z.boolean() }),
   },
+  'sync.redeliver': {
+    summary: 'Delivers a file again that a deliver binding delivered before (deleted locally, wanted back), now.',
+    input: z.object({ bindingId: Id, fileId: Id }).strict(),
+    output: z.object({ asked: z.boolean() }),
+  },
   'sync.preview': {
     summary: 'A dry run of one binding: what its next run would send and skip.',
     input: z.object({ id: Id }).strict(),

@@ -15,6 +15,7 @@ import type { DriverProvider } from '../connectors/driver-provider';
 import type { KeyValueStore } from '../key-value-store';
 import type { TransferRuntime } from '../transfers/transfer-runtime';
 import { ActivityLog } from './activity-log';
+import { askRedelivery } from './delivery-records';
 import type { AgentPlatform } from './agent-platform';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
 import type { BindingSource } from './sync-bindings-store';
@@ -136,6 +137,18 @@ export class SyncAgent {
     this.setPause(undefined);
     this.runDue();
     return this.status();
+  }
+
+  /**
+   * Delivers again, at once, a file a deliver binding delivered before (the user deleted it and wants it back);
+   * false when that binding never delivered it (its runs deliver it anyway).
+   */
+  redeliver(bindingId: string, fileId: string): boolean {
+    const binding = this.options.bindings.list().find((b) => b.id === bindingId);
+    if (binding === undefined || binding.kind !== 'deliver') return false;
+    const asked = askRedelivery(this.options.ledger, bindingId, fileId);
+    if (asked && binding.enabled && !this.isPaused()) void this.launch(binding);
+    return asked;
   }
 
   /** What a binding's next run would do. */

@@ -20,6 +20,7 @@ export function syncHandlers(
   | 'sync.bindings'
   | 'sync.saveBinding'
   | 'sync.removeBinding'
+  | 'sync.redeliver'
   | 'sync.preview'
   | 'sync.activity'
   | 'sync.exportActivity'
@@ -40,6 +41,7 @@ export function syncHandlers(
       if (removed) agent.forget(id);
       return { removed };
     },
+    'sync.redeliver': ({ bindingId, fileId }) => ({ asked: agent.redeliver(bindingId, fileId) }),
     'sync.preview': ({ id }) => agent.preview(id),
     'sync.activity': (query) => agent.activity.list(query),
     'sync.exportActivity': async (filter) => {

@@ -284,4 +284,21 @@ describe('SyncAgent', () => {
     expect(env.agent.status()).toMatchObject({ state: 'error' });
     expect(env.agent.status().problem).toMatch(/expired/);
   });
+
+  it('asked to deliver a file again, records the ask and runs the binding at once; not for a file never delivered', async () => {
+    const env = setup([deliver('d'), publish('p')]);
+    expect(env.agent.redeliver('d', 'ofl_1')).toBe(false);
+    env.ledger.db
+      .prepare(
+        `INSERT INTO delivered (binding_id, file_id, seq, path, size, sha256, conflict, receipt_path, delivered_at)
+         VALUES ('d', 'ofl_1', 1, 'in/a.csv', 1, 'x', 0, NULL, ?)`,
+      )
+      .run(env.now.t - 1000);
+    expect(env.agent.redeliver('p', 'ofl_1')).toBe(false);
+    expect(env.agent.redeliver('d', 'ofl_1')).toBe(true);
+    await env.agent.stop(true);
+    expect(env.deliverRunner.runs).toEqual(['d']);
+    const asked = env.ledger.db.prepare("SELECT file_id FROM redeliveries WHERE binding_id = 'd'").all();
+    expect(asked).toEqual([{ file_id: 'ofl_1' }]);
+  });
 });
