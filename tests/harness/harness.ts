@@ -38,6 +38,8 @@ export interface HarnessOptions {
   readonly savePath?: (suggestedName: string) => string | null;
   /** How long a new file must stay unchanged before the sync agent publishes it (tests shorten it). */
   readonly agentSettleMs?: number;
+  /** Whether the sync agent runs its bindings on its own schedule (default true, as in the app). */
+  readonly startAgent?: boolean;
 }
 
 /** A running harness: main's services under Node, the built renderer served with a bridge to them. */
@@ -102,6 +104,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.savePath !== undefined ? { chooseSavePath: async (name: string) => options.savePath!(name) } : {}),
     outlets: { emit, notify: (notification) => void notifications.push(notification) },
     ...(options.agentSettleMs !== undefined ? { agentSettleMs: options.agentSettleMs } : {}),
+    ...(options.startAgent !== undefined ? { startAgent: options.startAgent } : {}),
   });
   const { dispatch, services } = app;
   const bridge = readFileSync(path.join(__dirname, 'bridge.js'), 'utf8').replace(
