@@ -41,20 +41,39 @@ export interface ConnectionCheck {
  */
 export function connectionCheckSteps(spec: ConnectionStepsSpec): ConnectionCheck {
   const reached = new Map<ConnectionStage, { detail: string; fingerprint?: string }>();
+  // When each stage ended (reported or failed), so each step shows its own share of the one opening.
+  const endedAt = new Map<ConnectionStage, number>();
+  let openedAt = 0;
   let failure: { readonly stage: ConnectionStage; readonly error: unknown } | undefined;
   let opening: Promise<void> | undefined;
-  const start = (): Promise<void> =>
-    (opening ??= spec
-      .open((stage, detail, fingerprint) =>
-        reached.set(stage, fingerprint === undefined ? { detail } : { detail, fingerprint }),
-      )
+  const start = (): Promise<void> => {
+    if (opening !== undefined) return opening;
+    openedAt = performance.now();
+    opening = spec
+      .open((stage, detail, fingerprint) => {
+        endedAt.set(stage, performance.now());
+        reached.set(stage, fingerprint === undefined ? { detail } : { detail, fingerprint });
+      })
       .catch((error: unknown) => {
         failure = spec.failure(error);
-      }));
+        if (!endedAt.has(failure.stage)) endedAt.set(failure.stage, performance.now());
+      });
+    return opening;
+  };
+  const measured = (stage: ConnectionStage): number | undefined => {
+    const end = endedAt.get(stage);
+    // A stage passed without a report of its own took no time of its own: the next reported stage holds it.
+    if (end === undefined) return opening === undefined ? undefined : 0;
+    const before = STAGES.slice(0, STAGES.indexOf(stage))
+      .map((s) => endedAt.get(s))
+      .filter((t): t is number => t !== undefined);
+    return Math.max(0, end - Math.max(openedAt, ...before));
+  };
   const plans = STAGES.map((stage): StepPlan => ({
     id: stage,
     hint: spec.hints[stage],
     label: spec.labels?.[stage],
+    measuredMs: () => measured(stage),
     async run() {
       await start();
       const done = reached.get(stage);

@@ -15,6 +15,7 @@ export const METHOD_NAMES = [
   'connectors.delete',
   'connectors.test',
   'connectors.trustIdentity',
+  'connectors.forgetIdentity',
   'browser.list',
   'browser.details',
   'browser.preview',

@@ -11,21 +11,6 @@ export const OptionValueSchema = z.union([z.string().max(64 * 1024), z.number(),
 /** Non-secret options by name (secret options are refused here: they travel in `secrets`, towards main only). */
 export const ConnectorOptionValuesSchema = z.record(z.string().max(100), OptionValueSchema);
 
-/** One of my connectors as the renderer sees it: settings without any secret value. */
-export const ConnectorSummarySchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.string(),
-  /** Non-secret options as saved (options left empty are absent; their defaults apply). */
-  options: ConnectorOptionValuesSchema,
-  /** For each secret option of the kind: whether a value is stored. Never the value. */
-  secrets: z.record(z.string(), z.object({ hasSecret: z.boolean() })),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-/** One of my connectors as the renderer sees it. */
-export type ConnectorSummary = z.infer<typeof ConnectorSummarySchema>;
-
 /** A server identity the user must confirm (unknown) or that was refused because it changed. */
 export const ServerIdentityIssueSchema = z.object({
   problem: z.enum(['unknown', 'changed']),
@@ -41,6 +26,40 @@ export const ServerIdentityIssueSchema = z.object({
 /** A server identity the user must confirm, or that was refused because it changed. */
 export type ServerIdentityIssue = z.infer<typeof ServerIdentityIssueSchema>;
 
+/** The server identity of a connector to a file server (SFTP host key, FTPS certificate): trusted, refused. */
+export const ConnectorIdentitySchema = z.object({
+  /** 'host key' (SSH) or 'certificate' (TLS). */
+  what: z.enum(['host key', 'certificate']),
+  /** host:port. */
+  server: z.string(),
+  /**
+   * The fingerprint trusted for this server: confirmed by the user (an SSH host key, remembered for host and port)
+   * or pinned in the connector's options (typed in, or a certificate confirmed once).
+   */
+  trusted: z.object({ fingerprint: z.string(), source: z.enum(['confirmed', 'pinned']) }).optional(),
+  /** The last time the server's identity was refused (a browse, a transfer or a test), until it is sorted out. */
+  refused: ServerIdentityIssueSchema.optional(),
+});
+/** The server identity of a connector: what is trusted, what was refused. */
+export type ConnectorIdentity = z.infer<typeof ConnectorIdentitySchema>;
+
+/** One of my connectors as the renderer sees it: settings without any secret value. */
+export const ConnectorSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  /** Non-secret options as saved (options left empty are absent; their defaults apply). */
+  options: ConnectorOptionValuesSchema,
+  /** For each secret option of the kind: whether a value is stored. Never the value. */
+  secrets: z.record(z.string(), z.object({ hasSecret: z.boolean() })),
+  /** Kinds that verify a server identity (SFTP, FTPS) only. */
+  identity: ConnectorIdentitySchema.optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+/** One of my connectors as the renderer sees it. */
+export type ConnectorSummary = z.infer<typeof ConnectorSummarySchema>;
+
 /** Secrets given from a form: a value sets it, null clears it, an absent name keeps the stored one. */
 const SecretChangesSchema = z.record(
   z.string().max(100),
@@ -52,6 +71,11 @@ const SecretChangesSchema = z.record(
 );
 
 const ById = z.object({ id: z.string().min(1).max(100) }).strict();
+
+/** What a connector test found, the server identity first. */
+export const TEST_OUTCOMES = ['ok', 'failed', 'confirm-identity', 'identity-changed'] as const;
+/** What a connector test found. */
+export type TestOutcome = (typeof TEST_OUTCOMES)[number];
 
 /** Methods of my connectors: settings on this machine, secrets in the OS keychain (they never come back). */
 export const connectorsMethods = defineMethods({
@@ -106,11 +130,26 @@ export const connectorsMethods = defineMethods({
   'connectors.test': {
     summary: "Runs the driver's check step by step; says when the server's identity needs confirming or changed.",
     input: z.object({ id: z.string().min(1).max(100), write: z.boolean().optional() }).strict(),
-    output: z.object({ report: CheckReportSchema, identity: ServerIdentityIssueSchema.optional() }),
+    output: z.object({
+      /**
+       * What the test found, the server identity first: 'confirm-identity' stopped at a new host key or certificate
+       * (the steps after it wait for the user's confirmation and did not fail), 'identity-changed' refused a
+       * different one, otherwise 'ok' or 'failed' by the steps.
+       */
+      outcome: z.enum(TEST_OUTCOMES),
+      report: CheckReportSchema,
+      identity: ServerIdentityIssueSchema.optional(),
+    }),
   },
   'connectors.trustIdentity': {
     summary: 'Trusts the host key or certificate the last test showed (first use only; a changed one is refused).',
     input: z.object({ id: z.string().min(1).max(100), fingerprint: z.string().min(1).max(200) }).strict(),
+    output: ConnectorSummarySchema,
+  },
+  'connectors.forgetIdentity': {
+    summary:
+      'Forgets the trusted host key (for its host and port) or the pinned certificate: the next connection asks again.',
+    input: ById,
     output: ConnectorSummarySchema,
   },
 });

@@ -41,4 +41,10 @@ export class ConfirmedIdentities implements TrustStore {
   confirm(key: string, fingerprint: string): void {
     this.store.set(KEY, { ...this.all(), [key]: fingerprint });
   }
+
+  /** Forgets the confirmed fingerprint for a key: the next connection to that server asks again. */
+  forget(key: string): void {
+    const { [key]: _forgotten, ...rest } = this.all();
+    this.store.set(KEY, rest);
+  }
 }

@@ -11,6 +11,7 @@ type ConnectorsHandlers = Pick<
   | 'connectors.delete'
   | 'connectors.test'
   | 'connectors.trustIdentity'
+  | 'connectors.forgetIdentity'
 >;
 
 /** The IPC handlers of my connectors (refusals mapped by ipcRefusalOf). */
@@ -27,5 +28,6 @@ export function connectorsHandlers(service: ConnectorsService): ConnectorsHandle
       }),
     'connectors.test': ({ id, write }) => refusing(() => service.test(id, write === undefined ? {} : { write })),
     'connectors.trustIdentity': ({ id, fingerprint }) => refusing(() => service.trustIdentity(id, fingerprint)),
+    'connectors.forgetIdentity': ({ id }) => refusing(() => service.forgetIdentity(id)),
   };
 }

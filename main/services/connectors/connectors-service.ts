@@ -9,11 +9,24 @@ import type { DriverRegistry } from '../../../connectors/driver-registry';
 import type { CheckReport } from '../../../shared/connectors/check-report';
 import { type ConnectorDescriptor, secretOptionNames } from '../../../shared/connectors/connector-descriptor';
 import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../shared/connectors/connector-descriptors';
-import type { ConnectorSummary, ServerIdentityIssue } from '../../../shared/ipc/connectors-ipc';
+import type {
+  ConnectorIdentity,
+  ConnectorSummary,
+  ServerIdentityIssue,
+  TestOutcome,
+} from '../../../shared/ipc/connectors-ipc';
 import type { KeyValueStore } from '../key-value-store';
 import type { SecretStore } from '../secrets/secret-store';
 import { ConfirmedIdentities } from './confirmed-identities';
-import { identityIssueOf, sameFingerprint, trustKeyOf } from '../../../connectors/config/server-identity-issue';
+import {
+  PINNED_IDENTITY_OPTION,
+  identityIssueOf,
+  pinnedFingerprintOf,
+  sameFingerprint,
+  trustKeyOf,
+} from '../../../connectors/config/server-identity-issue';
+import { trustFirst } from './trust-first-report';
+import { watchIdentityRefusals } from './identity-refusal-watch';
 import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
@@ -38,8 +51,9 @@ export interface ConnectorChange {
   readonly acceptSessionSecrets?: boolean;
 }
 
-/** What a test found: the check report, and a server identity to confirm or that changed. */
+/** What a test found: the outcome (identity first), the check report, a server identity to confirm or that changed. */
 export interface ConnectorTest {
+  readonly outcome: TestOutcome;
   readonly report: CheckReport;
   readonly identity?: ServerIdentityIssue;
 }
@@ -72,6 +86,8 @@ export class ConnectorsService {
   /** Host keys and certificates the user confirmed. */
   readonly identities: ConfirmedIdentities;
   private readonly pending = new Map<string, PendingIdentity>();
+  /** The last identity refusal of each connector (browse, transfer or test), until trusted, forgotten or edited. */
+  private readonly refused = new Map<string, ServerIdentityIssue>();
   private readonly events = new EventEmitter<{ change: [string] }>();
 
   constructor(options: ConnectorsServiceOptions) {
@@ -145,6 +161,7 @@ export class ConnectorsService {
     const record: ConnectorRecord = { ...current, name, options, updatedAt: Date.now() };
     this.records.put(record);
     this.pending.delete(change.id);
+    this.refused.delete(change.id);
     this.changed(change.id);
     return this.summaryOf(record);
   }
@@ -157,12 +174,14 @@ export class ConnectorsService {
     }
     this.records.remove(id);
     this.pending.delete(id);
+    this.refused.delete(id);
     this.changed(id);
   }
 
   /**
-   * Runs the driver's check. When the server presented a host key or certificate that is not trusted, says whether
-   * it is new (the user may confirm it with `trustIdentity`) or changed (refused; never offered for trust).
+   * Runs the driver's check, the server's identity first. A host key or certificate never confirmed stops the test
+   * there ('confirm-identity'): the handshake and the steps after it wait for the user's confirmation (through
+   * `trustIdentity`), they did not fail. A changed one is refused ('identity-changed'; never offered for trust).
    */
   async test(id: string, options: { readonly write?: boolean } = {}): Promise<ConnectorTest> {
     const record = this.require(id);
@@ -179,10 +198,37 @@ export class ConnectorsService {
       refused?.fingerprint === undefined
         ? undefined
         : identityIssueOf(record, refused.fingerprint, (key) => this.identities.confirmed(key));
-    if (identity?.problem === 'unknown') {
-      this.pending.set(id, { fingerprint: identity.fingerprint, trustKey: trustKeyOf(record) });
+    if (identity === undefined) {
+      if (report.steps.some((s) => s.id === 'handshake' && s.status === 'ok')) this.refused.delete(id);
+      return { outcome: report.ok ? 'ok' : 'failed', report };
     }
-    return identity === undefined ? { report } : { report, identity };
+    this.refused.set(id, identity);
+    if (identity.problem === 'changed') return { outcome: 'identity-changed', report, identity };
+    this.pending.set(id, { fingerprint: identity.fingerprint, trustKey: trustKeyOf(record) });
+    return { outcome: 'confirm-identity', report: trustFirst(report, identity), identity };
+  }
+
+  /**
+   * Forgets the server identity trusted for this connector: an SSH host key confirmed for its host and port (every
+   * connector to that server asks again), or the certificate pinned in its options. A host key typed in the
+   * connector's settings stays: it is changed there.
+   */
+  async forgetIdentity(id: string): Promise<ConnectorSummary> {
+    const record = this.require(id);
+    this.pending.delete(id);
+    this.refused.delete(id);
+    if (record.kind === 'sftp') {
+      this.identities.forget(trustKeyOf(record));
+      this.changed(id);
+      return this.summaryOf(record);
+    }
+    const option = PINNED_IDENTITY_OPTION[record.kind];
+    if (option === undefined || record.options[option] === undefined) return this.summaryOf(record);
+    const { [option]: _forgotten, ...options } = record.options;
+    const updated: ConnectorRecord = { ...record, options, updatedAt: Date.now() };
+    this.records.put(updated);
+    this.changed(id);
+    return this.summaryOf(updated);
   }
 
   /**
@@ -197,6 +243,7 @@ export class ConnectorsService {
       throw new ConnectorInputError('NoIdentityToTrust', 'Test the connector first: no new fingerprint awaits trust.');
     }
     this.pending.delete(id);
+    this.refused.delete(id);
     if (record.kind === 'sftp') {
       const known = this.identities.confirmed(pending.trustKey);
       if (known !== undefined && !sameFingerprint(known, fingerprint, 'sftp')) {
@@ -248,7 +295,17 @@ export class ConnectorsService {
       ...(this.resumeStore ? { resumeStore: this.resumeStore } : {}),
       credentials: secretStoreCredentials(record.kind, this.secrets, (option) => secretName(connectorId, option)),
     };
-    return this.registry.create({ kind: record.kind, options: { ...record.options, ...secrets } }, context);
+    const driver = await this.registry.create(
+      { kind: record.kind, options: { ...record.options, ...secrets } },
+      context,
+    );
+    if (PINNED_IDENTITY_OPTION[record.kind] === undefined) return driver;
+    return watchIdentityRefusals(driver, (error) => {
+      const current = this.records.get(connectorId);
+      if (current === undefined) return;
+      const issue = identityIssueOf(current, error.fingerprint, (key) => this.identities.confirmed(key));
+      if (issue !== undefined) this.refused.set(connectorId, issue);
+    });
   }
 
   /** When the connector's credentials expire (an Azure SAS, a certificate), read from them; null when they do not. */
@@ -324,6 +381,29 @@ export class ConnectorsService {
         secrets[option] = { hasSecret: await this.secrets.has(secretName(record.id, option)) };
       }
     }
-    return { ...record, options: { ...record.options }, secrets };
+    const identity = this.identityOf(record);
+    return { ...record, options: { ...record.options }, secrets, ...(identity === undefined ? {} : { identity }) };
+  }
+
+  /** What is trusted and what was refused for the connector's server; undefined for kinds without identities. */
+  private identityOf(record: ConnectorRecord): ConnectorIdentity | undefined {
+    if (PINNED_IDENTITY_OPTION[record.kind] === undefined) return undefined;
+    const what = record.kind === 'sftp' ? 'host key' : 'certificate';
+    const key = trustKeyOf(record);
+    const pinned = pinnedFingerprintOf(record);
+    const confirmed = record.kind === 'sftp' ? this.identities.confirmed(key) : undefined;
+    const trusted =
+      pinned !== undefined
+        ? { fingerprint: pinned, source: 'pinned' as const }
+        : confirmed !== undefined
+          ? { fingerprint: confirmed, source: 'confirmed' as const }
+          : undefined;
+    const refused = this.refused.get(record.id);
+    return {
+      what,
+      server: key.slice(key.indexOf(':') + 1),
+      ...(trusted === undefined ? {} : { trusted }),
+      ...(refused === undefined ? {} : { refused }),
+    };
   }
 }
