@@ -47,6 +47,7 @@ import { memberRoutes } from './members/member-routes';
 import { InvitationService } from './invitations/invitation-service';
 import { InvitationAcceptance } from './invitations/invitation-acceptance';
 import { invitationRoutes } from './invitations/invitation-routes';
+import { invitationPage } from './invitations/invitation-page';
 import { ApiKeyService } from './api-keys/api-key-service';
 import { apiKeyRoutes } from './api-keys/api-key-routes';
 import { AuditService } from './audit/audit-service';
@@ -220,6 +221,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   memberRoutes(routes, new MemberService(ctx));
   const invitations = { invitations: new InvitationService(ctx), acceptance: new InvitationAcceptance(ctx) };
   invitationRoutes(routes, ctx, invitations);
+  await invitationPage(app, ctx, invitations.acceptance, rateLimit);
   apiKeyRoutes(routes, new ApiKeyService(ctx));
   auditRoutes(routes, new AuditService(ctx));
   connectorRoutes(routes, ctx);
