@@ -4,7 +4,7 @@ import Store from 'electron-store';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
 import { type Composition, compose } from '../app/compose';
-import { PROTOCOL, findDeepLinkArg, parseDeepLink } from '../services/deep-link';
+import { PROTOCOL, findDeepLinkArg, parseDeepLink, parseJoinLink } from '../services/deep-link';
 import { openSecretStore } from '../services/secrets/open-secret-store';
 import { SettingsService } from '../services/settings-service';
 import { shellLabels } from '../services/shell-labels';
@@ -35,6 +35,8 @@ if (!app.requestSingleInstanceLock()) {
   // Assumed until hasTrayHost() answers; false on a Linux desktop without a StatusNotifier host.
   let trayHost = true;
   let pendingScreen: Screen | undefined;
+  // A ferry://join link that arrived before the window could take it.
+  let pendingJoin: string | undefined;
   const emit = windowEventSink(() => mainWindow);
 
   const labels = () => shellLabels(resolveLanguage(settings.get().language, app.getLocale()));
@@ -52,6 +54,14 @@ if (!app.requestSingleInstanceLock()) {
     if (screen) emit('app.navigate', { screen });
   };
   const openDeepLink = (url: string | undefined): void => {
+    const join = url ? parseJoinLink(url) : undefined;
+    if (join) {
+      const ready = services !== undefined && mainWindow !== undefined && !mainWindow.isDestroyed();
+      show('organisation');
+      if (ready) emit('app.join', join);
+      else pendingJoin = join.link;
+      return;
+    }
     const target = url ? parseDeepLink(url) : undefined;
     show(target?.screen);
   };
@@ -63,12 +73,16 @@ if (!app.requestSingleInstanceLock()) {
     );
     mainWindow.webContents.on('did-finish-load', () => {
       if (pendingScreen) emit('app.navigate', { screen: pendingScreen });
+      if (pendingJoin) emit('app.join', { link: pendingJoin });
       pendingScreen = undefined;
+      pendingJoin = undefined;
     });
     mainWindow.on('closed', () => (mainWindow = undefined));
   };
 
   pendingScreen = parseDeepLink(findDeepLinkArg(process.argv) ?? '')?.screen;
+  pendingJoin = parseJoinLink(findDeepLinkArg(process.argv) ?? '')?.link;
+  if (pendingJoin) pendingScreen = 'organisation';
   app.on('second-instance', (_event, argv) => openDeepLink(findDeepLinkArg(argv)));
   app.on('open-url', (event, url) => {
     event.preventDefault();

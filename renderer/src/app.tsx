@@ -15,6 +15,7 @@ import { ConnectorsScreen } from './screens/connectors/connectors-screen';
 import { OrganisationScreen } from './screens/organisation/organisation-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TransfersScreen } from './screens/transfers/transfers-screen';
+import { useJoinLinkStore } from './stores/join-link-store';
 import { useNavigationStore } from './stores/navigation-store';
 import { usePlatformStore } from './stores/platform-store';
 import { useSettingsStore } from './stores/settings-store';
@@ -102,7 +103,12 @@ export function App() {
   useEffect(() => {
     void useSettingsStore.getState().load();
     void usePlatformStore.getState().load();
-    return useNavigationStore.getState().listen();
+    const stopNavigation = useNavigationStore.getState().listen();
+    const stopJoin = useJoinLinkStore.getState().listen();
+    return () => {
+      stopNavigation();
+      stopJoin();
+    };
   }, []);
   useEffect(() => {
     void applyLanguage(resolveLanguage(settings?.language ?? 'system', locale));

@@ -36,4 +36,8 @@ export const appEvents = defineEvents({
     summary: 'Main asks the renderer to show a screen (ferry:// links, tray, menu).',
     payload: z.object({ screen: z.enum(SCREENS) }),
   },
+  'app.join': {
+    summary: 'Main asks the renderer to open the join screen on an invitation link (a ferry://join link).',
+    payload: z.object({ link: z.string().min(1).max(4096) }),
+  },
 });

@@ -54,6 +54,7 @@ export const METHOD_NAMES = [
   'transfers.cancel',
   'transfers.retry',
   'transfers.clearFinished',
+  'transfers.resolveConflict',
   'transfers.setLimits',
   'sync.status',
   'sync.now',
@@ -70,6 +71,7 @@ export const METHOD_NAMES = [
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
 export const EVENT_NAMES = [
   'app.navigate',
+  'app.join',
   'settings.changed',
   'transfers.updated',
   'transfers.limitsChanged',

@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import type { InvitationPreview } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
+import { useJoinLinkStore } from '../../stores/join-link-store';
 import { usePlatformStore } from '../../stores/platform-store';
 
 type Mode = 'setup' | 'signIn' | 'join';
@@ -185,13 +186,21 @@ function SignInForm({ localReady }: { readonly localReady: boolean }) {
   );
 }
 
-/** Join an organisation with an invitation link: check it, then choose a name and a password. */
-function JoinForm() {
+/**
+ * Join an organisation with an invitation link: check it, then choose a name and a password. A link brought by a
+ * ferry://join deep link (`initialLink`) is filled in and checked at once.
+ */
+function JoinForm({ initialLink }: { readonly initialLink: string | null }) {
   const { t } = useTranslation();
   const acceptInvitation = usePlatformStore((s) => s.acceptInvitation);
   const { busy, error, setError, run } = useAction();
-  const [link, setLink] = useState('');
+  const [link, setLink] = useState(initialLink ?? '');
   const [preview, setPreview] = useState<InvitationPreview | null>(null);
+  useEffect(() => {
+    if (initialLink) run(async () => setPreview(await invoke('platform.previewInvitation', { link: initialLink })));
+    // Once per link: the form is keyed by it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initialLink]);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const check = (event: FormEvent) => {
@@ -273,8 +282,18 @@ export function WelcomeScreen() {
   >({
     status: 'loading',
   });
-  const [mode, setMode] = useState<Mode>('setup');
+  // An invitation link from a ferry://join deep link opens the join form on it (now, or when one arrives later).
+  const [prefill, setPrefill] = useState<string | null>(() => useJoinLinkStore.getState().link);
+  const [mode, setMode] = useState<Mode>(prefill ? 'join' : 'setup');
   const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    useJoinLinkStore.getState().take();
+    return useJoinLinkStore.subscribe(({ link }) => {
+      if (link === null) return;
+      setPrefill(useJoinLinkStore.getState().take());
+      setMode('join');
+    });
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -282,12 +301,12 @@ export function WelcomeScreen() {
       .then(({ setupRequired }) => {
         if (!live) return;
         setLocal({ status: 'ready', setupRequired });
-        setMode(setupRequired ? 'setup' : 'signIn');
+        setMode((current) => (current === 'join' ? 'join' : setupRequired ? 'setup' : 'signIn'));
       })
       .catch((error: unknown) => {
         if (!live) return;
         setLocal({ status: 'failed', message: errorMessage(error) });
-        setMode('signIn');
+        setMode((current) => (current === 'join' ? 'join' : 'signIn'));
       });
     return () => {
       live = false;
@@ -344,7 +363,7 @@ export function WelcomeScreen() {
               ) : mode === 'signIn' ? (
                 <SignInForm localReady={local.status === 'ready' && !local.setupRequired} />
               ) : (
-                <JoinForm />
+                <JoinForm key={prefill ?? ''} initialLink={prefill} />
               )}
             </Card>
           </>
