@@ -6,7 +6,8 @@ export type ConnectorInputReason =
   | 'InvalidOptions'
   | 'SessionSecretsNotAccepted'
   | 'NoIdentityToTrust'
-  | 'IdentityChanged';
+  | 'IdentityChanged'
+  | 'NoIdentityToForget';
 
 /** A request the connectors service refuses before doing anything (nothing is saved). */
 export class ConnectorInputError extends Error {

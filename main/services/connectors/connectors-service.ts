@@ -209,21 +209,19 @@ export class ConnectorsService {
   }
 
   /**
-   * Forgets the server identity trusted for this connector: an SSH host key confirmed for its host and port (every
-   * connector to that server asks again), or the certificate pinned in its options. A host key typed in the
-   * connector's settings stays: it is changed there.
+   * Forgets the server identity trusted for this connector: the fingerprint pinned in its options (typed in, or a
+   * certificate confirmed once) and, for SFTP, the host key confirmed for its host and port (every connector to that
+   * server then asks again). The next connection shows the fingerprint for confirmation.
    */
   async forgetIdentity(id: string): Promise<ConnectorSummary> {
     const record = this.require(id);
+    const option = PINNED_IDENTITY_OPTION[record.kind];
+    if (option === undefined) {
+      throw new ConnectorInputError('NoIdentityToForget', 'This type of connector has no server identity to forget.');
+    }
     this.pending.delete(id);
     this.refused.delete(id);
-    if (record.kind === 'sftp') {
-      this.identities.forget(trustKeyOf(record));
-      this.changed(id);
-      return this.summaryOf(record);
-    }
-    const option = PINNED_IDENTITY_OPTION[record.kind];
-    if (option === undefined || record.options[option] === undefined) return this.summaryOf(record);
+    if (record.kind === 'sftp') this.identities.forget(trustKeyOf(record));
     const { [option]: _forgotten, ...options } = record.options;
     const updated: ConnectorRecord = { ...record, options, updatedAt: Date.now() };
     this.records.put(updated);

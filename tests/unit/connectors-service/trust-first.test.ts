@@ -114,6 +114,22 @@ describe.skipIf(!sshdAvailable.available)('connector test, the server identity f
     const again = await service.test(created.id);
     expect(again.outcome).toBe('confirm-identity');
     expect(again.identity?.problem).toBe('unknown');
+
+    // A host key typed in the connector's settings (a pin) is forgotten the same way.
+    await service.update({
+      id: created.id,
+      name: created.name,
+      options: { ...created.options, hostKeyFingerprint: sshd!.hostKeyFingerprint },
+      secrets: {},
+    });
+    expect((await service.get(created.id)).identity?.trusted).toEqual({
+      fingerprint: sshd!.hostKeyFingerprint,
+      source: 'pinned',
+    });
+    const unpinned = await service.forgetIdentity(created.id);
+    expect(unpinned.options['hostKeyFingerprint']).toBeUndefined();
+    expect(unpinned.identity?.trusted).toBeUndefined();
+    expect((await service.test(created.id)).outcome).toBe('confirm-identity');
   });
 
   it('remembers a browse refused on an untrusted or changed host key, for the app to offer the confirmation', async () => {

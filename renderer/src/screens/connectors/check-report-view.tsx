@@ -1,11 +1,11 @@
 import { List, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconCheck, IconMinus, IconX } from '@tabler/icons-react';
+import { IconCheck, IconHourglass, IconMinus, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import type { CheckReport } from '../../../../shared/connectors/check-report';
 import { assertNever } from '../../../../shared/assert-never';
+import type { StepDisplay, StepView } from './step-view';
 
-function StatusIcon({ status }: { readonly status: CheckReport['steps'][number]['status'] }) {
-  switch (status) {
+function StatusIcon({ display }: { readonly display: StepDisplay }) {
+  switch (display) {
     case 'ok':
       return (
         <ThemeIcon color="green" size={22} radius="xl" aria-hidden>
@@ -18,6 +18,12 @@ function StatusIcon({ status }: { readonly status: CheckReport['steps'][number][
           <IconX size={14} />
         </ThemeIcon>
       );
+    case 'awaiting':
+      return (
+        <ThemeIcon color="blue" size={22} radius="xl" aria-hidden>
+          <IconHourglass size={14} />
+        </ThemeIcon>
+      );
     case 'skipped':
       return (
         <ThemeIcon color="gray" size={22} radius="xl" aria-hidden>
@@ -25,36 +31,42 @@ function StatusIcon({ status }: { readonly status: CheckReport['steps'][number][
         </ThemeIcon>
       );
     default:
-      return assertNever(status);
+      return assertNever(display);
   }
 }
 
-/** A check's steps in order: each one's outcome, what happened, and what to do when it failed. */
-export function CheckReportView({ report }: { readonly report: CheckReport }) {
-  const { t } = useTranslation();
+/** A test's steps in order: each one's outcome in words, its measured time, what to do when it failed. */
+export function CheckReportView({ steps }: { readonly steps: readonly StepView[] }) {
+  const { t, i18n } = useTranslation();
+  const ms = new Intl.NumberFormat(i18n.language);
   return (
     <List spacing="sm" listStyleType="none" aria-label={t('connectors.test.steps')}>
-      {report.steps.map((step) => (
+      {steps.map((step) => (
         <List.Item
           key={step.id}
-          icon={<StatusIcon status={step.status} />}
+          icon={<StatusIcon display={step.display} />}
           data-step={step.id}
-          data-status={step.status}
+          data-status={step.display}
         >
           <Stack gap={2}>
             <Text size="sm" fw={600}>
-              {t(`connectors.test.step.${step.id}`)} — {t(`connectors.test.status.${step.status}`)}
-              {step.status !== 'skipped' && (
-                <Text span size="xs" c="dimmed">
+              {t(`connectors.test.step.${step.id}`)} — {t(`connectors.test.status.${step.display}`)}
+              {step.durationMs !== undefined && (
+                <Text span size="xs" c="dimmed" data-duration>
                   {' '}
-                  ({step.durationMs} ms)
+                  ({t('connectors.test.duration', { ms: ms.format(step.durationMs) })})
                 </Text>
               )}
             </Text>
-            <Text size="sm">{step.detail}</Text>
-            {step.status === 'failed' && step.hint !== undefined && (
+            <Text size="sm">{step.text}</Text>
+            {step.hint !== undefined && (
               <Text size="sm" c="var(--mantine-color-error)" data-hint>
                 {t('connectors.test.whatToDo')} {step.hint}
+              </Text>
+            )}
+            {step.detail !== undefined && step.detail !== '' && (
+              <Text size="xs" c="dimmed" data-detail>
+                {t('connectors.test.detail', { detail: step.detail })}
               </Text>
             )}
           </Stack>

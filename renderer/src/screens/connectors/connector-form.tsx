@@ -20,6 +20,7 @@ import {
   validate,
 } from './form-values';
 import { OptionField, SecretField } from './option-field';
+import { IdentityCard, PINNED_OPTION } from './identity-card';
 
 const descriptorOf = (kind: string): ConnectorDescriptor | undefined =>
   isConnectorKind(kind) ? CONNECTOR_DESCRIPTORS[kind] : undefined;
@@ -150,7 +151,7 @@ export function ConnectorForm({
         : update({ id: saved.id, name: values.name, options, secrets: secretChanges(values), ...accept });
     request
       .then((connector) => onSaved(connector, saved === undefined))
-      .catch((error: unknown) => setFailure(errorMessage(error)))
+      .catch((error: unknown) => setFailure(errorMessage(error, saved)))
       .finally(() => setSaving(false));
   };
 
@@ -195,6 +196,16 @@ export function ConnectorForm({
           onChange={(e) => setValues({ ...values, name: e.currentTarget.value })}
           data-option="name"
         />
+        {saved?.identity !== undefined && (
+          <IdentityCard
+            connector={saved}
+            onForgotten={() => {
+              const pinned = PINNED_OPTION[kind];
+              // The pin is gone in main; saving the form must not bring it back.
+              if (pinned !== undefined) form.setFieldValue(`options.${pinned}`, '');
+            }}
+          />
+        )}
         {descriptor !== undefined && (
           <KindFields
             key={kind}

@@ -15,6 +15,10 @@ import { useTranslation } from 'react-i18next';
 import type { OptionSpec } from '../../../../shared/connectors/connector-descriptor';
 import { choiceLabel, optionText } from './connector-text';
 import type { FieldProblem, SecretChoice } from './form-values';
+import { LoadFileButton } from './load-file-button';
+
+/** Whether an option takes the text of a file (a key, a certificate, a JSON key): it gets "Load from file…". */
+const takesFileText = (spec: OptionSpec): boolean => spec.type === 'string' && spec.contents !== undefined;
 
 function useProblemText(problem: FieldProblem | undefined): string | undefined {
   const { t } = useTranslation();
@@ -76,15 +80,22 @@ export function OptionField({
       );
     case 'string':
       return spec.multiline === true ? (
-        <Textarea
-          {...common}
-          autosize
-          minRows={2}
-          maxRows={8}
-          placeholder={spec.examples?.[0]}
-          value={typeof value === 'string' ? value : ''}
-          onChange={(e) => onChange(e.currentTarget.value)}
-        />
+        <Stack gap={4}>
+          <Textarea
+            {...common}
+            autosize
+            minRows={2}
+            maxRows={8}
+            placeholder={spec.examples?.[0]}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(e) => onChange(e.currentTarget.value)}
+          />
+          {takesFileText(spec) && (
+            <Group>
+              <LoadFileButton label={label} onLoaded={onChange} />
+            </Group>
+          )}
+        </Stack>
       ) : (
         <TextInput
           {...common}
@@ -148,11 +159,16 @@ export function SecretField({
     return (
       <Stack gap={4}>
         {input}
-        {stored && (
+        {(stored || takesFileText(spec)) && (
           <Group>
-            <Button variant="subtle" size="compact-sm" onClick={() => onChange({ action: 'keep' })}>
-              {t('connectors.secret.keep')}
-            </Button>
+            {takesFileText(spec) && (
+              <LoadFileButton label={label} onLoaded={(text) => onChange({ action: 'set', value: text })} />
+            )}
+            {stored && (
+              <Button variant="subtle" size="compact-sm" onClick={() => onChange({ action: 'keep' })}>
+                {t('connectors.secret.keep')}
+              </Button>
+            )}
           </Group>
         )}
       </Stack>

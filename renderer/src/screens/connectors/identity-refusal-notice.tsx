@@ -1,0 +1,51 @@
+import { Button, Group, Text } from '@mantine/core';
+import { IconShieldQuestion } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
+import { queryKeys } from '../../queries/query-keys';
+import { useConnectors } from '../../queries/use-connectors';
+import { TestDialog } from './test-dialog';
+
+/** The first of the given connectors whose server identity was refused (a browse or transfer failed on it). */
+export function refusedConnector(
+  connectors: readonly ConnectorSummary[],
+  ids: readonly string[],
+): ConnectorSummary | undefined {
+  return connectors.find((c) => ids.includes(c.id) && c.identity?.refused !== undefined);
+}
+
+/**
+ * Next to a failed browse or transfer: when it failed because a connector's server presented a host key or
+ * certificate that is not trusted (new or changed), says so and offers the same confirmation as the connector test
+ * (which shows the fingerprint first). Renders nothing for other failures.
+ */
+export function IdentityRefusalNotice({ connectorIds }: { readonly connectorIds: readonly string[] }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const connectors = useConnectors();
+  const [reviewing, setReviewing] = useState<ConnectorSummary | undefined>();
+  // The refusal is recorded by main as the failure happens: read the list again once the failure shows.
+  useEffect(() => void client.invalidateQueries({ queryKey: queryKeys.connectors }), [client]);
+  const refused = connectors.status === 'ready' ? refusedConnector(connectors.connectors, connectorIds) : undefined;
+  const issue = refused?.identity?.refused;
+  if (refused === undefined || issue === undefined) return null;
+  const what = t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
+  return (
+    <Group gap="xs" wrap="wrap" data-testid="identity-refused">
+      <Text size="xs" c="var(--mantine-color-error)">
+        {t(`connectors.identity.refusedNotice.${issue.problem}`, { what, name: refused.name, server: issue.server })}
+      </Text>
+      <Button
+        size="compact-xs"
+        variant="light"
+        leftSection={<IconShieldQuestion size={14} />}
+        onClick={() => setReviewing(refused)}
+      >
+        {t('connectors.identity.review', { what })}
+      </Button>
+      {reviewing !== undefined && <TestDialog connector={reviewing} onClose={() => setReviewing(undefined)} />}
+    </Group>
+  );
+}
