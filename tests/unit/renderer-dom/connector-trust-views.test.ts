@@ -15,6 +15,7 @@ import { describeError } from '../../../renderer/src/screens/connectors/connecto
 import { IdentityCard } from '../../../renderer/src/screens/connectors/identity-card';
 import {
   IdentityRefusalNotice,
+  mayBeIdentityRefusal,
   refusedConnector,
 } from '../../../renderer/src/screens/connectors/identity-refusal-notice';
 import { OptionField, SecretField } from '../../../renderer/src/screens/connectors/option-field';
@@ -225,6 +226,17 @@ describe('the trusted fingerprint in the edit form', () => {
 
 describe('a browse or transfer refused on the host key offers the confirmation', () => {
   const refusedOne = connector({ identity: { what: 'host key', server: 'sftp.example.org:22', refused: unknownKey } });
+
+  it('is looked for on sign-in failures only (a browse refusal from main, a transfer error)', () => {
+    expect(mayBeIdentityRefusal(new IpcError({ code: 'ConnectorFailed', message: 'x', reason: 'AuthFailed' }))).toBe(
+      true,
+    );
+    expect(mayBeIdentityRefusal({ code: 'AuthFailed', message: 'x' })).toBe(true);
+    expect(mayBeIdentityRefusal({ code: 'NotFound', message: 'x' })).toBe(false);
+    expect(mayBeIdentityRefusal(new IpcError({ code: 'ConnectorFailed', message: 'x', reason: 'Retryable' }))).toBe(
+      false,
+    );
+  });
 
   it('finds the connector whose server identity was refused among those of the failure', () => {
     const other = connector({ id: 'c2', name: 'Other' });

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
+import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/identity-refusal-notice';
 import { useBrowserStore } from '../../stores/browser-store';
 import { useConnectors } from '../../queries/use-connectors';
 import { useNavigationStore } from '../../stores/navigation-store';
@@ -155,7 +156,13 @@ export function BrowserScreen() {
           </Group>
           {error !== undefined && (
             <Alert color="red" role="alert" title={t('browser.failed')}>
-              {errorMessage(error)}
+              {errorMessage(
+                error,
+                mine.find((c) => c.id === connectorId),
+              )}
+              {connectorId !== null && mayBeIdentityRefusal(error) && (
+                <IdentityRefusalNotice connectorIds={[connectorId]} />
+              )}
             </Alert>
           )}
           <Text size="xs" c="dimmed" aria-live="polite" data-testid="listing-status">

@@ -4,9 +4,16 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
+import { IpcError } from '../../ipc-client';
 import { queryKeys } from '../../queries/query-keys';
 import { useConnectors } from '../../queries/use-connectors';
 import { TestDialog } from './test-dialog';
+
+/** Whether a failure may be a refused server identity (the code a refused host key or certificate carries). */
+export function mayBeIdentityRefusal(error: unknown): boolean {
+  if (error instanceof IpcError) return error.code === 'ConnectorFailed' && error.reason === 'AuthFailed';
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'AuthFailed';
+}
 
 /** The first of the given connectors whose server identity was refused (a browse or transfer failed on it). */
 export function refusedConnector(

@@ -26,6 +26,7 @@ import {
 } from '../../../../shared/ipc/transfers-ipc';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
+import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/identity-refusal-notice';
 import { useTransfersStore } from '../../stores/transfers-store';
 import { formatBytes, formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
@@ -184,6 +185,9 @@ function TransferRow({ transfer, names }: { readonly transfer: Transfer; readonl
               {transfer.error.message}
             </Text>
           </Text>
+        )}
+        {transfer.error && mayBeIdentityRefusal(transfer.error) && (
+          <IdentityRefusalNotice connectorIds={[transfer.source.connectorId, transfer.destination.connectorId]} />
         )}
       </Table.Td>
       <Table.Td>
