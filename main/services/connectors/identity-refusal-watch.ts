@@ -12,8 +12,9 @@ export function watchIdentityRefusals(driver: Driver, onRefused: (error: ServerI
     throw error;
   };
   return new Proxy(driver, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
+    get(target, property) {
+      // Read on the driver itself: getters may use private fields, which a proxy receiver does not have.
+      const value: unknown = Reflect.get(target, property);
       if (typeof value !== 'function') return value;
       // Called on the driver itself (private fields), its promise watched; synchronous results pass as they are.
       return (...args: unknown[]) => {
