@@ -102,6 +102,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
     local: new LocalWorkspace({
       dataDir: path.join(dataDir, 'platform'),
       store: options.store,
+      secrets: options.secrets,
       ...(options.localPlatformSmtp !== undefined ? { smtp: options.localPlatformSmtp } : {}),
     }),
   });

@@ -35,6 +35,9 @@ export function invitationRoutes(
     await invitations.remove(request, request.params.orgId, request.params.invitationId);
     return null;
   });
+  routes.add(API.invitations.resend, (request) =>
+    invitations.resend(request, request.params.orgId, request.params.invitationId),
+  );
   routes.add(API.invitations.outbox, (request) => invitations.outbox(request.params.orgId));
   routes.add(API.invitations.preview, (request) => acceptance.preview(request, request.query.token));
   routes.add(API.invitations.accept, async (request) =>

@@ -32,6 +32,7 @@ function toInvitation(inv: InvitationRow, senderEmail: string | null): Invitatio
     id: inv.id,
     senderEmail,
     email: inv.email,
+    role: inv.role,
     createdAt: inv.createdAt.toISOString(),
     expiresAt: inv.expiresAt.toISOString(),
     acceptedAt: iso(inv.acceptedAt),
@@ -166,10 +167,49 @@ export class InvitationService {
     return {
       ...toInvitation(inv, row.senderEmail),
       language: inv.language,
-      role: inv.role,
       emailStatus: inv.emailStatus,
       link: await linkOf(this.ctx, inv, this.ctx.now()),
     };
+  }
+
+  /**
+   * Sends a pending invitation's e-mail again with the same link: queued for SMTP when configured, else back in the
+   * outbox (where the admin copies it). An accepted or expired invitation is refused: invite again instead.
+   */
+  async resend(request: FastifyRequest, orgId: string, invitationId: string): Promise<InvitationDetail> {
+    const { ctx } = this;
+    const now = ctx.now();
+    await ctx.db.transaction(async (tx) => {
+      const [inv] = await tx
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId)))
+        .for('update');
+      if (!inv) throw notFound('Invitation');
+      const link = await linkOf(ctx, inv, now);
+      if (link === null) {
+        throw new ApiError(
+          'invitation_invalid',
+          'This invitation was accepted, has expired or its link can no longer be rebuilt: invite again instead.',
+        );
+      }
+      const smtp = ctx.mail.kind === 'smtp';
+      await tx
+        .update(invitations)
+        .set({ emailStatus: smtp ? 'queued' : 'outbox', emailError: null })
+        .where(eq(invitations.id, inv.id));
+      await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id });
+      if (smtp) {
+        const message = await this.emailOf(tx, inv, link);
+        await ctx.mail.enqueue(
+          tx,
+          { to: inv.email, ...message },
+          { purpose: 'invitation', invitationId: inv.id },
+          { kind: 'invitation', id: inv.id },
+        );
+      }
+    });
+    return this.read(orgId, invitationId);
   }
 
   /** Deletes an invitation: its link stops working. */

@@ -18,6 +18,7 @@ import {
   MemberSchema,
   OrganisationNameSchema,
   OrganisationSchema,
+  OutboxSchema,
   RoleSchema,
 } from '../platform';
 import { defineMethods } from './contract';
@@ -101,6 +102,16 @@ export const organisationMethods = defineMethods({
     summary: 'Deletes an invitation: its link stops working.',
     input: z.object({ invitationId: Id }).strict(),
     output: done,
+  },
+  'invitations.resend': {
+    summary: "Sends an invitation's e-mail again with the same link (SMTP, or back in the outbox).",
+    input: z.object({ invitationId: Id }).strict(),
+    output: InvitationDetailSchema,
+  },
+  'invitations.outbox': {
+    summary: 'The invitation e-mails that were not sent (no SMTP, or sending failed): recipient, subject and text.',
+    input: none,
+    output: OutboxSchema,
   },
   'apiKeys.list': {
     summary: 'A page of API keys (never their secrets).',

@@ -44,6 +44,48 @@ export const PlatformStateSchema = z.object({
 export type PlatformState = z.infer<typeof PlatformStateSchema>;
 
 const PasswordInput = z.string().min(1).max(200);
+
+/**
+ * How the local workspace sends invitation e-mails: TLS from the first byte (`tls`, port 465), STARTTLS required
+ * (`starttls`), or STARTTLS when the server offers it (`opportunistic`). The password lives in the OS keychain.
+ */
+export const LocalSmtpSchema = z
+  .object({
+    host: z.string().trim().min(1).max(253),
+    port: z.number().int().min(1).max(65535),
+    security: z.enum(['tls', 'starttls', 'opportunistic']),
+    user: z.string().max(256),
+    from: EmailSchema,
+  })
+  .strict();
+/** How the local workspace sends invitation e-mails. */
+export type LocalSmtp = z.infer<typeof LocalSmtpSchema>;
+
+/** The local workspace's settings as the renderer sees them (the SMTP password only as `hasPassword`). */
+export const LocalWorkspaceSettingsSchema = z.object({
+  /** The base URL put in invitation links; null: the address the local workspace listens on (this computer only). */
+  publicUrl: z.string().nullable(),
+  /** Where the local workspace listens now (127.0.0.1 and its port), null when it is not started. */
+  listenUrl: z.string().nullable(),
+  smtp: LocalSmtpSchema.extend({ hasPassword: z.boolean() }).nullable(),
+  /** True when SMTP was configured when Ferry started (then these settings are not used). */
+  smtpFixed: z.boolean(),
+});
+/** The local workspace's settings. */
+export type LocalWorkspaceSettings = z.infer<typeof LocalWorkspaceSettingsSchema>;
+
+/** A change of the local workspace's settings: null clears; the SMTP password: omitted keeps, null clears. */
+export const LocalWorkspacePatchSchema = z
+  .object({
+    publicUrl: z.string().trim().min(1).max(2048).nullable().optional(),
+    smtp: LocalSmtpSchema.extend({ password: z.string().min(1).max(1024).nullable().optional() })
+      .strict()
+      .nullable()
+      .optional(),
+  })
+  .strict();
+/** A change of the local workspace's settings. */
+export type LocalWorkspacePatch = z.infer<typeof LocalWorkspacePatchSchema>;
 const AccountRef = z.object({ accountId: z.string().min(1).max(64) }).strict();
 
 /** Methods of the platform connection: local workspace, sign-in, accounts, sign-out. */
@@ -86,6 +128,16 @@ export const platformMethods = defineMethods({
       .object({ link: z.string().min(1).max(4096), name: PersonNameSchema, password: NewPasswordSchema })
       .strict(),
     output: PlatformStateSchema,
+  },
+  'platform.localSettings': {
+    summary: "The local workspace's public URL, listening address and SMTP settings (never the SMTP password).",
+    input: z.object({}).strict(),
+    output: LocalWorkspaceSettingsSchema,
+  },
+  'platform.configureLocal': {
+    summary: "Changes the local workspace's public URL or SMTP (password to the keychain); it restarts to use them.",
+    input: LocalWorkspacePatchSchema,
+    output: LocalWorkspaceSettingsSchema,
   },
   'platform.refresh': {
     summary: "Re-reads the active account's organisations and roles from its platform.",

@@ -13,11 +13,12 @@ export const EmailStatusSchema = z.enum(['queued', 'sent', 'outbox', 'failed']);
 /** How the invitation e-mail went. */
 export type EmailStatus = z.infer<typeof EmailStatusSchema>;
 
-/** An invitation as listed: ID, sender e-mail, invitee e-mail, created, expires, whether accepted. */
+/** An invitation as listed: ID, sender e-mail, invitee e-mail, role, created, expires, whether accepted. */
 export const InvitationSchema = z.object({
   id: Id,
   senderEmail: z.string().nullable(),
   email: z.string(),
+  role: RoleSchema,
   createdAt: Timestamp,
   expiresAt: Timestamp,
   acceptedAt: Timestamp.nullable(),
@@ -31,7 +32,6 @@ export type Invitation = z.infer<typeof InvitationSchema>;
  */
 export const InvitationDetailSchema = InvitationSchema.extend({
   language: LanguageSchema,
-  role: RoleSchema,
   emailStatus: EmailStatusSchema,
   link: z.string().nullable(),
 });
@@ -156,6 +156,16 @@ export const INVITATION_ROUTES = routesOf('invitations', {
     response: z.null(),
     access: { kind: 'org', action: 'invitations.delete', minRole: 'admin', target: invitation },
     summary: 'Delete an invitation: its link stops working',
+  },
+  resend: {
+    method: 'POST',
+    path: '/v1/orgs/:orgId/invitations/:invitationId/resend',
+    status: 200,
+    params: InvitationParamsSchema,
+    response: InvitationDetailSchema,
+    access: { kind: 'org', action: 'invitations.resend', minRole: 'admin', target: invitation },
+    summary:
+      'Send the invitation e-mail again with the same link (by SMTP when configured, else it waits in the outbox); refused once the invitation is no longer pending',
   },
   outbox: {
     method: 'GET',

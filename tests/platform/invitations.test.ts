@@ -39,7 +39,7 @@ forEachDatabase(
       expect(mail.text).toContain(link);
     });
 
-    it('lists invitations with sender, invitee, created and expiry; filters and pages', async () => {
+    it('lists invitations with sender, invitee, role, created and expiry; filters and pages', async () => {
       await env().call('POST', `/v1/orgs/${acme.orgId}/invitations`, {
         token: acme.adminToken,
         body: { email: 'dan@example.org', role: 'viewer', language: 'en' },
@@ -50,6 +50,7 @@ forEachDatabase(
         id: invitationId,
         senderEmail: acme.adminEmail,
         email: 'chloe@example.org',
+        role: 'editor',
         createdAt: expect.any(String),
         expiresAt: expect.any(String),
         acceptedAt: null,

@@ -86,6 +86,7 @@ describe('OpenAPI', () => {
         '/v1/orgs/{orgId}/connectors/{connectorId}/trust',
         '/v1/orgs/{orgId}/invitations',
         '/v1/orgs/{orgId}/invitations/{invitationId}',
+        '/v1/orgs/{orgId}/invitations/{invitationId}/resend',
         '/v1/orgs/{orgId}/members',
         '/v1/orgs/{orgId}/members/{memberId}',
         '/v1/orgs/{orgId}/offers',

@@ -77,6 +77,16 @@ export class OrganisationService {
     return this.connection.run(({ client, orgId }) => client.createInvitation(orgId, request));
   }
 
+  /** Sends an invitation's e-mail again with the same link. */
+  resendInvitation(invitationId: string) {
+    return this.connection.run(({ client, orgId }) => client.resendInvitation(orgId, invitationId));
+  }
+
+  /** The invitation e-mails not sent (no SMTP, or sending failed), subject and text in the invitee's language. */
+  outbox() {
+    return this.connection.run(({ client, orgId }) => client.outbox(orgId));
+  }
+
   /** Deletes an invitation. */
   async removeInvitation(invitationId: string) {
     await this.connection.run(({ client, orgId }) => client.deleteInvitation(orgId, invitationId));

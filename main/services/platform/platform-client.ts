@@ -197,6 +197,11 @@ export class PlatformClient {
     return this.empty(API.invitations.delete, { params: { orgId, invitationId } });
   }
 
+  /** Sends a pending invitation's e-mail again with the same link (SMTP, or back in the outbox). */
+  resendInvitation(orgId: string, invitationId: string) {
+    return this.json(API.invitations.resend, { params: { orgId, invitationId } });
+  }
+
   /** Invitation e-mails not sent (no SMTP, or sending failed). */
   outbox(orgId: string) {
     return this.json(API.invitations.outbox, { params: { orgId } });

@@ -1,4 +1,9 @@
-import type { PlatformState, PlatformTarget } from '../../../shared/ipc/platform-ipc';
+import type {
+  LocalWorkspacePatch,
+  LocalWorkspaceSettings,
+  PlatformState,
+  PlatformTarget,
+} from '../../../shared/ipc/platform-ipc';
 import type { InvitationPreview, Me, Membership, SetupRequest } from '../../../shared/platform';
 import type { SecretStore } from '../secrets/secret-store';
 import { type AccountRegistry, type StoredAccount, pickOrganisation, sameTarget } from './account-registry';
@@ -274,6 +279,21 @@ export class PlatformConnection {
     await this.signOut(accountId);
     this.options.accounts.remove(accountId);
     return this.state();
+  }
+
+  /** The local workspace's public URL, listening address and SMTP settings. */
+  localSettings(): Promise<LocalWorkspaceSettings> {
+    return this.options.local.settings();
+  }
+
+  /** Changes the local workspace's public URL (checked like any platform address) or SMTP settings. */
+  async configureLocal(patch: LocalWorkspacePatch): Promise<LocalWorkspaceSettings> {
+    if (typeof patch.publicUrl === 'string') {
+      const checked = checkPlatformUrl(patch.publicUrl);
+      if (!checked.ok) throw new PlatformAddressError(checked.problem);
+      return this.options.local.configure({ ...patch, publicUrl: checked.url });
+    }
+    return this.options.local.configure(patch);
   }
 
   /** Stops the local workspace if it runs. */

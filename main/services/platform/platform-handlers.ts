@@ -16,6 +16,8 @@ export function platformHandlers(connection: PlatformConnection): Handlers<'plat
     'platform.acceptInvitation': refusing(({ link, name, password }) =>
       connection.acceptInvitation(link, name, password),
     ),
+    'platform.localSettings': refusing(() => connection.localSettings()),
+    'platform.configureLocal': refusing((patch) => connection.configureLocal(patch)),
     'platform.refresh': refusing(() => connection.refresh()),
     'platform.switchAccount': refusing(({ accountId }) => connection.switchAccount(accountId)),
     'platform.switchOrganisation': refusing(({ orgId }) => connection.switchOrganisation(orgId)),
@@ -39,6 +41,8 @@ export function organisationHandlers(
     'invitations.get': refusing(({ invitationId }) => service.invitation(invitationId)),
     'invitations.create': refusing((input) => service.invite(input)),
     'invitations.remove': refusing(({ invitationId }) => service.removeInvitation(invitationId)),
+    'invitations.resend': refusing(({ invitationId }) => service.resendInvitation(invitationId)),
+    'invitations.outbox': refusing(() => service.outbox()),
     'apiKeys.list': refusing(({ query }) => service.apiKeys(query)),
     'apiKeys.get': refusing(({ keyId }) => service.apiKey(keyId)),
     'apiKeys.create': refusing((input) => service.createApiKey(input)),
