@@ -57,7 +57,8 @@ export function stepViews(t: TFunction, input: StepViewInput): StepView[] {
         id: step.id,
         display: 'ok',
         text: t(`connectors.test.passed.${key}`, params),
-        detail,
+        // The facts worth checking (the address found, the fingerprint verified); other drivers' remarks repeat the text.
+        ...(step.id === 'resolve' || step.id === 'handshake' ? { detail } : {}),
         durationMs: step.durationMs,
       };
     }
