@@ -109,7 +109,14 @@ export function ConnectorsScreen() {
               const set = secrets.filter((s) => s.hasSecret).length;
               return (
                 <Table.Tr key={c.id} data-connector={c.name}>
-                  <Table.Td fw={600}>{c.name}</Table.Td>
+                  <Table.Td fw={600}>
+                    {c.name}
+                    {c.identity?.refused !== undefined && (
+                      <Badge ml="xs" size="sm" variant="light" color="orange" data-testid="identity-badge">
+                        {t(`connectors.identity.badge.${c.identity.refused.problem}`)}
+                      </Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>{kindLabel(t, c.kind)}</Table.Td>
                   <Table.Td>
                     <Text size="sm" ff="monospace">
