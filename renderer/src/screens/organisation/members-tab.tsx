@@ -1,4 +1,5 @@
 import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
+import { IconMailPlus } from '@tabler/icons-react';
 import { notifications } from '@mantine/notifications';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +12,7 @@ import { ErrorAlert } from './error-alert';
 import { FactsTable } from './facts-table';
 import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
+import { InviteDialog } from './invite-dialog';
 import { manageColumn } from './manage-column';
 import { MonoText } from './mono-text';
 import { OrgDialog } from './org-dialog';
@@ -148,6 +150,7 @@ export function MembersTab({ admin, myUserEmail }: { readonly admin: boolean; re
   const { t } = useTranslation();
   const [roleFilter, setRoleFilter] = useState<Role | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [inviting, setInviting] = useState(false);
   const list = usePagedList([...queryKeys.members, roleFilter], (query: DataTableQuery) =>
     invoke('members.list', {
       query: {
@@ -196,16 +199,25 @@ export function MembersTab({ admin, myUserEmail }: { readonly admin: boolean; re
         list={list}
         defaultSort={{ id: 'name', desc: false }}
         toolbar={
-          <FilterSelect
-            label={t('organisation.members.roleFilter')}
-            placeholder={t('organisation.members.allRoles')}
-            data={roleOptions(t, ROLES)}
-            value={roleFilter}
-            onChange={setRoleFilter}
-            width={170}
-          />
+          <>
+            <FilterSelect
+              label={t('organisation.members.roleFilter')}
+              placeholder={t('organisation.members.allRoles')}
+              data={roleOptions(t, ROLES)}
+              value={roleFilter}
+              onChange={setRoleFilter}
+              width={170}
+            />
+            {/* Inviting is the admins' (the Invitations tab holds the rest); reachable from here too. */}
+            {admin && (
+              <Button leftSection={<IconMailPlus size={16} />} onClick={() => setInviting(true)}>
+                {t('invitations.inviteFromMembers')}
+              </Button>
+            )}
+          </>
         }
       />
+      {inviting && <InviteDialog onClose={() => setInviting(false)} />}
       {open && <MemberDialog memberId={open} admin={admin} myUserEmail={myUserEmail} onClose={() => setOpen(null)} />}
     </>
   );
