@@ -13,18 +13,56 @@ export const TransferLocationSchema = z
 /** Where a transfer reads or writes. */
 export type TransferLocation = z.infer<typeof TransferLocationSchema>;
 
-/** Life cycle of a transfer; done, failed and cancelled are final until a retry. */
-export const TRANSFER_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+/** Life cycle of a transfer; done, failed and cancelled are final until a retry; waiting asks the user. */
+export const TRANSFER_STATES = ['queued', 'running', 'waiting', 'paused', 'done', 'failed', 'cancelled'] as const;
 /** Where a transfer is in its life cycle. */
 export type TransferState = (typeof TRANSFER_STATES)[number];
 
 /** States a transfer stays in until the user acts (retry or clear). */
 export const FINISHED_TRANSFER_STATES: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
 
-/** One file or folder copy of the queue, as the renderer shows it. */
-export const TransferSchema = z.object({
+/** Answers to "a file of that name is already there". */
+export const CONFLICT_CHOICES = ['overwrite', 'skip', 'keepBoth', 'resume'] as const;
+/** One answer to a conflict: replace it, leave it, copy beside it as `name (2).ext`, or continue the shorter file. */
+export type ConflictChoice = (typeof CONFLICT_CHOICES)[number];
+
+/** A file as the conflict dialog shows it (size and modification time when the storage tells them). */
+export const ConflictFileSchema = z.object({
+  size: z.number().nonnegative().nullable(),
+  modifiedAt: z.number().nullable(),
+});
+/** One side of a conflict. */
+export type ConflictFile = z.infer<typeof ConflictFileSchema>;
+
+/** The question a waiting transfer asks: something of that name already exists at the destination. */
+export const TransferConflictSchema = z.object({
+  /** Source path of the incoming file (a file inside a folder copy, or the transfer's own source). */
+  sourcePath: z.string(),
+  /** Destination path of the existing file or folder. */
+  path: z.string(),
+  /** What is there now: a different file, or a folder where the file would go. */
+  existing: ConflictFileSchema.extend({ kind: z.enum(['file', 'folder']) }),
+  incoming: ConflictFileSchema,
+  /** The answers that make sense here: resume only over a verified shorter prefix, overwrite never over a folder. */
+  choices: z.array(z.enum(CONFLICT_CHOICES)).min(1),
+  /** Further files of the same transfer that wait for an answer after this one. */
+  more: z.number().int().nonnegative(),
+});
+/** What a waiting transfer asks. */
+export type TransferConflict = z.infer<typeof TransferConflictSchema>;
+
+/** What a finished file transfer did at its destination (folder copies count their files instead). */
+export const TransferOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['copied', 'overwritten', 'resumed', 'skipped', 'identical']) }),
+  /** Copied beside the existing file, under a new name. */
+  z.object({ kind: z.literal('keptBoth'), name: z.string() }),
+]);
+/** What a finished file transfer did. */
+export type TransferOutcome = z.infer<typeof TransferOutcomeSchema>;
+
+const transferFields = {
   id: z.string(),
-  /** Transfers enqueued together; one notification when all of them have ended. */
+  /** Transfers enqueued together; one notification when all of them have ended, one "apply to all" answer. */
   batchId: z.string(),
   /** Name of the file or folder (the last segment of the source path). */
   name: z.string(),
@@ -33,21 +71,36 @@ export const TransferSchema = z.object({
   destination: TransferLocationSchema,
   /** Known once the source was examined. */
   kind: z.enum(['file', 'folder']).nullable(),
-  state: z.enum(TRANSFER_STATES),
   /** Bytes at the destination (files of a folder included). */
   bytes: z.number().nonnegative(),
   /** Size of the file; for a folder, known once the copy has ended. */
   total: z.number().nonnegative().nullable(),
   bytesPerSecond: z.number().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
-  /** Files of a folder copied and failed (a file counts as one). */
-  files: z.object({ done: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
+  /** Files of a folder copied, failed and left as they were (identical, or skipped by an answer); a file counts as one. */
+  files: z.object({
+    done: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    skipped: z.number().int().nonnegative(),
+  }),
   /** How the copy was verified: a hash algorithm name, or 'size'. */
   verification: z.string().nullable(),
+  /** What a done file transfer did (null for folders and until done). */
+  outcome: TransferOutcomeSchema.nullable(),
   error: ConnectorErrorInfoSchema.nullable(),
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
-});
+};
+
+/** One file or folder copy of the queue, as the renderer shows it: a waiting transfer always carries its question. */
+export const TransferSchema = z.discriminatedUnion('state', [
+  z.object({ ...transferFields, state: z.literal('waiting'), conflict: TransferConflictSchema }),
+  z.object({
+    ...transferFields,
+    state: z.enum(TRANSFER_STATES).exclude(['waiting']),
+    conflict: z.null(),
+  }),
+]);
 /** One transfer of the queue. */
 export type Transfer = z.infer<typeof TransferSchema>;
 
@@ -111,6 +164,13 @@ export const transfersMethods = defineMethods({
     summary: 'Removes the transfers that are done, failed or cancelled from the list.',
     input: z.object({}).strict(),
     output: z.object({ removed: z.array(z.string()) }),
+  },
+  'transfers.resolveConflict': {
+    summary: 'Answers the question of a waiting transfer; applyToAll answers the same for the rest of its batch.',
+    input: z
+      .object({ id: z.string().min(1).max(100), choice: z.enum(CONFLICT_CHOICES), applyToAll: z.boolean() })
+      .strict(),
+    output: TransferSchema,
   },
   'transfers.setLimits': {
     summary: 'Changes the concurrency and bandwidth limits; running transfers follow at once.',

@@ -1,10 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { z } from 'zod';
 import { ConnectorErrorInfoSchema } from '../../../shared/errors/connector-error-code';
-import { TRANSFER_STATES, type Transfer } from '../../../shared/ipc/transfers-ipc';
+import {
+  CONFLICT_CHOICES,
+  type ConflictChoice,
+  TRANSFER_STATES,
+  type Transfer,
+  TransferConflictSchema,
+  TransferOutcomeSchema,
+} from '../../../shared/ipc/transfers-ipc';
+import type { DoneFile } from './transfer-run';
+import type { FoundConflict } from './resolving-copy';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS transfers (
@@ -35,14 +45,36 @@ CREATE TABLE IF NOT EXISTS transfer_files (
 );
 `;
 
-/** The fields of a transfer the journal keeps (rate and ETA are live only). */
-export type JournalEntry = Omit<Transfer, 'bytesPerSecond' | 'etaSeconds'>;
+// Version 2: conflicts. A transfer's open questions and outcome, files left as they were, the user's answers.
+const CONFLICTS = `
+ALTER TABLE transfers ADD COLUMN files_skipped INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE transfers ADD COLUMN outcome TEXT;
+ALTER TABLE transfers ADD COLUMN questions TEXT;
+ALTER TABLE transfer_files ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE transfer_answers (
+  transfer_id TEXT NOT NULL REFERENCES transfers(id) ON DELETE CASCADE,
+  source_path TEXT NOT NULL,
+  choice TEXT NOT NULL,
+  PRIMARY KEY (transfer_id, source_path)
+);
+CREATE TABLE batch_answers (batch_id TEXT PRIMARY KEY, choice TEXT NOT NULL);
+`;
+
+const QuestionsSchema = z.array(TransferConflictSchema.omit({ more: true }));
+
+/** The fields of a transfer the journal keeps (rate and ETA are live only), with all its open questions. */
+export type JournalEntry = Omit<Transfer, 'bytesPerSecond' | 'etaSeconds' | 'conflict'> & {
+  readonly questions: readonly FoundConflict[];
+};
 
 type Row = Record<string, SQLInputValue>;
 
 /** What may change after a transfer was written. */
 export type JournalChange = Partial<
-  Pick<JournalEntry, 'kind' | 'state' | 'bytes' | 'total' | 'files' | 'verification' | 'error' | 'finishedAt'>
+  Pick<
+    JournalEntry,
+    'kind' | 'state' | 'bytes' | 'total' | 'files' | 'verification' | 'outcome' | 'error' | 'finishedAt' | 'questions'
+  >
 >;
 
 /**
@@ -62,8 +94,11 @@ export class TransferJournal {
       this.db.close();
       throw new Error(`The transfer journal ${file} comes from a newer Ferry (schema ${version}).`);
     }
-    this.db.exec(SCHEMA);
-    this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    this.transaction(() => {
+      this.db.exec(SCHEMA);
+      if (version < 2) this.db.exec(CONFLICTS);
+      this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    });
   }
 
   /** Every transfer, oldest first. */
@@ -76,9 +111,9 @@ export class TransferJournal {
     const next = this.db.prepare('SELECT COALESCE(MAX(position), 0) AS p FROM transfers').get() as { p: number };
     const insert = this.db.prepare(
       `INSERT INTO transfers (id, position, batch_id, name, source_connector, source_path, destination_connector,
-        destination_path, kind, state, bytes, total, files_done, files_failed, verification, error, created_at,
-        finished_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        destination_path, kind, state, bytes, total, files_done, files_failed, files_skipped, verification, outcome,
+        questions, error, created_at, finished_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.transaction(() => {
       entries.forEach((e, i) =>
@@ -97,7 +132,10 @@ export class TransferJournal {
           e.total,
           e.files.done,
           e.files.failed,
+          e.files.skipped,
           e.verification,
+          json(e.outcome),
+          e.questions.length === 0 ? null : JSON.stringify(e.questions),
           e.error === null ? null : JSON.stringify(e.error),
           e.createdAt,
           e.finishedAt,
@@ -121,34 +159,67 @@ export class TransferJournal {
     if (change.files !== undefined) {
       set('files_done', change.files.done);
       set('files_failed', change.files.failed);
+      set('files_skipped', change.files.skipped);
     }
     if (change.verification !== undefined) set('verification', change.verification);
+    if (change.outcome !== undefined) set('outcome', json(change.outcome));
+    if (change.questions !== undefined) {
+      set('questions', change.questions.length === 0 ? null : JSON.stringify(change.questions));
+    }
     if (change.error !== undefined) set('error', change.error === null ? null : JSON.stringify(change.error));
     if (change.finishedAt !== undefined) set('finished_at', change.finishedAt);
     if (columns.length === 0) return;
     this.db.prepare(`UPDATE transfers SET ${columns.join(', ')} WHERE id = ?`).run(...values, id);
   }
 
-  /** Forgets transfers (and their finished-file lists). */
+  /** Forgets transfers (their finished files and answers), and the answers of batches left with no transfer. */
   remove(ids: readonly string[]): void {
     const remove = this.db.prepare('DELETE FROM transfers WHERE id = ?');
-    this.transaction(() => ids.forEach((id) => remove.run(id)));
+    this.transaction(() => {
+      ids.forEach((id) => remove.run(id));
+      this.db.exec('DELETE FROM batch_answers WHERE batch_id NOT IN (SELECT batch_id FROM transfers)');
+    });
   }
 
-  /** Records a file a folder copy finished (source path and size). */
-  fileDone(id: string, path: string, size: number): void {
+  /** Records a file a folder copy handled (source path, size, whether it was left as it was). */
+  fileDone(id: string, path: string, file: DoneFile): void {
     this.db
-      .prepare('INSERT OR REPLACE INTO transfer_files (transfer_id, path, size) VALUES (?, ?, ?)')
-      .run(id, path, size);
+      .prepare('INSERT OR REPLACE INTO transfer_files (transfer_id, path, size, skipped) VALUES (?, ?, ?, ?)')
+      .run(id, path, file.size, file.skipped ? 1 : 0);
   }
 
-  /** The files a folder copy finished, by source path, with their sizes. */
-  doneFiles(id: string): Map<string, number> {
-    const rows = this.db.prepare('SELECT path, size FROM transfer_files WHERE transfer_id = ?').all(id) as {
+  /** The files a folder copy handled, by source path. */
+  doneFiles(id: string): Map<string, DoneFile> {
+    const rows = this.db.prepare('SELECT path, size, skipped FROM transfer_files WHERE transfer_id = ?').all(id) as {
       path: string;
       size: number;
+      skipped: number;
     }[];
-    return new Map(rows.map((r) => [r.path, r.size]));
+    return new Map(rows.map((r) => [r.path, { size: r.size, skipped: r.skipped === 1 }]));
+  }
+
+  /** Remembers the user's answer about one file of a transfer (kept until the transfer is cleared). */
+  answer(id: string, sourcePath: string, choice: ConflictChoice): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO transfer_answers (transfer_id, source_path, choice) VALUES (?, ?, ?)')
+      .run(id, sourcePath, choice);
+  }
+
+  /** The user's answers for a transfer's files, by source path. */
+  answers(id: string): Map<string, ConflictChoice> {
+    const rows = this.db.prepare('SELECT source_path, choice FROM transfer_answers WHERE transfer_id = ?').all(id);
+    return new Map(rows.flatMap((r) => (isChoice(r['choice']) ? [[String(r['source_path']), r['choice']]] : [])));
+  }
+
+  /** Remembers an "apply to all" answer for every later conflict of a batch. */
+  setBatchAnswer(batchId: string, choice: ConflictChoice): void {
+    this.db.prepare('INSERT OR REPLACE INTO batch_answers (batch_id, choice) VALUES (?, ?)').run(batchId, choice);
+  }
+
+  /** Every batch's "apply to all" answer. */
+  batchAnswers(): Map<string, ConflictChoice> {
+    const rows = this.db.prepare('SELECT batch_id, choice FROM batch_answers').all();
+    return new Map(rows.flatMap((r) => (isChoice(r['choice']) ? [[String(r['batch_id']), r['choice']]] : [])));
   }
 
   /** Forgets the finished files of a folder copy (a retry from scratch). */
@@ -177,6 +248,10 @@ function entryOf(row: Row): JournalEntry {
   const state = TRANSFER_STATES.find((s) => s === row['state']) ?? 'failed';
   const kind = row['kind'] === 'file' || row['kind'] === 'folder' ? row['kind'] : null;
   const error = typeof row['error'] === 'string' ? ConnectorErrorInfoSchema.safeParse(JSON.parse(row['error'])) : null;
+  const outcome =
+    typeof row['outcome'] === 'string' ? TransferOutcomeSchema.safeParse(JSON.parse(row['outcome'])) : null;
+  const questions =
+    typeof row['questions'] === 'string' ? QuestionsSchema.safeParse(JSON.parse(row['questions'])) : null;
   return {
     id: String(row['id']),
     batchId: String(row['batch_id']),
@@ -187,10 +262,24 @@ function entryOf(row: Row): JournalEntry {
     state,
     bytes: Number(row['bytes']),
     total: row['total'] === null ? null : Number(row['total']),
-    files: { done: Number(row['files_done']), failed: Number(row['files_failed']) },
+    files: {
+      done: Number(row['files_done']),
+      failed: Number(row['files_failed']),
+      skipped: Number(row['files_skipped']),
+    },
     verification: typeof row['verification'] === 'string' ? row['verification'] : null,
+    outcome: outcome?.success ? outcome.data : null,
+    questions: questions?.success ? questions.data : [],
     error: error?.success ? error.data : null,
     createdAt: Number(row['created_at']),
     finishedAt: row['finished_at'] === null ? null : Number(row['finished_at']),
   };
+}
+
+function json(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+function isChoice(value: unknown): value is ConflictChoice {
+  return CONFLICT_CHOICES.some((c) => c === value);
 }

@@ -11,6 +11,7 @@ type TransfersHandlers = Pick<
   | 'transfers.cancel'
   | 'transfers.retry'
   | 'transfers.clearFinished'
+  | 'transfers.resolveConflict'
   | 'transfers.setLimits'
 >;
 
@@ -25,6 +26,8 @@ export function transfersHandlers(service: TransfersService): TransfersHandlers 
     'transfers.cancel': ({ id }) => refusing(() => service.cancel(id)),
     'transfers.retry': ({ id }) => refusing(() => service.retry(id)),
     'transfers.clearFinished': () => ({ removed: service.clearFinished() }),
+    'transfers.resolveConflict': ({ id, choice, applyToAll }) =>
+      refusing(() => service.resolveConflict(id, choice, applyToAll)),
     'transfers.setLimits': (patch) => service.setLimits(patch),
   };
 }

@@ -5,6 +5,7 @@ import { mapNodeError } from '../../../connectors/map-node-error';
 import { joinPath } from '../../../connectors/path-safety';
 import { type RetryPolicy } from '../../../connectors/transfer/retry-policy';
 import {
+  type ConflictChoice,
   FINISHED_TRANSFER_STATES,
   type Transfer,
   type TransferLimits,
@@ -20,6 +21,7 @@ import { planBatch } from './transfer-batch';
 import { FolderCopyError, type RunProgress, runTransfer } from './transfer-run';
 import { TransferRuntime } from './transfer-runtime';
 import { checkConnector, removePartial } from './transfer-endpoints';
+import type { ConflictDecider, FoundConflict } from './resolving-copy';
 
 export { TransferActionError } from './transfer-action-error';
 
@@ -50,6 +52,18 @@ interface ActiveRun {
 
 type Listener<T> = (value: T) => void;
 
+/** A transfer without its question: what the service changes (the question follows from its open questions). */
+type TransferRecord = Omit<Transfer, 'conflict'>;
+
+/** The transfer with its first open question when waiting; a waiting transfer without questions is queued again. */
+function withQuestion(record: TransferRecord, questions: readonly FoundConflict[]): Transfer {
+  const first = questions[0];
+  if (record.state === 'waiting' && first !== undefined) {
+    return { ...record, state: 'waiting', conflict: { ...first, more: questions.length - 1 } };
+  }
+  return { ...record, state: record.state === 'waiting' ? 'queued' : record.state, conflict: null };
+}
+
 // Bytes of running transfers reach the journal this often (states are written at once).
 const SAVE_BYTES_EVERY_MS = 2000;
 
@@ -66,6 +80,10 @@ export class TransfersService {
   private readonly runs = new Map<string, ActiveRun>();
   private readonly lastEmit = new Map<string, number>();
   private readonly lastSave = new Map<string, number>();
+  /** Open questions of waiting transfers (the first is shown), as journaled. */
+  private readonly questions = new Map<string, readonly FoundConflict[]>();
+  /** "Apply to all" answers, by batch. */
+  private readonly batchAnswers: Map<string, ConflictChoice>;
   private readonly events = new EventEmitter<{ update: [Transfer]; notification: [TransferNotification] }>();
   private readonly progressIntervalMs: number;
   private closed = false;
@@ -74,11 +92,19 @@ export class TransfersService {
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.journal = new TransferJournal(options.journalPath);
     this.runtime = options.runtime ?? new TransferRuntime(options.store);
-    for (const entry of this.journal.all()) {
-      // Running when the app stopped: queue it again; it resumes from its partial file.
-      const state = entry.state === 'running' ? 'queued' : entry.state;
-      if (state !== entry.state) this.journal.update(entry.id, { state });
-      this.transfers.set(entry.id, { ...entry, state, bytesPerSecond: 0, etaSeconds: null });
+    this.batchAnswers = this.journal.batchAnswers();
+    for (const { questions, ...entry } of this.journal.all()) {
+      // Running when the app stopped: queue it again; it resumes from its partial file. Waiting stays waiting.
+      const record = {
+        ...entry,
+        state: entry.state === 'running' ? 'queued' : entry.state,
+        bytesPerSecond: 0,
+        etaSeconds: null,
+      };
+      if (questions.length > 0) this.questions.set(entry.id, questions);
+      const transfer = withQuestion(record, questions);
+      if (transfer.state !== entry.state) this.journal.update(entry.id, { state: transfer.state });
+      this.transfers.set(entry.id, transfer);
     }
     // After the constructor returns, so listeners registered right after construction see every change.
     queueMicrotask(() => {
@@ -114,7 +140,7 @@ export class TransfersService {
     for (const connectorId of new Set([target.connectorId, ...entries.map((e) => e.source.connectorId)])) {
       await checkConnector(this.options.drivers, connectorId);
     }
-    this.journal.insert(entries);
+    this.journal.insert(entries.map((entry) => ({ ...entry, questions: [] })));
     for (const entry of entries) {
       this.transfers.set(entry.id, entry);
       this.emit(entry);
@@ -129,13 +155,16 @@ export class TransfersService {
     if (transfer.state === 'paused') return transfer;
     if (transfer.state === 'queued') return this.change(id, { state: 'paused', bytesPerSecond: 0, etaSeconds: null });
     if (transfer.state === 'running') return this.stop(id, 'pause');
+    if (transfer.state === 'waiting') {
+      throw new TransferActionError(`${transfer.name} waits for your answer: nothing is copied until then.`);
+    }
     throw new TransferActionError(`The transfer of ${transfer.name} has ended; retry it instead.`);
   }
 
   /** Queues a paused transfer again; it continues from its partial file. */
   resume(id: string): Transfer {
     const transfer = this.get(id);
-    if (transfer.state === 'queued' || transfer.state === 'running') return transfer;
+    if (transfer.state === 'queued' || transfer.state === 'running' || transfer.state === 'waiting') return transfer;
     if (transfer.state !== 'paused') {
       throw new TransferActionError(`The transfer of ${transfer.name} has ended; retry it instead.`);
     }
@@ -148,8 +177,9 @@ export class TransfersService {
   async cancel(id: string): Promise<Transfer> {
     const transfer = this.get(id);
     if (transfer.state === 'running') return this.stop(id, 'cancel');
-    if (transfer.state === 'paused' || transfer.state === 'queued') {
+    if (transfer.state === 'paused' || transfer.state === 'queued' || transfer.state === 'waiting') {
       if (transfer.state === 'paused' && transfer.kind === 'file') await removePartial(this.options.drivers, transfer);
+      this.setQuestions(id, []);
       return this.change(id, { state: 'cancelled', bytesPerSecond: 0, etaSeconds: null, finishedAt: Date.now() });
     }
     throw new TransferActionError(`The transfer of ${transfer.name} has already ended.`);
@@ -170,10 +200,51 @@ export class TransfersService {
       bytes: 0,
       bytesPerSecond: 0,
       etaSeconds: null,
-      files: { done: 0, failed: 0 },
+      files: { done: 0, failed: 0, skipped: 0 },
+      outcome: null,
     });
     this.schedule(id);
     return queued;
+  }
+
+  /**
+   * Answers the question of a waiting transfer. With `applyToAll` the same answer also settles every open question
+   * of the batch it makes sense for, now and later (other questions still ask). A transfer with no question left
+   * is queued again and runs with its answers.
+   */
+  resolveConflict(id: string, choice: ConflictChoice, applyToAll: boolean): Transfer {
+    const transfer = this.get(id);
+    if (transfer.state !== 'waiting') {
+      throw new TransferActionError(`${transfer.name} is not waiting for an answer (it is ${transfer.state}).`);
+    }
+    const question = transfer.conflict;
+    if (!question.choices.includes(choice)) {
+      throw new TransferActionError(
+        `${question.path}: "${choice}" is not possible here (${question.choices.join(', ')}).`,
+      );
+    }
+    this.journal.answer(id, question.sourcePath, choice);
+    if (applyToAll) {
+      this.batchAnswers.set(transfer.batchId, choice);
+      this.journal.setBatchAnswer(transfer.batchId, choice);
+    }
+    const waiting = this.list().filter(
+      (t) => t.state === 'waiting' && (t.id === id || (applyToAll && t.batchId === transfer.batchId)),
+    );
+    for (const other of waiting) {
+      const open = (this.questions.get(other.id) ?? []).filter(
+        (q) =>
+          !(other.id === id && q.sourcePath === question.sourcePath) && !(applyToAll && q.choices.includes(choice)),
+      );
+      this.setQuestions(other.id, open);
+      if (open.length > 0) {
+        this.change(other.id, {});
+      } else {
+        this.change(other.id, { state: 'queued' });
+        this.schedule(other.id);
+      }
+    }
+    return this.get(id);
   }
 
   /** Forgets done, failed and cancelled transfers; returns their ids. */
@@ -186,6 +257,7 @@ export class TransfersService {
       this.transfers.delete(id);
       this.lastEmit.delete(id);
       this.lastSave.delete(id);
+      this.questions.delete(id);
     }
     return ids;
   }
@@ -283,18 +355,27 @@ export class TransfersService {
         retainPartial: () => run.intent === 'pause' || run.intent === 'shutdown',
         folderQueue: () => folder.queue,
         doneFiles: this.journal.doneFiles(id),
+        decide: this.decider(transfer.batchId, this.journal.answers(id)),
         onKind: (kind, total) => this.change(id, { kind, total }),
         onProgress: (progress) => this.progress(id, progress),
-        onFileDone: (path, size) => this.journal.fileDone(id, path, size),
+        onFileDone: (path, file) => this.journal.fileDone(id, path, file),
       });
+      // An "apply to all" given meanwhile (another transfer of the batch) may already answer some questions.
+      const decide = this.decider(transfer.batchId, new Map());
+      const open = result.questions.filter((q) => decide(q) === undefined);
+      const idle = { bytes: result.bytes, files: result.files, bytesPerSecond: 0, etaSeconds: null } as const;
+      if (result.questions.length > 0) {
+        this.setQuestions(id, open);
+        this.change(id, { ...idle, state: open.length > 0 ? 'waiting' : 'queued' });
+        if (open.length === 0) this.schedule(id);
+        return;
+      }
       this.change(id, {
+        ...idle,
         state: 'done',
-        bytes: result.bytes,
         total: result.bytes,
-        files: result.files,
         verification: result.verification,
-        bytesPerSecond: 0,
-        etaSeconds: null,
+        outcome: result.outcome,
         finishedAt: Date.now(),
       });
     } catch (raw) {
@@ -349,8 +430,23 @@ export class TransfersService {
     if (now - (this.lastEmit.get(id) ?? -Infinity) >= this.progressIntervalMs) this.emit(next);
   }
 
-  private change(id: string, patch: Partial<Omit<Transfer, 'id'>>): Transfer {
-    const next: Transfer = { ...this.get(id), ...patch };
+  // Known answers for a run: the user's for that file, else the batch's "apply to all", each only where it fits.
+  private decider(batchId: string, answers: ReadonlyMap<string, ConflictChoice>): ConflictDecider {
+    return (conflict) =>
+      [answers.get(conflict.sourcePath), this.batchAnswers.get(batchId)].find(
+        (choice) => choice !== undefined && conflict.choices.includes(choice),
+      );
+  }
+
+  private setQuestions(id: string, questions: readonly FoundConflict[]): void {
+    if (questions.length === 0) this.questions.delete(id);
+    else this.questions.set(id, questions);
+    this.journal.update(id, { questions });
+  }
+
+  private change(id: string, patch: Partial<Omit<TransferRecord, 'id'>>): Transfer {
+    const { conflict: _question, ...current } = this.get(id);
+    const next = withQuestion({ ...current, ...patch }, this.questions.get(id) ?? []);
     this.transfers.set(id, next);
     const { bytesPerSecond: _rate, etaSeconds: _eta, ...persisted } = patch;
     this.journal.update(id, persisted);

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Transfer, TransferLimits } from '../../../shared/ipc/transfers-ipc';
+import type { ConflictChoice, Transfer, TransferLimits } from '../../../shared/ipc/transfers-ipc';
 import { invoke, subscribe } from '../ipc-client';
 
 /** The queue as the renderer sees it: loaded from main, then kept current by its events. */
@@ -16,6 +16,8 @@ interface TransfersStore {
   resume(id: string): Promise<void>;
   cancel(id: string): Promise<void>;
   retry(id: string): Promise<void>;
+  /** Answers a waiting transfer's question; `applyToAll` answers the same for the rest of its batch. */
+  resolveConflict(id: string, choice: ConflictChoice, applyToAll: boolean): Promise<void>;
   clearFinished(): Promise<void>;
   setLimits(patch: Partial<TransferLimits>): Promise<void>;
 }
@@ -78,6 +80,9 @@ export const useTransfersStore = create<TransfersStore>((set, get) => {
     },
     async retry(id) {
       await invoke('transfers.retry', { id });
+    },
+    async resolveConflict(id, choice, applyToAll) {
+      await invoke('transfers.resolveConflict', { id, choice, applyToAll });
     },
     async clearFinished() {
       const { removed } = await invoke('transfers.clearFinished', {});

@@ -4,7 +4,7 @@ import type { Transfer, TransferLimits } from '../../../shared/ipc/transfers-ipc
 type Listener = (payload: unknown) => void;
 
 const limits: TransferLimits = { concurrency: 2, bandwidthBytesPerSecond: null };
-const transfer = (state: Transfer['state'], bytes = 0): Transfer => ({
+const transfer = (state: Exclude<Transfer['state'], 'waiting'>, bytes = 0): Transfer => ({
   id: 't1',
   batchId: 'b1',
   name: 'archive.bin',
@@ -12,12 +12,14 @@ const transfer = (state: Transfer['state'], bytes = 0): Transfer => ({
   destination: { connectorId: 'local', path: '/downloads' },
   kind: 'file',
   state,
+  conflict: null,
   bytes,
   total: 10,
   bytesPerSecond: 0,
   etaSeconds: null,
-  files: { done: state === 'done' ? 1 : 0, failed: 0 },
+  files: { done: state === 'done' ? 1 : 0, failed: 0, skipped: 0 },
   verification: state === 'done' ? 'sha256' : null,
+  outcome: state === 'done' ? { kind: 'copied' } : null,
   error: null,
   createdAt: 1,
   finishedAt: state === 'done' ? 2 : null,

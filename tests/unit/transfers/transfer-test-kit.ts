@@ -132,7 +132,8 @@ export async function waitForTransfer(
     () => {
       const transfer = service.get(id);
       if (transfer.state !== state || !extra(transfer)) {
-        throw new Error(`transfer is ${transfer.state} (${transfer.bytes} bytes), waiting for ${state}`);
+        const why = transfer.error === null ? '' : `: ${transfer.error.message}`;
+        throw new Error(`transfer is ${transfer.state} (${transfer.bytes} bytes${why}), waiting for ${state}`);
       }
       return transfer;
     },

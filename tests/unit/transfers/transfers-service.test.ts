@@ -184,7 +184,7 @@ describe('TransfersService', () => {
       path: '',
     });
     const failed = await waitForTransfer(service, transfers[0]!.id, 'failed');
-    expect(failed.files).toEqual({ done: 1, failed: 1 });
+    expect(failed.files).toEqual({ done: 1, failed: 1, skipped: 0 });
     expect(failed.error).toMatchObject({ code: 'QuotaExceeded', path: 'set/b.bin' });
     expect(failed.error?.message).toContain('1 of 2 files failed');
 
@@ -192,7 +192,7 @@ describe('TransfersService', () => {
     fixture.drivers.reads.length = 0;
     service.retry(failed.id);
     const done = await waitForTransfer(service, failed.id, 'done');
-    expect(done.files).toEqual({ done: 2, failed: 0 });
+    expect(done.files).toEqual({ done: 2, failed: 0, skipped: 0 });
     expect(fixture.drivers.reads.map((r) => r.path)).toEqual(['set/b.bin']);
   });
 
@@ -335,7 +335,7 @@ describe('TransfersService across a restart', () => {
     const second = fixture.start();
     second.setLimits({ bandwidthBytesPerSecond: null });
     const folder = await waitForTransfer(second, folderId, 'done');
-    expect(folder.files).toEqual({ done: 3, failed: 0 });
+    expect(folder.files).toEqual({ done: 3, failed: 0, skipped: 0 });
     expect(fixture.drivers.reads.map((r) => r.path)).not.toContain('set/1.bin');
     expect(second.get(pausedId).state).toBe('paused');
     expect(await readdir(fixture.disk('set'))).toEqual(['1.bin', '2.bin', '3.bin']);

@@ -14,7 +14,15 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
-import { IconPlayerPause, IconPlayerPlay, IconRefresh, IconTrash, IconTransfer, IconX } from '@tabler/icons-react';
+import {
+  IconFileAlert,
+  IconPlayerPause,
+  IconPlayerPlay,
+  IconRefresh,
+  IconTrash,
+  IconTransfer,
+  IconX,
+} from '@tabler/icons-react';
 import { type ReactNode, useEffect, useState } from 'react';
 import { assertNever } from '../../../../shared/assert-never';
 import { useTranslation } from 'react-i18next';
@@ -28,6 +36,7 @@ import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
 import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/identity-refusal-notice';
 import { useTransfersStore } from '../../stores/transfers-store';
+import { ConflictDialog } from './conflict-dialog';
 import { formatBytes, formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
 
@@ -41,6 +50,7 @@ const NUMBERS = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as 
 const STATE_COLORS: { readonly [S in TransferState]: string } = {
   queued: 'gray',
   running: 'blue',
+  waiting: 'yellow',
   paused: 'orange',
   done: 'green',
   failed: 'red',
@@ -48,6 +58,8 @@ const STATE_COLORS: { readonly [S in TransferState]: string } = {
 };
 
 type Names = ReadonlyMap<string, string>;
+/** Opens the conflict dialog of a waiting transfer. */
+type Answer = (id: string) => void;
 
 /** The transfer queue: progress, speed and ETA of each transfer, its actions, and the global limits. */
 export function TransfersScreen() {
@@ -55,6 +67,7 @@ export function TransfersScreen() {
   const state = useTransfersStore((s) => s.state);
   const clearFinished = useTransfersStore((s) => s.clearFinished);
   const [names, setNames] = useState<Names>(new Map());
+  const [answering, setAnswering] = useState<string | undefined>();
 
   useEffect(() => {
     void useTransfersStore.getState().load();
@@ -91,6 +104,9 @@ export function TransfersScreen() {
     );
   }
   const finished = state.transfers.filter((tr) => FINISHED_TRANSFER_STATES.has(tr.state)).length;
+  const waiting = state.transfers.filter((tr) => tr.state === 'waiting');
+  // Once a transfer is answered, the dialog moves on to the next question, and closes when none is left.
+  const current = waiting.find((tr) => tr.id === answering) ?? (answering === undefined ? undefined : waiting[0]);
 
   return (
     <Stack gap="lg">
@@ -106,6 +122,16 @@ export function TransfersScreen() {
         </Button>
       </Group>
       <TransferLimitsCard limits={state.limits} />
+      {waiting.length > 0 && (
+        <Alert color="yellow" icon={<IconFileAlert size={18} />} title={t('transfers.conflict.pendingTitle')}>
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">{t('transfers.conflict.pending', { count: waiting.length })}</Text>
+            <Button size="xs" onClick={() => setAnswering(waiting[0]!.id)}>
+              {t('transfers.conflict.answer')}
+            </Button>
+          </Group>
+        </Alert>
+      )}
       {state.transfers.length === 0 ? (
         <Card withBorder py="xl">
           <Stack align="center" gap="xs">
@@ -119,13 +145,24 @@ export function TransfersScreen() {
           </Stack>
         </Card>
       ) : (
-        <TransferTable transfers={state.transfers} names={names} />
+        <TransferTable transfers={state.transfers} names={names} answer={setAnswering} />
+      )}
+      {current?.state === 'waiting' && (
+        <ConflictDialog transferId={current.id} conflict={current.conflict} onClose={() => setAnswering(undefined)} />
       )}
     </Stack>
   );
 }
 
-function TransferTable({ transfers, names }: { readonly transfers: readonly Transfer[]; readonly names: Names }) {
+function TransferTable({
+  transfers,
+  names,
+  answer,
+}: {
+  readonly transfers: readonly Transfer[];
+  readonly names: Names;
+  readonly answer: Answer;
+}) {
   const { t } = useTranslation();
   return (
     <Table.ScrollContainer minWidth={760}>
@@ -149,7 +186,7 @@ function TransferTable({ transfers, names }: { readonly transfers: readonly Tran
         </Table.Thead>
         <Table.Tbody>
           {transfers.map((transfer) => (
-            <TransferRow key={transfer.id} transfer={transfer} names={names} />
+            <TransferRow key={transfer.id} transfer={transfer} names={names} answer={answer} />
           ))}
         </Table.Tbody>
       </Table>
@@ -157,7 +194,15 @@ function TransferTable({ transfers, names }: { readonly transfers: readonly Tran
   );
 }
 
-function TransferRow({ transfer, names }: { readonly transfer: Transfer; readonly names: Names }) {
+function TransferRow({
+  transfer,
+  names,
+  answer,
+}: {
+  readonly transfer: Transfer;
+  readonly names: Names;
+  readonly answer: Answer;
+}) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const running = transfer.state === 'running';
@@ -189,16 +234,17 @@ function TransferRow({ transfer, names }: { readonly transfer: Transfer; readonl
         {transfer.error && mayBeIdentityRefusal(transfer.error) && (
           <IdentityRefusalNotice connectorIds={[transfer.source.connectorId, transfer.destination.connectorId]} />
         )}
+        {transfer.state === 'waiting' && (
+          <Text size="xs" mt={2} truncate="end">
+            {t('transfers.conflict.exists', { path: transfer.conflict.path })}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         <Badge color={STATE_COLORS[transfer.state]} variant="dot">
           {t(`transfers.states.${transfer.state}`)}
         </Badge>
-        {transfer.state === 'done' && transfer.verification && (
-          <Text size="xs" c="dimmed" mt={2}>
-            {t('transfers.verified', { method: transfer.verification })}
-          </Text>
-        )}
+        {transfer.state === 'done' && <DoneNote transfer={transfer} />}
       </Table.Td>
       <Table.Td>
         <TransferProgress transfer={transfer} />
@@ -214,7 +260,7 @@ function TransferRow({ transfer, names }: { readonly transfer: Transfer; readonl
         </Text>
       </Table.Td>
       <Table.Td ta="right">
-        <TransferActions transfer={transfer} />
+        <TransferActions transfer={transfer} answer={answer} />
       </Table.Td>
     </Table.Tr>
   );
@@ -245,12 +291,41 @@ function TransferProgress({ transfer }: { readonly transfer: Transfer }) {
         {percent !== null && transfer.state !== 'done' ? ` · ${Math.floor(percent)} %` : ''}
         {files ? ` · ${files}` : ''}
         {transfer.files.failed > 0 ? ` · ${t('transfers.filesFailed', { count: transfer.files.failed })}` : ''}
+        {transfer.kind === 'folder' && transfer.files.skipped > 0
+          ? ` · ${t('transfers.filesSkipped', { count: transfer.files.skipped })}`
+          : ''}
       </Text>
     </Stack>
   );
 }
 
-function TransferActions({ transfer }: { readonly transfer: Transfer }) {
+/** How a done transfer ended: what it did at the destination (a file), and how it was verified. */
+function DoneNote({ transfer }: { readonly transfer: Transfer }) {
+  const { t } = useTranslation();
+  const outcome = transfer.outcome;
+  const what =
+    outcome === null || outcome.kind === 'copied'
+      ? null
+      : outcome.kind === 'keptBoth'
+        ? t('transfers.outcomes.keptBoth', { name: outcome.name })
+        : t(`transfers.outcomes.${outcome.kind}`);
+  return (
+    <>
+      {what && (
+        <Text size="xs" mt={2} data-outcome={outcome?.kind}>
+          {what}
+        </Text>
+      )}
+      {transfer.verification && (
+        <Text size="xs" c="dimmed" mt={2}>
+          {t('transfers.verified', { method: transfer.verification })}
+        </Text>
+      )}
+    </>
+  );
+}
+
+function TransferActions({ transfer, answer }: { readonly transfer: Transfer; readonly answer: Answer }) {
   const { t } = useTranslation();
   const store = useTransfersStore();
   const act = (action: (id: string) => Promise<void>) => () => void action(transfer.id).catch(notifyError);
@@ -269,6 +344,12 @@ function TransferActions({ transfer }: { readonly transfer: Transfer }) {
       buttons.push(button(t('transfers.actions.pause', { name }), <IconPlayerPause size={18} />, act(store.pause)));
       buttons.push(button(t('transfers.actions.cancel', { name }), <IconX size={18} />, act(store.cancel), 'red'));
       break;
+    case 'waiting':
+      buttons.push(
+        button(t('transfers.actions.answer', { name }), <IconFileAlert size={18} />, () => answer(transfer.id)),
+      );
+      buttons.push(button(t('transfers.actions.cancel', { name }), <IconX size={18} />, act(store.cancel), 'red'));
+      break;
     case 'paused':
       buttons.push(button(t('transfers.actions.resume', { name }), <IconPlayerPlay size={18} />, act(store.resume)));
       buttons.push(button(t('transfers.actions.cancel', { name }), <IconX size={18} />, act(store.cancel), 'red'));
@@ -280,7 +361,7 @@ function TransferActions({ transfer }: { readonly transfer: Transfer }) {
     case 'done':
       break;
     default:
-      assertNever(transfer.state);
+      assertNever(transfer);
   }
   return (
     <Group gap={4} justify="flex-end" wrap="nowrap">
