@@ -3,7 +3,7 @@ import { describeError } from '../../connectors/connector-error';
 import { type CliIo } from './cli-io';
 import { CliSession } from './cli-session';
 import { agentCommand } from './agent-command';
-import { cpCommand } from './cp-command';
+import { cpCommand, CpRefusedError, EXIT_REFUSED } from './cp-command';
 import { checkCommand, connectorsCommand, lsCommand } from './info-commands';
 
 /** Usage text of `ferry`. */
@@ -11,7 +11,9 @@ export const USAGE = `Usage: ferry <command> [options]
 
 Commands:
   ls <location>              List a folder (or show a file)
-  cp <source> <destination>  Copy a file, or a folder's contents; verified by size and hash
+  cp <source> <destination>  Copy a file, or a folder's contents; verified by size and hash. A file already
+                             at the destination with the same size and hash is left alone; a different one
+                             is never replaced: cp refuses it (exit 4) unless --overwrite or --keep-both
   check <connector>          Diagnose a connector step by step (--write also tests writing)
   connectors                 Show configured connectors and the connector types
   agent                      Run the sync agent headless: the bindings in the config file's "agent"
@@ -28,6 +30,8 @@ Options:
   --bwlimit <rate>    cp, agent: bandwidth limit, e.g. 500k, 10M
   --concurrency <n>   cp: files copied at once for folders (default 4)
   --retries <n>       cp: attempts per file on temporary failures (default 6)
+  --overwrite         cp: replace different files already at the destination
+  --keep-both         cp: copy beside a different file already there, as "name (2).ext"
   --write             check: also write, read back and remove a probe file
   --once              agent: run every binding once, then exit (0 ok, 1 a file failed, 3 a warning)
   --dry-run           agent: show what each binding's next run would send and skip, doing nothing
@@ -35,9 +39,13 @@ Options:
   --no-tofu           Refuse SSH host keys never seen before instead of trusting them on first use
                       (the fingerprint is printed, to pin); FERRY_NO_TOFU=1 does the same
   -h, --help          Show this help
+
+Exit codes: 0 done (identical files left alone count as done), 1 failed, 2 usage error,
+3 agent --once warning, 4 cp refused: a different file exists at the destination and neither
+--overwrite nor --keep-both was given (nothing was written over it; other files were copied)
 `;
 
-/** Runs one `ferry` command; returns the exit code (0 ok, 1 failed, 2 usage). Errors print as one line. */
+/** Runs one `ferry` command; returns the exit code (0 ok, 1 failed, 2 usage, 4 cp refused). Errors print as one line. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -51,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         bwlimit: { type: 'string' },
         concurrency: { type: 'string' },
         retries: { type: 'string' },
+        overwrite: { type: 'boolean', default: false },
+        'keep-both': { type: 'boolean', default: false },
         write: { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -78,6 +88,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`ferry: ${command} takes ${expected[command]} argument(s), got ${args.length} (see ferry --help)`);
     return 2;
   }
+  if (values.overwrite && values['keep-both']) {
+    io.err('ferry: choose either --overwrite or --keep-both, not both (see ferry --help)');
+    return 2;
+  }
   let session: CliSession | undefined;
   try {
     session = await CliSession.open({
@@ -97,6 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           bwlimit: values.bwlimit,
           concurrency: values.concurrency,
           retries: values.retries,
+          existing: values.overwrite ? 'overwrite' : values['keep-both'] ? 'keepBoth' : 'refuse',
         });
         break;
       case 'check':
@@ -119,7 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } catch (error) {
     io.progress(undefined);
     io.err(`ferry: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`);
-    return 1;
+    return error instanceof CpRefusedError ? EXIT_REFUSED : 1;
   } finally {
     await session?.close();
   }

@@ -47,6 +47,11 @@ export interface RunContext {
   readonly onKind: (kind: 'file' | 'folder', total: number | null) => void;
   readonly onProgress: (progress: RunProgress) => void;
   readonly onFileDone: (path: string, file: DoneFile) => void;
+  /** 'hash' (default) or 'size' only (the CLI's --no-verify). */
+  readonly verify?: 'hash' | 'size';
+  readonly onRetry?: CopyOptions['onRetry'];
+  /** Called for each file of a folder that failed (the CLI names every one). */
+  readonly onFileFailed?: (path: string, error: ConnectorError) => void;
 }
 
 /** What a finished run did; with questions, the files they are about were not written and wait for answers. */
@@ -148,6 +153,8 @@ function copyOptions(context: RunContext): CopyOptions {
     limiter: context.limiter,
     retry: context.retry,
     retainPartial: context.retainPartial,
+    ...(context.verify === undefined ? {} : { verify: context.verify }),
+    ...(context.onRetry === undefined ? {} : { onRetry: context.onRetry }),
   };
 }
 
@@ -197,6 +204,7 @@ async function copyFolder(context: RunContext): Promise<RunResult> {
     if (!signal.aborted) {
       files.failed++;
       firstFailure ??= { path, error };
+      context.onFileFailed?.(path, error);
     }
     report();
   };
