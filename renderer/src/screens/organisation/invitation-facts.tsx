@@ -4,6 +4,7 @@ import type { EmailStatus, Invitation, InvitationDetail } from '../../../../shar
 import { CopyField } from './copy-field';
 import { FactsTable } from './facts-table';
 import { formatDateTime } from './format';
+import { MonoText } from './mono-text';
 
 /** The colour of the e-mail status alert: queued is neutral until the background job records how it went. */
 const EMAIL_STATUS_COLORS: Readonly<Record<EmailStatus, string>> = {
@@ -40,6 +41,7 @@ export function InvitationFacts({ invitation }: { readonly invitation: Invitatio
     <Stack gap="sm">
       <FactsTable
         facts={[
+          [t('invitations.id'), <MonoText key="id" value={invitation.id} />],
           [t('organisation.invitations.email'), invitation.email],
           [t('organisation.invitations.role'), t(`organisation.roles.${invitation.role}`)],
           [t('organisation.invitations.language'), t(`organisation.languages.${invitation.language}`)],
