@@ -1,6 +1,7 @@
 // Invitations that reach people: a local workspace says where its links work and takes a public address; without a
 // mail server the e-mail waits in the outbox in the invitee's language; the link opens a human page in a browser;
 // a ferry://join link opens the join screen filled in; rows copy their link and resend; Invite from Members.
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { Harness } from '../harness/harness';
 import { setLanguage, setUpWorkspace, shoot } from './organisation-helpers';
@@ -68,6 +69,10 @@ test.describe('Invitations that reach people', () => {
     await expect(table).toContainText(id);
     await expect(table).toContainText('Viewer');
     await shootBoth(page, harness, 'invitations-local-outbox');
+    const axe = await new AxeBuilder({ page }).include('main').analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+      [],
+    );
 
     // Copy the link of a row, resend its e-mail.
     await table.getByRole('button', { name: 'Copy the invitation link of zoe@example.org' }).click();
@@ -126,7 +131,10 @@ test.describe('Invitations that reach people', () => {
     await shootBoth(page, harness, 'invitations-local-settings');
     await settings.getByLabel('Public address (URL)').fill('https://ferry.example.org');
     await settings.getByRole('button', { name: 'Save the address' }).click();
-    await expect(page.getByText('Invitation links now use https://ferry.example.org.')).toBeVisible();
+    // Saving restarts the local workspace (same port, same data): give it time on a loaded machine.
+    await expect(page.getByText('Invitation links now use https://ferry.example.org.')).toBeVisible({
+      timeout: 60_000,
+    });
     await settings.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(notice).toContainText('Invitation links use the public address https://ferry.example.org');
     const publicLink = await invite(page, 'lou@example.org', 'en');

@@ -118,7 +118,12 @@ export function InvitationsTab() {
         sortable: false,
         hiddenByDefault: true,
       },
-      { id: 'createdAt', header: t('organisation.invitations.created'), cell: (i) => formatDateTime(i.createdAt) },
+      {
+        id: 'createdAt',
+        header: t('organisation.invitations.created'),
+        cell: (i) => formatDateTime(i.createdAt),
+        hiddenByDefault: true,
+      },
       { id: 'expiresAt', header: t('organisation.invitations.expires'), cell: (i) => formatDateTime(i.expiresAt) },
       {
         id: 'link',
