@@ -68,6 +68,13 @@ export function TransfersScreen() {
   const clearFinished = useTransfersStore((s) => s.clearFinished);
   const [names, setNames] = useState<Names>(new Map());
   const [answering, setAnswering] = useState<string | undefined>();
+  // No question left: the dialog is closed for good (a later conflict does not open it by itself).
+  const anyWaiting = state.status === 'ready' && state.transfers.some((tr) => tr.state === 'waiting');
+  const [hadWaiting, setHadWaiting] = useState(anyWaiting);
+  if (anyWaiting !== hadWaiting) {
+    setHadWaiting(anyWaiting);
+    if (!anyWaiting) setAnswering(undefined);
+  }
 
   useEffect(() => {
     void useTransfersStore.getState().load();
