@@ -13,7 +13,7 @@ export interface BatchOutcome {
 
 /** A request to the shell for an OS notification (the harness records them instead). */
 export interface TransferNotification {
-  readonly kind: 'batch-completed' | 'batch-failed';
+  readonly kind: 'batch-completed' | 'batch-failed' | 'batch-waiting';
   readonly batchId: string;
   readonly title: string;
   readonly body: string;
@@ -79,4 +79,22 @@ export function notificationOfBatch(
   if (outcome.done + outcome.failed === 0) return undefined;
   const single = batch.length === 1 ? { singleName: batch[0]!.name } : {};
   return batchNotification({ ...outcome, ...single }, language);
+}
+
+/** The notification that a batch waits for the user: a file of that name is already at the destination. */
+export function waitingNotification(batchId: string, path: string, language: Language): TransferNotification {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return language === 'fr'
+    ? {
+        kind: 'batch-waiting',
+        batchId,
+        title: 'Un transfert attend votre réponse',
+        body: `« ${name} » existe déjà à la destination. Ouvrez Transferts pour choisir quoi faire ; rien n’est écrit d’ici là.`,
+      }
+    : {
+        kind: 'batch-waiting',
+        batchId,
+        title: 'A transfer needs your answer',
+        body: `"${name}" already exists at the destination. Open Transfers to choose what to do; nothing is written until then.`,
+      };
 }

@@ -14,7 +14,7 @@ import {
 import type { Language } from '../../../shared/settings';
 import type { DriverProvider } from '../connectors/driver-provider';
 import type { KeyValueStore } from '../key-value-store';
-import { type TransferNotification, notificationOfBatch } from './batch-notification';
+import { type TransferNotification, notificationOfBatch, waitingNotification } from './batch-notification';
 import { TransferJournal } from './transfer-journal';
 import { TransferActionError } from './transfer-action-error';
 import { planBatch } from './transfer-batch';
@@ -283,7 +283,7 @@ export class TransfersService {
     return this.runtime.onLimitsChange(listener);
   }
 
-  /** Calls `listener` when a batch ends or fails (the shell shows an OS notification). */
+  /** Calls `listener` when a batch ends, fails or waits for an answer (the shell shows an OS notification). */
   onNotification(listener: Listener<TransferNotification>): () => void {
     this.events.on('notification', listener);
     return () => void this.events.off('notification', listener);
@@ -365,9 +365,15 @@ export class TransfersService {
       const open = result.questions.filter((q) => decide(q) === undefined);
       const idle = { bytes: result.bytes, files: result.files, bytesPerSecond: 0, etaSeconds: null } as const;
       if (result.questions.length > 0) {
+        // One notification per batch while it waits: the window may be closed (tray) and nothing would move.
+        const asked = this.list().some((t) => t.batchId === transfer.batchId && t.state === 'waiting');
         this.setQuestions(id, open);
         this.change(id, { ...idle, state: open.length > 0 ? 'waiting' : 'queued' });
         if (open.length === 0) this.schedule(id);
+        else if (!asked) {
+          const language = this.options.language?.() ?? 'en';
+          this.events.emit('notification', waitingNotification(transfer.batchId, open[0]!.path, language));
+        }
         return;
       }
       this.change(id, {

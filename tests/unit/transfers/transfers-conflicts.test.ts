@@ -52,6 +52,14 @@ describe('TransfersService: a file already at the destination', () => {
     await settle();
     expect(service.get(transfer!.id).state).toBe('waiting');
     expect(await readFile(fixture.disk('downloads/report.csv'), 'utf8')).toBe('mine, not yours');
+    // The user hears of it even with the window closed (once per batch).
+    expect(fixture.notifications).toEqual([
+      expect.objectContaining({
+        kind: 'batch-waiting',
+        batchId: transfer!.batchId,
+        title: 'A transfer needs your answer',
+      }),
+    ]);
     // No partial either: nothing was written at all.
     expect(await readdir(fixture.disk('downloads'))).toEqual(['report.csv']);
     // A waiting transfer is not paused; it can be cancelled, leaving the file as it was.
@@ -167,6 +175,8 @@ describe('TransfersService: a file already at the destination', () => {
     await waiting(a);
     await waiting(b);
     await waiting(later!.id);
+    // One notification per batch, not per file.
+    expect(fixture.notifications.filter((n) => n.kind === 'batch-waiting')).toHaveLength(2);
     service.resolveConflict(a, 'keepBoth', true);
     await waitForTransfer(service, a, 'done');
     const bDone = await waitForTransfer(service, b, 'done');
