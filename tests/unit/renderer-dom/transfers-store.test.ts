@@ -32,9 +32,12 @@ const transfer = (state: Exclude<Transfer['state'], 'waiting'>, bytes = 0): Tran
 function fakeBridge(replies: Record<string, () => unknown>) {
   const listeners = new Map<string, Set<Listener>>();
   const held: (() => void)[] = [];
+  const calls: { method: string; input: unknown }[] = [];
   const bridge = {
-    invoke: (method: string) =>
-      new Promise((resolve) => held.push(() => resolve({ ok: true, value: replies[method]!() }))),
+    invoke: (method: string, input: unknown) => {
+      calls.push({ method, input });
+      return new Promise((resolve) => held.push(() => resolve({ ok: true, value: replies[method]!() })));
+    },
     on: (event: string, listener: Listener) => {
       if (!listeners.has(event)) listeners.set(event, new Set());
       listeners.get(event)!.add(listener);
@@ -43,6 +46,7 @@ function fakeBridge(replies: Record<string, () => unknown>) {
   };
   return {
     bridge,
+    calls,
     emit: (event: string, payload: unknown) => listeners.get(event)?.forEach((listener) => listener(payload)),
     /** Lets the replies held so far arrive. */
     reply: async () => {
@@ -100,6 +104,26 @@ describe('transfers store: replies and events that cross', () => {
     emit('transfers.updated', transfer('done', 10));
     await reply();
     await loading;
+    expect(states()).toEqual(['done']);
+  });
+
+  it("sends an answer to a waiting transfer and keeps the transfer's later state when the reply comes last", async () => {
+    const { store, emit, reply, states, calls } = await storeWith({
+      'transfers.list': () => ({ transfers: [transfer('queued')], limits }),
+      'transfers.resolveConflict': () => transfer('queued'),
+    });
+    const loading = store.getState().load();
+    await reply();
+    await loading;
+    const answering = store.getState().resolveConflict('t1', 'keepBoth', true);
+    emit('transfers.updated', transfer('running', 5));
+    emit('transfers.updated', transfer('done', 10));
+    await reply();
+    await answering;
+    expect(calls.at(-1)).toEqual({
+      method: 'transfers.resolveConflict',
+      input: { id: 't1', choice: 'keepBoth', applyToAll: true },
+    });
     expect(states()).toEqual(['done']);
   });
 });
