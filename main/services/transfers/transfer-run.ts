@@ -134,16 +134,15 @@ function fileResult(outcome: FileOutcome, size: number): RunResult {
     case 'keptBoth':
     case 'copied':
     case 'overwritten':
-    case 'resumed': {
-      const result = {
+    case 'resumed':
+      return {
         bytes: outcome.result.size,
         files: { ...none, done: 1 },
         verification: verificationName(outcome.result.verification),
+        outcome:
+          outcome.kind === 'keptBoth' ? { kind: 'keptBoth', name: baseName(outcome.path) } : { kind: outcome.kind },
         questions: [],
       };
-      const name = outcome.kind === 'keptBoth' ? baseName(outcome.path) : '';
-      return { ...result, outcome: outcome.kind === 'keptBoth' ? { kind: 'keptBoth', name } : { kind: outcome.kind } };
-    }
   }
 }
 
