@@ -37,22 +37,31 @@ export function IdentityRefusalNotice({ connectorIds }: { readonly connectorIds:
   useEffect(() => void client.invalidateQueries({ queryKey: queryKeys.connectors }), [client]);
   const refused = connectors.status === 'ready' ? refusedConnector(connectors.connectors, connectorIds) : undefined;
   const issue = refused?.identity?.refused;
-  if (refused === undefined || issue === undefined) return null;
-  const what = t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
+  const what =
+    issue === undefined ? '' : t(`connectors.identity.what.${issue.what === 'host key' ? 'hostKey' : 'certificate'}`);
   return (
-    <Group gap="xs" wrap="wrap" data-testid="identity-refused">
-      <Text size="xs" c="var(--mantine-color-error)">
-        {t(`connectors.identity.refusedNotice.${issue.problem}`, { what, name: refused.name, server: issue.server })}
-      </Text>
-      <Button
-        size="compact-xs"
-        variant="light"
-        leftSection={<IconShieldQuestion size={14} />}
-        onClick={() => setReviewing(refused)}
-      >
-        {t('connectors.identity.review', { what })}
-      </Button>
+    <>
+      {refused !== undefined && issue !== undefined && (
+        <Group gap="xs" wrap="wrap" data-testid="identity-refused">
+          <Text size="xs" c="var(--mantine-color-error)">
+            {t(`connectors.identity.refusedNotice.${issue.problem}`, {
+              what,
+              name: refused.name,
+              server: issue.server,
+            })}
+          </Text>
+          <Button
+            size="compact-xs"
+            variant="light"
+            leftSection={<IconShieldQuestion size={14} />}
+            onClick={() => setReviewing(refused)}
+          >
+            {t('connectors.identity.review', { what })}
+          </Button>
+        </Group>
+      )}
+      {/* Once trusted, the refusal leaves the list, but the dialog stays (same place in the tree) until closed. */}
       {reviewing !== undefined && <TestDialog connector={reviewing} onClose={() => setReviewing(undefined)} />}
-    </Group>
+    </>
   );
 }
