@@ -17,20 +17,44 @@ function keptExample(name: string): string {
   return dot <= 0 ? `${name} (2)` : `${name.slice(0, dot)} (2)${name.slice(dot)}`;
 }
 
+/** The question a waiting transfer asks, as the dialog shows it. */
+export interface ConflictQuestion {
+  readonly transferId: string;
+  readonly conflict: TransferConflict;
+  /** The destination folder as people read it ("This computer: /home/ada/Downloads"). */
+  readonly folder: string;
+}
+
 /**
  * Asks what to do with a file that already exists at a transfer's destination: both files side by side (size,
  * modified), the answers that make sense for it, and "apply to all in this batch". Closing it answers nothing: the
- * transfer keeps waiting and nothing is written. Mantine's Modal traps focus and gives it back to the opener.
+ * transfer keeps waiting and nothing is written. Always mounted (Mantine records the opener when `opened` turns
+ * true and gives focus back to it on close); the last question stays shown while it closes.
  */
 export function ConflictDialog({
-  transferId,
-  conflict,
+  opened,
+  question,
   onClose,
 }: {
-  readonly transferId: string;
-  readonly conflict: TransferConflict;
+  readonly opened: boolean;
+  readonly question: ConflictQuestion | undefined;
   readonly onClose: () => void;
 }) {
+  const { t } = useTranslation();
+  return (
+    <Modal
+      opened={opened && question !== undefined}
+      onClose={onClose}
+      size="lg"
+      title={t('transfers.conflict.title')}
+      closeButtonProps={{ 'aria-label': t('transfers.conflict.close') }}
+    >
+      {question && <ConflictForm {...question} onClose={onClose} />}
+    </Modal>
+  );
+}
+
+function ConflictForm({ transferId, conflict, folder, onClose }: ConflictQuestion & { readonly onClose: () => void }) {
   const { t } = useTranslation();
   const resolveConflict = useTransfersStore((s) => s.resolveConflict);
   const fallback = PREFERRED.find((c) => conflict.choices.includes(c)) ?? conflict.choices[0]!;
@@ -55,12 +79,12 @@ export function ConflictDialog({
   };
 
   return (
-    <Modal opened onClose={onClose} size="lg" title={t('transfers.conflict.title')}>
+    <>
       <Stack>
         <Text size="sm">
           {t(conflict.existing.kind === 'folder' ? 'transfers.conflict.folderText' : 'transfers.conflict.text', {
             name,
-            folder: conflict.path.includes('/') ? conflict.path.slice(0, conflict.path.lastIndexOf('/')) : '/',
+            folder,
           })}
         </Text>
         <SimpleGrid cols={{ base: 1, xs: 2 }}>
@@ -107,7 +131,7 @@ export function ConflictDialog({
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </>
   );
 }
 

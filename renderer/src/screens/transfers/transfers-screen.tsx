@@ -36,7 +36,7 @@ import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
 import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/identity-refusal-notice';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { ConflictDialog } from './conflict-dialog';
+import { ConflictDialog, type ConflictQuestion } from './conflict-dialog';
 import { formatBytes, formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
 
@@ -58,6 +58,14 @@ const STATE_COLORS: { readonly [S in TransferState]: string } = {
 };
 
 type Names = ReadonlyMap<string, string>;
+
+/** "Connector: path" as people read it (this computer's paths absolute, a connector's root as '/'). */
+function placeName(location: TransferLocation, names: Names, localDisk: string): string {
+  const connector =
+    location.connectorId === LOCAL_DISK ? localDisk : (names.get(location.connectorId) ?? location.connectorId);
+  const path = location.connectorId === LOCAL_DISK ? `/${location.path}` : location.path || '/';
+  return `${connector}: ${path}`;
+}
 /** Opens the conflict dialog of a waiting transfer. */
 type Answer = (id: string) => void;
 
@@ -68,12 +76,25 @@ export function TransfersScreen() {
   const clearFinished = useTransfersStore((s) => s.clearFinished);
   const [names, setNames] = useState<Names>(new Map());
   const [answering, setAnswering] = useState<string | undefined>();
+  const waiting = state.status === 'ready' ? state.transfers.filter((tr) => tr.state === 'waiting') : [];
   // No question left: the dialog is closed for good (a later conflict does not open it by itself).
-  const anyWaiting = state.status === 'ready' && state.transfers.some((tr) => tr.state === 'waiting');
-  const [hadWaiting, setHadWaiting] = useState(anyWaiting);
-  if (anyWaiting !== hadWaiting) {
-    setHadWaiting(anyWaiting);
-    if (!anyWaiting) setAnswering(undefined);
+  const [hadWaiting, setHadWaiting] = useState(waiting.length > 0);
+  if (waiting.length > 0 !== hadWaiting) {
+    setHadWaiting(waiting.length > 0);
+    if (waiting.length === 0) setAnswering(undefined);
+  }
+  // Once a transfer is answered, the dialog moves on to the next question, and closes when none is left.
+  const current = waiting.find((tr) => tr.id === answering) ?? (answering === undefined ? undefined : waiting[0]);
+  // The question last shown stays in the dialog while it closes, so Mantine gives focus back to the opener.
+  const [shown, setShown] = useState<ConflictQuestion | undefined>();
+  if (current?.state === 'waiting' && (shown?.transferId !== current.id || shown.conflict !== current.conflict)) {
+    const parent = current.conflict.path.slice(0, Math.max(0, current.conflict.path.lastIndexOf('/')));
+    const folder = placeName(
+      { connectorId: current.destination.connectorId, path: parent },
+      names,
+      t('transfers.localDisk'),
+    );
+    setShown({ transferId: current.id, conflict: current.conflict, folder });
   }
 
   useEffect(() => {
@@ -111,9 +132,6 @@ export function TransfersScreen() {
     );
   }
   const finished = state.transfers.filter((tr) => FINISHED_TRANSFER_STATES.has(tr.state)).length;
-  const waiting = state.transfers.filter((tr) => tr.state === 'waiting');
-  // Once a transfer is answered, the dialog moves on to the next question, and closes when none is left.
-  const current = waiting.find((tr) => tr.id === answering) ?? (answering === undefined ? undefined : waiting[0]);
 
   return (
     <Stack gap="lg">
@@ -154,9 +172,7 @@ export function TransfersScreen() {
       ) : (
         <TransferTable transfers={state.transfers} names={names} answer={setAnswering} />
       )}
-      {current?.state === 'waiting' && (
-        <ConflictDialog transferId={current.id} conflict={current.conflict} onClose={() => setAnswering(undefined)} />
-      )}
+      <ConflictDialog opened={current !== undefined} question={shown} onClose={() => setAnswering(undefined)} />
     </Stack>
   );
 }
@@ -213,14 +229,7 @@ function TransferRow({
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const running = transfer.state === 'running';
-  const where = (location: TransferLocation): string => {
-    const connector =
-      location.connectorId === LOCAL_DISK
-        ? t('transfers.localDisk')
-        : (names.get(location.connectorId) ?? location.connectorId);
-    const path = location.connectorId === LOCAL_DISK ? `/${location.path}` : location.path || '/';
-    return `${connector}: ${path}`;
-  };
+  const where = (location: TransferLocation): string => placeName(location, names, t('transfers.localDisk'));
   return (
     <Table.Tr data-transfer-state={transfer.state} aria-label={transfer.name}>
       <Table.Td>
@@ -243,7 +252,9 @@ function TransferRow({
         )}
         {transfer.state === 'waiting' && (
           <Text size="xs" mt={2} truncate="end">
-            {t('transfers.conflict.exists', { path: transfer.conflict.path })}
+            {t('transfers.conflict.exists', {
+              path: where({ connectorId: transfer.destination.connectorId, path: transfer.conflict.path }),
+            })}
           </Text>
         )}
       </Table.Td>
