@@ -45,8 +45,8 @@ export function stepViews(t: TFunction, input: StepViewInput): StepView[] {
       return {
         id: step.id,
         display: 'awaiting',
+        // The fingerprint is in the prompt above; main's English remark would only repeat it.
         text: t('connectors.test.awaiting', params),
-        detail,
         durationMs: step.durationMs,
       };
     }
