@@ -75,10 +75,10 @@ test.describe('Invitations that reach people', () => {
     );
 
     // Copy the link of a row, resend its e-mail.
-    await table.getByRole('button', { name: 'Copy the invitation link of zoe@example.org' }).click();
+    await table.getByRole('button', { name: 'Copy the link: zoe@example.org' }).click();
     await expect(page.getByText('The invitation link of zoe@example.org is copied.')).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
-    await table.getByRole('button', { name: 'Resend the invitation e-mail to zoe@example.org' }).click();
+    await table.getByRole('button', { name: 'Resend: zoe@example.org' }).click();
     await expect(page.getByText('the e-mail to zoe@example.org is in the outbox below')).toBeVisible();
 
     // The link in a browser: a French page (the invitation's language) with Open in Ferry and the form.
@@ -135,8 +135,9 @@ test.describe('Invitations that reach people', () => {
     await expect(page.getByText('Invitation links now use https://ferry.example.org.')).toBeVisible({
       timeout: 60_000,
     });
-    await settings.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(notice).toContainText('Invitation links use the public address https://ferry.example.org');
+    await settings.getByRole('button', { name: 'Close this window' }).click();
+    await expect(settings).toHaveCount(0);
     const publicLink = await invite(page, 'lou@example.org', 'en');
     expect(publicLink.link).toMatch(/^https:\/\/ferry\.example\.org\/v1\/invitations\/accept\?token=ferry_inv_/);
   });

@@ -141,10 +141,19 @@ export class LocalWorkspace {
         else if (password !== undefined) await secrets?.set(SMTP_PASSWORD, password);
       }
     }
-    if (this.running !== undefined) {
-      // Links and e-mails are made by the running server: it starts again (same port, same data) to use them.
-      await this.stop();
-      await this.url();
+    const previous = this.running;
+    if (previous !== undefined) {
+      // Links and e-mails are made by the running server: it starts again (same port, same data) to use them. Calls
+      // meanwhile wait for the new one instead of racing it for the data folder.
+      const restarted = (async () => {
+        await (await previous.catch(() => undefined))?.stop();
+        return this.launch();
+      })();
+      this.running = restarted.catch((error: unknown) => {
+        this.running = undefined;
+        throw error;
+      });
+      await this.running;
     }
     return this.settings();
   }
