@@ -96,6 +96,14 @@ test.describe('Transfers: files already at the destination', () => {
         fullPage: true,
         animations: 'disabled',
       });
+      // The small window (1024x640) the issue asks for: the dialog scrolls, nothing is cut.
+      await page.setViewportSize({ width: 1024, height: 640 });
+      await expect(dialog.getByRole('button', { name: 'Confirm' })).toBeInViewport({ ratio: 1 });
+      await page.screenshot({
+        path: 'test-results/screenshots/transfers-conflict-1024-en.png',
+        animations: 'disabled',
+      });
+      await page.setViewportSize({ width: 1200, height: 800 });
       await page.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
       await expect(opener).toBeFocused();
