@@ -66,8 +66,10 @@ test.describe('Invitations that reach people', () => {
     };
     const id = listed.value.items[0]?.id ?? '';
     expect(id).toMatch(/^inv_/);
-    await expect(table).toContainText(id);
     await expect(table).toContainText('Viewer');
+    await table.getByRole('button', { name: 'Manage: zoe@example.org' }).click();
+    await expect(page.getByRole('dialog')).toContainText(id);
+    await page.getByRole('dialog').getByRole('button', { name: 'Close this window' }).click();
     await shootBoth(page, harness, 'invitations-local-outbox');
     const axe = await new AxeBuilder({ page }).include('main').analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(

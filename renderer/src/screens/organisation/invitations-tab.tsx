@@ -94,6 +94,8 @@ export function InvitationsTab() {
         header: t('invitations.id'),
         cell: (i) => <MonoText value={i.id} size="xs" />,
         sortable: false,
+        // Optional (the Columns menu shows it): at 1200 px the role and status badges need the room.
+        hiddenByDefault: true,
       },
       {
         id: 'role',
