@@ -10,13 +10,22 @@ type Image = { path: string; png?: Buffer; representations: { scaleFactor: numbe
 type MenuItem = { label?: string; type?: string; click?: () => void; submenu?: MenuItem[] };
 type StubTray = { image: Image; tooltip: string; menu: { template: MenuItem[] } };
 let trays: StubTray[];
-let calls: { trays: StubTray[]; powerEvents: Map<string, () => void> };
+type StubWindow = { emit: (event: string, e: { preventDefault: () => void }) => void };
+type Calls = {
+  trays: StubTray[];
+  powerEvents: Map<string, () => void>;
+  windows: StubWindow[];
+  messageBoxes: { message: string }[];
+};
+let calls: Calls;
 
 /** A PNG's width and height (IHDR). */
 const size = (png: Buffer) => [png.readUInt32BE(16), png.readUInt32BE(20)];
 
 beforeAll(async () => {
-  calls = loadMainBundle<{ trays: StubTray[]; powerEvents: Map<string, () => void> }>();
+  // As on a Linux desktop whose panel has no tray (main-bundle.test.ts runs the case with one).
+  process.env.FERRY_TRAY = '0';
+  calls = loadMainBundle<Calls>();
   trays = calls.trays;
   for (let i = 0; i < 200 && trays.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 });
@@ -68,5 +77,13 @@ describe('tray of the built main bundle', () => {
     for (let i = 0; i < 100 && /Paused/.test(tray.tooltip); i++) await new Promise((r) => setTimeout(r, 20));
     expect(tray.tooltip).not.toMatch(/Paused/);
     expect(calls.powerEvents.has('resume')).toBe(true);
+  });
+
+  it('without a tray host, tells the user once and lets closing the window quit', async () => {
+    for (let i = 0; i < 100 && calls.messageBoxes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(calls.messageBoxes.map((box) => box.message)).toEqual([expect.stringMatching(/tray/i)]);
+    let prevented = false;
+    calls.windows[0]!.emit('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
   });
 });
