@@ -68,7 +68,7 @@ export interface DesktopServices {
   readonly secrets: SecretStore;
   readonly platform: PlatformConnection;
   readonly organisation: OrganisationService;
-  /** The queue and bandwidth limit every mover shares (transfers now, the sync engine next). */
+  /** The queue and bandwidth limit every mover shares (manual transfers and the sync agent). */
   readonly transferRuntime: TransferRuntime;
   readonly transfers: TransfersService;
   /** The bindings the sync agent runs, kept in the app's store. */
