@@ -49,7 +49,7 @@ export interface ComposeOptions {
   readonly chooseSavePath?: SavePathChooser;
   /** Where events go (the window, the harness's pages); none by default. */
   readonly outlets?: Partial<ModuleOutlets>;
-  /** Whether the sync agent starts running its bindings on its own (default true; the harness starts it on demand). */
+  /** Whether the sync agent runs its bindings on its own schedule (default true; tests may turn it off). */
   readonly startAgent?: boolean;
   /** How long a new file must stay unchanged before the agent publishes it (default: the runner's). */
   readonly agentSettleMs?: number;
@@ -68,7 +68,7 @@ export interface DesktopServices {
   readonly secrets: SecretStore;
   readonly platform: PlatformConnection;
   readonly organisation: OrganisationService;
-  /** The queue and bandwidth limit every mover shares (transfers now, the sync engine next). */
+  /** The queue and bandwidth limit every mover shares (manual transfers and the sync agent). */
   readonly transferRuntime: TransferRuntime;
   readonly transfers: TransfersService;
   /** The bindings the sync agent runs, kept in the app's store. */

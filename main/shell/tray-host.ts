@@ -68,6 +68,8 @@ export interface TrayHostOptions {
   /** Keep asking this long while the answer is "no" (at login the panel may register its watcher after Ferry). */
   readonly waitMs?: number;
   readonly pollMs?: number;
+  /** FERRY_TRAY=1 or 0 overrides the guess (a desktop whose tray it gets wrong, e.g. an XEmbed-only panel). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -75,6 +77,8 @@ export interface TrayHostOptions {
  * (e.g. GNOME without AppIndicator); no bus or no dbus-send/gdbus counts as a tray, an XEmbed-only tray as none.
  */
 export async function hasTrayHost(options: TrayHostOptions = {}): Promise<boolean> {
+  const forced = (options.env ?? process.env).FERRY_TRAY;
+  if (forced === '1' || forced === '0') return forced === '1';
   if ((options.platform ?? process.platform) !== 'linux') return true;
   const deadline = Date.now() + (options.waitMs ?? 0);
   for (;;) {

@@ -16,44 +16,38 @@ interface Finding {
   readonly description: string;
 }
 
+interface Sarif {
+  readonly runs: readonly {
+    readonly results: readonly {
+      readonly ruleId: string;
+      readonly message: { readonly text: string };
+      readonly locations: readonly {
+        readonly physicalLocation: {
+          readonly artifactLocation: { readonly uri: string };
+          readonly region: { readonly startLine: number; readonly startColumn: number };
+        };
+      }[];
+    }[];
+  }[];
+}
+
 /**
- * Parses electronegativity's CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks); null when the
- * file is torn or holds no row: the tool writes its header and its rows with two concurrent fs.writeFile calls,
- * which a loaded machine may interleave.
+ * The findings of electronegativity's SARIF report, written in one fs.writeFile (its CSV report is written by two
+ * concurrent writes, header and rows, which a loaded machine interleaves into a torn file).
  */
-function parseCsv(text: string): Finding[] | null {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else if (c !== '\r') field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  const data = rows.slice(1).filter((r) => r.length > 1);
-  if (!text.startsWith('issue, severity') || data.length === 0 || data.some((r) => r.length < 8)) return null;
-  return data.map((r) => ({
-    issue: r[0]!.trim(),
-    file: r[3]!.trim(),
-    location: r[4]!.trim(),
-    description: r[6]!.trim(),
-  }));
+function findingsOf(text: string): Finding[] {
+  const sarif = JSON.parse(text) as Sarif;
+  return sarif.runs.flatMap((run) =>
+    run.results.map((result) => {
+      const where = result.locations[0]!.physicalLocation;
+      return {
+        issue: result.ruleId,
+        file: where.artifactLocation.uri,
+        location: `${where.region.startLine}:${where.region.startColumn}`,
+        description: result.message.text,
+      };
+    }),
+  );
 }
 
 describe('electronegativity gate', () => {
@@ -63,19 +57,15 @@ describe('electronegativity gate', () => {
     for (const part of ['main', 'preload', 'renderer', 'package.json']) {
       cpSync(path.join(root, part), path.join(scan, part), { recursive: true });
     }
-    const csv = path.join(scan, 'report.csv');
+    const report = path.join(scan, 'report.sarif');
     const cli = path.join(root, 'node_modules/@doyensec/electronegativity/dist/index.js');
-    let findings: Finding[] | null = null;
-    for (let attempt = 1; findings === null && attempt <= 3; attempt++) {
-      const run = spawnSync(
-        process.execPath,
-        ['-r', path.join(root, 'tests/security/offline-got.cjs'), cli, '-i', scan, '-o', csv, '-r', '-v', 'false'],
-        { encoding: 'utf8', env: { ...process.env, LANG: 'en-US' } },
-      );
-      expect(run.status, run.stderr).toBe(0);
-      findings = parseCsv(readFileSync(csv, 'utf8'));
-    }
-    if (findings === null) throw new Error('electronegativity wrote a torn CSV report three times in a row');
+    const run = spawnSync(
+      process.execPath,
+      ['-r', path.join(root, 'tests/security/offline-got.cjs'), cli, '-i', scan, '-o', report, '-r', '-v', 'false'],
+      { encoding: 'utf8', env: { ...process.env, LANG: 'en-US' } },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const findings = findingsOf(readFileSync(report, 'utf8'));
     expect(findings.length).toBeGreaterThan(0); // the scanner really ran (preload and CSP are always reported)
 
     const allowed = (f: Finding) => allowList.some((a) => a.issue === f.issue && a.file === f.file);

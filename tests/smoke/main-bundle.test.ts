@@ -1,16 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { METHOD_CHANNELS } from '../../shared/ipc';
 import { CONTENT_SECURITY_POLICY } from '../../main/security/content-security-policy';
+import { loadMainBundle } from './load-main-bundle';
 
 // Loads the BUILT main bundle (out/main/index.js) under Node with a stub 'electron' and inspects what it set up.
 
 const root = path.resolve(__dirname, '../..');
-const bundle = path.join(root, 'out/main/index.js');
-const stubPath = path.join(__dirname, 'electron-stub.cjs');
-const nodeRequire = createRequire(__filename);
 type Calls = {
   windows: { options: { webPreferences: Record<string, unknown> }; loadedUrl: string; webContents: unknown }[];
   handlers: Map<string, (event: unknown, payload: unknown) => Promise<unknown>>;
@@ -33,18 +30,9 @@ type Calls = {
 let calls: Calls;
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
-  const resolver = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const original = resolver._resolveFilename;
-  resolver._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'electron' ? stubPath : original.call(this, request, ...rest);
-  };
-  try {
-    nodeRequire(bundle);
-  } finally {
-    resolver._resolveFilename = original;
-  }
-  calls = (nodeRequire(stubPath) as { __calls: Calls }).__calls;
+  // The CI's session bus has no StatusNotifierWatcher: say a tray is there, as on a desktop with one.
+  process.env.FERRY_TRAY = '1';
+  calls = loadMainBundle<Calls>();
   // app.whenReady().then(...) opens the keychain first: wait for the window (or give up after 10 s).
   for (let i = 0; i < 200 && calls.windows.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 });

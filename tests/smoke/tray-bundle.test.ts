@@ -1,35 +1,32 @@
 import { existsSync, readFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAIN_BUNDLE, loadMainBundle } from './load-main-bundle';
 
 // The tray of the BUILT main bundle under the stub 'electron': its icons were emitted next to the bundle and load.
 
 const root = path.resolve(__dirname, '../..');
-const bundle = path.join(root, 'out/main/index.js');
-const stubPath = path.join(__dirname, 'electron-stub.cjs');
-const nodeRequire = createRequire(__filename);
 type Image = { path: string; png?: Buffer; representations: { scaleFactor: number; buffer: Buffer }[] };
 type MenuItem = { label?: string; type?: string; click?: () => void; submenu?: MenuItem[] };
 type StubTray = { image: Image; tooltip: string; menu: { template: MenuItem[] } };
 let trays: StubTray[];
+type StubWindow = { emit: (event: string, e: { preventDefault: () => void }) => void };
+type Calls = {
+  trays: StubTray[];
+  powerEvents: Map<string, () => void>;
+  windows: StubWindow[];
+  messageBoxes: { message: string }[];
+};
+let calls: Calls;
 
 /** A PNG's width and height (IHDR). */
 const size = (png: Buffer) => [png.readUInt32BE(16), png.readUInt32BE(20)];
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
-  const resolver = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const original = resolver._resolveFilename;
-  resolver._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'electron' ? stubPath : original.call(this, request, ...rest);
-  };
-  try {
-    nodeRequire(bundle);
-  } finally {
-    resolver._resolveFilename = original;
-  }
-  trays = (nodeRequire(stubPath) as { __calls: { trays: StubTray[] } }).__calls.trays;
+  // As on a Linux desktop whose panel has no tray (main-bundle.test.ts runs the case with one).
+  process.env.FERRY_TRAY = '0';
+  calls = loadMainBundle<Calls>();
+  trays = calls.trays;
   for (let i = 0; i < 200 && trays.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
 });
 
@@ -46,7 +43,7 @@ describe('tray of the built main bundle', () => {
   });
 
   it('emitted every state icon (1x and 2x) the bundle refers to', () => {
-    const code = readFileSync(bundle, 'utf8');
+    const code = readFileSync(MAIN_BUNDLE, 'utf8');
     // electron-vite names an asset <name>-<8-character hash>.png.
     const found = [...code.matchAll(/"\.\/chunks\/((tray-[a-z]+(?:@2x)?)-[\w-]{8}\.png)"/g)];
     const referenced = found.map((m) => m[1]!);
@@ -79,7 +76,14 @@ describe('tray of the built main bundle', () => {
     find(/^Resume/).click!();
     for (let i = 0; i < 100 && /Paused/.test(tray.tooltip); i++) await new Promise((r) => setTimeout(r, 20));
     expect(tray.tooltip).not.toMatch(/Paused/);
-    const power = (nodeRequire(stubPath) as { __calls: { powerEvents: Map<string, () => void> } }).__calls.powerEvents;
-    expect(power.has('resume')).toBe(true);
+    expect(calls.powerEvents.has('resume')).toBe(true);
+  });
+
+  it('without a tray host, tells the user once and lets closing the window quit', async () => {
+    for (let i = 0; i < 100 && calls.messageBoxes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(calls.messageBoxes.map((box) => box.message)).toEqual([expect.stringMatching(/tray/i)]);
+    let prevented = false;
+    calls.windows[0]!.emit('close', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
   });
 });

@@ -11,8 +11,8 @@ interface RuntimeEvents {
 
 /**
  * The one place transfers take their turn and their bandwidth: one queue of whole transfers, the folder queues of
- * running folder copies, and one bandwidth limiter, all changeable live. The transfers service runs on it and the
- * sync engine will too, so the user's global limits apply to everything Ferry moves.
+ * running folder copies, and one bandwidth limiter, all changeable live. The transfers service and the
+ * sync agent run on it, so the user's global limits apply to everything Ferry moves.
  */
 export class TransferRuntime {
   /** Whole transfers wait here for one of `concurrency` slots. */

@@ -3,17 +3,8 @@
 // acquisition into a local folder. Each agent is killed (-9) once mid-file (an upload, then a delivery) and started
 // again: every file reaches the offer once and the buyer's folder once, byte for byte, with receipts and the
 // platform's acknowledgements, nothing hidden left behind, and a further run sends nothing.
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,25 +14,11 @@ import { connectorEnv, sshdSftpOptions } from '../../kit/server-options';
 import { httpApi, ok, twoOrganisations, type Api, type OrgSession } from '../../platform/flow/flow-kit';
 import { listeningPlatform, type ListeningPlatform } from '../../platform/uploads/upload-kit';
 import { requireServer } from '../../servers/require-server';
+import { filesUnder, sha256 } from '../../unit/sync/sync-test-kit';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 
 const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 const MiB = 1024 * 1024;
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** Every file under a folder, relative and sorted, hidden ones included. */
-function filesUnder(root: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else found.push(path.relative(root, full));
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return found.sort();
-}
 
 /** The largest file under a folder (0 when none): how far an upload or a hidden staged copy has come. */
 function largestUnder(root: string, hiddenOnly = false): number {

@@ -157,6 +157,14 @@ describe.skipIf(!canRun)('hasTrayHost on a real session bus', () => {
     expect(await hasTrayHost({ platform: 'linux' })).toBe(false);
   });
 
+  it('follows FERRY_TRAY=1 or 0 over what the bus says, on any platform', async () => {
+    vi.stubEnv('DBUS_SESSION_BUS_ADDRESS', address);
+    expect(await hasTrayHost({ platform: 'linux' })).toBe(false);
+    expect(await hasTrayHost({ platform: 'linux', env: { FERRY_TRAY: '1' } })).toBe(true);
+    expect(await hasTrayHost({ platform: 'darwin', env: { FERRY_TRAY: '0' } })).toBe(false);
+    expect(await hasTrayHost({ platform: 'linux', env: { FERRY_TRAY: 'yes' } })).toBe(false);
+  });
+
   it('assumes a tray when it cannot ask: no session bus, or neither dbus-send nor gdbus', async () => {
     vi.stubEnv('DBUS_SESSION_BUS_ADDRESS', 'unix:path=/nonexistent/ferry-bus');
     expect(await sessionBusNameHasOwner(STATUS_NOTIFIER_WATCHER)).toBeUndefined();

@@ -33,7 +33,7 @@ import { listeningPlatform, type ListeningPlatform } from '../../platform/upload
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import type { DeliveryJob } from './delivery-process';
-import { MiB, sha256, startJobProcess, TempFolders } from './sync-test-kit';
+import { filesUnder, MiB, sha256, startJobProcess, TempFolders } from './sync-test-kit';
 
 const sshd = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 // The deliveries job the offer-file ledger queues is the platform's own delivery: not this suite's subject.
@@ -41,20 +41,6 @@ const noJobs = { send: async () => undefined } as unknown as JobsRuntime;
 const today = () => new Date().toISOString().slice(0, 10);
 
 const temp = new TempFolders();
-
-/** Every file under a folder, relative, sorted (hidden staging and partial files included). */
-function filesUnder(root: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const full = path.join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else found.push(path.relative(root, full));
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return found.sort();
-}
 
 /** A TCP relay in front of the platform that the test cuts (every connection dropped, none taken) and restores. */
 interface Relay {

@@ -1,7 +1,7 @@
-// What the sync runner suites and their job processes share: temp folders, hashes, job processes and their context.
+// What the sync suites and their job processes share: temp folders, hashes, file listings, job processes and their context.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { guardDriver } from '../../../connectors/guarded-driver';
@@ -91,4 +91,18 @@ export function runJob(work: () => Promise<void>): void {
     process.stderr.write(`${String(error)}\n`);
     process.exit(1);
   });
+}
+
+/** Every file under a folder, relative and sorted, hidden ones (staging, partials) included; [] when it is absent. */
+export function filesUnder(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else found.push(path.relative(root, full));
+    }
+  };
+  if (existsSync(root)) walk(root);
+  return found.sort();
 }
