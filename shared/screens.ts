@@ -4,6 +4,8 @@ export const SCREENS = [
   'connectors',
   'browser',
   'offers',
+  'catalog',
+  'acquisitions',
   'transfers',
   'activity',
   'settings',

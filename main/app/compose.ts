@@ -17,6 +17,7 @@ import { AccountRegistry } from '../services/platform/account-registry';
 import { LocalWorkspace } from '../services/platform/local-workspace';
 import { OrganisationService, type SavePathChooser } from '../services/platform/organisation-service';
 import { PlatformConnection } from '../services/platform/platform-connection';
+import { orgApiHandlers } from '../services/platform/org-api-handlers';
 import { organisationHandlers, platformHandlers } from '../services/platform/platform-handlers';
 import type { SecretStore } from '../services/secrets/secret-store';
 import { SettingsService } from '../services/settings-service';
@@ -207,6 +208,7 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
     { handlers: browserHandlers(services.browser), stop: () => services.browser.close() },
     { handlers: platformHandlers(services.platform), stop: () => services.platform.stop() },
     { handlers: organisationHandlers(services.organisation) },
+    { handlers: orgApiHandlers(services.platform) },
   ];
 }
 

@@ -10,6 +10,7 @@ import { syncEvents, syncMethods } from './sync-ipc';
 import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
 import { browserMethods } from './browser-ipc';
+import { orgApiMethods } from './org-api-ipc';
 
 export * from './channels';
 export * from './contract';
@@ -26,6 +27,7 @@ export const ipcMethods = {
   ...organisationMethods,
   ...transfersMethods,
   ...syncMethods,
+  ...orgApiMethods,
 } as const;
 /** Every main-to-renderer event, by name. */
 export const ipcEvents = { ...appEvents, ...settingsEvents, ...transfersEvents, ...syncEvents } as const;

@@ -63,7 +63,8 @@ export class PlatformClient {
   private async send<R extends ApiRoute>(route: R, options: CallInput<R>): Promise<Response> {
     const url = new URL(`${this.baseUrl}${pathOf(route, options.params)}`);
     for (const [key, value] of Object.entries(options.query ?? {})) {
-      if ((typeof value === 'string' && value !== '') || typeof value === 'number') {
+      // Booleans go back to the 'true'/'false' the query schemas read (main re-sends what it validated).
+      if ((typeof value === 'string' && value !== '') || typeof value === 'number' || typeof value === 'boolean') {
         url.searchParams.set(key, String(value));
       }
     }
@@ -106,9 +107,11 @@ export class PlatformClient {
     return parsed.data as RouteResponse<R>;
   }
 
-  /** Calls any JSON route of the shared table (the routes without a method of their own here: offers, deliveries…). */
-  call<R extends ApiRoute>(route: R, options: CallInput<R> = {}): Promise<RouteResponse<R>> {
-    return this.json(route, options);
+  /** Calls any route of the shared table answering JSON or 204 (null); the routes without a method of their own. */
+  async call<R extends ApiRoute>(route: R, options: CallInput<R> = {}): Promise<RouteResponse<R>> {
+    if (route.status !== 204) return this.json(route, options);
+    await this.empty(route, options);
+    return null as RouteResponse<R>;
   }
 
   /** Calls a route answering 204 No Content. */
