@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ActivityEntry, SyncBinding } from '../../../../shared/ipc/sync-ipc';
 import { notifyError } from '../../notify-error';
 import { useActivityStore } from '../../stores/activity-store';
-import { formatBytes } from '../transfers/transfer-format';
+import { formatSize } from '../../format/format-size';
 import { formatExact, formatRelative, summaryOf } from './activity-format';
 import { KindBadge } from './activity-kinds';
 import { useFormattingLocale } from './use-formatting-locale';
@@ -77,7 +77,7 @@ function ActivityRow({
   const facts = [
     entry.bindingName,
     entry.path,
-    entry.size !== undefined ? formatBytes(entry.size, locale) : undefined,
+    entry.size !== undefined ? formatSize(entry.size, locale) : undefined,
   ].filter((f): f is string => f !== undefined && f !== '');
 
   return (

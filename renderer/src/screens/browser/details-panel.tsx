@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { BrowserEntry, BrowserPreview } from '../../../../shared/ipc/browser-ipc';
 import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
-import { formatDate, formatSize } from './format';
+import { formatSize } from '../../format/format-size';
+import { formatDate } from './format';
 
 type PreviewState =
   | { readonly status: 'loading' }
@@ -12,7 +13,7 @@ type PreviewState =
   | { readonly status: 'failed'; readonly message: string };
 
 function Preview({ connectorId, entry }: { readonly connectorId: string; readonly entry: BrowserEntry }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [state, setState] = useState<PreviewState>({ status: 'loading' });
   useEffect(() => {
     let current = true;
@@ -29,7 +30,7 @@ function Preview({ connectorId, entry }: { readonly connectorId: string; readonl
   const { preview } = state;
   const note = preview.truncated ? (
     <Text size="xs" c="dimmed">
-      {t('browser.preview.truncated', { bytes: preview.bytes.toLocaleString() })}
+      {t('browser.preview.truncated', { bytes: preview.bytes.toLocaleString(i18n.language) })}
     </Text>
   ) : null;
   switch (preview.kind) {

@@ -5,7 +5,8 @@ import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BrowserSortKey } from '../../../../shared/ipc/browser-ipc';
 import { BROWSER_PAGE, useBrowserStore } from '../../stores/browser-store';
-import { formatDate, formatSize } from './format';
+import { formatSize } from '../../format/format-size';
+import { formatDate } from './format';
 
 const ROW_HEIGHT = 34;
 const COLUMNS = '1fr 110px 190px';

@@ -1,16 +1,5 @@
-/** A size in bytes for people: 1.5 MB, 12 kB, 0 B (decimal units, the user's number format). */
-export function formatSize(bytes: number | undefined, locale: string): string {
-  if (bytes === undefined) return '';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${value.toLocaleString(locale, { maximumFractionDigits: digits })} ${units[unit]}`;
-}
+/** Sizes come from the one formatter (decimal SI, localised units); re-exported for screens that import it here. */
+export { formatSize } from '../../format/format-size';
 
 /** A modification time in the user's locale. */
 export function formatDate(ms: number | undefined, locale: string): string {

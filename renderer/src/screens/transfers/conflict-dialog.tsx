@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConflictChoice, ConflictFile, TransferConflict } from '../../../../shared/ipc/transfers-ipc';
 import { notifyError } from '../../notify-error';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { formatBytes } from './transfer-format';
+import { formatSize } from '../../format/format-size';
 
 // The safe answer first: keeping both never loses a byte.
 const PREFERRED: readonly ConflictChoice[] = ['keepBoth', 'skip', 'resume', 'overwrite'];
@@ -160,7 +160,7 @@ function FileFacts({
         <Text size="sm">{t('transfers.conflict.aFolder')}</Text>
       ) : (
         <Text size="sm">
-          {t('transfers.conflict.size', { size: file.size === null ? unknown : formatBytes(file.size, lang) })}
+          {t('transfers.conflict.size', { size: file.size === null ? unknown : formatSize(file.size, lang) })}
         </Text>
       )}
       <Text size="sm">{t('transfers.conflict.modified', { date: modified })}</Text>

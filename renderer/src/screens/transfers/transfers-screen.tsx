@@ -37,7 +37,8 @@ import { notifyError } from '../../notify-error';
 import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/identity-refusal-notice';
 import { useTransfersStore } from '../../stores/transfers-store';
 import { ConflictDialog, type ConflictQuestion } from './conflict-dialog';
-import { formatBytes, formatDuration } from './transfer-format';
+import { formatSize, formatSpeed } from '../../format/format-size';
+import { formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
 
 const LOCAL_DISK = 'local-disk';
@@ -269,7 +270,7 @@ function TransferRow({
       </Table.Td>
       <Table.Td ta="right">
         <Text size="sm" style={NUMBERS}>
-          {running ? `${formatBytes(transfer.bytesPerSecond, lang)}/s` : '—'}
+          {running ? formatSpeed(transfer.bytesPerSecond, lang) : '—'}
         </Text>
       </Table.Td>
       <Table.Td ta="right">
@@ -289,7 +290,7 @@ function TransferProgress({ transfer }: { readonly transfer: Transfer }) {
   const lang = i18n.language;
   const total = transfer.total;
   const percent = total === null ? null : total === 0 ? 100 : Math.min(100, (transfer.bytes / total) * 100);
-  const bytes = formatBytes(transfer.bytes, lang);
+  const bytes = formatSize(transfer.bytes, lang);
   const files = transfer.kind === 'folder' ? t('transfers.files', { count: transfer.files.done }) : null;
   return (
     <Stack gap={4}>
@@ -305,7 +306,7 @@ function TransferProgress({ transfer }: { readonly transfer: Transfer }) {
         </Progress.Root>
       )}
       <Text size="xs" c="dimmed" truncate="end" style={NUMBERS}>
-        {total === null ? bytes : t('transfers.bytesOf', { done: bytes, total: formatBytes(total, lang) })}
+        {total === null ? bytes : t('transfers.bytesOf', { done: bytes, total: formatSize(total, lang) })}
         {percent !== null && transfer.state !== 'done' ? ` · ${Math.floor(percent)} %` : ''}
         {files ? ` · ${files}` : ''}
         {transfer.files.failed > 0 ? ` · ${t('transfers.filesFailed', { count: transfer.files.failed })}` : ''}
