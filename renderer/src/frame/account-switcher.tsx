@@ -36,7 +36,8 @@ export function AccountSwitcher() {
           rightSection={<IconChevronDown size={14} />}
           aria-label={`${t('platform.accountMenu')}: ${label}`}
         >
-          <Text size="sm" truncate maw={280}>
+          {/* Long e-mails and organisation names are cut short: the whole label is in the tooltip. */}
+          <Text size="sm" truncate maw={280} title={label}>
             {label}
           </Text>
         </Button>

@@ -1,4 +1,4 @@
-import { AppShell, Group, NavLink, Text, Title } from '@mantine/core';
+import { ActionIcon, AppShell, Box, Group, NavLink, Text, Title, Tooltip } from '@mantine/core';
 import {
   IconActivity,
   IconArrowsTransferUpDown,
@@ -6,15 +6,19 @@ import {
   IconBuildingStore,
   IconDownload,
   IconFolders,
+  IconLayoutSidebarLeftCollapse,
+  IconLayoutSidebarLeftExpand,
   IconPackage,
   IconPlugConnected,
   IconSettings,
 } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AVAILABLE_SCREENS, SCREENS, type Screen } from '../../../shared/screens';
 import { useNavigationStore } from '../stores/navigation-store';
 import { AccountSwitcher } from './account-switcher';
+import { installFocusReturn } from './focus-return';
+import { useFoldPreference } from './use-fold-preference';
 
 const ICONS: Readonly<Record<Screen, ReactNode>> = {
   organisation: <IconBuilding size={18} stroke={1.6} />,
@@ -28,42 +32,99 @@ const ICONS: Readonly<Record<Screen, ReactNode>> = {
   settings: <IconSettings size={18} stroke={1.6} />,
 };
 
-/** The window's frame: navigation for every screen (unbuilt ones disabled) and the current screen. */
+const NAV_ID = 'app-navigation';
+const WIDE = 230;
+const ICONS_ONLY = 64;
+
+// Icons only: the label moves to aria-label and a tooltip, the icon is centred.
+const ICON_ONLY_STYLES = {
+  root: { justifyContent: 'center' },
+  section: { marginInlineEnd: 0 },
+  body: { display: 'none' },
+} as const;
+
+function NavEntry({ screen, folded }: { readonly screen: Screen; readonly folded: boolean }) {
+  const { t } = useTranslation();
+  const current = useNavigationStore((s) => s.screen);
+  const go = useNavigationStore((s) => s.go);
+  const available = AVAILABLE_SCREENS.has(screen);
+  const name = t(`nav.${screen}`);
+  // A disabled button is out of the tab order; `disabled` also keeps its pointer events from a tooltip.
+  const link = (
+    <NavLink
+      component="button"
+      label={folded ? undefined : name}
+      aria-label={folded ? name : undefined}
+      leftSection={ICONS[screen]}
+      active={screen === current}
+      aria-current={screen === current ? 'page' : undefined}
+      disabled={!available}
+      aria-disabled={!available || undefined}
+      tabIndex={available ? undefined : -1}
+      styles={folded ? ICON_ONLY_STYLES : undefined}
+      onClick={() => go(screen)}
+    />
+  );
+  if (!folded) return link;
+  return (
+    <Tooltip label={available ? name : t('layout.comingSoon', { name })} position="right" withArrow openDelay={150}>
+      {/* The wrapper takes the pointer for the tooltip: a disabled button gets no pointer events. */}
+      <Box>{link}</Box>
+    </Tooltip>
+  );
+}
+
+/**
+ * The window's frame: navigation for every screen (unbuilt ones disabled and out of the tab order), folded to icons
+ * below 1100 px or when the user chose it, and the current screen. Focus returns to a dialog's opener on close.
+ */
 export function AppFrame({ children }: { readonly children: ReactNode }) {
   const { t } = useTranslation();
-  const screen = useNavigationStore((s) => s.screen);
-  const go = useNavigationStore((s) => s.go);
+  const [folded, toggle] = useFoldPreference('nav-folded');
+  useEffect(() => installFocusReturn(), []);
+  const toggleLabel = folded ? t('layout.expandNav') : t('layout.collapseNav');
 
   return (
-    <AppShell navbar={{ width: 230, breakpoint: 0 }} header={{ height: 52 }} padding="lg">
+    <AppShell navbar={{ width: folded ? ICONS_ONLY : WIDE, breakpoint: 0 }} header={{ height: 52 }} padding="lg">
       <AppShell.Header>
-        <Group h="100%" px="md" gap="xs" justify="space-between">
-          <Title order={1} size="h4">
-            {t('app.name')}
-          </Title>
+        <Group h="100%" px="md" gap="xs" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
+            <Tooltip label={toggleLabel} position="bottom-start">
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="lg"
+                aria-label={toggleLabel}
+                aria-expanded={!folded}
+                aria-controls={NAV_ID}
+                onClick={toggle}
+              >
+                {folded ? <IconLayoutSidebarLeftExpand size={20} /> : <IconLayoutSidebarLeftCollapse size={20} />}
+              </ActionIcon>
+            </Tooltip>
+            <Title order={1} size="h4">
+              {t('app.name')}
+            </Title>
+          </Group>
           <AccountSwitcher />
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
-        {SCREENS.map((s) => {
-          const available = AVAILABLE_SCREENS.has(s);
-          return (
-            <NavLink
-              key={s}
-              component="button"
-              label={t(`nav.${s}`)}
-              leftSection={ICONS[s]}
-              active={s === screen}
-              aria-current={s === screen ? 'page' : undefined}
-              disabled={!available}
-              aria-disabled={!available || undefined}
-              onClick={() => go(s)}
-            />
-          );
-        })}
-        <Text size="xs" c="dimmed" px="sm" mt="md">
-          {t('nav.comingSoon')}
-        </Text>
+      <AppShell.Navbar
+        p="xs"
+        component="nav"
+        id={NAV_ID}
+        aria-label={t('nav.label')}
+        data-folded={folded || undefined}
+        style={{ overflowY: 'auto' }}
+      >
+        {SCREENS.map((s) => (
+          <NavEntry key={s} screen={s} folded={folded} />
+        ))}
+        {!folded && (
+          <Text size="xs" c="dimmed" px="sm" mt="md">
+            {t('nav.comingSoon')}
+          </Text>
+        )}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>

@@ -1,4 +1,4 @@
-import { Alert, Box, Breadcrumbs, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Breadcrumbs, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDownload, IconRefresh, IconUpload } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
@@ -10,6 +10,7 @@ import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/ident
 import { useBrowserStore } from '../../stores/browser-store';
 import { useConnectors } from '../../queries/use-connectors';
 import { useNavigationStore } from '../../stores/navigation-store';
+import { DetailsFold } from './details-fold';
 import { DetailsPanel } from './details-panel';
 import { FileList } from './file-list';
 import { CrumbLink } from './crumb-link';
@@ -181,9 +182,9 @@ export function BrowserScreen() {
                 <FileList onOpen={(to) => open(connectorId, to)} />
               )}
             </Card>
-            <Box w={340} style={{ overflow: 'auto' }}>
+            <DetailsFold>
               <DetailsPanel connectorId={connectorId} entry={focused} selectedCount={selected.size} />
-            </Box>
+            </DetailsFold>
           </Group>
         </>
       )}
