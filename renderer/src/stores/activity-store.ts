@@ -12,6 +12,17 @@ export interface ActivityFilter {
   readonly text: string;
 }
 
+/** Whose events the screen shows: everything, the desktop sync agent's, or the platform's notifications. */
+export type ActivitySource = 'all' | 'agent' | 'platform';
+
+/** The sources, in the order the screen offers them. */
+export const ACTIVITY_SOURCES: readonly ActivitySource[] = ['all', 'platform', 'agent'];
+
+/** Whether a source choice shows the agent's entries, or the platform's notifications. */
+export function showsSource(choice: ActivitySource, source: Exclude<ActivitySource, 'all'>): boolean {
+  return choice === 'all' || choice === source;
+}
+
 /** The list as the renderer sees it: a page read from main, then kept current by its events. */
 export type ActivityListState =
   | { readonly status: 'loading' }
@@ -31,6 +42,12 @@ interface ActivityStore {
   readonly bindings: readonly SyncBinding[] | null;
   readonly filter: ActivityFilter;
   readonly list: ActivityListState;
+  /** Whose events are shown (kept while the app runs, like the filter). */
+  readonly source: ActivitySource;
+  /** Whether the platform's notifications are narrowed to the unread ones. */
+  readonly unreadOnly: boolean;
+  setSource(source: ActivitySource): void;
+  setUnreadOnly(unreadOnly: boolean): void;
   /** Reads status, bindings and the first page, and follows `sync.statusChanged` and `sync.activityAdded`. */
   load(): Promise<void>;
   /** Changes the filter and reads the first page again (a reply to an older filter is dropped). */
@@ -149,6 +166,14 @@ export const useActivityStore = create<ActivityStore>((set, get) => {
     bindings: null,
     filter: NO_FILTER,
     list: { status: 'loading' },
+    source: 'all',
+    unreadOnly: false,
+    setSource(source) {
+      set({ source });
+    },
+    setUnreadOnly(unreadOnly) {
+      set({ unreadOnly });
+    },
     async load() {
       // Follow the events before reading, so no entry written in between is lost.
       unsubscribe ??= (() => {

@@ -1,26 +1,52 @@
-import { Alert, Button, Card, Center, Loader, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Group,
+  Loader,
+  SegmentedControl,
+  Stack,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconActivity, IconFilterOff, IconLink, IconRefresh } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notifyError } from '../../notify-error';
-import { type ActivityFilter, NO_FILTER, useActivityStore } from '../../stores/activity-store';
+import {
+  ACTIVITY_SOURCES,
+  type ActivityFilter,
+  type ActivitySource,
+  NO_FILTER,
+  showsSource,
+  useActivityStore,
+} from '../../stores/activity-store';
 import { ActivityFilters } from './activity-filters';
 import { ActivityList } from './activity-list';
 import { ActivityStatusCard } from './activity-status-card';
+import { PlatformNotifications } from './platform-notifications';
+import { useUnreadNotificationCount } from './use-platform-notifications';
 
 /** Milliseconds of quiet typing before the search asks main again. */
 const SEARCH_DEBOUNCE_MS = 300;
 
 /**
- * The sync agent's activity: its state with sync now, pause and resume; every publish, delivery, conflict, skip,
- * failure and warning, newest first, filtered, live, paged back in time, exported as CSV.
+ * What happened for this account: the platform's notifications (unread ones marked, read one by one or all) and the
+ * sync agent's activity (its state with sync now, pause and resume; every publish, delivery, conflict, skip, failure
+ * and warning, newest first, filtered, live, paged back in time, exported as CSV). Two sections rather than one
+ * timeline: the platform's few notices ask for action and would be buried under the agent's file-by-file entries.
+ * The source choice shows one or both.
  */
 export function ActivityScreen() {
   const { t } = useTranslation();
   const filter = useActivityStore((s) => s.filter);
   const list = useActivityStore((s) => s.list);
   const setFilter = useActivityStore((s) => s.setFilter);
+  const source = useActivityStore((s) => s.source);
   const [text, setText] = useState(filter.text);
   const [debounced] = useDebouncedValue(text, SEARCH_DEBOUNCE_MS);
 
@@ -41,13 +67,55 @@ export function ActivityScreen() {
   return (
     <Stack gap="md">
       <Title order={2}>{t('activity.title')}</Title>
-      <ActivityStatusCard />
-      {/* Filters and export only once there is something to filter (or a filter to clear). */}
-      {(isFiltered(filter) || text !== '' || (list.status === 'ready' && list.entries.length > 0)) && (
-        <ActivityFilters text={text} onTextChange={setText} />
+      <SourceChoice />
+      {showsSource(source, 'platform') && <PlatformNotifications />}
+      {showsSource(source, 'agent') && (
+        <Stack gap="md" component="section" aria-label={t('activity.sources.agent')}>
+          {source === 'all' && (
+            <Title order={3} size="h4">
+              {t('activity.sources.agent')}
+            </Title>
+          )}
+          <ActivityStatusCard />
+          {/* Filters and export only once there is something to filter (or a filter to clear). */}
+          {(isFiltered(filter) || text !== '' || (list.status === 'ready' && list.entries.length > 0)) && (
+            <ActivityFilters text={text} onTextChange={setText} />
+          )}
+          <ActivityBody onClearFilters={clearFilters} filtered={isFiltered(filter)} />
+        </Stack>
       )}
-      <ActivityBody onClearFilters={clearFilters} filtered={isFiltered(filter)} />
     </Stack>
+  );
+}
+
+/** Everything, the platform's notifications (with their unread count) or the sync agent's activity. */
+function SourceChoice() {
+  const { t } = useTranslation();
+  const source = useActivityStore((s) => s.source);
+  const setSource = useActivityStore((s) => s.setSource);
+  const unread = useUnreadNotificationCount();
+  return (
+    <SegmentedControl
+      aria-label={t('activity.sources.label')}
+      value={source}
+      onChange={(value) => setSource(value as ActivitySource)}
+      data={ACTIVITY_SOURCES.map((value) => ({
+        value,
+        label:
+          value === 'platform' && unread !== null && unread > 0 ? (
+            <Group gap={6} wrap="nowrap" justify="center">
+              {t('activity.sources.platform')}
+              <Badge size="sm" color="red" variant="filled" circle={unread < 10}>
+                {unread}
+              </Badge>
+              <VisuallyHidden>{t('activity.sources.unreadHidden')}</VisuallyHidden>
+            </Group>
+          ) : (
+            t(`activity.sources.${value}`)
+          ),
+      }))}
+      style={{ alignSelf: 'flex-start' }}
+    />
   );
 }
 
