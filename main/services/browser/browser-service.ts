@@ -1,9 +1,18 @@
 import os from 'node:os';
 import type { Driver } from '../../../connectors/driver';
-import type { BrowserEntry, BrowserPreview, BrowserSort } from '../../../shared/ipc/browser-ipc';
+import { parentPath } from '../../../connectors/path-safety';
+import type { BrowserAbilities, BrowserEntry, BrowserPreview, BrowserSort } from '../../../shared/ipc/browser-ipc';
+import type { PreferenceValue } from '../../../shared/ipc/ui-ipc';
 import type { ConnectorLocation, DriverProvider } from '../connectors/driver-provider';
+import { abilitiesOf, makeFolder, removeEntry, renameEntry } from './entry-operations';
 import { FolderListing, type ListingWindow } from './folder-listing';
 import { previewFile } from './file-preview';
+
+/** The UI preference that shows dot-files in listings (the renderer's toggle sets it). */
+export const SHOW_HIDDEN_PREFERENCE = 'browser.show-hidden';
+
+/** Asks the OS which local files or folder to use; absolute paths, or null when the user cancelled. */
+export type LocalChooser = (mode: 'folder' | 'items') => Promise<readonly string[] | null>;
 
 /** Folders kept in memory at once (the most recently used). */
 const MAX_LISTINGS = 20;
@@ -13,6 +22,10 @@ export interface BrowserServiceOptions {
   readonly drivers: DriverProvider;
   readonly onConnectorChange?: (listener: (id: string) => void) => () => void;
   readonly homeDir?: string;
+  /** Remembered UI preferences: whether dot-files are shown (hidden when absent). */
+  readonly preferences?: { get(key: string): PreferenceValue | null };
+  /** The OS's open dialog (Electron); absent in the harness, whose renderer uses its own picker. */
+  readonly chooseLocal?: LocalChooser;
 }
 
 /**
@@ -31,8 +44,16 @@ export class BrowserService {
   /** A window of a folder; `refresh` reads it again. */
   async list(
     where: ConnectorLocation,
-    window: { offset: number; limit: number; sort: BrowserSort; filter: string; refresh?: boolean },
+    window: {
+      offset: number;
+      limit: number;
+      sort: BrowserSort;
+      filter: string;
+      refresh?: boolean;
+      showHidden?: boolean;
+    },
   ): Promise<ListingWindow> {
+    const showHidden = window.showHidden ?? this.options.preferences?.get(SHOW_HIDDEN_PREFERENCE) === true;
     const key = `${where.connectorId}\n${where.path}`;
     let listing = this.listings.get(key);
     if (listing === undefined || window.refresh === true) {
@@ -43,7 +64,7 @@ export class BrowserService {
     this.listings.set(key, listing);
     while (this.listings.size > MAX_LISTINGS) this.listings.delete(this.listings.keys().next().value!);
     try {
-      return await listing.window(window.offset, window.limit, window.sort, window.filter);
+      return await listing.window(window.offset, window.limit, window.sort, window.filter, showHidden);
     } catch (error) {
       this.listings.delete(key);
       throw error;
@@ -72,6 +93,52 @@ export class BrowserService {
     return previewFile(driver, where.path, entry.size);
   }
 
+  /** What the browser may do on a connector (from its driver's capabilities). */
+  async abilities(connectorId: string): Promise<BrowserAbilities> {
+    return abilitiesOf(await this.driver(connectorId));
+  }
+
+  /** Creates folder `name` in the folder `where`; its listing is read again next time. */
+  async mkdir(where: ConnectorLocation, name: string): Promise<{ path: string }> {
+    const path = await makeFolder(await this.driver(where.connectorId), where.path, name);
+    this.changed(where.connectorId, [where.path]);
+    return { path };
+  }
+
+  /** Renames the entry at `where` to `name` in its folder. */
+  async rename(where: ConnectorLocation, name: string): Promise<{ path: string }> {
+    const path = await renameEntry(await this.driver(where.connectorId), where.path, name);
+    this.changed(where.connectorId, [parentPath(path), where.path]);
+    return { path };
+  }
+
+  /** Deletes files and folders (with their contents) of one connector, one after the other. */
+  async remove(connectorId: string, paths: readonly string[]): Promise<{ removed: number }> {
+    const driver = await this.driver(connectorId);
+    let removed = 0;
+    try {
+      for (const path of paths) removed += await removeEntry(driver, path);
+    } finally {
+      this.changed(
+        connectorId,
+        paths.flatMap((p) => [parentPath(p), p]),
+      );
+    }
+    return { removed };
+  }
+
+  /** The local-disk locations of absolute paths (each checked by the local-disk rules). */
+  localLocations(paths: readonly string[]): ConnectorLocation[] {
+    return paths.map((p) => this.options.drivers.localLocation(p));
+  }
+
+  /** The OS's open dialog's choice as local-disk locations; `native: false` when there is no such dialog. */
+  async chooseLocal(mode: 'folder' | 'items'): Promise<{ native: boolean; locations: ConnectorLocation[] }> {
+    if (this.options.chooseLocal === undefined) return { native: false, locations: [] };
+    const chosen = await this.options.chooseLocal(mode);
+    return { native: true, locations: this.localLocations(chosen ?? []) };
+  }
+
   /** The user's home folder on the local disk. */
   home(): ConnectorLocation {
     return this.options.drivers.localLocation(this.options.homeDir ?? os.homedir());
@@ -81,6 +148,15 @@ export class BrowserService {
   async close(): Promise<void> {
     this.unsubscribe();
     await Promise.allSettled([...this.drivers.keys()].map((id) => this.forget(id)));
+  }
+
+  // Folders whose kept listing is stale after a change (the folder itself and what lies under it).
+  private changed(connectorId: string, folders: readonly string[]): void {
+    for (const key of [...this.listings.keys()]) {
+      const [id, path] = key.split('\n') as [string, string];
+      if (id !== connectorId) continue;
+      if (folders.some((f) => path === f || path.startsWith(`${f}/`))) this.listings.delete(key);
+    }
   }
 
   private driver(connectorId: string): Promise<Driver> {

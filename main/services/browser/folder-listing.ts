@@ -13,6 +13,9 @@ export interface ListingWindow {
   readonly rejected: RejectedEntry[];
 }
 
+/** Whether a name is a dot-file, hidden unless the user shows hidden files. */
+export const isHidden = (name: string): boolean => name.startsWith('.');
+
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
 function compare(by: BrowserSort['by']): (a: Entry, b: Entry) => number {
@@ -37,9 +40,11 @@ const view = (e: Entry): BrowserEntry => ({
 });
 
 /**
- * One folder being read page by page from its driver, kept while the user browses it. Name-ascending windows
- * (the driver's order) read only as many pages as needed, so the first page of a 100,000-entry folder comes at
- * once; other orders read the whole folder first. Calls are serialised so pages are read once, in order.
+ * One folder being read page by page from its driver, kept while the user browses it. Names sort naturally and
+ * case-insensitively (file2 before File10). A folder read whole by the first window is sorted so; a larger one
+ * streams in the driver's order for name-ascending windows (reading only as many pages as needed, so the first
+ * page of a 100,000-entry folder comes at once) and keeps that order until it is listed again; other orders read
+ * the whole folder first. Calls are serialised so pages are read once, in order.
  */
 export class FolderListing {
   private readonly entries: Entry[] = [];
@@ -48,22 +53,39 @@ export class FolderListing {
   private done = false;
   private queue: Promise<unknown> = Promise.resolve();
   private sorted: { key: string; entries: Entry[] } | undefined;
+  /** Decided by the first name-ascending window: stream in the driver's order (a folder too large to read first). */
+  private storageOrder: boolean | undefined;
 
   constructor(
     private readonly driver: Driver,
     private readonly path: string,
   ) {}
 
-  /** Entries [offset, offset + limit) of the folder sorted and filtered (case-insensitive part of the name). */
-  window(offset: number, limit: number, sort: BrowserSort, filter: string): Promise<ListingWindow> {
-    const run = this.queue.then(() => this.compute(offset, limit, sort, filter.trim().toLowerCase()));
+  /**
+   * Entries [offset, offset + limit) of the folder sorted and filtered (case-insensitive part of the name), dot-files
+   * left out unless `showHidden`.
+   */
+  window(offset: number, limit: number, sort: BrowserSort, filter: string, showHidden = true): Promise<ListingWindow> {
+    const run = this.queue.then(() => this.compute(offset, limit, sort, filter.trim().toLowerCase(), showHidden));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async compute(offset: number, limit: number, sort: BrowserSort, filter: string): Promise<ListingWindow> {
-    const matches = (e: Entry) => filter === '' || e.name.toLowerCase().includes(filter);
-    const streaming = sort.by === 'name' && sort.direction === 'asc';
+  private async compute(
+    offset: number,
+    limit: number,
+    sort: BrowserSort,
+    filter: string,
+    showHidden: boolean,
+  ): Promise<ListingWindow> {
+    const matches = (e: Entry) =>
+      (showHidden || !isHidden(e.name)) && (filter === '' || e.name.toLowerCase().includes(filter));
+    const nameAscending = sort.by === 'name' && sort.direction === 'asc';
+    if (nameAscending && this.storageOrder === undefined) {
+      if (!this.done && this.entries.length === 0) await this.readPage();
+      this.storageOrder = !this.done;
+    }
+    const streaming = nameAscending && this.storageOrder === true;
     if (streaming) {
       let matched = this.countMatches(matches);
       while (!this.done && matched < offset + limit) {
@@ -74,8 +96,9 @@ export class FolderListing {
     } else {
       while (!this.done) await this.readPage();
     }
+    const everything = showHidden && filter === '';
     let all: Entry[];
-    if (streaming) all = filter === '' ? this.entries : this.entries.filter(matches);
+    if (streaming) all = everything ? this.entries : this.entries.filter(matches);
     else {
       const key = `${sort.by}:${sort.direction}`;
       if (this.sorted?.key !== key) {
@@ -83,7 +106,7 @@ export class FolderListing {
         const sign = sort.direction === 'asc' ? 1 : -1;
         this.sorted = { key, entries: [...this.entries].sort((a, b) => sign * order(a, b)) };
       }
-      all = filter === '' ? this.sorted.entries : this.sorted.entries.filter(matches);
+      all = everything ? this.sorted.entries : this.sorted.entries.filter(matches);
     }
     return {
       entries: all.slice(offset, offset + limit).map(view),
