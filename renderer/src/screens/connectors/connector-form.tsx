@@ -1,6 +1,5 @@
-import { Alert, Button, Card, Checkbox, Collapse, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Card, Checkbox, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorDescriptor } from '../../../../shared/connectors/connector-descriptor';
@@ -10,92 +9,12 @@ import { describeError as errorMessage } from './connector-error-message';
 import { kindDescription, kindLabel } from './connector-text';
 import { useConnectorActions } from '../../queries/use-connectors';
 import { useSettingsStore } from '../../stores/settings-store';
-import {
-  type FieldProblem,
-  type FormValues,
-  initialValues,
-  optionsToSend,
-  secretChanges,
-  secretsToCreate,
-  validate,
-} from './form-values';
-import { OptionField, SecretField } from './option-field';
+import { type FormValues, initialValues, optionsToSend, secretChanges, secretsToCreate, validate } from './form-values';
+import { KindFields } from './kind-fields';
 import { IdentityCard, PINNED_OPTION } from './identity-card';
 
 const descriptorOf = (kind: string): ConnectorDescriptor | undefined =>
   isConnectorKind(kind) ? CONNECTOR_DESCRIPTORS[kind] : undefined;
-
-/** The fields of one kind, generated from its descriptor: required and common ones, then "Advanced". */
-function KindFields({
-  kind,
-  descriptor,
-  values,
-  saved,
-  problems,
-  onChange,
-}: {
-  readonly kind: string;
-  readonly descriptor: ConnectorDescriptor;
-  readonly values: FormValues;
-  readonly saved: ConnectorSummary | undefined;
-  readonly problems: Record<string, FieldProblem>;
-  readonly onChange: (values: FormValues) => void;
-}) {
-  const { t } = useTranslation();
-  const entries = Object.entries(descriptor.options);
-  const advancedHasProblem = entries.some(([name, spec]) => spec.advanced === true && problems[name] !== undefined);
-  const [advanced, setAdvanced] = useState(false);
-  const field = ([name, spec]: (typeof entries)[number]) =>
-    spec.secret === true ? (
-      <SecretField
-        key={name}
-        kind={kind}
-        name={name}
-        spec={spec}
-        problem={problems[name]}
-        choice={values.secrets[name] ?? { action: 'set', value: '' }}
-        stored={saved?.secrets[name]?.hasSecret === true}
-        onChange={(choice) => onChange({ ...values, secrets: { ...values.secrets, [name]: choice } })}
-      />
-    ) : (
-      <OptionField
-        key={name}
-        kind={kind}
-        name={name}
-        spec={spec}
-        problem={problems[name]}
-        value={values.options[name] ?? ''}
-        onChange={(value) => onChange({ ...values, options: { ...values.options, [name]: value } })}
-      />
-    );
-  const basic = entries.filter(([, spec]) => spec.advanced !== true);
-  const more = entries.filter(([, spec]) => spec.advanced === true);
-  return (
-    <Stack gap="md">
-      {basic.map(field)}
-      {more.length > 0 && (
-        <>
-          <Group>
-            <Button
-              variant="subtle"
-              size="compact-sm"
-              leftSection={
-                advanced || advancedHasProblem ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />
-              }
-              aria-expanded={advanced || advancedHasProblem}
-              onClick={() => setAdvanced((a) => !a)}
-            >
-              {t('connectors.form.advanced')}
-            </Button>
-          </Group>
-          <Collapse expanded={advanced || advancedHasProblem}>
-            <Stack gap="md">{more.map(field)}</Stack>
-          </Collapse>
-        </>
-      )}
-    </Stack>
-  );
-}
 
 /** Creates or edits one of my connectors; validation runs in the user's language before main checks again. */
 export function ConnectorForm({

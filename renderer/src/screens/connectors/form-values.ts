@@ -20,8 +20,11 @@ export interface FieldProblem {
   readonly params?: Readonly<Record<string, number>>;
 }
 
+/** What the form starts from of a saved connector (mine or the organisation's): name, options, which secrets are stored. */
+export type SavedValues = Pick<ConnectorSummary, 'name' | 'options' | 'secrets'>;
+
 /** The form's starting values: a new connector's (empty, secrets to set) or a saved one's (secrets kept). */
-export function initialValues(descriptor: ConnectorDescriptor, saved?: ConnectorSummary): FormValues {
+export function initialValues(descriptor: ConnectorDescriptor, saved?: SavedValues): FormValues {
   const options: Record<string, string | boolean> = {};
   const secrets: Record<string, SecretChoice> = {};
   for (const [name, spec] of Object.entries(descriptor.options)) {

@@ -25,7 +25,8 @@ export interface StepView {
 export interface StepViewInput {
   readonly outcome: TestOutcome;
   readonly steps: readonly CheckStep[];
-  readonly connector: ConnectorSummary;
+  /** The connector tested (mine or the organisation's): its name, kind and non-secret options. */
+  readonly connector: Pick<ConnectorSummary, 'name' | 'kind' | 'options'>;
   readonly write: boolean;
 }
 

@@ -103,7 +103,8 @@ export function TestDialogBody({
   onAgain,
   onClose,
 }: {
-  readonly connector: ConnectorSummary;
+  /** The connector tested (mine or the organisation's): its name, kind and non-secret options. */
+  readonly connector: Pick<ConnectorSummary, 'name' | 'kind' | 'options'>;
   readonly state: TestState;
   readonly write: boolean;
   readonly onWriteChange: (write: boolean) => void;
