@@ -187,7 +187,7 @@ export function FileList({ onOpen }: { readonly onOpen: (path: string) => void }
                       ) : (
                         <IconFile size={16} aria-hidden />
                       )}
-                      <Text size="sm" truncate>
+                      <Text size="sm" truncate title={entry.name}>
                         {entry.name}
                       </Text>
                     </Group>
