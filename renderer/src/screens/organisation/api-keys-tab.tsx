@@ -18,28 +18,34 @@ import { firstError } from './first-error';
 import { FormFooter } from './form-footer';
 import { formatDateTime } from './format';
 import { manageColumn } from './manage-column';
+import { IdCell } from './id-cell';
 import { MonoText } from './mono-text';
 import { OrgDialog } from './org-dialog';
 import { OrgTable } from './org-table';
 import { OwnedResourcesField } from './owned-resources-field';
+import { PersonName } from './person-name';
 import { roleOptions } from './role-options';
 import { useOrgDetail } from './use-org-detail';
+import { useMemberLookup } from './use-org-names';
 import { useOrgMutation } from './use-org-mutation';
 import { apiPaging, usePagedList } from './use-paged-list';
 
 const SORTS = ['name', 'createdAt', 'expiresAt', 'lastUsedAt'] as const;
 const DAY_MS = 86_400_000;
 
-/** The secret of a key just created, shown this once. */
+/** The secret of a key just created, shown this once; closing waits for "I have stored it". */
 function SecretView({
   secret,
+  saved,
+  onSaved,
   onClose,
 }: {
   readonly secret: { name: string; value: string };
+  readonly saved: boolean;
+  readonly onSaved: (saved: boolean) => void;
   readonly onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const [saved, setSaved] = useState(false);
   return (
     <Stack gap="md">
       <Alert color="yellow" title={t('organisation.apiKeys.onceTitle')} role="alert">
@@ -49,9 +55,16 @@ function SecretView({
       <Checkbox
         label={t('organisation.apiKeys.savedIt')}
         checked={saved}
-        onChange={(e) => setSaved(e.currentTarget.checked)}
+        onChange={(e) => onSaved(e.currentTarget.checked)}
       />
-      <Group justify="flex-end">
+      <Group justify="space-between" wrap="nowrap">
+        {saved ? (
+          <span />
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t('organisation.apiKeys.storeFirst')}
+          </Text>
+        )}
         <Button onClick={onClose} disabled={!saved}>
           {t('organisation.done')}
         </Button>
@@ -67,12 +80,15 @@ function SecretView({
 function CreateKeyDialog({ onClose }: { readonly onClose: () => void }) {
   const { t } = useTranslation();
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
+  const [saved, setSaved] = useState(false);
   const form = useForm({
     initialValues: { name: '', role: 'viewer' as ApiKeyRole, days: 90 as number | string },
     validate: {
       name: (name) => (name.trim() ? null : t('organisation.apiKeys.nameRequired')),
       days: (value) => {
         const days = typeof value === 'number' ? value : Number(value);
+        // 0 days would make a key that is dead on arrival: refused with its own message.
+        if (value !== '' && days === 0) return t('organisation.apiKeys.expiryZero');
         return Number.isInteger(days) && days >= 1 && days <= 1825 ? null : t('organisation.apiKeys.expiryRange');
       },
     },
@@ -93,9 +109,10 @@ function CreateKeyDialog({ onClose }: { readonly onClose: () => void }) {
   };
   const title = secret ? t('organisation.apiKeys.secretTitle') : t('organisation.apiKeys.createTitle');
   return (
-    <OrgDialog onClose={close} title={title} closeOnClickOutside={!secret}>
+    // The secret is never shown again: Escape, a click outside or a close button must not lose it unstored.
+    <OrgDialog onClose={close} title={title} dismissible={!secret || saved}>
       {secret ? (
-        <SecretView secret={secret} onClose={close} />
+        <SecretView secret={secret} saved={saved} onSaved={setSaved} onClose={close} />
       ) : (
         <form onSubmit={form.onSubmit((values) => create.mutate(values))} noValidate>
           <Stack gap="sm">
@@ -122,8 +139,11 @@ function CreateKeyDialog({ onClose }: { readonly onClose: () => void }) {
               min={1}
               max={1825}
               {...form.getInputProps('days')}
-              error={undefined}
+              // The message is in the alert below; the field is marked invalid. No clamping: 0 stays 0 and is refused.
+              error={form.errors['days'] ? true : undefined}
+              clampBehavior="none"
               allowDecimal={false}
+              allowNegative={false}
             />
             <ErrorAlert error={firstError(form.errors) ?? create.error} />
             <FormFooter submitLabel={t('organisation.apiKeys.create')} busy={create.busy} onCancel={close} />
@@ -139,6 +159,7 @@ function KeyDialog({ keyId, onClose }: { readonly keyId: string; readonly onClos
   const { t } = useTranslation();
   const detail = useOrgDetail('apiKeys', keyId, () => invoke('apiKeys.get', { keyId }));
   const key = detail.data;
+  const member = useMemberLookup();
   const [confirming, setConfirming] = useState(false);
   const [owned, setOwned] = useState<OwnedResourcesChoice | null>(null);
   const onOwned = useCallback((choice: OwnedResourcesChoice | null) => setOwned(choice), []);
@@ -166,14 +187,15 @@ function KeyDialog({ keyId, onClose }: { readonly keyId: string; readonly onClos
             facts={(
               [
                 ['name', key.name],
+                ['id', <IdCell key="id" id={key.id} name={key.name} size="sm" />],
                 ['prefix', `${key.prefix}…`],
                 ['role', t(`organisation.roles.${key.role}`)],
-                ['creator', key.creatorEmail ?? '—'],
+                ['creator', <PersonName key="creator" id={key.creatorId} email={key.creatorEmail} lookup={member} />],
                 ['created', formatDateTime(key.createdAt)],
                 ['expires', formatDateTime(key.expiresAt)],
                 ['lastUsed', formatDateTime(key.lastUsedAt)],
                 ['owned', String(key.ownedResourceCount)],
-                ['owner', key.ownerId ?? '—'],
+                ['owner', <PersonName key="owner" id={key.ownerId} email={null} lookup={member} />],
               ] as const
             ).map(([field, value]) => [t(`organisation.apiKeys.${field}`), value] as const)}
           />
@@ -204,6 +226,7 @@ function KeyDialog({ keyId, onClose }: { readonly keyId: string; readonly onClos
 /** API keys (admins): the list (never a secret), creating one (its secret shown once), details and deletion. */
 export function ApiKeysTab() {
   const { t } = useTranslation();
+  const member = useMemberLookup();
   const [roleFilter, setRoleFilter] = useState<ApiKeyRole | null>(null);
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -220,6 +243,14 @@ export function ApiKeysTab() {
     () => [
       { id: 'name', header: t('organisation.apiKeys.name'), cell: (k) => k.name, hideable: false },
       {
+        id: 'id',
+        header: t('organisation.apiKeys.id'),
+        cell: (k) => <IdCell id={k.id} name={k.name} />,
+        sortable: false,
+        // Optional (the Columns menu shows it): at 1200 px the dates need the room.
+        hiddenByDefault: true,
+      },
+      {
         id: 'prefix',
         header: t('organisation.apiKeys.prefix'),
         cell: (k) => <MonoText value={`${k.prefix}…`} />,
@@ -231,7 +262,12 @@ export function ApiKeysTab() {
         cell: (k) => <Badge variant="light">{t(`organisation.roles.${k.role}`)}</Badge>,
         sortable: false,
       },
-      { id: 'creator', header: t('organisation.apiKeys.creator'), cell: (k) => k.creatorEmail ?? '—', sortable: false },
+      {
+        id: 'creator',
+        header: t('organisation.apiKeys.creator'),
+        cell: (k) => <PersonName id={k.creatorId} email={k.creatorEmail} lookup={member} />,
+        sortable: false,
+      },
       { id: 'createdAt', header: t('organisation.apiKeys.created'), cell: (k) => formatDateTime(k.createdAt) },
       { id: 'expiresAt', header: t('organisation.apiKeys.expires'), cell: (k) => formatDateTime(k.expiresAt) },
       { id: 'lastUsedAt', header: t('organisation.apiKeys.lastUsed'), cell: (k) => formatDateTime(k.lastUsedAt) },
@@ -242,7 +278,7 @@ export function ApiKeysTab() {
         (k) => setOpen(k.id),
       ),
     ],
-    [t],
+    [t, member],
   );
   return (
     <>

@@ -1,7 +1,7 @@
-import { Button, Group, Text, TextInput } from '@mantine/core';
+import { Button, Group, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconBan, IconCheck, IconFileExport } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { IconBan, IconCheck, IconFileExport, IconFilterOff } from '@tabler/icons-react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilters } from '../../../../shared/ipc/organisation-ipc';
 import { AUDIT_OUTCOMES, type AuditEvent, type AuditOutcome } from '../../../../shared/platform';
@@ -9,10 +9,17 @@ import type { DataColumn, DataTableQuery } from '../../components/data-table';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
 import { queryKeys } from '../../queries/query-keys';
+import { auditActionKey, auditActionsByDomain } from './audit-actions';
+import { type AuditNames, auditSentence, UNKNOWN_TARGET_ID } from './audit-sentence';
 import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
+import { IdCell } from './id-cell';
+import { dateOrder, parseLocalDate } from './local-date';
+import { LocalDateInput } from './local-date-input';
 import { MonoText } from './mono-text';
+import { NamedId } from './named-id';
 import { OrgTable } from './org-table';
+import { useAuditNames } from './use-org-names';
 import { apiPaging, usePagedList } from './use-paged-list';
 
 const SORTS = ['at', 'action'] as const;
@@ -25,16 +32,40 @@ function dayBound(day: string, end: boolean): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** The audit log (admins): filters (action, outcome, principal, target, dates), and the CSV export through main. */
-export function AuditTab() {
+/** An event as its sentence, each name showing its ID in a tooltip. */
+function EventSentence({ event, names }: { readonly event: AuditEvent; readonly names: AuditNames }) {
   const { t } = useTranslation();
+  const segments = auditSentence(event, names, (key, values) => t(key, values ?? {}));
+  return (
+    <Text size="sm" data-testid="audit-sentence">
+      {segments.map((segment, index) =>
+        typeof segment === 'string' ? segment : <NamedId key={index} name={segment.text} id={segment.id} />,
+      )}
+    </Text>
+  );
+}
+
+/**
+ * The audit log (admins): each event as a sentence in the reader's language with names (IDs in tooltips); filters by
+ * action (grouped by domain), actor (a member or an API key), outcome, target ID and dates typed in the UI's
+ * language; clearing them; the CSV export through main.
+ */
+export function AuditTab() {
+  const { t, i18n } = useTranslation();
   const [outcome, setOutcome] = useState<AuditOutcome | null>(null);
-  const [principalId, setPrincipalId] = useState('');
+  const [actor, setActor] = useState<string | null>(null);
+  const [action, setAction] = useState<string | null>(null);
   const [targetId, setTargetId] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [action, setAction] = useState('');
+  const [fromText, setFromText] = useState('');
+  const [toText, setToText] = useState('');
   const [exporting, setExporting] = useState(false);
+  // Clearing remounts the table, which empties its own filter box (the target ID).
+  const [generation, setGeneration] = useState(0);
+  const known = useAuditNames();
+
+  const order = useMemo(() => dateOrder(i18n.language), [i18n.language]);
+  const from = parseLocalDate(fromText, order) ?? '';
+  const to = parseLocalDate(toText, order) ?? '';
 
   const filters = useMemo<AuditFilters>(() => {
     const start = dayBound(from, false);
@@ -42,31 +73,54 @@ export function AuditTab() {
     return {
       ...(action ? { action } : {}),
       ...(outcome ? { outcome } : {}),
-      ...(principalId.trim() ? { principalId: principalId.trim() } : {}),
-      ...(targetId.trim() ? { targetId: targetId.trim() } : {}),
+      ...(actor ? { principalId: actor } : {}),
+      ...(targetId ? { targetId } : {}),
       ...(start ? { from: start } : {}),
       ...(end ? { to: end } : {}),
     };
-  }, [action, outcome, principalId, targetId, from, to]);
+  }, [action, outcome, actor, targetId, from, to]);
 
-  const list = usePagedList(
-    [...queryKeys.audit, { outcome, principalId, targetId, from, to }],
-    (query: DataTableQuery) => {
-      const { action: _ignored, ...rest } = filters;
-      return invoke('audit.list', {
-        query: {
-          ...apiPaging(query, SORTS, 'at'),
-          ...(query.sort ? {} : { order: 'desc' as const }),
-          ...rest,
-          ...(query.filter ? { action: query.filter } : {}),
-        },
-      });
-    },
+  const list = usePagedList([...queryKeys.audit, filters], (query: DataTableQuery) =>
+    invoke('audit.list', {
+      query: {
+        ...apiPaging(query, SORTS, 'at'),
+        ...(query.sort ? {} : { order: 'desc' as const }),
+        ...filters,
+      },
+    }),
   );
-  // The action filter comes from the table's own filter box; the export uses it too.
-  const onQueryChange = (query: DataTableQuery) => {
-    setAction(query.filter);
-    list.tableProps.onQueryChange(query);
+  const { onQueryChange: listQueryChange } = list.tableProps;
+  // The table's own filter box is the target ID filter (the platform matches whole IDs).
+  const onQueryChange = useCallback(
+    (query: DataTableQuery) => {
+      setTargetId(query.filter);
+      listQueryChange(query);
+    },
+    [listQueryChange],
+  );
+
+  const rows = list.tableProps.rows;
+  const names = useMemo<AuditNames>(() => {
+    // A member who left is still named by the e-mail their own events carry.
+    const labels = new Map<string, string>();
+    for (const event of rows) {
+      if (event.principalType === 'user' && event.principalId && event.principalLabel) {
+        labels.set(event.principalId, event.principalLabel);
+      }
+    }
+    return { ...known.names, member: (id) => known.names.member(id) ?? labels.get(id) };
+  }, [known.names, rows]);
+
+  const filtered =
+    action !== null || actor !== null || outcome !== null || fromText !== '' || toText !== '' || targetId !== '';
+  const clear = () => {
+    setAction(null);
+    setActor(null);
+    setOutcome(null);
+    setFromText('');
+    setToText('');
+    setTargetId('');
+    setGeneration((g) => g + 1);
   };
 
   const exportCsv = () => {
@@ -81,43 +135,41 @@ export function AuditTab() {
       .finally(() => setExporting(false));
   };
 
-  const textFilters = [
-    { label: 'principalId', type: 'text', value: principalId, set: setPrincipalId },
-    { label: 'targetId', type: 'text', value: targetId, set: setTargetId },
-    { label: 'from', type: 'date', value: from, set: setFrom },
-    { label: 'to', type: 'date', value: to, set: setTo },
-  ] as const;
+  const actionOptions = useMemo(
+    () =>
+      [...auditActionsByDomain()]
+        .map(([domain, actions]) => ({
+          group: t(`organisation.audit.domains.${domain}`),
+          items: actions
+            .map((a) => ({ value: a, label: t(`organisation.audit.labels.${auditActionKey(a)}`) }))
+            .sort((x, y) => x.label.localeCompare(y.label, i18n.language)),
+        }))
+        .sort((x, y) => x.group.localeCompare(y.group, i18n.language)),
+    [t, i18n.language],
+  );
+  const actorOptions = useMemo(
+    () => [
+      {
+        group: t('organisation.audit.membersGroup'),
+        items: known.members.map((m) => ({ value: m.id, label: `${m.name} (${m.email})` })),
+      },
+      {
+        group: t('organisation.audit.apiKeysGroup'),
+        items: known.apiKeys.map((k) => ({ value: k.id, label: k.name })),
+      },
+    ],
+    [t, known.members, known.apiKeys],
+  );
 
   const columns = useMemo<DataColumn<AuditEvent>[]>(
     () => [
       { id: 'at', header: t('organisation.audit.at'), cell: (e) => formatDateTime(e.at), hideable: false },
       {
-        id: 'principal',
-        header: t('organisation.audit.principal'),
-        // The platform's own entries carry an English label; the type says it in the reader's language.
-        cell: (e) =>
-          e.principalType === 'platform' || e.principalLabel === null
-            ? t(`organisation.audit.principalTypes.${e.principalType}`)
-            : e.principalLabel,
+        id: 'event',
+        header: t('organisation.audit.event'),
+        cell: (e) => <EventSentence event={e} names={names} />,
         sortable: false,
-      },
-      {
-        id: 'principalType',
-        header: t('organisation.audit.principalType'),
-        cell: (e) => t(`organisation.audit.principalTypes.${e.principalType}`),
-        sortable: false,
-        hiddenByDefault: true,
-      },
-      {
-        id: 'action',
-        header: t('organisation.audit.action'),
-        cell: (e) => <MonoText value={e.action} />,
-      },
-      {
-        id: 'target',
-        header: t('organisation.audit.target'),
-        cell: (e) => (e.targetType ? `${e.targetType} ${e.targetId ?? ''}` : '—'),
-        sortable: false,
+        hideable: false,
       },
       {
         id: 'outcome',
@@ -134,7 +186,50 @@ export function AuditTab() {
         ),
         sortable: false,
       },
-      { id: 'reason', header: t('organisation.audit.reason'), cell: (e) => e.reason ?? '—', sortable: false },
+      {
+        id: 'reason',
+        header: t('organisation.audit.reason'),
+        // A refusal's reason is the platform's error code: said in words when the app knows it.
+        cell: (e) =>
+          e.reason === null
+            ? '—'
+            : i18n.exists(`platform.errors.api.${e.reason}`)
+              ? t(`platform.errors.api.${e.reason}`)
+              : e.reason,
+        sortable: false,
+      },
+      {
+        id: 'action',
+        header: t('organisation.audit.actionCode'),
+        cell: (e) => <MonoText value={e.action} size="xs" />,
+        hiddenByDefault: true,
+      },
+      {
+        id: 'principalType',
+        header: t('organisation.audit.principalType'),
+        cell: (e) => t(`organisation.audit.principalTypes.${e.principalType}`),
+        sortable: false,
+        hiddenByDefault: true,
+      },
+      {
+        id: 'principalId',
+        header: t('organisation.audit.principalId'),
+        cell: (e) => (e.principalId ? <IdCell id={e.principalId} name={t('organisation.audit.principalId')} /> : '—'),
+        sortable: false,
+        hiddenByDefault: true,
+      },
+      {
+        id: 'targetId',
+        header: t('organisation.audit.targetId'),
+        cell: (e) =>
+          e.targetId && e.targetId !== UNKNOWN_TARGET_ID ? (
+            <IdCell id={e.targetId} name={t('organisation.audit.targetId')} />
+          ) : (
+            '—'
+          ),
+        sortable: false,
+        hiddenByDefault: true,
+      },
       {
         id: 'ip',
         header: t('organisation.audit.ip'),
@@ -143,11 +238,12 @@ export function AuditTab() {
         hiddenByDefault: true,
       },
     ],
-    [t],
+    [t, i18n, names],
   );
 
   return (
     <OrgTable
+      key={generation}
       tab="audit"
       tableId="audit"
       columns={columns}
@@ -156,25 +252,39 @@ export function AuditTab() {
       onQueryChange={onQueryChange}
       toolbar={
         <>
+          <Select
+            aria-label={t('organisation.audit.actionPicker')}
+            placeholder={t('organisation.audit.allActions')}
+            data={actionOptions}
+            value={action}
+            onChange={setAction}
+            searchable
+            clearable
+            w={230}
+          />
+          <Select
+            aria-label={t('organisation.audit.actorPicker')}
+            placeholder={t('organisation.audit.everyone')}
+            data={actorOptions}
+            value={actor}
+            onChange={setActor}
+            searchable
+            clearable
+            w={200}
+          />
           <FilterSelect
             label={t('organisation.audit.outcome')}
             placeholder={t('organisation.audit.allOutcomes')}
             data={AUDIT_OUTCOMES.map((o) => ({ value: o, label: t(`organisation.audit.outcomes.${o}`) }))}
             value={outcome}
             onChange={setOutcome}
-            width={160}
+            width={150}
           />
-          {textFilters.map((filter) => (
-            <TextInput
-              key={filter.label}
-              type={filter.type}
-              aria-label={t(`organisation.audit.${filter.label}`)}
-              placeholder={filter.type === 'text' ? t(`organisation.audit.${filter.label}`) : undefined}
-              value={filter.value}
-              onChange={(e) => filter.set(e.currentTarget.value)}
-              w={filter.type === 'text' ? 170 : 150}
-            />
-          ))}
+          <LocalDateInput label={t('organisation.audit.from')} value={fromText} onChange={setFromText} width={150} />
+          <LocalDateInput label={t('organisation.audit.to')} value={toText} onChange={setToText} width={150} />
+          <Button leftSection={<IconFilterOff size={16} />} variant="default" onClick={clear} disabled={!filtered}>
+            {t('organisation.audit.clearFilters')}
+          </Button>
           <Button leftSection={<IconFileExport size={16} />} onClick={exportCsv} loading={exporting} variant="light">
             {t('organisation.audit.export')}
           </Button>

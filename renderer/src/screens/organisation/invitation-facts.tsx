@@ -4,7 +4,9 @@ import type { EmailStatus, Invitation, InvitationDetail } from '../../../../shar
 import { CopyField } from './copy-field';
 import { FactsTable } from './facts-table';
 import { formatDateTime } from './format';
-import { MonoText } from './mono-text';
+import { IdCell } from './id-cell';
+import { PersonName } from './person-name';
+import { useMemberLookup } from './use-org-names';
 
 /** The colour of the e-mail status alert: queued is neutral until the background job records how it went. */
 const EMAIL_STATUS_COLORS: Readonly<Record<EmailStatus, string>> = {
@@ -37,15 +39,19 @@ export function StatusBadge({ invitation }: { readonly invitation: Invitation })
 /** The invitation's details: role, language, e-mail status and the link to copy. */
 export function InvitationFacts({ invitation }: { readonly invitation: InvitationDetail }) {
   const { t } = useTranslation();
+  const member = useMemberLookup();
   return (
     <Stack gap="sm">
       <FactsTable
         facts={[
-          [t('invitations.id'), <MonoText key="id" value={invitation.id} />],
+          [t('invitations.id'), <IdCell key="id" id={invitation.id} name={invitation.email} size="sm" />],
           [t('organisation.invitations.email'), invitation.email],
           [t('organisation.invitations.role'), t(`organisation.roles.${invitation.role}`)],
           [t('organisation.invitations.language'), t(`organisation.languages.${invitation.language}`)],
-          [t('organisation.invitations.sender'), invitation.senderEmail ?? '—'],
+          [
+            t('organisation.invitations.sender'),
+            <PersonName key="sender" id={null} email={invitation.senderEmail} lookup={member} />,
+          ],
           [t('organisation.invitations.expires'), formatDateTime(invitation.expiresAt)],
           [t('organisation.invitations.statusLabel'), <StatusBadge key="status" invitation={invitation} />],
         ]}

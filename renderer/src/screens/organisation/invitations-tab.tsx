@@ -17,11 +17,13 @@ import { InvitationRowActions } from './invitation-row-actions';
 import { InviteDialog } from './invite-dialog';
 import { LocalWorkspaceNotice } from './local-workspace-notice';
 import { manageColumn } from './manage-column';
-import { MonoText } from './mono-text';
+import { IdCell } from './id-cell';
 import { OrgDialog } from './org-dialog';
 import { OrgTable } from './org-table';
 import { OutboxPanel } from './outbox-panel';
+import { PersonName } from './person-name';
 import { useOrgDetail } from './use-org-detail';
+import { useMemberLookup } from './use-org-names';
 import { useOrgMutation } from './use-org-mutation';
 import { apiPaging, usePagedList } from './use-paged-list';
 
@@ -74,6 +76,7 @@ export function InvitationsTab() {
   const [pending, setPending] = useState<'true' | 'false' | null>(null);
   const [inviting, setInviting] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
+  const member = useMemberLookup();
   const local = usePlatformStore((s) =>
     s.state.status === 'ready' ? activeAccount(s.state.platform)?.target.kind === 'local' : false,
   );
@@ -92,7 +95,7 @@ export function InvitationsTab() {
       {
         id: 'id',
         header: t('invitations.id'),
-        cell: (i) => <MonoText value={i.id} size="xs" />,
+        cell: (i) => <IdCell id={i.id} name={i.email} />,
         sortable: false,
         // Optional (the Columns menu shows it): at 1200 px the role and status badges need the room.
         hiddenByDefault: true,
@@ -116,7 +119,7 @@ export function InvitationsTab() {
       {
         id: 'sender',
         header: t('organisation.invitations.sender'),
-        cell: (i) => i.senderEmail ?? '—',
+        cell: (i) => <PersonName id={null} email={i.senderEmail} lookup={member} />,
         sortable: false,
         hiddenByDefault: true,
       },
@@ -141,7 +144,7 @@ export function InvitationsTab() {
         (i) => setOpen(i.id),
       ),
     ],
-    [t],
+    [t, member],
   );
   return (
     <Stack gap="md">

@@ -14,7 +14,7 @@ import { FilterSelect } from './filter-select';
 import { formatDateTime } from './format';
 import { InviteDialog } from './invite-dialog';
 import { manageColumn } from './manage-column';
-import { MonoText } from './mono-text';
+import { IdCell } from './id-cell';
 import { OrgDialog } from './org-dialog';
 import { OrgTable } from './org-table';
 import { OwnedResourcesField } from './owned-resources-field';
@@ -105,7 +105,7 @@ function MemberDialog({
             facts={[
               [t('organisation.members.name'), member.name],
               [t('organisation.members.email'), member.email],
-              [t('organisation.members.id'), <MonoText key="id" value={member.id} />],
+              [t('organisation.members.id'), <IdCell key="id" id={member.id} name={member.name} size="sm" />],
               [t('organisation.members.joined'), formatDateTime(member.joinedAt)],
               [t('organisation.members.owned'), member.ownedResourceCount],
               ...(admin ? [] : [[t('organisation.members.role'), t(`organisation.roles.${member.role}`)] as const]),
@@ -177,7 +177,7 @@ export function MembersTab({ admin, myUserEmail }: { readonly admin: boolean; re
       {
         id: 'id',
         header: t('organisation.members.id'),
-        cell: (m) => <MonoText value={m.id} size="xs" />,
+        cell: (m) => <IdCell id={m.id} name={m.name} />,
         sortable: false,
         hiddenByDefault: true,
       },

@@ -35,7 +35,7 @@ export function OrgTable<T extends { readonly id: string }>({
       onQueryChange={onQueryChange ?? list.tableProps.onQueryChange}
       getRowId={(row) => row.id}
       defaultSort={defaultSort}
-      filterLabel={tab === 'audit' ? t('organisation.audit.filterAction') : t(`organisation.${tab}.filter`)}
+      filterLabel={tab === 'audit' ? t('organisation.audit.filterTarget') : t(`organisation.${tab}.filter`)}
       empty={<Text c="dimmed">{t(`organisation.${tab}.empty`)}</Text>}
       toolbar={toolbar}
     />
