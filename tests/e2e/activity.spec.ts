@@ -130,13 +130,15 @@ test.describe('Activity', () => {
       await expect(page.getByRole('heading', { name: 'Activité', level: 2 })).toBeVisible();
       await expect(page.getByText('Impossible de publier report.csv')).toBeVisible();
       await expect(
-        page.getByText('Le dossier source semble vide : rien n’a été publié ; vérifiez le dossier'),
+        page.getByText('Le dossier source semble vide\u202f: rien n’a été publié\u202f; vérifiez le dossier'),
       ).toBeVisible();
-      await expect(page.getByText('old-report.csv ignoré : supprimé sur cet ordinateur, pas renvoyé')).toBeVisible();
-      await expect(page.getByText('Que faire : Give the account read access to the folder.')).toBeVisible();
+      await expect(
+        page.getByText('old-report.csv ignoré\u202f: supprimé sur cet ordinateur, pas renvoyé'),
+      ).toBeVisible();
+      await expect(page.getByText('Que faire\u202f: Give the account read access to the folder.')).toBeVisible();
       await expect(failed.locator('time')).toHaveText('maintenant');
       await expect(
-        page.getByText('En pause jusqu’à ce que vous repreniez : rien n’est publié ni livré.'),
+        page.getByText('En pause jusqu’à ce que vous repreniez\u202f: rien n’est publié ni livré.'),
       ).toBeVisible();
       await expect(page.getByText('{{')).toHaveCount(0);
       await shoot(page, 'activity-fr');

@@ -5,10 +5,7 @@ import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFICATION_KINDS, type Notification } from '../../../shared/platform';
-import {
-  notificationMatches,
-  notificationSentence,
-} from '../../../renderer/src/screens/activity/notification-sentence';
+import { notificationSentence } from '../../../renderer/src/screens/activity/notification-sentence';
 import { uniqueNewestFirst } from '../../../renderer/src/screens/activity/use-platform-notifications';
 
 const locales = path.resolve(__dirname, '../../../renderer/src/i18n/locales');
@@ -158,14 +155,6 @@ describe('notificationSentence', () => {
         screen: null,
       });
     }
-  });
-
-  it('matches words in the sentence or the English message, case-insensitively', () => {
-    const n = SAMPLES['scanFailed']!;
-    expect(notificationMatches('L’analyse de l’offre « Ventes » a échoué', n, 'VENTES')).toBe(true);
-    expect(notificationMatches('x', { ...n, message: 'The scan of offer "Q4" failed' }, 'q4')).toBe(true);
-    expect(notificationMatches('x', n, 'nothing like it')).toBe(false);
-    expect(notificationMatches('x', n, '  ')).toBe(true);
   });
 });
 

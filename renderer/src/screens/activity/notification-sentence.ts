@@ -124,10 +124,3 @@ export function notificationSentence(
   }
   return fallback(notification);
 }
-
-/** Whether a notification's sentence or its English text holds the words searched for (case-insensitive). */
-export function notificationMatches(sentence: string, notification: Notification, words: string): boolean {
-  const wanted = words.trim().toLowerCase();
-  if (wanted === '') return true;
-  return [sentence, notification.message].some((v) => v.toLowerCase().includes(wanted));
-}

@@ -26,8 +26,9 @@ export function useNotificationScope(): NotificationScope {
   const state = usePlatformStore((s) => s.state);
   if (state.status === 'loading') return { status: 'loading' };
   const account = state.status === 'ready' ? activeAccount(state.platform) : undefined;
-  if (account === undefined || account.orgId === null) return { status: 'no-account' };
+  if (account === undefined) return { status: 'no-account' };
   if (!account.signedIn) return { status: 'signed-out', account };
+  if (account.orgId === null) return { status: 'no-account' };
   return { status: 'ready', account, key: `${account.id}:${account.orgId}` };
 }
 
