@@ -3,4 +3,4 @@ export { startPlatform, type StartPlatformOptions, type RunningPlatform } from '
 export { buildApp, type BuildAppOptions } from './build-app';
 export { openDatabase, type DatabaseLocation, type OpenDatabase } from './db/open-database';
 export type { SmtpOptions } from './mail/mailer';
-export { DataFolderLockedError } from './db/data-folder-lock';
+export { DataFolderLockedError, lockDataFolder } from './db/data-folder-lock';

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { lockDataFolder } from '../../platform/db/data-folder-lock';
 import { credentialExpiryOf } from '../../connectors/config/credential-expiry';
 import { ConnectorError } from '../../connectors/connector-error';
 import type { ActivityEntry } from '../../shared/ipc/sync-ipc';
@@ -94,18 +95,26 @@ export async function agentCommand(session: CliSession, io: CliIo, options: Agen
       throw new ConnectorError('InvalidInput', `--bwlimit: ${(error as Error).message}`);
     }
   }
-  const built = createSyncAgent({
-    dataDir,
-    bindings: fixedBindings(bindings),
-    drivers: session.connectorDrivers,
-    platform: fixedPlatform(new PlatformClient(platform.url, platform.apiKey)),
-    runtime,
-    credentialExpiry: async (name) => {
-      const connector = session.connectors.get(name.toLowerCase());
-      return connector === undefined ? null : credentialExpiryOf(connector.kind, connector.options);
-    },
-    ...(settleMs !== undefined ? { settleMs } : {}),
-  });
+  // One agent per ledger: a second `ferry agent` on the same folder is refused, naming the process that holds it.
+  const lock = await lockDataFolder(dataDir, 'agent');
+  let built: ReturnType<typeof createSyncAgent>;
+  try {
+    built = createSyncAgent({
+      dataDir,
+      bindings: fixedBindings(bindings),
+      drivers: session.connectorDrivers,
+      platform: fixedPlatform(new PlatformClient(platform.url, platform.apiKey)),
+      runtime,
+      credentialExpiry: async (name) => {
+        const connector = session.connectors.get(name.toLowerCase());
+        return connector === undefined ? null : credentialExpiryOf(connector.kind, connector.options);
+      },
+      ...(settleMs !== undefined ? { settleMs } : {}),
+    });
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   const { agent } = built;
   // SIGTERM or Ctrl-C: no new file starts, the ones under way finish (a second signal ends the process at once).
   io.signal?.addEventListener('abort', () => void agent.stop(true), { once: true });
@@ -159,6 +168,7 @@ export async function agentCommand(session: CliSession, io: CliIo, options: Agen
     return AGENT_EXIT.ok;
   } finally {
     await built.close(true);
+    await lock.release();
     say('stopped', 'stopped.');
   }
 }

@@ -12,20 +12,30 @@ export interface LockHolder {
   readonly startedAt: string;
 }
 
-/** Refusal to open a data folder that another running server holds. */
+/** Who takes a data folder: a platform server (its database) or a sync agent (its ledger and upload store). */
+export type DataFolderUser = 'platform' | 'agent';
+
+const USER_TEXT: Readonly<Record<DataFolderUser, { readonly one: string; readonly two: string }>> = {
+  platform: { one: 'Ferry platform server', two: 'Two servers on one folder would lose data' },
+  agent: { one: 'Ferry sync agent', two: 'Two agents on one ledger would send files twice' },
+};
+
+/** Refusal to open a data folder that another running server or agent holds. */
 export class DataFolderLockedError extends Error {
   /** The folder and, when it answered, the process holding it. */
   constructor(
     readonly folder: string,
     readonly holder: LockHolder | undefined,
+    readonly user: DataFolderUser = 'platform',
   ) {
     const who =
       holder === undefined
         ? 'another process'
         : `process ${holder.pid} (${holder.program}), started ${holder.startedAt}`;
+    const text = USER_TEXT[user];
     super(
-      `The data folder ${folder} is in use by another Ferry platform server (${who}). ` +
-        'Two servers on one folder would lose data: stop the other one, or give this one another folder.',
+      `The data folder ${folder} is in use by another ${text.one} (${who}). ` +
+        `${text.two}: stop the other one, or give this one another folder.`,
     );
     this.name = 'DataFolderLockedError';
   }
@@ -42,14 +52,14 @@ const MAX_SOCKET_PATH = 100;
 
 // The kernel owns the name while the process lives and frees it on any exit, kill -9 included:
 // an abstract socket on Linux, a named pipe on Windows, a socket file (in the folder when its path fits) elsewhere.
-function lockAddress(folder: string): { readonly address: string; readonly file?: string } {
+function lockAddress(folder: string, user: DataFolderUser): { readonly address: string; readonly file?: string } {
   // Windows paths are case-insensitive: C:\Data and c:\data are one folder.
   const key = process.platform === 'win32' ? folder.toLowerCase() : folder;
   const id = createHash('sha256').update(key).digest('hex').slice(0, 32);
-  if (process.platform === 'linux') return { address: `\0ferry-platform-${id}` };
-  if (process.platform === 'win32') return { address: `\\\\.\\pipe\\ferry-platform-${id}` };
-  let file = path.join(folder, '.ferry-lock.sock');
-  if (Buffer.byteLength(file) > MAX_SOCKET_PATH) file = path.join(os.tmpdir(), `ferry-platform-${id}.sock`);
+  if (process.platform === 'linux') return { address: `\0ferry-${user}-${id}` };
+  if (process.platform === 'win32') return { address: `\\\\.\\pipe\\ferry-${user}-${id}` };
+  let file = path.join(folder, user === 'platform' ? '.ferry-lock.sock' : `.ferry-${user}-lock.sock`);
+  if (Buffer.byteLength(file) > MAX_SOCKET_PATH) file = path.join(os.tmpdir(), `ferry-${user}-${id}.sock`);
   return { address: file, file };
 }
 
@@ -109,12 +119,12 @@ function askHolder(address: string): Promise<LockHolder | 'nobody' | undefined> 
  * Takes the data folder for this process's life, or throws DataFolderLockedError naming the holder. The folder is
  * created 0700 if missing. A crashed holder never leaves the folder locked.
  */
-export async function lockDataFolder(folder: string): Promise<DataFolderLock> {
+export async function lockDataFolder(folder: string, user: DataFolderUser = 'platform'): Promise<DataFolderLock> {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   // An existing folder may have been made with wider permissions (older versions, a hand-made folder).
   if (process.platform !== 'win32') chmodSync(folder, 0o700);
   const real = realpathSync(folder);
-  const { address, file } = lockAddress(real);
+  const { address, file } = lockAddress(real, user);
   const holder: LockHolder = {
     pid: process.pid,
     program: path.basename(process.execPath),
@@ -133,7 +143,7 @@ export async function lockDataFolder(folder: string): Promise<DataFolderLock> {
       rmSync(file, { force: true });
       state = await listen(server, address);
     }
-    if (state === 'in-use') throw new DataFolderLockedError(real, answer === 'nobody' ? undefined : answer);
+    if (state === 'in-use') throw new DataFolderLockedError(real, answer === 'nobody' ? undefined : answer, user);
   }
   server.on('error', () => undefined);
   server.unref();

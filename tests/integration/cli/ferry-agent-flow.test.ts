@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockDataFolder } from '../../../platform/db/data-folder-lock';
 import { openDatabase, type OpenDatabase } from '../../../platform/db/open-database';
 import { type FerryRun, startFerry } from '../../kit/ferry-process';
 import { connectorEnv, sshdSftpOptions } from '../../kit/server-options';
@@ -212,6 +213,19 @@ describe.skipIf(!sshdAvailable.available)(
         .sort();
       expect(acked).toEqual(['prices/history.bin', 'prices/prices.csv']);
     }, 90_000);
+
+    it('refuses a second agent on a ledger another process holds, naming it; nothing is sent', async () => {
+      const held = await lockDataFolder(path.join(base, 'buyer', 'data'), 'agent');
+      try {
+        const refused = await agent('buyer', ['--once']);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toContain('in use by another Ferry sync agent');
+        expect(refused.stderr).toContain(`process ${process.pid}`);
+        expect(filesUnder(path.join(base, 'inbox')).length).toBe(4);
+      } finally {
+        await held.release();
+      }
+    }, 60_000);
 
     it('sends nothing on a further run of either agent', async () => {
       const [published, delivered] = await Promise.all([
