@@ -8,6 +8,7 @@ export const SCREENS = [
   'acquisitions',
   'transfers',
   'activity',
+  'offers',
   'settings',
 ] as const;
 /** A screen of the app frame. */
@@ -21,6 +22,8 @@ export const AVAILABLE_SCREENS: ReadonlySet<Screen> = new Set<Screen>([
   'settings',
   'transfers',
   'activity',
+  'catalog',
+  'acquisitions',
 ]);
 
 /** Whether a string names a screen. */

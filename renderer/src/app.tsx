@@ -9,9 +9,12 @@ import { resolveLanguage } from '../../shared/settings';
 import { AppFrame } from './frame/app-frame';
 import { applyLanguage, i18n } from './i18n/i18n';
 import { createQueryClient } from './queries/query-client';
+import { AcquisitionsScreen } from './screens/acquisitions/acquisitions-screen';
 import { ActivityScreen } from './screens/activity/activity-screen';
 import { BrowserScreen } from './screens/browser/browser-screen';
+import { CatalogScreen } from './screens/catalog/catalog-screen';
 import { ConnectorsScreen } from './screens/connectors/connectors-screen';
+import { OffersScreen } from './screens/offers/offers-screen';
 import { OrganisationScreen } from './screens/organisation/organisation-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TransfersScreen } from './screens/transfers/transfers-screen';
@@ -57,6 +60,12 @@ function CurrentScreen({ screen }: { readonly screen: Screen }) {
       return <BrowserScreen />;
     case 'activity':
       return <ActivityScreen />;
+    case 'offers':
+      return <OffersScreen />;
+    case 'catalog':
+      return <CatalogScreen />;
+    case 'acquisitions':
+      return <AcquisitionsScreen />;
     case 'settings':
       return <SettingsScreen settings={state.settings} info={state.info} />;
     default:
