@@ -8,7 +8,6 @@ export const SCREENS = [
   'acquisitions',
   'transfers',
   'activity',
-  'offers',
   'settings',
 ] as const;
 /** A screen of the app frame. */

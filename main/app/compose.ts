@@ -12,6 +12,8 @@ import { ConnectorsService } from '../services/connectors/connectors-service';
 import { type ExternalOpener, ExternalLinkService } from '../services/external-link';
 import type { KeyValueStore } from '../services/key-value-store';
 import { desktopLocations } from '../services/locations/desktop-locations';
+import { AcquisitionDownloads } from '../services/acquisitions/acquisition-downloads';
+import { acquisitionsHandlers } from '../services/acquisitions/acquisitions-handlers';
 import type { LocationRegistry } from '../services/locations/location-registry';
 import { AccountRegistry } from '../services/platform/account-registry';
 import { LocalWorkspace } from '../services/platform/local-workspace';
@@ -209,6 +211,14 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
     { handlers: platformHandlers(services.platform), stop: () => services.platform.stop() },
     { handlers: organisationHandlers(services.organisation) },
     { handlers: orgApiHandlers(services.platform) },
+    {
+      handlers: acquisitionsHandlers(
+        new AcquisitionDownloads(
+          services.platform,
+          options.chooseSavePath ?? (async (name) => path.join(options.host.dataDir, 'downloads', name)),
+        ),
+      ),
+    },
   ];
 }
 

@@ -117,6 +117,8 @@ export const METHOD_NAMES = [
   'notifications.list',
   'notifications.read',
   'notifications.readAll',
+  'acquisitions.download',
+  'deliveries.previewNaming',
 ] as const;
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
 export const EVENT_NAMES = [

@@ -11,6 +11,7 @@ import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
 import { browserMethods } from './browser-ipc';
 import { orgApiMethods } from './org-api-ipc';
+import { acquisitionsMethods } from './acquisitions-ipc';
 
 export * from './channels';
 export * from './contract';
@@ -28,6 +29,7 @@ export const ipcMethods = {
   ...transfersMethods,
   ...syncMethods,
   ...orgApiMethods,
+  ...acquisitionsMethods,
 } as const;
 /** Every main-to-renderer event, by name. */
 export const ipcEvents = { ...appEvents, ...settingsEvents, ...transfersEvents, ...syncEvents } as const;
