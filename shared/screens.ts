@@ -8,6 +8,7 @@ export const SCREENS = [
   'acquisitions',
   'transfers',
   'activity',
+  'offers',
   'settings',
 ] as const;
 /** A screen of the app frame. */

@@ -12,6 +12,10 @@ import { ConnectorsService } from '../services/connectors/connectors-service';
 import { type ExternalOpener, ExternalLinkService } from '../services/external-link';
 import type { KeyValueStore } from '../services/key-value-store';
 import { desktopLocations } from '../services/locations/desktop-locations';
+import { OfferUploadQueue } from '../services/offer-uploads/offer-upload-queue';
+import { OfferUploader } from '../services/offer-uploads/offer-uploader';
+import { offerUploadsHandlers } from '../services/offer-uploads/offer-uploads-handlers';
+import { UploadUrlStore, uploadUrlStorePath } from '../services/offer-uploads/upload-url-store';
 import { AcquisitionDownloads } from '../services/acquisitions/acquisition-downloads';
 import { acquisitionsHandlers } from '../services/acquisitions/acquisitions-handlers';
 import type { LocationRegistry } from '../services/locations/location-registry';
@@ -80,6 +84,10 @@ export interface DesktopServices {
   readonly sync: SyncAgent;
   /** Stops the agent (files under way are cut, their partials kept) and closes its ledger. */
   readonly closeSync: () => Promise<void>;
+  /** Uploads to offers started from the Offers screen (local disk or my connectors), resumable. */
+  readonly offerUploads: OfferUploadQueue;
+  /** Cuts the offer uploads under way (the platform keeps their bytes) and closes their URL store. */
+  readonly closeOfferUploads: () => Promise<void>;
 }
 
 /** The composed desktop: its services, the IPC contract's implementation and dispatcher, and one stop. */
@@ -123,6 +131,18 @@ function buildServices(options: ComposeOptions): DesktopServices {
     credentialExpiry: (connectorId) => connectors.credentialExpiry(connectorId),
     ...(options.agentSettleMs !== undefined ? { settleMs: options.agentSettleMs } : {}),
   });
+  // The same URL store file as the agent's (WAL, fingerprints per offer and content): a restart resumes either.
+  const uploadUrls = new UploadUrlStore(uploadUrlStorePath(dataDir));
+  const offerUploads = new OfferUploadQueue({
+    uploader: new OfferUploader({ store: uploadUrls }),
+    drivers: locations,
+    session: async () => {
+      const { client, orgId } = await platform.active();
+      return { platformUrl: client.baseUrl, orgId, token: client.token ?? '' };
+    },
+    queue: transferRuntime.queue,
+    limiter: transferRuntime.limiter,
+  });
   return {
     settings,
     windowState: new WindowStateService(options.store),
@@ -151,6 +171,11 @@ function buildServices(options: ComposeOptions): DesktopServices {
     syncBindings,
     sync: sync.agent,
     closeSync: () => sync.close(false),
+    offerUploads,
+    closeOfferUploads: async () => {
+      await offerUploads.close();
+      uploadUrls.close();
+    },
   };
 }
 
@@ -196,6 +221,11 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
         if (options.startAgent ?? true) services.sync.start();
       },
       stop: () => services.closeSync(),
+    },
+    {
+      handlers: offerUploadsHandlers(services.offerUploads),
+      wire: ({ emit }) => void services.offerUploads.onUpdate((upload) => emit('offerUploads.updated', upload)),
+      stop: () => services.closeOfferUploads(),
     },
     // Transfers stop next: their runs hold drivers and write to the journal.
     {

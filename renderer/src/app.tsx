@@ -14,6 +14,7 @@ import { ActivityScreen } from './screens/activity/activity-screen';
 import { BrowserScreen } from './screens/browser/browser-screen';
 import { CatalogScreen } from './screens/catalog/catalog-screen';
 import { ConnectorsScreen } from './screens/connectors/connectors-screen';
+import { OffersScreen } from './screens/offers/offers-screen';
 import { OrganisationScreen } from './screens/organisation/organisation-screen';
 import { SettingsScreen } from './screens/settings-screen';
 import { TransfersScreen } from './screens/transfers/transfers-screen';
@@ -59,6 +60,8 @@ function CurrentScreen({ screen }: { readonly screen: Screen }) {
       return <BrowserScreen />;
     case 'activity':
       return <ActivityScreen />;
+    case 'offers':
+      return <OffersScreen />;
     case 'catalog':
       return <CatalogScreen />;
     case 'acquisitions':

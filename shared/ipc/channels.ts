@@ -117,6 +117,11 @@ export const METHOD_NAMES = [
   'notifications.list',
   'notifications.read',
   'notifications.readAll',
+  'offerUploads.start',
+  'offerUploads.list',
+  'offerUploads.cancel',
+  'offerUploads.retry',
+  'offerUploads.clearFinished',
   'acquisitions.download',
   'deliveries.previewNaming',
 ] as const;
@@ -129,6 +134,7 @@ export const EVENT_NAMES = [
   'transfers.limitsChanged',
   'sync.statusChanged',
   'sync.activityAdded',
+  'offerUploads.updated',
 ] as const;
 
 /** Prefix of every Ferry channel. */

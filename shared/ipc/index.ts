@@ -11,6 +11,7 @@ import { uiMethods } from './ui-ipc';
 import { connectorsMethods } from './connectors-ipc';
 import { browserMethods } from './browser-ipc';
 import { orgApiMethods } from './org-api-ipc';
+import { offerUploadsEvents, offerUploadsMethods } from './offer-uploads-ipc';
 import { acquisitionsMethods } from './acquisitions-ipc';
 
 export * from './channels';
@@ -29,10 +30,17 @@ export const ipcMethods = {
   ...transfersMethods,
   ...syncMethods,
   ...orgApiMethods,
+  ...offerUploadsMethods,
   ...acquisitionsMethods,
 } as const;
 /** Every main-to-renderer event, by name. */
-export const ipcEvents = { ...appEvents, ...settingsEvents, ...transfersEvents, ...syncEvents } as const;
+export const ipcEvents = {
+  ...appEvents,
+  ...settingsEvents,
+  ...transfersEvents,
+  ...syncEvents,
+  ...offerUploadsEvents,
+} as const;
 
 /** The name of an IPC method. */
 export type MethodName = keyof typeof ipcMethods;

@@ -87,8 +87,8 @@ test.describe('Navigation', () => {
     );
     harness.emit('app.navigate', { screen: 'settings' });
     await expect(page.getByRole('heading', { name: 'Settings', level: 2 })).toBeVisible();
-    harness.emit('app.navigate', { screen: 'offers' }); // not built yet: ignored
-    await expect(page.getByRole('heading', { name: 'Settings', level: 2 })).toBeVisible();
+    harness.emit('app.navigate', { screen: 'offers' });
+    await expect(page.getByRole('heading', { name: 'Offers', level: 2 })).toBeVisible();
   });
 });
 
