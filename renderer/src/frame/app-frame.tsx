@@ -49,7 +49,7 @@ function NavEntry({ screen, folded }: { readonly screen: Screen; readonly folded
   const go = useNavigationStore((s) => s.go);
   const available = AVAILABLE_SCREENS.has(screen);
   const name = t(`nav.${screen}`);
-  // A disabled button is out of the tab order; `disabled` also keeps its pointer events from a tooltip.
+  // NavLink only marks a disabled entry (data-disabled: dimmed, no pointer events); tabIndex -1 takes it out of Tab.
   const link = (
     <NavLink
       component="button"
@@ -68,7 +68,7 @@ function NavEntry({ screen, folded }: { readonly screen: Screen; readonly folded
   if (!folded) return link;
   return (
     <Tooltip label={available ? name : t('layout.comingSoon', { name })} position="right" withArrow openDelay={150}>
-      {/* The wrapper takes the pointer for the tooltip: a disabled button gets no pointer events. */}
+      {/* The wrapper takes the pointer for the tooltip: a disabled entry has no pointer events. */}
       <Box>{link}</Box>
     </Tooltip>
   );
