@@ -56,6 +56,8 @@ const names: AuditNames = {
   member: (id) => ({ usr_ada: 'Ada Admin', usr_marie: 'Marie Curie' })[id],
   apiKey: (id) => ({ key_1: 'Nightly import' })[id],
   invitation: (id) => ({ inv_1: 'ines@example.org' })[id],
+  offer: (id) => ({ off_2: 'Monthly sales' })[id],
+  connector: (id) => ({ con_2: 'SFTP prod' })[id],
 };
 const noNames: AuditNames = { member: () => undefined, apiKey: () => undefined, invitation: () => undefined };
 const say = (lng: 'en' | 'fr', patch: Partial<AuditEvent>, known = names) =>
@@ -68,6 +70,15 @@ describe('audit sentences', () => {
     expect(say('en', { action: 'members.update' })).toBe('Ada Admin changed the role of Marie Curie');
     expect(say('fr', { action: 'api-keys.create', targetType: 'api-key', targetId: 'key_1' })).toBe(
       "Ada Admin a créé la clé d'API «\u202fNightly import\u202f»",
+    );
+  });
+
+  it('name offers and connectors by title and name when known', () => {
+    expect(say('en', { action: 'offers.publish', targetType: 'offer', targetId: 'off_2' })).toBe(
+      'Ada Admin published the offer “Monthly sales”',
+    );
+    expect(say('fr', { action: 'connectors.delete', targetType: 'connector', targetId: 'con_2' })).toBe(
+      'Ada Admin a supprimé le connecteur «\u202fSFTP prod\u202f»',
     );
   });
 

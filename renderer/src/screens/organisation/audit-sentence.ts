@@ -9,6 +9,8 @@ export interface AuditNames {
   readonly member: (id: string) => string | undefined;
   readonly apiKey: (id: string) => string | undefined;
   readonly invitation: (id: string) => string | undefined;
+  readonly offer?: (id: string) => string | undefined;
+  readonly connector?: (id: string) => string | undefined;
 }
 
 /** A name in a sentence: its words, the ID behind it (for a tooltip and copying), who or what it names. */
@@ -62,7 +64,7 @@ function actorOf(event: AuditEvent, names: AuditNames, t: Translate): { text: st
 
 const TYPED_TARGETS = new Set(['connector', 'offer', 'offer-file', 'acquisition', 'delivery', 'delivery-target']);
 
-/** What was acted on, in words: a member's name, a key or an invitation by name, else its kind and short ID. */
+/** What was acted on, in words: a member, key, invitation, offer or connector by name, else its kind and short ID. */
 function targetOf(event: AuditEvent, names: AuditNames, t: Translate): string {
   const { targetType: type, targetId: id } = event;
   if (type === null) return t(`${P}.targets.none`);
@@ -82,6 +84,11 @@ function targetOf(event: AuditEvent, names: AuditNames, t: Translate): string {
       return name === undefined
         ? t(`${P}.targets.invitationUnnamed`, { id: short })
         : t(`${P}.targets.invitation`, { name });
+    }
+    case 'offer':
+    case 'connector': {
+      const name = type === 'offer' ? names.offer?.(id) : names.connector?.(id);
+      return name === undefined ? t(`${P}.targets.${type}`, { id: short }) : t(`${P}.targets.${type}Named`, { name });
     }
     default:
       return TYPED_TARGETS.has(type)

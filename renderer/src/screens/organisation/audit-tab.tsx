@@ -280,8 +280,8 @@ export function AuditTab() {
             onChange={setOutcome}
             width={150}
           />
-          <LocalDateInput label={t('organisation.audit.from')} value={fromText} onChange={setFromText} width={150} />
-          <LocalDateInput label={t('organisation.audit.to')} value={toText} onChange={setToText} width={150} />
+          <LocalDateInput label={t('organisation.audit.from')} value={fromText} onChange={setFromText} width={170} />
+          <LocalDateInput label={t('organisation.audit.to')} value={toText} onChange={setToText} width={170} />
           <Button leftSection={<IconFilterOff size={16} />} variant="default" onClick={clear} disabled={!filtered}>
             {t('organisation.audit.clearFilters')}
           </Button>

@@ -1,5 +1,5 @@
 import { Alert, Button, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconBuilding, IconHistory, IconKey, IconMail, IconUsers } from '@tabler/icons-react';
+import { IconBuilding, IconHistory, IconKey, IconMail, IconPlugConnected, IconUsers } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
 import { ORGANISATION_DOMAINS, queryKeys } from '../../queries/query-keys';
 import { activeAccount, activeMembership, usePlatformStore } from '../../stores/platform-store';
+import { OrgConnectorsTab } from '../org-connectors/org-connectors-tab';
 import { WelcomeScreen } from '../setup/welcome-screen';
 import { ApiKeysTab } from './api-keys-tab';
 import { AuditTab } from './audit-tab';
@@ -18,6 +19,7 @@ import { MembersTab } from './members-tab';
 const TABS = [
   { value: 'general', Icon: IconBuilding, adminOnly: false },
   { value: 'members', Icon: IconUsers, adminOnly: false },
+  { value: 'connectors', Icon: IconPlugConnected, adminOnly: false },
   { value: 'invitations', Icon: IconMail, adminOnly: true },
   { value: 'apiKeys', Icon: IconKey, adminOnly: true },
   { value: 'audit', Icon: IconHistory, adminOnly: true },
@@ -60,7 +62,7 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
     );
   }
   const admin = loaded.data.role === 'admin';
-  const current = !admin && tab !== 'general' && tab !== 'members' ? 'general' : tab;
+  const current = !admin && tab !== 'general' && tab !== 'members' && tab !== 'connectors' ? 'general' : tab;
   return (
     <Stack gap="md">
       <div>
@@ -93,6 +95,9 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
         </Tabs.Panel>
         <Tabs.Panel value="members" pt="md">
           <MembersTab admin={admin} myUserEmail={email} />
+        </Tabs.Panel>
+        <Tabs.Panel value="connectors" pt="md">
+          <OrgConnectorsTab role={loaded.data.role} />
         </Tabs.Panel>
         {admin && (
           <>

@@ -68,6 +68,29 @@ function useAllInvitations(enabled: boolean) {
   });
 }
 
+/** Offers' titles and organisation connectors' names by ID, for the audit log's targets (cached with the audit). */
+function useResourceNames() {
+  const offers = useQuery({
+    queryKey: [...queryKeys.audit, 'names', 'offers'],
+    queryFn: () =>
+      readAll((offset) => invoke('offers.list', { query: { limit: PAGE, offset, sort: 'title', order: 'asc' } })),
+    staleTime: 30_000,
+  });
+  const connectors = useQuery({
+    queryKey: [...queryKeys.audit, 'names', 'connectors'],
+    queryFn: () =>
+      readAll((offset) => invoke('orgConnectors.list', { query: { limit: PAGE, offset, sort: 'name', order: 'asc' } })),
+    staleTime: 30_000,
+  });
+  return useMemo(
+    () => ({
+      offers: new Map((offers.data ?? []).map((o) => [o.id, o.title])),
+      connectors: new Map((connectors.data ?? []).map((c) => [c.id, c.name])),
+    }),
+    [offers.data, connectors.data],
+  );
+}
+
 /** A member by ID and by e-mail, from the cached list of all members. */
 export function useMemberLookup() {
   const members = useAllMembers();
@@ -82,11 +105,12 @@ export function useMemberLookup() {
   }, [members.data]);
 }
 
-/** The names the audit sentences use (members, API keys, invitations' e-mails), for admins. */
+/** The names the audit sentences use (members, API keys, invitations' e-mails, offers, connectors), for admins. */
 export function useAuditNames(): { names: AuditNames; members: readonly Member[]; apiKeys: readonly ApiKey[] } {
   const members = useAllMembers();
   const apiKeys = useAllApiKeys();
   const invitations = useAllInvitations(true);
+  const resources = useResourceNames();
   return useMemo(() => {
     const memberNames = new Map((members.data ?? []).map((m) => [m.id, m.name]));
     const keyNames = new Map((apiKeys.data ?? []).map((k) => [k.id, k.name]));
@@ -96,9 +120,11 @@ export function useAuditNames(): { names: AuditNames; members: readonly Member[]
         member: (id) => memberNames.get(id) ?? remembered.get(id),
         apiKey: (id) => keyNames.get(id),
         invitation: (id) => invitationNames.get(id),
+        offer: (id) => resources.offers.get(id),
+        connector: (id) => resources.connectors.get(id),
       },
       members: members.data ?? [],
       apiKeys: apiKeys.data ?? [],
     };
-  }, [members.data, apiKeys.data, invitations.data]);
+  }, [members.data, apiKeys.data, invitations.data, resources]);
 }
