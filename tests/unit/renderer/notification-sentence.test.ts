@@ -6,7 +6,7 @@ import i18next, { type i18n } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFICATION_KINDS, type Notification } from '../../../shared/platform';
 import { notificationSentence } from '../../../renderer/src/screens/activity/notification-sentence';
-import { uniqueNewestFirst } from '../../../renderer/src/screens/activity/use-platform-notifications';
+import { uniqueNewestFirst } from '../../../renderer/src/screens/activity/notification-pages';
 
 const locales = path.resolve(__dirname, '../../../renderer/src/i18n/locales');
 const load = (lang: string) =>

@@ -1,9 +1,9 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { AccountView } from '../../../../shared/ipc/platform-ipc';
-import type { Notification } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
 import { activeAccount, usePlatformStore } from '../../stores/platform-store';
+import { uniqueNewestFirst } from './notification-pages';
 
 /** Notifications asked for per page (the first one and each "Load older"). */
 export const NOTIFICATIONS_PAGE = 50;
@@ -40,13 +40,6 @@ function useRefetchOnFocus(refetch: () => unknown, enabled: boolean): void {
     window.addEventListener('focus', onFocus);
     return () => window.removeEventListener('focus', onFocus);
   }, [refetch, enabled]);
-}
-
-/** Each notification once, newest first (pages read by offset overlap when new ones arrive meanwhile). */
-export function uniqueNewestFirst(pages: readonly { readonly items: readonly Notification[] }[]): Notification[] {
-  const byId = new Map<string, Notification>();
-  for (const page of pages) for (const item of page.items) if (!byId.has(item.id)) byId.set(item.id, item);
-  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
 }
 
 /**
