@@ -1,5 +1,6 @@
 import { Accordion, Alert, Badge, Group, List, Loader, Stack, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Offer, OfferImport } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
@@ -81,12 +82,20 @@ function ImportItem({ item }: { readonly item: OfferImport }) {
 /** The offer's imports and scans, newest first; refreshes while one is queued or running. */
 export function ImportHistoryTab({ orgId, offer }: { readonly orgId: string; readonly offer: Offer }) {
   const { t } = useTranslation();
+  const client = useQueryClient();
   const history = useQuery({
     queryKey: [...OFFERS_KEY, orgId, offer.id, 'imports'],
     queryFn: () => invoke('imports.list', { params: { offerId: offer.id }, query: { limit: 50, order: 'desc' } }),
     refetchInterval: (query) =>
       query.state.data?.items.some((i) => i.status === 'queued' || i.status === 'running') ? 1500 : false,
   });
+  const active = history.data?.items.some((i) => i.status === 'queued' || i.status === 'running') ?? false;
+  const wasActive = useRef(active);
+  useEffect(() => {
+    // A finished import or scan changed the offer's counts and files: reload them.
+    if (wasActive.current && !active) void client.invalidateQueries({ queryKey: OFFERS_KEY });
+    wasActive.current = active;
+  }, [active, client]);
   if (history.isPending) return <Loader size="sm" aria-label={t('app.loading')} />;
   if (history.isError) {
     return (
