@@ -1,4 +1,5 @@
 import {
+  ActionIcon,
   Alert,
   Breadcrumbs,
   Button,
@@ -10,9 +11,10 @@ import {
   Stack,
   Text,
   TextInput,
+  Tooltip,
   UnstyledButton,
 } from '@mantine/core';
-import { IconFile, IconFolder } from '@tabler/icons-react';
+import { IconArrowRight, IconFile, IconFolder, IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BrowserEntry } from '../../../../shared/ipc/browser-ipc';
@@ -20,6 +22,7 @@ import { BROWSER_MAX_WINDOW } from '../../../../shared/ipc/browser-ipc';
 import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
 import { CrumbLink } from './crumb-link';
+import { displayPath, isAbsoluteLocalPath } from './entry-paths';
 import { crumbsOf } from './format';
 
 /** A place on a connector (or the local disk). */
@@ -33,9 +36,24 @@ type Listing =
   | { readonly status: 'ready'; readonly entries: readonly BrowserEntry[]; readonly more: boolean }
   | { readonly status: 'failed'; readonly message: string };
 
+/** The UI preference remembering the folder the picker showed last. */
+const LAST_FOLDER = 'browser.picker-last-folder';
+
+/** The remembered folder, when it is one of this computer's (a local-disk location). */
+async function lastFolder(): Promise<PickedLocation | undefined> {
+  const { value } = await invoke('ui.getPreference', { key: LAST_FOLDER });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { connectorId, path } = value as Record<string, unknown>;
+  if (typeof connectorId !== 'string' || !connectorId.startsWith('local-disk') || typeof path !== 'string') {
+    return undefined;
+  }
+  return { connectorId, path };
+}
+
 /**
- * Chooses a folder (download destination) or files and folders (to upload) on the local disk, inside the app (no
- * native dialog: the same code runs in Electron and in the test harness). Starts in the user's home folder.
+ * Chooses a folder (download destination) or files and folders (to upload) on the local disk, inside the app: the
+ * harness's picker (Electron shows the OS's dialog instead). Starts in the folder shown last (else the user's home
+ * folder), takes a typed absolute path, and lists again on refresh.
  */
 export function LocationPicker({
   mode,
@@ -51,12 +69,24 @@ export function LocationPicker({
   const [listing, setListing] = useState<Listing>({ status: 'loading' });
   const [filter, setFilter] = useState('');
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [typed, setTyped] = useState('');
+  const [typedError, setTypedError] = useState<string | undefined>();
+  // Bumped by Refresh: the same folder is listed again, read afresh from the disk.
+  const [reload, setReload] = useState(0);
+  // Every move shows the folder's path in the typed-path field and is remembered for the next time.
+  const moveTo = (location: PickedLocation) => {
+    setWhere(location);
+    setTyped(displayPath(location.connectorId, location.path));
+    void invoke('ui.setPreference', { key: LAST_FOLDER, value: { ...location } }).catch(() => undefined);
+  };
 
   useEffect(() => {
-    invoke('browser.places', {}).then(
-      ({ home }) => setWhere(home),
-      (error: unknown) => setListing({ status: 'failed', message: errorMessage(error) }),
-    );
+    const home = () =>
+      invoke('browser.places', {}).then(
+        (places) => moveTo(places.home),
+        (error: unknown) => setListing({ status: 'failed', message: errorMessage(error) }),
+      );
+    lastFolder().then((last) => (last === undefined ? home() : moveTo(last)), home);
   }, []);
   useEffect(() => {
     if (where === undefined) return;
@@ -67,6 +97,7 @@ export function LocationPicker({
       limit: BROWSER_MAX_WINDOW,
       sort: { by: 'type', direction: 'asc' },
       filter,
+      ...(reload > 0 ? { refresh: true } : {}),
     }).then(
       (w) => current && setListing({ status: 'ready', entries: w.entries, more: w.matched > w.entries.length }),
       (error: unknown) => current && setListing({ status: 'failed', message: errorMessage(error) }),
@@ -74,14 +105,30 @@ export function LocationPicker({
     return () => {
       current = false;
     };
-  }, [where, filter]);
+  }, [where, filter, reload]);
 
   const go = (path: string) => {
     if (where === undefined) return;
     setListing({ status: 'loading' });
-    setWhere({ connectorId: where.connectorId, path });
+    moveTo({ connectorId: where.connectorId, path });
     setFilter('');
     setPicked(new Set());
+  };
+  // A typed absolute path of this computer: main turns it into a location (and refuses what it cannot reach).
+  const goTyped = () => {
+    const text = typed.trim();
+    if (!isAbsoluteLocalPath(text)) return setTypedError(t('browser.picker.notAbsolute'));
+    setTypedError(undefined);
+    invoke('browser.localLocations', { paths: [text] }).then(
+      ({ locations: [location] }) => {
+        if (location === undefined) return;
+        setListing({ status: 'loading' });
+        moveTo(location);
+        setFilter('');
+        setPicked(new Set());
+      },
+      (error: unknown) => setTypedError(errorMessage(error)),
+    );
   };
   const toggle = (path: string) =>
     setPicked((p) => {
@@ -109,6 +156,47 @@ export function LocationPicker({
             ))}
           </Breadcrumbs>
         )}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            goTyped();
+          }}
+        >
+          <Group gap="xs" align="flex-start" wrap="nowrap">
+            <TextInput
+              style={{ flex: 1 }}
+              label={t('browser.picker.typedPath')}
+              placeholder={t('browser.picker.typedPathHint')}
+              value={typed}
+              error={typedError}
+              onChange={(e) => {
+                setTyped(e.currentTarget.value);
+                setTypedError(undefined);
+              }}
+              spellCheck={false}
+              autoComplete="off"
+              data-testid="picker-path"
+            />
+            <Button type="submit" variant="default" mt={25} rightSection={<IconArrowRight size={14} aria-hidden />}>
+              {t('browser.picker.go')}
+            </Button>
+            <Tooltip label={t('browser.picker.refresh')}>
+              <ActionIcon
+                variant="default"
+                size={36}
+                mt={25}
+                aria-label={t('browser.picker.refresh')}
+                disabled={where === undefined}
+                onClick={() => {
+                  setListing({ status: 'loading' });
+                  setReload((n) => n + 1);
+                }}
+              >
+                <IconRefresh size={16} aria-hidden />
+              </ActionIcon>
+            </Tooltip>
+          </Group>
+        </form>
         <TextInput
           aria-label={t('browser.filter')}
           placeholder={t('browser.filter')}
