@@ -10,6 +10,7 @@ import { useConnectors } from '../../queries/use-connectors';
 import { ACQUISITIONS_KEY } from '../catalog/trade-query-keys';
 import { ErrorAlert } from '../organisation/error-alert';
 import { OrgDialog } from '../organisation/org-dialog';
+import { FolderChoices } from './folder-choices';
 import { NamingPreview, type NamingSample } from './naming-preview';
 
 type TargetKind = 'connector' | 'agent';
@@ -59,8 +60,8 @@ export function DeliverDialog({
           body: { type: 'connector', connectorId: connectorId!, folder: folder.trim(), namingPattern: pattern.trim() },
         });
       }
-      // The agent finds or makes the acquisition's agent target for this folder when it runs the binding.
-      return invoke('sync.saveBinding', {
+      // The agent finds or makes the acquisition's agent target for this folder when it runs the binding: now.
+      const binding = await invoke('sync.saveBinding', {
         kind: 'deliver',
         id: bindingIdOf(acquisition.id, myConnectorId!),
         name: acquisition.offer.title,
@@ -70,6 +71,8 @@ export function DeliverDialog({
         acquisitionId: acquisition.id,
         namingPattern: pattern.trim(),
       });
+      await invoke('sync.now', {});
+      return binding;
     },
     onSuccess: () => {
       notifications.show({
@@ -145,6 +148,9 @@ export function DeliverDialog({
             onChange={(event) => setFolder(event.currentTarget.value)}
             maxLength={4096}
           />
+          {kind === 'connector' && connectorId && (
+            <FolderChoices connectorId={connectorId} folder={folder} onPick={setFolder} />
+          )}
           <TextInput
             label={t('acquisitions.deliver.pattern')}
             description={t('acquisitions.deliver.patternHelp')}
