@@ -43,7 +43,7 @@ export function PlatformNotifications() {
   const unreadOnly = useActivityStore((s) => s.unreadOnly);
   const setUnreadOnly = useActivityStore((s) => s.setUnreadOnly);
   const { scope, query, notifications, unread } = usePlatformNotifications(unreadOnly, true);
-  const { readAll } = useNotificationActions();
+  const { readAll, refresh } = useNotificationActions();
 
   const header = (
     <Group justify="space-between" wrap="wrap" gap="sm">
@@ -70,7 +70,7 @@ export function PlatformNotifications() {
               size="lg"
               aria-label={t('activity.platform.refresh')}
               loading={query.isFetching && !query.isFetchingNextPage}
-              onClick={() => void query.refetch()}
+              onClick={() => void refresh().catch(notifyError)}
             >
               <IconRefresh size={16} aria-hidden />
             </ActionIcon>

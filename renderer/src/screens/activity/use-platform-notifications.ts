@@ -14,6 +14,11 @@ export const SHOWN_REFRESH_MS = 30_000;
 /** How often the unread count is read again for a badge (the navigation's). */
 export const BADGE_REFRESH_MS = 60_000;
 
+/** The query key of the unread count of one account's organisation (`scope` as NotificationScope's key). */
+function unreadKey(scope: string | null) {
+  return [...NOTIFICATIONS_KEY, scope, 'unread'] as const;
+}
+
 /** Whose notifications the screens can read: an account signed in with an organisation, or why not. */
 export type NotificationScope =
   | { readonly status: 'loading' }
@@ -63,12 +68,19 @@ export function usePlatformNotifications(unreadOnly: boolean, enabled: boolean) 
   });
   useRefetchOnFocus(query.refetch, ready);
   const pages = query.data?.pages ?? [];
+  const first = pages[0];
+  const client = useQueryClient();
+  const scopeKey = scope.status === 'ready' ? scope.key : null;
+  useEffect(() => {
+    // Each read of the list also tells the badges (the source choice's, the navigation's) the unread count.
+    if (first !== undefined && scopeKey !== null) client.setQueryData(unreadKey(scopeKey), first);
+  }, [client, first, scopeKey]);
   return {
     scope,
     query,
     notifications: uniqueNewestFirst(pages),
     /** The unread count the platform gave with the first page (it counts all of the caller's). */
-    unread: pages[0]?.unread ?? null,
+    unread: first?.unread ?? null,
   };
 }
 
@@ -80,7 +92,7 @@ export function useUnreadNotificationCount(): number | null {
   const scope = useNotificationScope();
   const ready = scope.status === 'ready';
   const query = useQuery({
-    queryKey: [...NOTIFICATIONS_KEY, ready ? scope.key : null, 'unread'],
+    queryKey: unreadKey(ready ? scope.key : null),
     queryFn: () => invoke('notifications.list', { query: { limit: 1, offset: 0, unread: 'true' } }),
     enabled: ready,
     refetchInterval: ready ? BADGE_REFRESH_MS : false,
@@ -91,7 +103,7 @@ export function useUnreadNotificationCount(): number | null {
   return ready && query.data !== undefined && !query.isError ? query.data : null;
 }
 
-/** Marks one notification read, or all of them; resolves once lists and badges are read again. */
+/** Marks one notification read, or all of them, or reads everything again; each resolves once lists and badges are. */
 export function useNotificationActions() {
   const client = useQueryClient();
   const reload = () => client.invalidateQueries({ queryKey: NOTIFICATIONS_KEY });
@@ -108,5 +120,5 @@ export function useNotificationActions() {
       return marked;
     },
   });
-  return { read, readAll };
+  return { read, readAll, refresh: reload };
 }
