@@ -183,7 +183,7 @@ export function OfferDetail({
               value="pending"
               rightSection={
                 offer.pendingFileCount > 0 ? (
-                  <Badge size="sm" color="yellow" circle>
+                  <Badge size="sm" circle>
                     {offer.pendingFileCount}
                   </Badge>
                 ) : null

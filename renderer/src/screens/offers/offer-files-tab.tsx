@@ -96,7 +96,7 @@ export function OfferFilesTab({
         cell: (f) => (
           <Badge
             variant="light"
-            color={f.status === 'available' ? 'green' : f.status === 'pending' ? 'yellow' : 'gray'}
+            color={f.status === 'available' ? 'green' : f.status === 'pending' ? 'blue' : 'gray'}
           >
             {t(`offers.fileStatuses.${f.status}`)}
           </Badge>
