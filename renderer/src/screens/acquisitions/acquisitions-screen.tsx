@@ -96,6 +96,19 @@ function AcquisitionsBody({ orgId, editor }: { readonly orgId: string; readonly 
         <AcquisitionView orgId={orgId} acquisition={opened.data} canEdit={editor} onBack={() => setOpenId(null)} />
       );
     }
+    if (opened.error) {
+      return (
+        <Alert
+          color="red"
+          role="alert"
+          withCloseButton
+          closeButtonLabel={t('acquisitions.back')}
+          onClose={() => setOpenId(null)}
+        >
+          {errorMessage(opened.error)}
+        </Alert>
+      );
+    }
     return <Text>{t('app.loading')}</Text>;
   }
   return (
