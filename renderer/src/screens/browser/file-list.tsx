@@ -1,12 +1,14 @@
 import { Box, Group, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconFile, IconFolder } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef } from 'react';
+import { type KeyboardEvent, type MouseEvent, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BrowserSortKey } from '../../../../shared/ipc/browser-ipc';
 import { BROWSER_PAGE, useBrowserStore } from '../../stores/browser-store';
 import { formatSize } from '../../format/format-size';
+import type { MenuRequest } from './entry-menu';
 import { formatDate } from './format';
+import type { EntryActions } from './use-entry-actions';
 
 const ROW_HEIGHT = 34;
 const COLUMNS = '1fr 110px 190px';
@@ -34,9 +36,19 @@ function SortHeader({ by, label }: { readonly by: BrowserSortKey; readonly label
 /**
  * The folder's entries as a virtual list: only rows in view (plus a few) are in the DOM, pages load from main as
  * they come into view. Mouse: click selects, Ctrl/Cmd-click toggles, Shift-click extends, double-click opens a
- * folder. Keyboard: arrows move, Shift+arrows extend, Space toggles, Enter opens, Ctrl+A selects what is loaded.
+ * folder, right-click opens the context menu. Keyboard: arrows move, Shift+arrows extend, Space toggles, Enter
+ * opens, Ctrl+A selects what is loaded, F2 renames, Del deletes, Backspace or Alt+Up goes up, Shift+F10 or the
+ * menu key opens the context menu.
  */
-export function FileList({ onOpen }: { readonly onOpen: (path: string) => void }) {
+export function FileList({
+  onOpen,
+  actions,
+  onMenu,
+}: {
+  readonly onOpen: (path: string) => void;
+  readonly actions: EntryActions;
+  readonly onMenu: (request: MenuRequest) => void;
+}) {
   const { t, i18n } = useTranslation();
   const matched = useBrowserStore((s) => s.matched);
   const complete = useBrowserStore((s) => s.complete);
@@ -65,8 +77,35 @@ export function FileList({ onOpen }: { readonly onOpen: (path: string) => void }
     parent.current?.scrollTo({ top: 0 });
   }, [generation]);
 
+  // The menu opens on what is selected; a right-click outside the selection selects that row first.
+  const openMenu = (event: MouseEvent, index: number | undefined) => {
+    event.preventDefault();
+    event.stopPropagation();
+    const s = store();
+    const entry = index === undefined ? undefined : s.entryAt(index);
+    if (index !== undefined && entry !== undefined && !s.selected.has(entry.path)) s.select(index, 'only');
+    onMenu({ x: event.clientX, y: event.clientY, entries: entry === undefined ? [] : actions.targets() });
+  };
+  const menuAtFocus = () => {
+    const s = store();
+    const row = parent.current?.querySelector<HTMLElement>(`[data-row="${s.focus}"]`);
+    const box = row?.getBoundingClientRect() ?? parent.current?.getBoundingClientRect();
+    const entry = s.entryAt(s.focus);
+    if (entry !== undefined && s.selected.size === 0) s.select(s.focus, 'only');
+    onMenu({
+      x: (box?.left ?? 0) + 24,
+      y: (box?.bottom ?? 0) - 4,
+      entries: entry === undefined ? [] : actions.targets(),
+    });
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const s = store();
+    if ((event.key === 'ArrowUp' && event.altKey) || event.key === 'Backspace') {
+      event.preventDefault();
+      actions.goUp();
+      return;
+    }
     const move = (to: number) => {
       const index = Math.max(0, Math.min(count - 1, to));
       if (event.shiftKey) s.select(index, 'range');
@@ -108,6 +147,21 @@ export function FileList({ onOpen }: { readonly onOpen: (path: string) => void }
       case 'Escape':
         s.clearSelection();
         break;
+      case 'F2': {
+        const [only, ...others] = actions.targets();
+        if (only !== undefined && others.length === 0) actions.rename(only);
+        break;
+      }
+      case 'Delete':
+        actions.remove(actions.targets());
+        break;
+      case 'ContextMenu':
+        menuAtFocus();
+        break;
+      case 'F10':
+        if (!event.shiftKey) return;
+        menuAtFocus();
+        break;
       default:
         return;
     }
@@ -139,6 +193,7 @@ export function FileList({ onOpen }: { readonly onOpen: (path: string) => void }
         aria-activedescendant={focusedEntry === undefined ? undefined : `row-${focus}`}
         tabIndex={0}
         onKeyDown={onKeyDown}
+        onContextMenu={(e) => openMenu(e, undefined)}
         data-testid="file-list"
         style={{ overflow: 'auto', flex: 1, minHeight: 200, position: 'relative', outlineOffset: -2 }}
       >
@@ -153,10 +208,12 @@ export function FileList({ onOpen }: { readonly onOpen: (path: string) => void }
                 role="option"
                 aria-selected={isSelected}
                 data-row={item.index}
+                data-name={entry?.name}
                 onClick={(e) =>
                   store().select(item.index, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only')
                 }
                 onDoubleClick={() => entry?.type === 'directory' && onOpen(entry.path)}
+                onContextMenu={(e) => openMenu(e, item.index)}
                 style={{
                   position: 'absolute',
                   top: 0,
