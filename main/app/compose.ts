@@ -7,17 +7,18 @@ import { type Dispatch, type IpcHandlers, createDispatcher } from '../ipc/ipc-di
 import { type HostFacts, appInfoOf } from '../services/app-info';
 import { browserHandlers } from '../services/browser/browser-handlers';
 import { BrowserService } from '../services/browser/browser-service';
+import type { LocalChooser } from '../services/browser/browser-service';
 import { connectorsHandlers } from '../services/connectors/connectors-handlers';
 import { ConnectorsService } from '../services/connectors/connectors-service';
 import { type ExternalOpener, ExternalLinkService } from '../services/external-link';
 import type { KeyValueStore } from '../services/key-value-store';
 import { desktopLocations } from '../services/locations/desktop-locations';
+import { AcquisitionDownloads } from '../services/acquisitions/acquisition-downloads';
+import { acquisitionsHandlers } from '../services/acquisitions/acquisitions-handlers';
 import { OfferUploadQueue } from '../services/offer-uploads/offer-upload-queue';
 import { OfferUploader } from '../services/offer-uploads/offer-uploader';
 import { offerUploadsHandlers } from '../services/offer-uploads/offer-uploads-handlers';
 import { UploadUrlStore, uploadUrlStorePath } from '../services/offer-uploads/upload-url-store';
-import { AcquisitionDownloads } from '../services/acquisitions/acquisition-downloads';
-import { acquisitionsHandlers } from '../services/acquisitions/acquisitions-handlers';
 import type { LocationRegistry } from '../services/locations/location-registry';
 import { AccountRegistry } from '../services/platform/account-registry';
 import { LocalWorkspace } from '../services/platform/local-workspace';
@@ -54,6 +55,8 @@ export interface ComposeOptions {
   readonly localPlatformSmtp?: SmtpOptions;
   /** Asks where to save an export (a save dialog in the app); default: `<dataDir>/exports/<name>`. */
   readonly chooseSavePath?: SavePathChooser;
+  /** The OS's open dialog for the browser's upload and download (Electron); the harness keeps its own picker. */
+  readonly chooseLocalPaths?: LocalChooser;
   /** Where events go (the window, the harness's pages); none by default. */
   readonly outlets?: Partial<ModuleOutlets>;
   /** Whether the sync agent runs its bindings on its own schedule (default true; tests may turn it off). */
@@ -153,6 +156,8 @@ function buildServices(options: ComposeOptions): DesktopServices {
     browser: new BrowserService({
       drivers: locations,
       onConnectorChange: (listener) => connectors.onChange(listener),
+      preferences: new UiPreferences(options.store),
+      ...(options.chooseLocalPaths !== undefined ? { chooseLocal: options.chooseLocalPaths } : {}),
     }),
     secrets: options.secrets,
     platform,

@@ -20,6 +20,12 @@ export const METHOD_NAMES = [
   'browser.details',
   'browser.preview',
   'browser.places',
+  'browser.abilities',
+  'browser.mkdir',
+  'browser.rename',
+  'browser.remove',
+  'browser.localLocations',
+  'browser.chooseLocal',
   'platform.state',
   'platform.localStatus',
   'platform.setupLocal',
@@ -117,13 +123,13 @@ export const METHOD_NAMES = [
   'notifications.list',
   'notifications.read',
   'notifications.readAll',
+  'acquisitions.download',
+  'deliveries.previewNaming',
   'offerUploads.start',
   'offerUploads.list',
   'offerUploads.cancel',
   'offerUploads.retry',
   'offerUploads.clearFinished',
-  'acquisitions.download',
-  'deliveries.previewNaming',
 ] as const;
 /** Every IPC event name; index.ts checks at compile time that it matches the contract. */
 export const EVENT_NAMES = [
