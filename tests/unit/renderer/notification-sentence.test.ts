@@ -94,13 +94,13 @@ describe('notificationSentence', () => {
       },
       credentialExpiring: {
         key: 'credentialExpiring',
-        values: { connector: 'Blob archive', date: '2026-12-10', count: 3 },
+        values: { connector: 'Blob archive', date: '2026-12-10' },
         detail: null,
         screen: 'connectors',
       },
       credentialExpired: {
         key: 'credentialExpired',
-        values: { connector: 'Blob archive', date: '2026-12-06', count: 0 },
+        values: { connector: 'Blob archive', date: '2026-12-06' },
         detail: null,
         screen: 'connectors',
       },
@@ -195,8 +195,8 @@ describe('notification sentences in English and French', () => {
     expect(say('fr', SAMPLES['scanFailed']!)).toBe(
       'L’analyse de l’offre «\u202fSales: weekly\u202f» a échoué 3 fois d’affilée. Rien n’a été retiré de l’offre\u202f; les analyses continuent à chaque intervalle.',
     );
-    expect(say('en', SAMPLES['credentialExpiring']!)).toContain('expire on 2026-12-10 (in 3 days)');
-    expect(say('fr', SAMPLES['credentialExpiring']!)).toContain('expirent le 2026-12-10 (dans 3 jours)');
+    expect(say('en', SAMPLES['credentialExpiring']!)).toContain('“Blob archive” expire on 2026-12-10: an admin renews');
+    expect(say('fr', SAMPLES['credentialExpiring']!)).toContain('expirent le 2026-12-10\u202f: un administrateur');
     expect(say('fr', SAMPLES['invitationEmailFailed']!)).toBe(
       'L’e-mail d’invitation à ines@example.org n’a pas pu être envoyé (5 tentatives)\u202f: copiez le lien de l’invitation sur l’écran Organisation et envoyez-le vous-même.',
     );

@@ -98,13 +98,11 @@ export function notificationSentence(
       const expiresAt = text(params, 'expiresAt');
       const days = count(params, 'days');
       if (connector === undefined || expiresAt === undefined || Number.isNaN(Date.parse(expiresAt))) break;
-      const daysLeft = Math.max(
-        0,
-        Math.ceil((Date.parse(expiresAt) - Date.parse(notification.createdAt)) / 86_400_000),
-      );
+      // The date, not "in N days": the notice may be read days after it was sent.
+      const expired = days === 0 || Date.parse(expiresAt) <= Date.parse(notification.createdAt);
       return {
-        key: days === 0 || daysLeft === 0 ? 'credentialExpired' : 'credentialExpiring',
-        values: { connector, date: formatDate(expiresAt), count: daysLeft },
+        key: expired ? 'credentialExpired' : 'credentialExpiring',
+        values: { connector, date: formatDate(expiresAt) },
         detail: null,
         screen: 'connectors',
       };
