@@ -6,8 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import type { HarnessOptions } from '../harness/harness';
 import { expect, test } from './harness-fixture';
 import { setLanguage, setUpWorkspace } from './organisation-helpers';
+
+// A renderer built elsewhere (a private build while others use out/); the app's own build by default.
+const rendererDir = process.env['FERRY_RENDERER_DIR'];
+const options = (): HarnessOptions => (rendererDir ? { rendererDir } : {});
 
 const USUAL = { width: 1200, height: 800 };
 const NARROW = { width: 1024, height: 640 };
@@ -74,7 +79,8 @@ async function createOffer(page: Page, title: string, subscription?: { connector
     await picker.getByRole('button', { name: `Open folder ${subscription.folder}` }).click();
     await picker.getByRole('button', { name: 'Use this folder' }).click();
     await expect(dialog.getByRole('textbox', { name: 'Folder' })).toHaveValue(subscription.folder);
-    await dialog.getByRole('switch', { name: /Staging/ }).check();
+    await dialog.getByText('Staging', { exact: true }).click();
+    await expect(dialog.getByRole('switch', { name: /Staging/ })).toBeChecked();
     await dialog.getByRole('textbox', { name: 'Scan interval (minutes)' }).fill('15');
   }
   await dialog.getByRole('button', { name: 'Create draft' }).click();
@@ -102,8 +108,9 @@ async function scanNowAndWait(page: Page, count: number): Promise<void> {
 test.describe('Offers', () => {
   test('a one-shot offer: created, a file uploaded from this computer with progress, published; axe-clean', async ({
     page,
-    harness,
+    startApp,
   }) => {
+    const harness = await startApp(options());
     test.setTimeout(120_000);
     await page.setViewportSize(USUAL);
     await setUpWorkspace(page, harness);
@@ -156,8 +163,9 @@ test.describe('Offers', () => {
 
   test('a staged subscription from an organisation connector: preview, scan now, approve pending files', async ({
     page,
-    harness,
+    startApp,
   }) => {
+    const harness = await startApp(options());
     test.setTimeout(180_000);
     await page.setViewportSize(USUAL);
     await setUpWorkspace(page, harness);
@@ -166,7 +174,7 @@ test.describe('Offers', () => {
     await page.getByRole('button', { name: 'New offer' }).click();
     const dialog = page.getByRole('dialog', { name: 'New offer' });
     await dialog.getByText('Subscription', { exact: true }).click();
-    await expect(dialog.getByRole('switch', { name: /Staging/ })).toBeVisible();
+    await expect(dialog.getByText('Staging', { exact: true })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, 'offers-create-dialog', 'en');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -231,7 +239,8 @@ test.describe('Offers', () => {
     await shoot(page, 'offers-create-dialog', 'fr');
   });
 
-  test('a viewer sees the offers but no action to change them', async ({ page, harness }) => {
+  test('a viewer sees the offers but no action to change them', async ({ page, startApp }) => {
+    const harness = await startApp(options());
     await page.setViewportSize(USUAL);
     await setUpWorkspace(page, harness);
     await viewerSession(page);
