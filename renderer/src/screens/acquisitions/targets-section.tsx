@@ -17,6 +17,24 @@ function placeOf(target: DeliveryTarget, names: ReadonlyMap<string, string>, t: 
   return `${name} · ${folder}`;
 }
 
+/** A folder as the agent compares it: no leading or trailing slash. */
+function folderKey(folder: string): string {
+  return folder.replace(/^\/+|\/+$/g, '');
+}
+
+/** This computer's deliver bindings feeding an agent target: stopped with it, so the agent does not warn on. */
+async function removeAgentBindings(acquisitionId: string, target: DeliveryTarget): Promise<void> {
+  const { bindings } = await invoke('sync.bindings', {});
+  const feeding = bindings.filter(
+    (b) =>
+      b.kind === 'deliver' &&
+      b.acquisitionId === acquisitionId &&
+      (b.targetId === target.id ||
+        (folderKey(b.folder) === folderKey(target.folder) && b.namingPattern === target.namingPattern)),
+  );
+  for (const binding of feeding) await invoke('sync.removeBinding', { id: binding.id });
+}
+
 /**
  * An acquisition's delivery targets: where each delivers, its naming pattern, its state (a paused one with its reason
  * and Resume), and stopping it; files already delivered stay where they are.
@@ -49,7 +67,11 @@ export function TargetsSection({
     onError: notifyError,
   });
   const remove = useMutation({
-    mutationFn: (targetId: string) => invoke('deliveries.deleteTarget', { params: { acquisitionId, targetId } }),
+    mutationFn: async (targetId: string) => {
+      await invoke('deliveries.deleteTarget', { params: { acquisitionId, targetId } });
+      const target = targets.find((t) => t.id === targetId);
+      if (target?.type === 'agent') await removeAgentBindings(acquisitionId, target);
+    },
     onSuccess: reload,
     onError: notifyError,
   });
