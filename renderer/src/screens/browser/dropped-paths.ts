@@ -26,7 +26,7 @@ export function carriesFiles(data: DataTransfer): boolean {
  * else from the file:// URIs file managers put on the drag (text/uri-list). Empty when neither names them.
  */
 export function droppedPaths(data: DataTransfer): string[] {
-  const bridge = (window as unknown as { ferry?: PathBridge }).ferry;
+  const bridge = (globalThis as { ferry?: PathBridge }).ferry;
   const named: string[] = [];
   if (bridge?.pathForFile !== undefined) {
     for (const file of Array.from(data.files)) {
