@@ -86,6 +86,7 @@ export function EntryPicker({
   readonly onClose: () => void;
 }) {
   const { t } = useTranslation();
+  const { kind, connectorId } = source;
   const [where, setWhere] = useState<string | undefined>(
     source.kind === 'mine' && source.connectorId === LOCAL_DISK ? undefined : '',
   );
@@ -106,14 +107,15 @@ export function EntryPicker({
   useEffect(() => {
     if (where === undefined) return;
     let current = true;
-    listOf(source, where).then(
+    listOf({ kind, connectorId }, where).then(
       (l) => current && setListing({ status: 'ready', ...l }),
       (error: unknown) => current && setListing({ status: 'failed', message: errorMessage(error) }),
     );
     return () => {
       current = false;
     };
-  }, [source, where]);
+    // The source's fields, not its object: a parent may pass a new but equal one on every render.
+  }, [kind, connectorId, where]);
 
   const go = (path: string) => {
     const next = path.replace(/^\/+|\/+$/g, '');
