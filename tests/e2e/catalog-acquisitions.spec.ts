@@ -5,7 +5,8 @@
 // server, where the file and its receipt are read back. axe on both screens; screenshots at 1200x800 and 1024x640 in
 // English and French into docs/screenshots/.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import AxeBuilder from '@axe-core/playwright';
@@ -76,7 +77,7 @@ async function uploadOfferFile(harness: Harness, orgId: string, offerId: string)
 }
 
 /** Provider Co (made by the same person, who stays in Acme in the app) publishes a subscription with one file. */
-async function publishProviderOffer(harness: Harness): Promise<void> {
+async function publishProviderOffer(harness: Harness): Promise<string> {
   const provider = (await platformCall(harness, 'POST', '/v1/orgs', { name: 'Provider Co' })) as { id: string };
   const offer = (await platformCall(harness, 'POST', `/v1/orgs/${provider.id}/offers`, {
     title: OFFER,
@@ -86,6 +87,7 @@ async function publishProviderOffer(harness: Harness): Promise<void> {
   })) as { id: string };
   await uploadOfferFile(harness, provider.id, offer.id);
   await platformCall(harness, 'POST', `/v1/orgs/${provider.id}/offers/${offer.id}/publish`);
+  return offer.id;
 }
 
 /** Acme's S3 organisation connector on the Swift server, into a fresh bucket. */
@@ -248,4 +250,60 @@ test.describe('catalog and acquisitions', () => {
     }
     s3.destroy();
   });
+});
+
+test('a buyer has an acquisition delivered to a my-connector folder by the desktop agent', async ({
+  page,
+  harness,
+}) => {
+  test.setTimeout(180_000);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-agent-delivery-'));
+  try {
+    await setUpWorkspace(page, harness);
+    const offerId = await publishProviderOffer(harness);
+    const { orgId } = await harness.services.platform.active();
+    await platformCall(harness, 'POST', `/v1/orgs/${orgId}/acquisitions`, { offerId, months: 1 });
+    const created = await page.evaluate(
+      (folder) =>
+        window.ferry.invoke('connectors.create', {
+          name: 'Inbox',
+          kind: 'local',
+          options: { root: folder },
+          secrets: {},
+        }),
+      root,
+    );
+    expect(created).toMatchObject({ ok: true });
+
+    await openScreen(page, /Acquisitions/, /Acquisitions/);
+    await page.getByRole('button', { name: `Open: ${OFFER}` }).click();
+    await page.getByRole('button', { name: 'Deliver automatically to…' }).click();
+    const deliver = page.getByRole('dialog', { name: `Deliver “${OFFER}” automatically` });
+    await deliver.getByText('My connector or this computer').click();
+    await deliver.getByLabel('My connector', { exact: true }).click();
+    await page.getByRole('option', { name: 'Inbox' }).click();
+    await deliver.getByRole('textbox', { name: 'Folder' }).fill('received');
+    await deliver.getByRole('textbox', { name: 'Naming pattern' }).fill('{name}');
+    await expect(deliver.getByTestId('naming-preview')).toHaveText(`${FILE} will be written to received/${FILE}`);
+    await deliver.getByRole('button', { name: 'Deliver automatically' }).click();
+    await expect(deliver).toBeHidden();
+
+    // The agent runs at once: it makes the acquisition's agent target, writes the file and acknowledges it.
+    await expect(page.getByText(/This computer \(desktop agent\)/)).toBeVisible({ timeout: 60_000 });
+    const fileRow = page.getByRole('table', { name: 'Entitled files' }).getByRole('row').filter({ hasText: FILE });
+    await expect(fileRow.getByText('Delivered', { exact: true })).toBeVisible({ timeout: 60_000 });
+    expect(readFileSync(path.join(root, 'received', FILE))).toEqual(BYTES);
+    const bindings = await page.evaluate(() => window.ferry.invoke('sync.bindings', {}));
+    expect(bindings).toMatchObject({ ok: true, value: { bindings: [{ kind: 'deliver', folder: 'received' }] } });
+
+    // Stopping the target also removes this computer's binding.
+    await page.getByRole('button', { name: 'Stop delivering' }).click();
+    await expect(page.getByText(/Files are not delivered automatically/)).toBeVisible();
+    expect(await page.evaluate(() => window.ferry.invoke('sync.bindings', {}))).toEqual({
+      ok: true,
+      value: { bindings: [] },
+    });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
