@@ -2,12 +2,12 @@
 // paths of files dropped from the OS.
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserNameProblem } from '../../../shared/ipc/browser-ipc';
-import { droppedPaths } from '../../../renderer/src/screens/browser/dropped-paths';
+import { type DragData, droppedPaths } from '../../../renderer/src/screens/browser/dropped-paths';
 import { displayPath, isAbsoluteLocalPath, parentOf } from '../../../renderer/src/screens/browser/entry-paths';
 
 /** A drag's data as the browser hands it over: typed strings and File objects. */
-function transfer(data: Record<string, string>, files: readonly File[] = []): DataTransfer {
-  return { types: Object.keys(data), getData: (type: string) => data[type] ?? '', files } as unknown as DataTransfer;
+function transfer(data: Record<string, string>, files: readonly File[] = []): DragData {
+  return { types: Object.keys(data), getData: (type: string) => data[type] ?? '', files } as DragData;
 }
 
 describe('browserNameProblem', () => {

@@ -1,6 +1,13 @@
 /** The bridge's optional helper naming a dropped file's absolute path (Electron's webUtils.getPathForFile). */
 interface PathBridge {
-  readonly pathForFile?: (file: File) => string;
+  readonly pathForFile?: (file: unknown) => string;
+}
+
+/** What the helpers read of a drag's DataTransfer (kept structural: the helpers also run in Node tests). */
+export interface DragData {
+  readonly types: readonly string[];
+  readonly files: ArrayLike<unknown>;
+  getData(format: string): string;
 }
 
 // file:///home/a%20b/x.txt -> /home/a b/x.txt; file:///C:/x -> C:\x.
@@ -17,7 +24,7 @@ function pathOfFileUrl(line: string): string | undefined {
 }
 
 /** Whether a drag carries files from the OS (and not, say, text dragged inside the page). */
-export function carriesFiles(data: DataTransfer): boolean {
+export function carriesFiles(data: DragData): boolean {
   return data.types.includes('Files') || data.types.includes('text/uri-list');
 }
 
@@ -25,7 +32,7 @@ export function carriesFiles(data: DataTransfer): boolean {
  * The absolute paths of files and folders dropped from the OS: from the bridge when it can name them (Electron),
  * else from the file:// URIs file managers put on the drag (text/uri-list). Empty when neither names them.
  */
-export function droppedPaths(data: DataTransfer): string[] {
+export function droppedPaths(data: DragData): string[] {
   const bridge = (globalThis as { ferry?: PathBridge }).ferry;
   const named: string[] = [];
   if (bridge?.pathForFile !== undefined) {
@@ -38,8 +45,8 @@ export function droppedPaths(data: DataTransfer): string[] {
   return data
     .getData('text/uri-list')
     .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line: string) => line.trim())
+    .filter((line: string) => line !== '' && !line.startsWith('#'))
     .map(pathOfFileUrl)
     .filter((path): path is string => path !== undefined);
 }
