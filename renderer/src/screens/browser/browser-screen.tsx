@@ -251,6 +251,18 @@ export function BrowserScreen() {
           >
             {t('browser.refresh')}
           </Button>
+          {connectorId !== null && (
+            <>
+              <Switch
+                label={t('browser.manage.showHidden')}
+                checked={showHidden}
+                onChange={(e) => setShowHidden(e.currentTarget.checked)}
+              />
+              <WhyButton why={actions.canCreate.why} icon={<IconFolderPlus size={16} />} onClick={actions.newFolder}>
+                {t('browser.manage.newFolder')}
+              </WhyButton>
+            </>
+          )}
         </Group>
       </Group>
       {connectorId === null ? (
@@ -293,14 +305,6 @@ export function BrowserScreen() {
             </Group>
             <Group gap="xs" wrap="nowrap">
               <FilterInput key={`${connectorId}\n${path}`} initial={filter} />
-              <Switch
-                label={t('browser.manage.showHidden')}
-                checked={showHidden}
-                onChange={(e) => setShowHidden(e.currentTarget.checked)}
-              />
-              <WhyButton why={actions.canCreate.why} icon={<IconFolderPlus size={16} />} onClick={actions.newFolder}>
-                {t('browser.manage.newFolder')}
-              </WhyButton>
               <Button
                 color="blue.8"
                 leftSection={<IconDownload size={16} />}

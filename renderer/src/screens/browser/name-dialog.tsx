@@ -1,5 +1,5 @@
 import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { type FocusEvent, type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { nameFailureMessage, typedNameProblem } from './name-problem-message';
 
@@ -36,18 +36,20 @@ export function NameDialog({
       setBusy(false);
     });
   };
-  // Selecting the name without its extension, as file managers do, so typing replaces only the name.
-  const selectStem = (input: HTMLInputElement | null) => {
-    if (input === null) return;
+  // On first focus, the name without its extension is selected, as file managers do: typing replaces only the name.
+  const stemSelected = useRef(false);
+  const selectStem = (event: FocusEvent<HTMLInputElement>) => {
+    if (stemSelected.current) return;
+    stemSelected.current = true;
     const dot = initial.lastIndexOf('.');
-    input.setSelectionRange(0, dot > 0 ? dot : initial.length);
+    event.currentTarget.setSelectionRange(0, dot > 0 ? dot : initial.length);
   };
   return (
     <Modal opened onClose={onClose} title={title} returnFocus>
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <TextInput
-            ref={selectStem}
+            onFocus={selectStem}
             data-autofocus
             label={t('browser.manage.nameDialog.label')}
             value={name}
