@@ -1,4 +1,4 @@
-import { Menu, Tooltip } from '@mantine/core';
+import { Menu, Text, Tooltip } from '@mantine/core';
 import { IconClipboard, IconEdit, IconFolderOpen, IconFolderPlus, IconTrash } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ export interface MenuRequest {
   readonly entries: readonly BrowserEntry[];
 }
 
-// A disabled item keeps a tooltip saying why (a wrapper receives the pointer, the disabled item does not).
+// A disabled item says why, in its text (read with it) and in a tooltip (a wrapper receives the pointer).
 function Item({
   ability = { allowed: true },
   icon,
@@ -30,15 +30,13 @@ function Item({
 }) {
   const { t } = useTranslation();
   const item = (
-    <Menu.Item
-      leftSection={icon}
-      rightSection={shortcut}
-      disabled={!ability.allowed}
-      onClick={onClick}
-      color={color}
-      {...(ability.why === undefined ? {} : { 'aria-description': t(ability.why) })}
-    >
+    <Menu.Item leftSection={icon} rightSection={shortcut} disabled={!ability.allowed} onClick={onClick} color={color}>
       {children}
+      {ability.why !== undefined && (
+        <Text size="xs" c="dimmed" maw={240}>
+          {t(ability.why)}
+        </Text>
+      )}
     </Menu.Item>
   );
   if (ability.why === undefined) return item;

@@ -101,6 +101,12 @@ export function FileList({
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const s = store();
+    // Cmd+Backspace deletes on macOS, where the key labelled Delete is Backspace.
+    if (event.key === 'Backspace' && event.metaKey) {
+      event.preventDefault();
+      actions.remove(actions.targets());
+      return;
+    }
     if ((event.key === 'ArrowUp' && event.altKey) || event.key === 'Backspace') {
       event.preventDefault();
       actions.goUp();
