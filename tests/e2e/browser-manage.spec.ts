@@ -1,6 +1,7 @@
 // The browser as a file manager, through the harness on a local connector: natural order, hidden files, selection
 // summary, new folder, F2 rename, Del with confirmation, going up, OS drops and refreshes after a transfer or on focus;
 // screenshots of the context menu and the delete dialog in both languages at both sizes.
+import AxeBuilder from '@axe-core/playwright';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,14 @@ test.afterEach(() => {
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true, animations: 'disabled' });
+
+/** Serious or critical accessibility violations of the page as it is now. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 /** The names of the rendered rows, top to bottom. */
 const rowNames = (page: Page) =>
@@ -70,10 +79,13 @@ test.describe('Browser as a file manager', () => {
 
     // Case-insensitive natural order: file2 before file10, File2 among the lower-case names; dot-files hidden.
     await expect.poll(() => rowNames(page)).toEqual(['docs', 'file1.txt', 'File2.txt', 'file10.txt']);
-    await page.getByRole('switch', { name: 'Show hidden files' }).check();
+    const hidden = page.getByRole('switch', { name: 'Show hidden files' });
+    await page.getByText('Show hidden files').click();
+    await expect(hidden).toBeChecked();
     await expect.poll(() => rowNames(page)).toEqual(['.hidden-note', 'docs', 'file1.txt', 'File2.txt', 'file10.txt']);
     await expect.poll(() => harness.services.uiPreferences.get('browser.show-hidden')).toBe(true);
-    await page.getByRole('switch', { name: 'Show hidden files' }).uncheck();
+    await page.getByText('Show hidden files').click();
+    await expect(hidden).not.toBeChecked();
     await expect.poll(() => rowNames(page)).toEqual(['docs', 'file1.txt', 'File2.txt', 'file10.txt']);
 
     // A multi-selection shows its count and total size (1,000 + 2,500 bytes).
@@ -179,6 +191,7 @@ test.describe('Browser as a file manager', () => {
           menu.getByRole('menuitem', { name: language === 'en' ? 'Copy path' : 'Copier le chemin' }),
         ).toBeVisible();
         await shot(page, `browser-context-menu-${width}x${height}-${language}`);
+        if (width === 1200) expect(await seriousViolations(page)).toEqual([]);
         await page.keyboard.press('Escape');
         await expect(menu).toBeHidden();
         await row(page, 'file1.txt').click();
@@ -186,9 +199,10 @@ test.describe('Browser as a file manager', () => {
         await list.press('Delete');
         const dialog = page.getByRole('dialog');
         await expect(dialog).toHaveAccessibleName(
-          language === 'en' ? 'Delete 2 items?' : 'Supprimer 2 éléments\u202f?',
+          language === 'en' ? 'Delete 2 items?' : /^Supprimer 2 éléments\s?\?$/,
         );
         await shot(page, `browser-delete-dialog-${width}x${height}-${language}`);
+        if (width === 1200) expect(await seriousViolations(page)).toEqual([]);
         await dialog.getByRole('button', { name: language === 'en' ? 'Cancel' : 'Annuler' }).click();
         await expect(dialog).toBeHidden();
       }
