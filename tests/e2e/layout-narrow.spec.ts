@@ -143,7 +143,7 @@ test.describe('Layout at 1024x640', () => {
 
     await openScreen(page, 'Browser', 'Browser');
     await chooseFolder(page);
-    const upload = page.getByRole('button', { name: 'Upload' });
+    const upload = page.getByRole('button', { name: 'Upload', exact: true });
     await upload.click();
     await expect(page.getByRole('dialog')).toBeVisible();
     await page.keyboard.press('Escape');
