@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import type { Harness } from '../harness/harness';
+import type { Harness, HarnessOptions } from '../harness/harness';
 import { expect, test } from './harness-fixture';
 import { setLanguage, setUpWorkspace } from './organisation-helpers';
 
@@ -11,6 +11,9 @@ import { setLanguage, setUpWorkspace } from './organisation-helpers';
 const NARROW = { width: 1024, height: 640 };
 const USUAL = { width: 1200, height: 800 };
 const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
+// A renderer built elsewhere (a private build while others use out/); the app's own build by default.
+const rendererDir = process.env['FERRY_RENDERER_DIR'];
+const options = (): HarnessOptions => (rendererDir ? { rendererDir } : {});
 
 let root: string;
 
@@ -80,8 +83,9 @@ async function widthOf(locator: Locator): Promise<number> {
 test.describe('Layout at 1024x640', () => {
   test('the navigation folds to named icons, Tab skips disabled entries, the toggle is remembered', async ({
     page,
-    harness,
+    startApp,
   }) => {
+    const harness = await startApp(options());
     await page.setViewportSize(NARROW);
     await page.goto(harness.url);
     const navigation = nav(page);
@@ -129,14 +133,16 @@ test.describe('Layout at 1024x640', () => {
     await expect(nav(page).getByRole('button', { name: 'Offres', exact: true })).toBeDisabled();
   });
 
-  test('at 1200x800 with no choice made, the navigation shows names', async ({ page, harness }) => {
+  test('at 1200x800 with no choice made, the navigation shows names', async ({ page, startApp }) => {
+    const harness = await startApp(options());
     await page.setViewportSize(USUAL);
     await page.goto(harness.url);
     await expect(nav(page).getByText('Browser', { exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Show icons only' })).toHaveAttribute('aria-expanded', 'true');
   });
 
-  test('closing a dialog returns focus to the button that opened it', async ({ page, harness }) => {
+  test('closing a dialog returns focus to the button that opened it', async ({ page, startApp }) => {
+    const harness = await startApp(options());
     await addFolder(harness);
     await page.setViewportSize(NARROW);
     await page.goto(harness.url);
@@ -162,8 +168,9 @@ test.describe('Layout at 1024x640', () => {
 
   test('sizes in kB and MB in English, ko and Mo in French; the details panel folds away', async ({
     page,
-    harness,
+    startApp,
   }) => {
+    const harness = await startApp(options());
     await addFolder(harness);
     await page.setViewportSize(NARROW);
     await page.goto(harness.url);
@@ -200,7 +207,8 @@ test.describe('Layout at 1024x640', () => {
     await expect(page.getByRole('button', { name: 'Afficher les détails' })).toHaveAttribute('aria-expanded', 'false');
   });
 
-  test('screenshots of the main screens at 1024x640 and 1200x800 in English and French', async ({ page, harness }) => {
+  test('screenshots of the main screens at 1024x640 and 1200x800 in English and French', async ({ page, startApp }) => {
+    const harness = await startApp(options());
     test.setTimeout(180_000);
     await addFolder(harness);
     await setUpWorkspace(page, harness);
