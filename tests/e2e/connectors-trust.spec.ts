@@ -161,7 +161,7 @@ test.describe('Connector test, the server identity first', () => {
     const copy = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-key-file-')), 'id_ed25519');
     writeFileSync(copy, sshd!.clientKey.privateKey, { mode: 0o600 });
     const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Load Private key from a file' }).click();
+    await page.getByRole('button', { name: 'Load from file… (Private key)' }).click();
     await (await chooser).setFiles(copy);
     await expect(page.getByRole('textbox', { name: 'Private key', exact: true })).toHaveValue(
       sshd!.clientKey.privateKey,
