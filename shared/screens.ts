@@ -8,7 +8,6 @@ export const SCREENS = [
   'acquisitions',
   'transfers',
   'activity',
-  'offers',
   'settings',
 ] as const;
 /** A screen of the app frame. */
@@ -24,6 +23,7 @@ export const AVAILABLE_SCREENS: ReadonlySet<Screen> = new Set<Screen>([
   'activity',
   'catalog',
   'acquisitions',
+  'offers',
 ]);
 
 /** Whether a string names a screen. */
