@@ -124,7 +124,7 @@ export function ConnectorFacts({ connector, now }: { readonly connector: Connect
               {secrets.map(([option, state]) => (
                 <Group key={option} gap="xs" data-secret={option} data-state={state}>
                   <Text size="sm">{optionText(t, connector.kind, option).label}</Text>
-                  <Badge size="sm" variant="light" color={SECRET_COLOR[state]}>
+                  <Badge size="sm" variant="dot" color={SECRET_COLOR[state]}>
                     {t(`orgConnectors.secret.${state}`)}
                   </Badge>
                 </Group>
@@ -154,7 +154,7 @@ export function ConnectorFacts({ connector, now }: { readonly connector: Connect
               {connector.usages.map((usage) => (
                 <List.Item key={`${usage.type}:${usage.id}`} data-usage={usage.type}>
                   <Group gap="xs" wrap="nowrap">
-                    <Badge size="sm" variant="outline">
+                    <Badge size="sm" variant="default">
                       {t(`orgConnectors.usage.${USAGE_TYPES.includes(usage.type) ? usage.type : 'other'}`)}
                     </Badge>
                     <Text size="sm">{usage.name}</Text>

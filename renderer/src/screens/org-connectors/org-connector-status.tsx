@@ -24,7 +24,10 @@ export function connectorState(connector: ConnectorSummary): ConnectorState {
   return connector.lastCheckOk === true ? 'works' : 'untested';
 }
 
-/** A connector's state as a badge, and its credential expiry when close (given from its details). */
+/**
+ * A connector's state as a badge, and its credential expiry when close (given from its details): a coloured dot
+ * beside text in the normal colour, so it stays readable in both themes.
+ */
 export function ConnectorStateBadges({
   connector,
   expiry,
@@ -36,11 +39,11 @@ export function ConnectorStateBadges({
   const state = connectorState(connector);
   return (
     <Group gap={4} wrap="wrap">
-      <Badge variant="light" color={COLOR[state]} data-state={state}>
+      <Badge variant="dot" color={COLOR[state]} data-state={state}>
         {t(`orgConnectors.state.${state}`)}
       </Badge>
       {(expiry === 'soon' || expiry === 'expired') && (
-        <Badge variant="light" color={expiry === 'expired' ? 'red' : 'orange'} data-testid="expiry-badge">
+        <Badge variant="dot" color={expiry === 'expired' ? 'red' : 'orange'} data-testid="expiry-badge">
           {t(`orgConnectors.expiry.badge.${expiry}`)}
         </Badge>
       )}

@@ -107,7 +107,7 @@ export function OrgConnectorsTab({ role }: { readonly role: Role }) {
               {t('orgConnectors.facts.unused')}
             </Text>
           ) : (
-            <Badge variant="light">{t('orgConnectors.usedByCount', { count: usages.length })}</Badge>
+            <Badge variant="default">{t('orgConnectors.usedByCount', { count: usages.length })}</Badge>
           );
         },
       },
