@@ -11,20 +11,18 @@ import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import type { Harness } from '../harness/harness';
+import type { Harness, HarnessOptions } from '../harness/harness';
 import { startSwift, swiftAvailability, type SwiftServer } from '../servers/swift-server';
 import { expect, test } from './harness-fixture';
 import { setLanguage, setUpWorkspace } from './organisation-helpers';
 
+// A renderer built elsewhere (a private build while others use out/); the app's own build by default.
+const rendererDir = process.env['FERRY_RENDERER_DIR'];
+const options = (): HarnessOptions => (rendererDir ? { rendererDir } : {});
+const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
+
 const swift = swiftAvailability();
 let swiftServer: SwiftServer | undefined;
-
-test.beforeAll(async () => {
-  if (swift.available) swiftServer = await startSwift();
-});
-test.afterAll(async () => {
-  await swiftServer?.stop();
-});
 
 const OFFER = 'Daily prices';
 const FILE = 'prices-2026-12-07.csv';
@@ -83,7 +81,7 @@ async function publishProviderOffer(harness: Harness): Promise<string> {
     title: OFFER,
     description: 'End-of-day prices of every product, one CSV a day.',
     kind: 'subscription',
-    subscription: { historyPolicy: { type: 'all' }, deliveryFrequency: 'daily' },
+    subscription: { source: { type: 'agent' }, historyPolicy: { type: 'all' }, deliveryFrequency: 'daily' },
   })) as { id: string };
   await uploadOfferFile(harness, provider.id, offer.id);
   await platformCall(harness, 'POST', `/v1/orgs/${provider.id}/offers/${offer.id}/publish`);
@@ -131,18 +129,27 @@ async function expectNoSeriousViolation(page: Page): Promise<void> {
 }
 
 async function shoot(page: Page, name: string, size: string, lang: string): Promise<void> {
-  mkdirSync('docs/screenshots', { recursive: true });
-  await page.screenshot({ path: `docs/screenshots/${name}-${size}-${lang}.png`, animations: 'disabled' });
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}-${size}-${lang}.png`), animations: 'disabled' });
 }
 
 test.describe('catalog and acquisitions', () => {
   test.skip(!swift.available, 'OpenStack Swift is not installed');
+  test.beforeAll(async () => {
+    // Swift's four servers take a while to come up on a loaded machine.
+    test.setTimeout(180_000);
+    if (swift.available) swiftServer = await startSwift();
+  });
+  test.afterAll(async () => {
+    await swiftServer?.stop();
+  });
 
   test('a buyer acquires a published offer, downloads its file and has it delivered to S3 with its receipt', async ({
     page,
-    harness,
+    startApp,
   }) => {
     test.setTimeout(240_000);
+    const harness = await startApp(options());
     await setUpWorkspace(page, harness);
     await publishProviderOffer(harness);
     const s3 = new S3Client({
@@ -254,9 +261,10 @@ test.describe('catalog and acquisitions', () => {
 
 test('a buyer has an acquisition delivered to a my-connector folder by the desktop agent', async ({
   page,
-  harness,
+  startApp,
 }) => {
   test.setTimeout(180_000);
+  const harness = await startApp(options());
   const root = mkdtempSync(path.join(os.tmpdir(), 'ferry-e2e-agent-delivery-'));
   try {
     await setUpWorkspace(page, harness);
