@@ -111,7 +111,7 @@ test.describe('Offers', () => {
     startApp,
   }) => {
     const harness = await startApp(options());
-    test.setTimeout(120_000);
+    test.setTimeout(300_000);
     await page.setViewportSize(USUAL);
     await setUpWorkspace(page, harness);
     await openOffers(page);
@@ -166,7 +166,7 @@ test.describe('Offers', () => {
     startApp,
   }) => {
     const harness = await startApp(options());
-    test.setTimeout(180_000);
+    test.setTimeout(400_000);
     await page.setViewportSize(USUAL);
     await setUpWorkspace(page, harness);
     await orgFolderConnector(page, 'Survey drop', source);

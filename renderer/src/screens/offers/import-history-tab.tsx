@@ -1,4 +1,4 @@
-import { Accordion, Alert, Badge, Group, List, Loader, Stack, Text } from '@mantine/core';
+import { Accordion, Alert, Group, List, Loader, Stack, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
 import { formatDateTime } from '../organisation/format';
 import { OFFERS_KEY } from './offer-query-keys';
+import { StateBadge } from './state-badge';
 import { reasonText } from './offer-text';
 
 const STATUS_COLORS: Record<OfferImport['status'], string> = {
@@ -30,9 +31,7 @@ function ImportItem({ item }: { readonly item: OfferImport }) {
           <Text size="sm" c="dimmed">
             {formatDateTime(item.createdAt)} · {t(`offers.history.triggers.${item.trigger}`)}
           </Text>
-          <Badge variant="light" color={STATUS_COLORS[item.status]}>
-            {t(`offers.history.statuses.${item.status}`)}
-          </Badge>
+          <StateBadge color={STATUS_COLORS[item.status]}>{t(`offers.history.statuses.${item.status}`)}</StateBadge>
           <Text size="sm">{summary}</Text>
         </Group>
       </Accordion.Control>

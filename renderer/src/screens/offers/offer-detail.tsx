@@ -13,6 +13,7 @@ import { ImportHistoryTab } from './import-history-tab';
 import { OfferFilesTab } from './offer-files-tab';
 import { OfferFormDialog, useOrgConnectors } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
+import { StateBadge } from './state-badge';
 import { sourceText, statusColor } from './offer-text';
 import { PendingFilesTab } from './pending-files-tab';
 import { ScanPreviewTab } from './scan-preview-tab';
@@ -131,9 +132,7 @@ export function OfferDetail({
         <Stack gap={4} style={{ minWidth: 0 }}>
           <Group gap="xs">
             <Title order={2}>{offer.title}</Title>
-            <Badge color={statusColor(offer.status)} variant="light">
-              {t(`offers.statuses.${offer.status}`)}
-            </Badge>
+            <StateBadge color={statusColor(offer.status)}>{t(`offers.statuses.${offer.status}`)}</StateBadge>
           </Group>
           {offer.description !== '' && (
             <Text size="sm" c="dimmed" style={{ whiteSpace: 'pre-wrap' }}>

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Button, Group, Menu, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import {
   IconChevronDown,
@@ -23,6 +23,7 @@ import { apiPaging, usePagedList } from '../organisation/use-paged-list';
 import { EntryPicker, LOCAL_DISK, type PickerSource } from './entry-picker';
 import { useOrgConnectors } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
+import { StateBadge } from './state-badge';
 import { OfferUploadsList } from './offer-uploads-list';
 import { useOfferUploads } from './use-offer-uploads';
 
@@ -94,12 +95,9 @@ export function OfferFilesTab({
         header: t('offers.files.status'),
         sortable: false,
         cell: (f) => (
-          <Badge
-            variant="light"
-            color={f.status === 'available' ? 'green' : f.status === 'pending' ? 'blue' : 'gray'}
-          >
+          <StateBadge color={f.status === 'available' ? 'green' : f.status === 'pending' ? 'blue' : 'gray'}>
             {t(`offers.fileStatuses.${f.status}`)}
-          </Badge>
+          </StateBadge>
         ),
       },
       {

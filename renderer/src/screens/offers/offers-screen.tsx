@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { apiPaging, usePagedList } from '../organisation/use-paged-list';
 import { OfferDetail } from './offer-detail';
 import { OfferFormDialog } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
+import { StateBadge } from './state-badge';
 import { statusColor } from './offer-text';
 
 const SORTS = ['createdAt', 'updatedAt', 'title', 'status'] as const;
@@ -60,11 +61,7 @@ function OffersTable({
       {
         id: 'status',
         header: t('offers.list.status'),
-        cell: (o) => (
-          <Badge variant="light" color={statusColor(o.status)}>
-            {t(`offers.statuses.${o.status}`)}
-          </Badge>
-        ),
+        cell: (o) => <StateBadge color={statusColor(o.status)}>{t(`offers.statuses.${o.status}`)}</StateBadge>,
       },
       { id: 'kind', header: t('offers.list.kind'), sortable: false, cell: (o) => t(`offers.kinds.${o.kind}`) },
       {

@@ -1,0 +1,14 @@
+import { Badge } from '@mantine/core';
+import type { ReactNode } from 'react';
+
+// The light variant's tinted text misses AA contrast (green, blue): the text keeps the body colour, the tint says it.
+const LABEL = { label: { color: 'var(--mantine-color-text)', textTransform: 'none' as const } };
+
+/** A state in a tinted badge whose words stay readable: offer, file, import and scan states. */
+export function StateBadge({ color, children }: { readonly color: string; readonly children: ReactNode }) {
+  return (
+    <Badge variant="light" color={color} styles={LABEL}>
+      {children}
+    </Badge>
+  );
+}
