@@ -43,11 +43,19 @@ const ICON_ONLY_STYLES = {
   body: { display: 'none' },
 } as const;
 
-function NavEntry({ screen, folded }: { readonly screen: Screen; readonly folded: boolean }) {
+/** One navigation entry: its name beside the icon, or the icon alone with the name as aria-label and tooltip. */
+export function NavEntry({
+  screen,
+  folded,
+  available,
+}: {
+  readonly screen: Screen;
+  readonly folded: boolean;
+  readonly available: boolean;
+}) {
   const { t } = useTranslation();
   const current = useNavigationStore((s) => s.screen);
   const go = useNavigationStore((s) => s.go);
-  const available = AVAILABLE_SCREENS.has(screen);
   const name = t(`nav.${screen}`);
   // NavLink only marks a disabled entry (data-disabled: dimmed, no pointer events); tabIndex -1 takes it out of Tab.
   const link = (
@@ -118,7 +126,7 @@ export function AppFrame({ children }: { readonly children: ReactNode }) {
         style={{ overflowY: 'auto' }}
       >
         {SCREENS.map((s) => (
-          <NavEntry key={s} screen={s} folded={folded} />
+          <NavEntry key={s} screen={s} folded={folded} available={AVAILABLE_SCREENS.has(s)} />
         ))}
         {!folded && (
           <Text size="xs" c="dimmed" px="sm" mt="md">
