@@ -117,9 +117,9 @@ test.describe('Activity', () => {
       await expect(failed).toContainText('The account may not read or write here');
       await expect(failed).toContainText("EACCES: permission denied, open 'q4/report.csv'");
       await expect(failed).toContainText('What to do: Give the account read access to the folder.');
-      await expect(failed).toContainText('Monthly sales · q4/report.csv · 5.2 KB');
+      await expect(failed).toContainText('Monthly sales · q4/report.csv · 5.3 kB');
       await expect(rows(page).last()).toContainText('Published summary.csv to the offer');
-      await expect(rows(page).last()).toContainText('2.3 MB');
+      await expect(rows(page).last()).toContainText('2.4 MB');
       await expect(page.getByText('Skipped old-report.csv: deleted on this computer, not sent again')).toBeVisible();
       await expect(page.getByText('Source folder looks empty: nothing was published; check the folder')).toBeVisible();
       await expect(failed.locator('time')).toHaveText('now');

@@ -52,7 +52,12 @@ export function PlatformNotifications() {
           {t('activity.platform.title')}
         </Title>
         {unread !== null && unread > 0 && (
-          <Badge color="red" variant="filled" data-testid="platform-unread">
+          <Badge
+            color="red"
+            variant="filled"
+            data-testid="platform-unread"
+            styles={{ label: { textTransform: 'none' } }}
+          >
             {t('activity.platform.unread', { count: unread })}
           </Badge>
         )}
