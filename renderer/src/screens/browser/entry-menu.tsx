@@ -100,11 +100,10 @@ export function EntryMenu({
           </Item>
         )}
         {entries.length > 0 && (
-          <Item icon={<IconTrash size={16} />} shortcut="Del" color="red" onClick={() => actions.remove(entries)}>
+          <Item icon={<IconTrash size={16} />} shortcut="Del" color="red.8" onClick={() => actions.remove(entries)}>
             {t('browser.manage.delete')}
           </Item>
         )}
-        {entries.length > 0 && <Menu.Divider />}
         <Item icon={<IconFolderPlus size={16} />} ability={actions.canCreate} onClick={actions.newFolder}>
           {t('browser.manage.newFolder')}
         </Item>
