@@ -43,17 +43,18 @@ async function showColumn(page: Page, column: string): Promise<void> {
 
 /** Picks an option of a Mantine select named `label`, typing to search it. */
 async function pick(page: Page, label: string, option: string | RegExp): Promise<void> {
-  await page.getByLabel(label, { exact: true }).click();
+  await page.getByRole('combobox', { name: label, exact: true }).click();
   await page.getByRole('option', { name: option }).click();
 }
 
-/** The tooltip a name shows on hover. */
+/** The ID tooltip a name shows on hover (a copy button's "Copied" may still show beside it). */
 async function tooltipOf(page: Page, name: Locator): Promise<string> {
   await name.hover();
-  const tooltip = page.getByRole('tooltip');
+  const tooltip = page.getByRole('tooltip').filter({ hasText: /^(ID|Identifiant)\b/ });
   await expect(tooltip).toBeVisible();
   const text = (await tooltip.textContent()) ?? '';
   await page.mouse.move(0, 0);
+  await expect(tooltip).toHaveCount(0);
   return text;
 }
 
@@ -119,7 +120,8 @@ test.describe('Organisation: IDs, names and the audit log in words', () => {
 
     // The audit log before the removal (its names are loaded), then remove Marie from the Members tab.
     await tab(page, 'Audit log');
-    const audit = page.getByRole('table', { name: 'Audit log' });
+    // Named in the UI language: the same table in English and French.
+    const audit = page.getByRole('table', { name: /^(Audit log|Journal d'audit)$/ });
     await expect(audit).toContainText('Marie Curie accepted the invitation for marie@example.org');
     await tab(page, 'Members');
     await table.getByRole('button', { name: 'Manage: Marie Curie' }).click();
@@ -170,7 +172,7 @@ test.describe('Organisation: IDs, names and the audit log in words', () => {
     await page.getByRole('button', { name: 'Clear the filters' }).click();
     await expect(rows).toHaveCount(all);
     await expect(page.getByLabel('From (mm/dd/yyyy)')).toHaveValue('');
-    await expect(page.getByLabel('Actor', { exact: true })).toHaveValue('');
+    await expect(page.getByRole('combobox', { name: 'Actor', exact: true })).toHaveValue('');
     await expect(page.getByRole('button', { name: 'Clear the filters' })).toBeDisabled();
 
     // In French the dates are typed day first.

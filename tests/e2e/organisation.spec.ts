@@ -167,7 +167,7 @@ test.describe('Organisation', () => {
 
     // Audit log: the removal is there; the CSV export is saved where the (harness's) save dialog says.
     await tab(page, 'Audit log');
-    await page.getByLabel('Action', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Action', exact: true }).click();
     await page.getByRole('option', { name: 'Remove a member' }).click();
     const audit = page.getByRole('table', { name: 'Audit log' });
     await expect(audit.getByRole('row')).toHaveCount(2);
