@@ -134,7 +134,7 @@ export function EntryPicker({
   const rootName = source.kind === 'mine' && source.connectorId === LOCAL_DISK ? t('offers.picker.computer') : '/';
 
   return (
-    <Modal opened onClose={onClose} size="lg" title={title}>
+    <Modal opened closeButtonProps={{ 'aria-label': t('offers.close') }} onClose={onClose} size="lg" title={title}>
       <Stack gap="sm">
         {where !== undefined && (
           <Breadcrumbs separator="/" aria-label={t('offers.picker.breadcrumbs')}>

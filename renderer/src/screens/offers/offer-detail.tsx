@@ -216,7 +216,12 @@ export function OfferDetail({
         />
       )}
       {confirm && (
-        <Modal opened onClose={() => setConfirm(null)} title={t(`offers.confirm.${confirm}Title`)}>
+        <Modal
+          opened
+          closeButtonProps={{ 'aria-label': t('offers.close') }}
+          onClose={() => setConfirm(null)}
+          title={t(`offers.confirm.${confirm}Title`)}
+        >
           <Stack gap="sm">
             <Text size="sm">{t(`offers.confirm.${confirm}Body`, { title: offer.title })}</Text>
             {act.error && act.variables === confirm && (

@@ -125,7 +125,13 @@ export function OfferFormDialog({
   const connectorOptions = (connectors.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.kind})` }));
 
   return (
-    <Modal opened onClose={onClose} size="lg" title={offer ? t('offers.form.editTitle') : t('offers.form.createTitle')}>
+    <Modal
+      opened
+      closeButtonProps={{ 'aria-label': t('offers.close') }}
+      onClose={onClose}
+      size="lg"
+      title={offer ? t('offers.form.editTitle') : t('offers.form.createTitle')}
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
