@@ -70,17 +70,31 @@ export function AcquisitionView({
       invoke('acquisitions.download', { acquisitionId: id, fileId: file.fileId, name: file.name, sha256: file.sha256 }),
     onSuccess: (result) => {
       if (result.saved) {
-        notifications.show({ color: 'green', message: t('acquisitions.files.saved', { path: result.path }) });
+        notifications.show({
+          color: 'green',
+          closeButtonProps: { 'aria-label': t('organisation.closeDialog') },
+          message: t('acquisitions.files.saved', { path: result.path }),
+        });
       }
     },
     onError: (error) =>
-      notifications.show({ color: 'red', title: t('errors.title'), message: downloadError(error), autoClose: 8000 }),
+      notifications.show({
+        color: 'red',
+        closeButtonProps: { 'aria-label': t('organisation.closeDialog') },
+        title: t('errors.title'),
+        message: downloadError(error),
+        autoClose: 8000,
+      }),
   });
   const cancel = useMutation({
     mutationFn: () => invoke('acquisitions.cancel', { params: { acquisitionId: id } }),
     onSuccess: () => {
       setConfirmCancel(false);
-      notifications.show({ color: 'green', message: t('acquisitions.cancelled', { title: acquisition.offer.title }) });
+      notifications.show({
+        color: 'green',
+        closeButtonProps: { 'aria-label': t('organisation.closeDialog') },
+        message: t('acquisitions.cancelled', { title: acquisition.offer.title }),
+      });
       void client.invalidateQueries({ queryKey: ACQUISITIONS_KEY });
       void client.invalidateQueries({ queryKey: ['catalog'] });
     },

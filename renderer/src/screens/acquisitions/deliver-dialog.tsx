@@ -77,6 +77,7 @@ export function DeliverDialog({
     onSuccess: () => {
       notifications.show({
         color: 'green',
+        closeButtonProps: { 'aria-label': t('organisation.closeDialog') },
         message: t('acquisitions.deliver.saved', { title: acquisition.offer.title }),
       });
       void client.invalidateQueries({ queryKey: ACQUISITIONS_KEY });

@@ -61,7 +61,11 @@ export function TargetsSection({
   const resume = useMutation({
     mutationFn: (targetId: string) => invoke('deliveries.resumeTarget', { params: { acquisitionId, targetId } }),
     onSuccess: () => {
-      notifications.show({ color: 'green', message: t('acquisitions.targets.resumed') });
+      notifications.show({
+        color: 'green',
+        closeButtonProps: { 'aria-label': t('organisation.closeDialog') },
+        message: t('acquisitions.targets.resumed'),
+      });
       reload();
     },
     onError: notifyError,

@@ -52,7 +52,11 @@ export function AcquireDialog({
   const acquire = useMutation({
     mutationFn: (request: CreateAcquisitionRequest) => invoke('acquisitions.create', { body: request }),
     onSuccess: (acquisition) => {
-      notifications.show({ color: 'green', message: t('catalog.acquired', { title: acquisition.offer.title }) });
+      notifications.show({
+        color: 'green',
+        closeButtonProps: { 'aria-label': t('organisation.closeDialog') },
+        message: t('catalog.acquired', { title: acquisition.offer.title }),
+      });
       void client.invalidateQueries({ queryKey: CATALOG_KEY });
       void client.invalidateQueries({ queryKey: ACQUISITIONS_KEY });
       onClose();
