@@ -23,7 +23,12 @@ export function DeleteDialog({
   const [busy, setBusy] = useState(false);
   const rest = entries.length - LISTED;
   return (
-    <Modal opened onClose={onClose} title={t('browser.manage.deleteDialog.title', { count: entries.length })}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('browser.manage.deleteDialog.title', { count: entries.length })}
+      closeButtonProps={{ 'aria-label': t('browser.manage.close') }}
+    >
       <Stack gap="md">
         <Text size="sm">{t('browser.manage.deleteDialog.intro', { place })}</Text>
         <List spacing={4} size="sm" data-testid="delete-list" listStyleType="none">

@@ -45,7 +45,13 @@ export function NameDialog({
     event.currentTarget.setSelectionRange(0, dot > 0 ? dot : initial.length);
   };
   return (
-    <Modal opened onClose={onClose} title={title} returnFocus>
+    <Modal
+      opened
+      onClose={onClose}
+      title={title}
+      returnFocus
+      closeButtonProps={{ 'aria-label': t('browser.manage.close') }}
+    >
       <form onSubmit={submit} noValidate>
         <Stack gap="md">
           <TextInput
