@@ -57,7 +57,7 @@ function AcquisitionsBody({ orgId, editor }: { readonly orgId: string; readonly 
         header: t('acquisitions.status'),
         sortable: false,
         cell: (a) => (
-          <Badge color={STATUS_COLORS[a.status]} variant="light">
+          <Badge color={STATUS_COLORS[a.status]} variant="filled">
             {t(`acquisitions.statuses.${a.status}`)}
           </Badge>
         ),

@@ -15,7 +15,7 @@ export function DeliveryStatus({ delivery }: { readonly delivery: Delivery | und
     );
   return (
     <Stack gap={2}>
-      <Badge color={COLORS[delivery.status]} variant="light">
+      <Badge color={COLORS[delivery.status]} variant="filled">
         {t(`acquisitions.delivery.${delivery.status}`)}
       </Badge>
       {delivery.path && (
@@ -25,7 +25,7 @@ export function DeliveryStatus({ delivery }: { readonly delivery: Delivery | und
       )}
       {delivery.conflict && (
         <Tooltip label={t('acquisitions.delivery.conflictHelp')} multiline w={280}>
-          <Badge color="orange" variant="light" tabIndex={0}>
+          <Badge color="orange" variant="filled" tabIndex={0}>
             {t('acquisitions.delivery.conflict')}
           </Badge>
         </Tooltip>

@@ -94,7 +94,7 @@ export function TargetsSection({
               </Text>
             </Stack>
             <Group gap="xs" wrap="nowrap">
-              <Badge color={target.status === 'paused' ? 'orange' : 'green'} variant="light">
+              <Badge color={target.status === 'paused' ? 'orange' : 'green'} variant="filled">
                 {t(`acquisitions.targets.${target.status}`)}
               </Badge>
               {canEdit && (
