@@ -189,7 +189,7 @@ test.describe('My connectors', () => {
     await expect(dialog.getByRole('button', { name: /trust/i })).toHaveCount(0);
     await shot(page, 'connectors-changed-key-en');
     harness.services.settings.set({ language: 'fr' });
-    await expect(dialog.getByText(/Attention : l'identité du serveur a changé/)).toBeVisible();
+    await expect(dialog.getByText(/Attention\s: l'identité du serveur a changé/)).toBeVisible();
     await shot(page, 'connectors-changed-key-fr');
     // Browsing it is refused too.
     await expect(harness.services.browser.list({ connectorId: created.id, path: '' }, {

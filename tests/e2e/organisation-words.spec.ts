@@ -211,7 +211,7 @@ test.describe('Organisation: IDs, names and the audit log in words', () => {
     await setLanguage(page, harness, 'fr');
     await dialog.getByRole('button', { name: "Créer une clé d'API" }).click();
     await expect(
-      dialog.getByText("Une clé d'API ne peut pas expirer après 0 jour\u00a0: choisissez 1 jour ou plus."),
+      dialog.getByText("Une clé d'API ne peut pas expirer après 0 jour\u202f: choisissez 1 jour ou plus."),
     ).toBeVisible();
     await setLanguage(page, harness, 'en');
     expect((await call<{ total: number }>(page, 'apiKeys.list', { query: {} })).total).toBe(0);

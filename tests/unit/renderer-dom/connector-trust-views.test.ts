@@ -172,7 +172,7 @@ describe('connector messages: the user language, the server named, no internal c
     expect(en).not.toContain('AuthFailed');
     await i18n.changeLanguage('fr');
     const fr = describeError(refused, connector());
-    expect(fr).toMatch(/^Impossible de s'identifier sur sftp\.example\.org en tant que ada : le serveur a refusé/);
+    expect(fr).toMatch(/^Impossible de s'identifier sur sftp\.example\.org en tant que ada\u202f: le serveur a refusé/);
     expect(fr).not.toContain('AuthFailed');
   });
 

@@ -95,7 +95,7 @@ describe('audit sentences', () => {
     expect(say('en', { outcome: 'denied', reason: 'forbidden' })).toBe(
       'Ada Admin was refused: remove a member (Marie Curie)',
     );
-    expect(say('fr', { outcome: 'denied' })).toBe('Refusé à Ada Admin\u00a0: retirer un membre (Marie Curie)');
+    expect(say('fr', { outcome: 'denied' })).toBe('Refusé à Ada Admin\u202f: retirer un membre (Marie Curie)');
     expect(
       say('en', {
         principalType: 'platform',
