@@ -301,7 +301,7 @@ test.describe('Organisation', () => {
     await page.getByRole('button', { name: 'Join the organisation' }).click();
 
     await expect(page.getByText('Signed in as victor@example.org (Viewer)')).toBeVisible();
-    await expect(page.getByRole('tab')).toHaveText(['General', 'Members']);
+    await expect(page.getByRole('tab')).toHaveText(['General', 'Members', 'Connectors']);
     await expect(page.getByLabel('Organisation name')).toHaveCount(0);
     await expect(page.getByText('Only admins can rename the organisation.')).toBeVisible();
     await tab(page, 'Members');
