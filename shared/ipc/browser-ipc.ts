@@ -58,6 +58,16 @@ const MAX_NAME_BYTES = 255;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+// UTF-8 length without TextEncoder, which shared/ (no DOM, no Node types) cannot name.
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 /** Why a name typed for a new folder or a rename is refused, or undefined when it is one safe segment. */
 export function browserNameProblem(name: string): BrowserNameProblem | undefined {
   if (name.trim() === '') return 'empty';
@@ -65,7 +75,7 @@ export function browserNameProblem(name: string): BrowserNameProblem | undefined
   if (name === '.' || name === '..' || name.startsWith('../') || name.startsWith('..\\')) return 'dots';
   if (name.includes('/') || name.includes('\\')) return 'slash';
   if (CONTROL.test(name)) return 'control';
-  if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) return 'tooLong';
+  if (utf8Length(name) > MAX_NAME_BYTES) return 'tooLong';
   return undefined;
 }
 
