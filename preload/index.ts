@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { FerryBridge } from '../shared/ipc';
 import { channelOf, isEventName, isMethodName } from '../shared/ipc/channels';
 
@@ -24,6 +24,8 @@ const bridge: FerryBridge = {
     ipcRenderer.on(channel, wrapped);
     return () => ipcRenderer.removeListener(channel, wrapped);
   },
+  // Electron gives dropped files no path any more; this names the ones the user dropped, nothing else.
+  pathForFile: (file) => webUtils.getPathForFile(file as File),
 };
 
 contextBridge.exposeInMainWorld('ferry', bridge);

@@ -4,6 +4,7 @@ import Store from 'electron-store';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
 import { type Composition, compose } from '../app/compose';
+import { nativeLocalChooser } from '../services/browser/native-chooser';
 import { PROTOCOL, findDeepLinkArg, parseDeepLink, parseJoinLink } from '../services/deep-link';
 import { openSecretStore } from '../services/secrets/open-secret-store';
 import { SettingsService } from '../services/settings-service';
@@ -134,15 +135,23 @@ if (!app.requestSingleInstanceLock()) {
       },
       openExternal: (url) => shell.openExternal(url),
       chooseSavePath: async (suggestedName) => {
+        // Audit and activity exports are CSV; a downloaded file keeps whatever type it has.
         const options = {
-          defaultPath: path.join(app.getPath('documents'), suggestedName),
-          filters: [{ name: 'CSV', extensions: ['csv'] }],
+          defaultPath: path.join(
+            app.getPath(suggestedName.endsWith('.csv') ? 'documents' : 'downloads'),
+            suggestedName,
+          ),
+          ...(suggestedName.endsWith('.csv') ? { filters: [{ name: 'CSV', extensions: ['csv'] }] } : {}),
         };
         const result = mainWindow
           ? await dialog.showSaveDialog(mainWindow, options)
           : await dialog.showSaveDialog(options);
         return result.canceled || !result.filePath ? null : result.filePath;
       },
+      // The Browser's upload and download places come from the OS's own open dialog.
+      chooseLocalPaths: nativeLocalChooser((o) =>
+        mainWindow ? dialog.showOpenDialog(mainWindow, o) : dialog.showOpenDialog(o),
+      ),
       outlets: {
         emit,
         // A transfer's notification opens Transfers; the agent's open Activity.

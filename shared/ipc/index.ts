@@ -70,4 +70,6 @@ export interface FerryBridge {
   invoke(method: string, input: unknown): Promise<IpcResult<unknown>>;
   /** Listens to an event; returns the unsubscribe function. */
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** The absolute path of a file dropped from the OS (Electron only; the harness has none). */
+  pathForFile?(file: unknown): string;
 }
