@@ -128,7 +128,7 @@ export function AppFrame({ children }: { readonly children: ReactNode }) {
         {SCREENS.map((s) => (
           <NavEntry key={s} screen={s} folded={folded} available={AVAILABLE_SCREENS.has(s)} />
         ))}
-        {!folded && (
+        {!folded && SCREENS.some((s) => !AVAILABLE_SCREENS.has(s)) && (
           <Text size="xs" c="dimmed" px="sm" mt="md">
             {t('nav.comingSoon')}
           </Text>
