@@ -1,8 +1,18 @@
-import { Alert, type CSSVariablesResolver, Center, Loader, MantineProvider, NavLink, createTheme } from '@mantine/core';
+import {
+  Alert,
+  type CSSVariablesResolver,
+  Center,
+  Loader,
+  MantineProvider,
+  Modal,
+  NavLink,
+  Notification,
+  createTheme,
+} from '@mantine/core';
 import { useColorScheme } from '@mantine/hooks';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import type { Screen } from '../../shared/screens';
 import { resolveLanguage } from '../../shared/settings';
@@ -24,17 +34,22 @@ import { usePlatformStore } from './stores/platform-store';
 import { useSettingsStore } from './stores/settings-store';
 
 // Shade 8 keeps white text on filled buttons above WCAG AA contrast (shade 6, Mantine's default, is 3.5:1).
-const theme = createTheme({
-  primaryColor: 'blue',
-  primaryShade: { light: 8, dark: 8 },
-  defaultRadius: 'md',
-  components: {
-    // Tinted alert titles miss WCAG AA on their tinted background: titles use the text colour.
-    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
-    // The active entry is filled (white on the primary shade), readable also under the pointer.
-    NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
-  },
-});
+// Close buttons of dialogs and notifications are icons: they get a name in the UI language unless a screen names them.
+function themeFor(closeLabel: string) {
+  return createTheme({
+    primaryColor: 'blue',
+    primaryShade: { light: 8, dark: 8 },
+    defaultRadius: 'md',
+    components: {
+      // Tinted alert titles miss WCAG AA on their tinted background: titles use the text colour.
+      Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
+      // The active entry is filled (white on the primary shade), readable also under the pointer.
+      NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+      Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
+    },
+  });
+}
 
 // Mantine's default "dimmed" grey and error red miss WCAG AA on small text; use stronger shades in each scheme.
 const contrastVariables: CSSVariablesResolver = (t) => ({
@@ -108,6 +123,8 @@ export function App() {
   const settings = state.status === 'ready' ? state.settings : undefined;
   const locale = state.status === 'ready' ? state.info.locale : navigator.language;
   const scheme = !settings || settings.theme === 'system' ? osScheme : settings.theme;
+  const language = resolveLanguage(settings?.language ?? 'system', locale);
+  const theme = useMemo(() => themeFor(i18n.t('app.close', { lng: language })), [language]);
 
   useEffect(() => {
     void useSettingsStore.getState().load();
@@ -120,8 +137,8 @@ export function App() {
     };
   }, []);
   useEffect(() => {
-    void applyLanguage(resolveLanguage(settings?.language ?? 'system', locale));
-  }, [settings?.language, locale]);
+    void applyLanguage(language);
+  }, [language]);
 
   return (
     <I18nextProvider i18n={i18n}>
