@@ -239,7 +239,12 @@ export function AcquisitionView({
             {t('acquisitions.files.more')}
           </Text>
         )}
-        <Badge variant="outline" color="gray" w="fit-content">
+        <Badge
+          variant="outline"
+          color="gray"
+          w="fit-content"
+          styles={{ label: { color: 'var(--mantine-color-text)' } }}
+        >
           {t('acquisitions.files.entitled', { count: acquisition.entitledFiles })}
         </Badge>
       </Stack>

@@ -1,7 +1,8 @@
-import { Alert, Badge, Stack, Text, Title } from '@mantine/core';
+import { Alert, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { StateBadge } from '../../components/state-badge';
 import { ACQUISITION_STATUSES, type Acquisition, type AcquisitionStatus } from '../../../../shared/platform';
 import { type DataColumn, DataTable } from '../../components/data-table';
 import { invoke } from '../../ipc-client';
@@ -56,11 +57,7 @@ function AcquisitionsBody({ orgId, editor }: { readonly orgId: string; readonly 
         id: 'status',
         header: t('acquisitions.status'),
         sortable: false,
-        cell: (a) => (
-          <Badge color={STATUS_COLORS[a.status]} variant="filled">
-            {t(`acquisitions.statuses.${a.status}`)}
-          </Badge>
-        ),
+        cell: (a) => <StateBadge color={STATUS_COLORS[a.status]}>{t(`acquisitions.statuses.${a.status}`)}</StateBadge>,
       },
       {
         id: 'periodEnd',

@@ -1,5 +1,6 @@
-import { Badge, Stack, Text, Tooltip } from '@mantine/core';
+import { Stack, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { StateBadge } from '../../components/state-badge';
 import type { Delivery } from '../../../../shared/platform';
 
 const COLORS = { pending: 'blue', delivered: 'green', failed: 'red', skipped: 'gray' } as const;
@@ -15,9 +16,7 @@ export function DeliveryStatus({ delivery }: { readonly delivery: Delivery | und
     );
   return (
     <Stack gap={2}>
-      <Badge color={COLORS[delivery.status]} variant="filled">
-        {t(`acquisitions.delivery.${delivery.status}`)}
-      </Badge>
+      <StateBadge color={COLORS[delivery.status]}>{t(`acquisitions.delivery.${delivery.status}`)}</StateBadge>
       {delivery.path && (
         <Text size="xs" style={{ wordBreak: 'break-all' }}>
           {t('acquisitions.delivery.at', { path: delivery.path })}
@@ -25,9 +24,9 @@ export function DeliveryStatus({ delivery }: { readonly delivery: Delivery | und
       )}
       {delivery.conflict && (
         <Tooltip label={t('acquisitions.delivery.conflictHelp')} multiline w={280}>
-          <Badge color="orange" variant="filled" tabIndex={0}>
+          <StateBadge color="orange" tabIndex={0}>
             {t('acquisitions.delivery.conflict')}
-          </Badge>
+          </StateBadge>
         </Tooltip>
       )}
       {delivery.receiptPath && (

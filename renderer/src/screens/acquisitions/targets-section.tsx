@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, Card, Group, Stack, Text } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { StateBadge } from '../../components/state-badge';
 import type { DeliveryTarget } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
@@ -94,9 +95,9 @@ export function TargetsSection({
               </Text>
             </Stack>
             <Group gap="xs" wrap="nowrap">
-              <Badge color={target.status === 'paused' ? 'orange' : 'green'} variant="filled">
+              <StateBadge color={target.status === 'paused' ? 'orange' : 'green'}>
                 {t(`acquisitions.targets.${target.status}`)}
-              </Badge>
+              </StateBadge>
               {canEdit && (
                 <Button
                   size="xs"

@@ -7,7 +7,7 @@ import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
 import { formatDateTime } from '../organisation/format';
 import { OFFERS_KEY } from './offer-query-keys';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '../../components/state-badge';
 import { reasonText } from './offer-text';
 
 const STATUS_COLORS: Record<OfferImport['status'], string> = {
@@ -23,7 +23,7 @@ function ImportItem({ item }: { readonly item: OfferImport }) {
   const summary = t('offers.history.summary', { added: item.added.length, skipped: item.skipped.length });
   return (
     <Accordion.Item value={item.id}>
-      <Accordion.Control aria-label={`${t(`offers.history.kinds.${item.kind}`)} ${formatDateTime(item.createdAt)}`}>
+      <Accordion.Control>
         <Group gap="xs" wrap="wrap">
           <Text size="sm" fw={500}>
             {t(`offers.history.kinds.${item.kind}`)}

@@ -13,7 +13,7 @@ import { ImportHistoryTab } from './import-history-tab';
 import { OfferFilesTab } from './offer-files-tab';
 import { OfferFormDialog, useOrgConnectors } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '../../components/state-badge';
 import { sourceText, statusColor } from './offer-text';
 import { PendingFilesTab } from './pending-files-tab';
 import { ScanPreviewTab } from './scan-preview-tab';

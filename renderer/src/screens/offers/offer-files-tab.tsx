@@ -23,7 +23,7 @@ import { apiPaging, usePagedList } from '../organisation/use-paged-list';
 import { EntryPicker, LOCAL_DISK, type PickerSource } from './entry-picker';
 import { useOrgConnectors } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '../../components/state-badge';
 import { OfferUploadsList } from './offer-uploads-list';
 import { useOfferUploads } from './use-offer-uploads';
 

@@ -13,7 +13,7 @@ import { apiPaging, usePagedList } from '../organisation/use-paged-list';
 import { OfferDetail } from './offer-detail';
 import { OfferFormDialog } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
-import { StateBadge } from './state-badge';
+import { StateBadge } from '../../components/state-badge';
 import { statusColor } from './offer-text';
 
 const SORTS = ['createdAt', 'updatedAt', 'title', 'status'] as const;
