@@ -250,7 +250,10 @@ test.describe('catalog and acquisitions', () => {
         await page.getByRole('button', { name: /Deliver automatically to|Livrer automatiquement vers/ }).click();
         await expect(page.getByRole('dialog')).toBeVisible();
         await shoot(page, 'acquisition-deliver-dialog', size.name, lang);
-        await page.keyboard.press('Escape');
+        await page
+          .getByRole('dialog')
+          .getByRole('button', { name: /^(Cancel|Annuler)$/ })
+          .click();
         await expect(page.getByRole('dialog')).toBeHidden();
         await page.getByRole('button', { name: /Back to acquisitions|Retour aux acquisitions/ }).click();
       }

@@ -79,7 +79,7 @@ async function createOffer(page: Page, title: string, subscription?: { connector
     await picker.getByRole('button', { name: `Open folder ${subscription.folder}` }).click();
     await picker.getByRole('button', { name: 'Use this folder' }).click();
     await expect(dialog.getByRole('textbox', { name: 'Folder' })).toHaveValue(subscription.folder);
-    await dialog.getByText('Staging', { exact: true }).click();
+    await dialog.getByRole('switch', { name: /Staging/ }).check();
     await expect(dialog.getByRole('switch', { name: /Staging/ })).toBeChecked();
     await dialog.getByRole('textbox', { name: 'Scan interval (minutes)' }).fill('15');
   }
