@@ -4,7 +4,6 @@ import {
   Center,
   Loader,
   MantineProvider,
-  Modal,
   NavLink,
   Notification,
   createTheme,
@@ -34,7 +33,7 @@ import { usePlatformStore } from './stores/platform-store';
 import { useSettingsStore } from './stores/settings-store';
 
 // Shade 8 keeps white text on filled buttons above WCAG AA contrast (shade 6, Mantine's default, is 3.5:1).
-// Close buttons of dialogs and notifications are icons: they get a name in the UI language unless a screen names them.
+// A notification's close button is an icon: it gets a name in the UI language (dialogs name their own).
 function themeFor(closeLabel: string) {
   return createTheme({
     primaryColor: 'blue',
@@ -45,7 +44,6 @@ function themeFor(closeLabel: string) {
       Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
       // The active entry is filled (white on the primary shade), readable also under the pointer.
       NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
-      Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
       Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': closeLabel } } }),
     },
   });
@@ -124,7 +122,7 @@ export function App() {
   const locale = state.status === 'ready' ? state.info.locale : navigator.language;
   const scheme = !settings || settings.theme === 'system' ? osScheme : settings.theme;
   const language = resolveLanguage(settings?.language ?? 'system', locale);
-  const theme = useMemo(() => themeFor(i18n.t('app.close', { lng: language })), [language]);
+  const theme = useMemo(() => themeFor(i18n.t('app.closeNotification', { lng: language })), [language]);
 
   useEffect(() => {
     void useSettingsStore.getState().load();
