@@ -79,7 +79,10 @@ async function addSftpConnector(page: Page, server: SshdServer): Promise<void> {
   await testDialog.getByRole('button', { name: 'They match: trust and connect' }).click();
   await expect(testDialog.getByTestId('test-outcome')).toContainText('The connector works.');
   await testDialog.getByRole('button', { name: 'Close', exact: true }).click();
-  await page.getByRole('dialog', { name: 'Survey drop', exact: true }).getByRole('button', { name: 'Close' }).click();
+  await page
+    .getByRole('dialog', { name: 'Survey drop', exact: true })
+    .getByRole('button', { name: 'Close', exact: true })
+    .click();
 }
 
 /** A subscription offer fed from the connector's `daily` folder (no approval step), scanned until it holds both files. */
