@@ -82,8 +82,8 @@ test.describe('Transfers: files already at the destination', () => {
       await opener.click();
       const dialog = page.getByRole('dialog', { name: 'A file with this name already exists' });
       await expect(dialog).toBeVisible();
-      await expect(dialog.getByRole('region', { name: 'Already there' })).toContainText('Size: 16 B');
-      await expect(dialog.getByRole('region', { name: 'Incoming' })).toContainText(`Size: ${report.length} B`);
+      await expect(dialog.getByRole('region', { name: 'Already there' })).toContainText('Size: 16 bytes');
+      await expect(dialog.getByRole('region', { name: 'Incoming' })).toContainText(`Size: ${report.length} bytes`);
       await expect(dialog.getByRole('radio', { name: 'Keep both' })).toBeChecked();
       await expect(dialog.getByRole('radio', { name: 'Overwrite' })).toBeVisible();
       await expect(dialog.getByRole('radio', { name: 'Skip' })).toBeVisible();
