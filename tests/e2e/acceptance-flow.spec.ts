@@ -8,11 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Page } from '@playwright/test';
-import type { Harness, HarnessOptions } from '../harness/harness';
+import type { HarnessOptions } from '../harness/harness';
 import { requireServer } from '../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../servers/sshd-server';
 import { startSwift, swiftAvailability, type SwiftServer } from '../servers/swift-server';
 import { expect, test } from './harness-fixture';
+import { platformCall } from './platform-call';
 import { setUpWorkspace } from './organisation-helpers';
 
 // A renderer built elsewhere (a private build while others use out/); the app's own build by default.
@@ -40,22 +41,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await Promise.all([sshd?.dispose(), swiftServer?.stop()]);
 });
-
-/** Calls the local platform as the signed-in person, answering the parsed JSON. */
-async function platformCall(harness: Harness, method: string, route: string, body?: unknown): Promise<unknown> {
-  const { client } = await harness.services.platform.active();
-  const response = await fetch(`${client.baseUrl}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${client.token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  expect(response.ok, `${method} ${route}: ${response.status} ${text}`).toBe(true);
-  return text === '' ? null : JSON.parse(text);
-}
 
 async function openScreen(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation').getByRole('button', { name, exact: true }).click();

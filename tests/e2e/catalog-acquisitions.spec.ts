@@ -14,6 +14,7 @@ import type { Page } from '@playwright/test';
 import type { Harness, HarnessOptions } from '../harness/harness';
 import { startSwift, swiftAvailability, type SwiftServer } from '../servers/swift-server';
 import { expect, test } from './harness-fixture';
+import { platformCall } from './platform-call';
 import { setLanguage, setUpWorkspace } from './organisation-helpers';
 
 // A renderer built elsewhere (a private build while others use out/); the app's own build by default.
@@ -33,22 +34,6 @@ const SIZES = [
   { name: '1200x800', width: 1200, height: 800 },
   { name: '1024x640', width: 1024, height: 640 },
 ] as const;
-
-/** Calls the local platform as the signed-in person (the session main keeps), answering the parsed JSON. */
-async function platformCall(harness: Harness, method: string, route: string, body?: unknown): Promise<unknown> {
-  const { client } = await harness.services.platform.active();
-  const response = await fetch(`${client.baseUrl}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${client.token}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  expect(response.ok, `${method} ${route}: ${response.status} ${text}`).toBe(true);
-  return text === '' ? null : JSON.parse(text);
-}
 
 /** Uploads one file to an offer with the two tus requests of platform/README.md. */
 async function uploadOfferFile(harness: Harness, orgId: string, offerId: string): Promise<void> {
