@@ -1,5 +1,12 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { AuditEvent, AuditExportQuery, AuditOutcome, ListAuditQuery, PrincipalType } from '../../shared/platform';
+import { and, asc, desc, eq, gt, gte, like, lt, lte, or, type SQL } from 'drizzle-orm';
+import {
+  auditActionPrefix,
+  type AuditEvent,
+  type AuditExportQuery,
+  type AuditOutcome,
+  type ListAuditQuery,
+  type PrincipalType,
+} from '../../shared/platform';
 import { auditEvents, organisations } from '../db/schema';
 import type { Executor } from '../db/database';
 import { countRows } from '../db/count-rows';
@@ -38,10 +45,16 @@ export async function recordAudit(db: Executor, entry: AuditEntry): Promise<void
   await db.insert(auditEvents).values({ id: newEventId(), ...entry });
 }
 
+// The schema admits only [a-z0-9.-] before the `.*`, so the prefix holds no LIKE wildcard to escape.
+function actionFilter(filter: string): SQL {
+  const prefix = auditActionPrefix(filter);
+  return prefix === undefined ? eq(auditEvents.action, filter) : like(auditEvents.action, `${prefix}%`);
+}
+
 function filters(orgId: string, query: AuditExportQuery): SQL | undefined {
   return and(
     eq(auditEvents.orgId, orgId),
-    query.action !== undefined ? eq(auditEvents.action, query.action) : undefined,
+    query.action !== undefined ? actionFilter(query.action) : undefined,
     query.outcome !== undefined ? eq(auditEvents.outcome, query.outcome) : undefined,
     query.principalId !== undefined ? eq(auditEvents.principalId, query.principalId) : undefined,
     query.targetId !== undefined ? eq(auditEvents.targetId, query.targetId) : undefined,

@@ -30,10 +30,21 @@ export const AuditEventSchema = z.object({
 /** An audit event. */
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
+/** An exact action (`members.delete`) or a whole domain by prefix (`members.*`, also `deliveries.targets.*`). */
+export const AuditActionFilter = z
+  .string()
+  .max(100)
+  .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*(\.\*)?$/, 'an action such as members.delete, or a domain such as members.*');
+
+/** The prefix an action filter selects (`members.*` -> `members.`), or undefined for an exact action. */
+export function auditActionPrefix(filter: string): string | undefined {
+  return filter.endsWith('.*') ? filter.slice(0, -1) : undefined;
+}
+
 /** GET /v1/orgs/{orgId}/audit query: paging (newest first by default) and filters. */
 export const ListAuditQuerySchema = pageQuery(['at', 'action'], 'at').extend({
   order: z.enum(['asc', 'desc']).default('desc'),
-  action: z.string().max(100).optional(),
+  action: AuditActionFilter.optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
   principalId: z.string().max(64).optional(),
   targetId: z.string().max(64).optional(),

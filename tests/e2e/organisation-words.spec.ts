@@ -152,6 +152,14 @@ test.describe('Organisation: IDs, names and the audit log in words', () => {
     await page.getByRole('button', { name: 'Clear the filters' }).click();
     await expect(rows).toHaveCount(all);
 
+    // A whole domain (a prefix match on the platform): the members' events, not the invitations'.
+    await pick(page, 'Action', 'Members: everything');
+    await expect(audit).toContainText('Ada Admin removed Marie Curie');
+    await expect(audit).not.toContainText('Marie Curie accepted');
+    expect(await rows.count()).toBeLessThan(all);
+    await page.getByRole('button', { name: 'Clear the filters' }).click();
+    await expect(rows).toHaveCount(all);
+
     // The actor picker: Ada's events only (Marie's acceptance goes).
     await pick(page, 'Actor', /^Ada Admin/);
     await expect(audit).not.toContainText('Marie Curie accepted');

@@ -65,6 +65,24 @@ forEachDatabase((env) => {
     ]);
     const bad = await env().call('GET', `/v1/orgs/${acme.orgId}/audit?outcome=maybe`, { token: acme.adminToken });
     expect(bad.statusCode).toBe(400);
+    // A domain by prefix: `members.*` is every members action, `invitations.*` both invitation events per member.
+    const members = await auditOf(env(), acme.orgId, acme.adminToken, { action: 'members.*' });
+    expect(new Set(members.map((e) => e.action))).toEqual(new Set(['members.update', 'members.delete']));
+    const invitations = await auditOf(env(), acme.orgId, acme.adminToken, { action: 'invitations.*' });
+    expect(invitations.map((e) => e.action).sort()).toEqual([
+      'invitations.accept',
+      'invitations.accept',
+      'invitations.create',
+      'invitations.create',
+    ]);
+    // The prefix is a whole segment (`member.*` matches nothing) and LIKE wildcards are refused, not interpreted.
+    expect(await auditOf(env(), acme.orgId, acme.adminToken, { action: 'member.*' })).toEqual([]);
+    for (const hostile of ['%', 'members%', 'members._', '*', 'members.*.x']) {
+      const res = await env().call('GET', `/v1/orgs/${acme.orgId}/audit?action=${encodeURIComponent(hostile)}`, {
+        token: acme.adminToken,
+      });
+      expect(res.statusCode, hostile).toBe(400);
+    }
   });
 
   it('exports the filtered log as CSV, with formulas neutralised', async () => {

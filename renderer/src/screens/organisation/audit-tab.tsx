@@ -140,9 +140,16 @@ export function AuditTab() {
       [...auditActionsByDomain()]
         .map(([domain, actions]) => ({
           group: t(`organisation.audit.domains.${domain}`),
-          items: actions
-            .map((a) => ({ value: a, label: t(`organisation.audit.labels.${auditActionKey(a)}`) }))
-            .sort((x, y) => x.label.localeCompare(y.label, i18n.language)),
+          // The domain's own entry first (a prefix filter on the platform), then its actions.
+          items: [
+            {
+              value: `${domain}.*`,
+              label: t('organisation.audit.wholeDomain', { domain: t(`organisation.audit.domains.${domain}`) }),
+            },
+            ...actions
+              .map((a) => ({ value: a, label: t(`organisation.audit.labels.${auditActionKey(a)}`) }))
+              .sort((x, y) => x.label.localeCompare(y.label, i18n.language)),
+          ],
         }))
         .sort((x, y) => x.group.localeCompare(y.group, i18n.language)),
     [t, i18n.language],
