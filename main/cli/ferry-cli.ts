@@ -27,7 +27,7 @@ Options:
   --config <file>     Config file to read connectors from
   --json              Machine-readable output (ls, check, connectors; agent: one JSON object per line)
   --no-verify         cp: check sizes only, not hashes
-  --bwlimit <rate>    cp, agent: bandwidth limit, e.g. 500k, 10M
+  --bwlimit <rate>    cp, agent: bandwidth limit in bytes/s, e.g. 500k, 10M (decimal), 10Mi (binary)
   --concurrency <n>   cp: files copied at once for folders (default 4)
   --retries <n>       cp: attempts per file on temporary failures (default 6)
   --overwrite         cp: replace different files already at the destination

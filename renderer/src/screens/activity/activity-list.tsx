@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ActivityEntry, SyncBinding } from '../../../../shared/ipc/sync-ipc';
 import { notifyError } from '../../notify-error';
 import { useActivityStore } from '../../stores/activity-store';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import { formatExact, formatRelative, summaryOf } from './activity-format';
 import { KindBadge } from './activity-kinds';
 import { useFormattingLocale } from './use-formatting-locale';

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { BrowserEntry, BrowserPreview } from '../../../../shared/ipc/browser-ipc';
 import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import { formatDate } from './format';
 
 type PreviewState =

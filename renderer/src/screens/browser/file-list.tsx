@@ -5,7 +5,7 @@ import { type KeyboardEvent, type MouseEvent, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BrowserSortKey } from '../../../../shared/ipc/browser-ipc';
 import { BROWSER_PAGE, useBrowserStore } from '../../stores/browser-store';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import type { MenuRequest } from './entry-menu';
 import { formatDate } from './format';
 import type { EntryActions } from './use-entry-actions';

@@ -1,5 +1,5 @@
 /** Sizes come from the one formatter (decimal SI, localised units); re-exported for screens that import it here. */
-export { formatSize } from '../../format/format-size';
+export { formatSize } from '../../../../shared/format/format-size';
 
 /** A modification time in the user's locale. */
 export function formatDate(ms: number | undefined, locale: string): string {

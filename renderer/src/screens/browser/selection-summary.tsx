@@ -1,7 +1,7 @@
 import { Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useBrowserStore } from '../../stores/browser-store';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 
 /** How many entries are selected and their total size (files of the loaded pages; folders are not measured). */
 export function SelectionSummary() {

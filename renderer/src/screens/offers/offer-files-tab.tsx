@@ -12,7 +12,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Offer, OfferFile, OfferFileStatus } from '../../../../shared/platform';
 import { type DataColumn, DataTable, type DataTableQuery } from '../../components/data-table';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import { i18n } from '../../i18n/i18n';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';

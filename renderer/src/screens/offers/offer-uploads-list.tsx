@@ -2,7 +2,7 @@ import { ActionIcon, Card, Group, Progress, Stack, Text, Title, Tooltip } from '
 import { IconPlayerPlay, IconX } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { FINISHED_OFFER_UPLOAD_STATES, type OfferUpload } from '../../../../shared/ipc/offer-uploads-ipc';
-import { formatSize, formatSpeed } from '../../format/format-size';
+import { formatSize, formatSpeed } from '../../../../shared/format/format-size';
 import { invoke } from '../../ipc-client';
 import { notifyError } from '../../notify-error';
 import { formatDuration } from '../transfers/transfer-format';

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_FILES_PER_CALL, type Offer } from '../../../../shared/platform';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import { i18n } from '../../i18n/i18n';
 import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';

@@ -4,7 +4,7 @@ import { IconEye, IconRefresh } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Offer, ScanPreview } from '../../../../shared/platform';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import { i18n } from '../../i18n/i18n';
 import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ConflictChoice, ConflictFile, TransferConflict } from '../../../../shared/ipc/transfers-ipc';
 import { notifyError } from '../../notify-error';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 
 // The safe answer first: keeping both never loses a byte.
 const PREFERRED: readonly ConflictChoice[] = ['keepBoth', 'skip', 'resume', 'overwrite'];

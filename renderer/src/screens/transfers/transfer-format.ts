@@ -1,5 +1,5 @@
 /** Sizes come from the one formatter (decimal SI, localised units); kept under its old name for its callers. */
-export { formatSize as formatBytes } from '../../format/format-size';
+export { formatSize as formatBytes } from '../../../../shared/format/format-size';
 
 /** A duration for an ETA: "45 s", "3 min 20 s", "2 h 05 min". */
 export function formatDuration(seconds: number): string {

@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/ipc/transfers-ipc';
 import { notifyError } from '../../notify-error';
 import { useTransfersStore } from '../../stores/transfers-store';
-import { BYTES_PER_MEGABYTE as BYTES_PER_MB } from '../../format/format-size';
+import { BYTES_PER_MEGABYTE as BYTES_PER_MB } from '../../../../shared/format/format-size';
 
 const DEFAULT_LIMIT_MB = 10;
 

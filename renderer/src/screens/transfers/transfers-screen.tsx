@@ -37,7 +37,7 @@ import { notifyError } from '../../notify-error';
 import { IdentityRefusalNotice, mayBeIdentityRefusal } from '../connectors/identity-refusal-notice';
 import { useTransfersStore } from '../../stores/transfers-store';
 import { ConflictDialog, type ConflictQuestion } from './conflict-dialog';
-import { formatSize, formatSpeed } from '../../format/format-size';
+import { formatSize, formatSpeed } from '../../../../shared/format/format-size';
 import { formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BYTES_PER_MEGABYTE, formatSize, formatSpeed } from '../../../renderer/src/format/format-size';
+import { BYTES_PER_MEGABYTE, formatSize, formatSpeed } from '../../../shared/format/format-size';
 
 // Intl separates the number from the unit with a no-break space (U+00A0 in English, U+202F in French).
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
