@@ -4,6 +4,7 @@
 // with its receipt; a second follows; a different file already under a delivered name gets a conflict copy beside
 // it, the original intact. Each file is delivered once and audited once; nothing hidden is left at the target.
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,8 @@ import {
 
 const sshdAvailable = requireServer('OpenSSH sshd', SSHD_BINARY, 'apt-get install openssh-server');
 const swift = swiftAvailability();
+const RCLONE = '/usr/bin/rclone';
+const rcloneHere = requireServer('rclone', RCLONE, 'apt-get install rclone');
 
 let sshd: SshdServer | undefined;
 let swiftServer: SwiftServer | undefined;
@@ -211,6 +214,44 @@ describe.skipIf(!sshdAvailable.available || !swift.available)('the subscription 
         );
         expect(await namesUnder(s3, '')).toEqual(names.map((name) => `${month}/${name}`));
       }, 30_000);
+
+      it.skipIf(!rcloneHere.available)(
+        'rclone, an outsider, reads the same files and hashes from the bucket',
+        async () => {
+          const rows = await deliveriesOf(api, buyer, acquisitionId);
+          const env = {
+            ...process.env,
+            AWS_CA_BUNDLE: undefined, // rclone's S3 backend fails at start when it is set (TESTBED.md)
+            RCLONE_CONFIG: '/dev/null',
+            RCLONE_CONFIG_SW_TYPE: 's3',
+            RCLONE_CONFIG_SW_PROVIDER: 'Other',
+            RCLONE_CONFIG_SW_ACCESS_KEY_ID: swiftServer!.accessKeyId,
+            RCLONE_CONFIG_SW_SECRET_ACCESS_KEY: swiftServer!.secretAccessKey,
+            RCLONE_CONFIG_SW_ENDPOINT: swiftServer!.endpoint,
+            RCLONE_CONFIG_SW_FORCE_PATH_STYLE: 'true',
+            RCLONE_CONFIG_SW_REGION: 'us-east-1',
+          };
+          const run = spawnSync(RCLONE, ['--retries', '1', 'hashsum', 'SHA256', '--download', `sw:${bucket}`], {
+            env,
+            encoding: 'utf8',
+          });
+          expect(run.status, run.stderr).toBe(0);
+          const seen = new Map(
+            run.stdout
+              .trim()
+              .split('\n')
+              .map((line) => [line.slice(66), line.slice(0, 64)] as const),
+          );
+          for (const row of rows) {
+            expect(seen.get(row.path!), row.path!).toBe(row.file.sha256);
+            const receipt = JSON.parse((await readAll(s3, row.receiptPath!)).toString('utf8'));
+            expect(seen.get(row.path!)).toBe(receipt.sha256);
+          }
+          // Each file and its receipt, and the buyer's own file the conflict copy stands beside; nothing else.
+          expect(seen.size).toBe(rows.length * 2 + 1);
+        },
+        60_000,
+      );
     },
     () => ({ jobs: { pollingIntervalSeconds: 0.5 }, deliveries: { retryDelaySeconds: 1 } }),
   );
