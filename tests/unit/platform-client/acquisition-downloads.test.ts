@@ -3,7 +3,9 @@
 // writes nothing; a cancelled acquisition is refused before any dialog; the naming preview expands a pattern as the
 // platform's deliveries do and says why a pattern is refused.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +32,7 @@ let dispatch: ReturnType<typeof createDispatcher>;
 let acquisitionId: string;
 let fileId: string;
 let token: string;
+let connection: PlatformConnection;
 let buyerId: string;
 /** What the next save dialog answers (a path, or null: cancelled), and how many opened. */
 let nextSavePath: string | null = null;
@@ -81,7 +84,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-acq-downloads-'));
   const store = new JsonFileStore(path.join(dir, 'settings.json'));
   local = new LocalWorkspace({ dataDir: path.join(dir, 'platform'), store });
-  const connection = new PlatformConnection({
+  connection = new PlatformConnection({
     accounts: new AccountRegistry(store),
     secrets: new SessionSecretStore(),
     local,
@@ -126,6 +129,36 @@ describe('acquisitions.download', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'PlatformUnreachable', reason: 'download-mismatch' } });
     expect(existsSync(nextSavePath)).toBe(false);
     expect(readdirSync(path.dirname(nextSavePath))).toEqual([]);
+  });
+
+  it('a connection cut mid-body leaves the file already at the chosen path as it was, and no partial', async () => {
+    // A server that dies after the first bytes: the real download's headers, half its body, then the socket goes.
+    const cutter = createServer((req, res) => {
+      void fetch(`${platform.url}${req.url}`).then(async (upstream) => {
+        const body = Buffer.from(await upstream.arrayBuffer());
+        res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'application/octet-stream' });
+        res.write(body.subarray(0, body.length >> 1), () => res.socket?.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => cutter.listen(0, '127.0.0.1', resolve));
+    const via = `http://127.0.0.1:${(cutter.address() as AddressInfo).port}`;
+    const cut = new AcquisitionDownloads(
+      connection,
+      async () => nextSavePath,
+      (url, init) => fetch(String(url).replace(platform.url, via), init),
+    );
+    const cutDispatch = createDispatcher(acquisitionsHandlers(cut) as IpcHandlers, () => undefined);
+    nextSavePath = path.join(dir, 'cut', 'prices.csv');
+    mkdirSync(path.dirname(nextSavePath));
+    writeFileSync(nextSavePath, 'the copy I already had');
+    try {
+      const result = await cutDispatch('acquisitions.download', { acquisitionId, fileId, name: FILE, sha256: SHA });
+      expect(result).toMatchObject({ ok: false, error: { code: 'PlatformUnreachable', reason: 'download-failed' } });
+      expect(readFileSync(nextSavePath, 'utf8')).toBe('the copy I already had');
+      expect(readdirSync(path.dirname(nextSavePath))).toEqual(['prices.csv']);
+    } finally {
+      await new Promise((resolve) => cutter.close(resolve));
+    }
   });
 
   it('refuses a cancelled acquisition before any save dialog opens', async () => {
