@@ -19,17 +19,23 @@ test.describe('First run', () => {
     await shoot(page, 'setup', 'fr');
     await setLanguage(page, harness, 'en');
 
-    // Mistakes are explained before anything is sent.
+    // Mistakes are explained at their field before anything is sent: every one at once, and each goes once fixed.
     await page.getByLabel('Organisation name').fill('Acme');
-    await page.getByLabel('Your name').fill(ADMIN.name);
     await page.getByLabel('E-mail').fill('not-an-email');
+    await page.getByLabel(/^Password/).fill('short');
     await page.getByRole('button', { name: 'Create the organisation' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'valid e-mail address' })).toBeVisible();
+    await expect(page.getByLabel('Your name')).toHaveAttribute('aria-invalid', 'true');
+    await expect(page.getByLabel('Your name')).toHaveAccessibleDescription('Fill in this field.');
+    await expect(page.getByLabel('E-mail')).toHaveAccessibleDescription(/valid e-mail address/);
+    await expect(page.getByLabel(/^Password/)).toHaveAccessibleDescription(/needs at least 10 characters/);
+    await expect(page.getByLabel('Organisation name')).not.toHaveAttribute('aria-invalid', 'true');
+    await page.getByLabel('Your name').fill(ADMIN.name);
     await page.getByLabel('E-mail').fill(ADMIN.email);
     await page.getByLabel(/^Password/).fill(ADMIN.password);
     await page.getByLabel('Confirm the password').fill('something else entirely');
     await page.getByRole('button', { name: 'Create the organisation' }).click();
-    await expect(page.getByRole('alert').filter({ hasText: 'The two passwords differ' })).toBeVisible();
+    await expect(page.getByLabel('Confirm the password')).toHaveAccessibleDescription(/The two passwords differ/);
+    await expect(page.getByLabel('E-mail')).not.toHaveAttribute('aria-invalid', 'true');
     await page.getByLabel('Confirm the password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Create the organisation' }).click();
 
