@@ -139,6 +139,9 @@ export async function agentCommand(session: CliSession, io: CliIo, options: Agen
           io.out(`[${binding.name}] ${verb} ${file.path} (${formatBytes(file.size)})`);
         for (const file of preview.skipped) io.out(`[${binding.name}] would skip ${file.path}: ${file.reason}`);
         if (preview.warning !== null) io.out(`[${binding.name}] would stop: ${preview.warning}`);
+        if (preview.truncatedAt !== null) {
+          io.out(`[${binding.name}] the preview stopped after ${preview.truncatedAt} files; a run takes every file`);
+        }
         if (preview.wouldSend.length + preview.skipped.length === 0 && preview.warning === null) {
           io.out(`[${binding.name}] nothing to do`);
         }

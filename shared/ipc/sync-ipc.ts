@@ -172,6 +172,8 @@ export const SyncPreviewSchema = z.object({
   skipped: z.array(z.object({ path: z.string(), reason: z.enum(ACTIVITY_REASONS) })),
   /** A warning that would stop the run (an empty or unreachable source). */
   warning: z.enum(ACTIVITY_REASONS).nullable(),
+  /** The lists stopped at this many files to stay bounded (a run still takes every file); null when complete. */
+  truncatedAt: z.number().int().positive().nullable(),
 });
 /** A dry run of a binding. */
 export type SyncPreview = z.output<typeof SyncPreviewSchema>;

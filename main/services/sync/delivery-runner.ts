@@ -361,13 +361,16 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
   async preview(binding: DeliverBinding, context: RunContext): Promise<SyncPreview> {
     const wouldSend: SyncPreview['wouldSend'] = [];
     const skipped: SyncPreview['skipped'] = [];
+    const max = this.options.previewLimit ?? DEFAULT_PREVIEW_LIMIT;
+    // Set once a file is left out of a full list, or pages were left unread.
+    let truncated = false;
     const result = (warning: SyncPreview['warning'] = null): SyncPreview => ({
       bindingId: binding.id,
       wouldSend,
       skipped,
       warning,
+      truncatedAt: truncated ? max : null,
     });
-    const max = this.options.previewLimit ?? DEFAULT_PREVIEW_LIMIT;
     let client: PlatformClient;
     let acquisition: Acquisition;
     try {
@@ -388,19 +391,25 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
     try {
       for (const record of pendingRedeliveries(context.ledger, binding.id)) {
         const file = await feedEntryOf(client, binding, record);
-        if (file !== undefined && wouldSend.length < max) wouldSend.push({ path: pathOf(file), size: file.size });
+        if (file === undefined) continue;
+        if (wouldSend.length < max) wouldSend.push({ path: pathOf(file), size: file.size });
+        else truncated = true;
       }
       let after = deliveryState(context.ledger, binding.id).feedAfter;
       const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
-      while (wouldSend.length < max || skipped.length < max) {
+      for (;;) {
+        if (wouldSend.length >= max && skipped.length >= max) {
+          truncated = true; // both lists are full: the rest of the feed is not read
+          break;
+        }
         const page = await feedPage(client, binding, after, limit);
         for (const file of page.items) {
-          if (!needsDelivery(context.ledger, binding.id, file.fileId)) {
+          const list = needsDelivery(context.ledger, binding.id, file.fileId) ? wouldSend : skipped;
+          if (list.length >= max) truncated = true;
+          else if (list === skipped) {
             const record = deliveredRecord(context.ledger, binding.id, file.fileId);
-            if (skipped.length < max) skipped.push({ path: record?.path ?? pathOf(file), reason: 'already-delivered' });
-          } else if (wouldSend.length < max) {
-            wouldSend.push({ path: pathOf(file), size: file.size });
-          }
+            skipped.push({ path: record?.path ?? pathOf(file), reason: 'already-delivered' });
+          } else wouldSend.push({ path: pathOf(file), size: file.size });
         }
         if (!page.hasMore || page.items.length === 0) break;
         after = page.nextCursor;

@@ -19,13 +19,15 @@ import { throttledReads } from './throttled-reads';
 /** How long a new or changed file must keep its look before it is taken (the second look of the stability rule). */
 export const DEFAULT_SETTLE_MS = 10_000;
 
-/** Files a preview looks at, at most (its answer lists each of them). */
+/** Files a preview looks at by default, at most (its answer lists each of them, and says when it stopped). */
 export const PREVIEW_MAX_FILES = 5000;
 
 /** How the publish runner works; defaults suit the app. */
 export interface PublishRunnerOptions {
   /** Wait before the second look at new or changed files (ms). */
   readonly settleMs?: number;
+  /** Files a preview looks at, at most (default PREVIEW_MAX_FILES). */
+  readonly previewMaxFiles?: number;
 }
 
 // Upload failures about the platform or the offer, not the file: every next file would fail alike, so the run stops.
@@ -173,7 +175,14 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
   async preview(binding: PublishBinding, context: RunContext): Promise<SyncPreview> {
     const records = new PublishRecords(context.ledger);
     const folder = normalizePath(binding.folder);
-    const preview: SyncPreview = { bindingId: binding.id, wouldSend: [], skipped: [], warning: null };
+    const preview: SyncPreview = {
+      bindingId: binding.id,
+      wouldSend: [],
+      skipped: [],
+      warning: null,
+      truncatedAt: null,
+    };
+    const maxFiles = this.options.previewMaxFiles ?? PREVIEW_MAX_FILES;
     let driver: Driver;
     try {
       driver = await context.drivers.open(binding.connectorId);
@@ -191,7 +200,10 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         })) {
           if (item.kind === 'rejected') continue;
           seen += 1;
-          if (seen > PREVIEW_MAX_FILES) break;
+          if (seen > maxFiles) {
+            preview.truncatedAt = maxFiles;
+            break;
+          }
           if (item.kind === 'excluded') {
             preview.skipped.push({ path: item.path, reason: 'excluded' });
             continue;

@@ -401,7 +401,11 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       ],
       skipped: [],
       warning: null,
+      truncatedAt: null,
     });
+    // A preview bounded to one file per list says where it stopped (the run still takes both).
+    const short = await new DeliveryRunner({ previewLimit: 1, pageSize: 1 }).preview(binding, context);
+    expect(short).toMatchObject({ wouldSend: [{ path: pathA, size: a.length }], skipped: [], truncatedAt: 1 });
     expect(filesUnder(root)).toEqual([]);
     expect(await targetsOf(acq.acquisitionId)).toEqual([]);
     expect(deliveryState(ledger, binding.id)).toEqual({ feedAfter: 0, targetId: null });
@@ -727,7 +731,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
     const ledger = new SyncLedger(':memory:');
     const binding = bindingOf(acq.acquisitionId, 'drop');
     const slow = new TransferRuntime({
-      get: () => ({ concurrency: 3, bandwidthBytesPerSecond: 4 * MiB }),
+      get: () => ({ concurrency: 3, bandwidthBytesPerSecond: 2 * MiB }),
       set: () => undefined,
     });
     const cutRunner = new DeliveryRunner({ copyRetry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50 } });

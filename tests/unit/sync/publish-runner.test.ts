@@ -221,8 +221,17 @@ describe('publishing a my-connector folder to a subscription offer (real platfor
         ]) as unknown,
         skipped: [],
         warning: null,
+        truncatedAt: null,
       });
       expect(preview.wouldSend).toHaveLength(2);
+      // A preview bounded to one file says where it stopped (the run still takes both).
+      const bounded = new PublishRunner(new OfferUploader({ store: agent.store }), {
+        settleMs: SETTLE_MS,
+        previewMaxFiles: 1,
+      });
+      const short = await bounded.preview(binding, agent.context());
+      expect(short.wouldSend.length + short.skipped.length).toBe(1);
+      expect(short.truncatedAt).toBe(1);
       expect(agent.rows(binding.id)).toEqual([]);
       expect(await platformFiles(offerId)).toEqual([]);
 

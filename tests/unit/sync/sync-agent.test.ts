@@ -77,7 +77,13 @@ class ScriptedRunner<B extends SyncBinding> implements BindingRunner<B> {
   }
 
   async preview(binding: B) {
-    return { bindingId: binding.id, wouldSend: [{ path: 'x', size: 1 }], skipped: [], warning: null };
+    return {
+      bindingId: binding.id,
+      wouldSend: [{ path: 'x', size: 1 }],
+      skipped: [],
+      warning: null,
+      truncatedAt: null,
+    };
   }
 }
 
