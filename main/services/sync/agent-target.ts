@@ -4,7 +4,7 @@ import { API } from '../../../shared/platform';
 import { normalizePath } from '../../../connectors/path-safety';
 import type { PlatformClient } from '../platform/platform-client';
 import { PlatformApiError } from '../platform/platform-api-error';
-import { deliveryState, rememberTarget } from './delivery-records';
+import { bindingState, rememberTarget } from './binding-state';
 import type { SyncLedger } from './sync-ledger';
 
 /** The binding's agent target: its own, the remembered one, one of the same folder and pattern, or a new one. */
@@ -15,7 +15,7 @@ export async function agentTargetOf(
   create: boolean,
 ): Promise<string | 'missing' | undefined> {
   const params = { orgId: binding.orgId, acquisitionId: binding.acquisitionId };
-  const known = binding.targetId ?? deliveryState(ledger, binding.id).targetId;
+  const known = binding.targetId ?? bindingState(ledger, binding.id).targetId;
   if (known !== null) {
     try {
       const target = await client.call(API.deliveries.readTarget, { params: { ...params, targetId: known } });

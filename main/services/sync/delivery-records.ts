@@ -1,4 +1,4 @@
-// The deliver side's records in the sync ledger: what was delivered where, acknowledged, asked again; the cursors.
+// The deliver side's records in the sync ledger: what was delivered where, acknowledged, asked again.
 import type { SyncLedger } from './sync-ledger';
 
 /** One file a deliver binding placed in its folder (the ledger's second phase: written after the receipt). */
@@ -15,14 +15,6 @@ export interface DeliveredRecord {
   readonly receiptPath: string | null;
   /** Milliseconds since the epoch. */
   readonly deliveredAt: number;
-}
-
-/** A deliver binding's cursors. */
-export interface DeliveryState {
-  /** The change feed's `after`: every file up to it was delivered or skipped. */
-  readonly feedAfter: number;
-  /** The agent delivery target the binding acknowledges to, once found or made. */
-  readonly targetId: string | null;
 }
 
 interface DeliveredRow {
@@ -144,45 +136,6 @@ export function unacknowledged(ledger: SyncLedger, bindingId: string, limit = 50
     )
     .all(bindingId, limit) as unknown as DeliveredRow[];
   return rows.map(toRecord);
-}
-
-/** A binding's cursors (a binding never run: the feed's start, no target). */
-export function deliveryState(ledger: SyncLedger, bindingId: string): DeliveryState {
-  const row = ledger.db
-    .prepare('SELECT feed_after, target_id FROM binding_state WHERE binding_id = ?')
-    .get(bindingId) as { feed_after: number; target_id: string | null } | undefined;
-  return { feedAfter: Number(row?.feed_after ?? 0), targetId: row?.target_id ?? null };
-}
-
-/** Remembers the agent target a binding found or made. */
-export function rememberTarget(ledger: SyncLedger, bindingId: string, targetId: string): void {
-  ledger.db
-    .prepare(
-      `INSERT INTO binding_state (binding_id, target_id) VALUES (?, ?)
-       ON CONFLICT (binding_id) DO UPDATE SET target_id = excluded.target_id`,
-    )
-    .run(bindingId, targetId);
-}
-
-/** Moves the feed cursor forward to `after` (never back). */
-export function advanceFeed(ledger: SyncLedger, bindingId: string, after: number): void {
-  ledger.db
-    .prepare(
-      `INSERT INTO binding_state (binding_id, feed_after) VALUES (?, ?)
-       ON CONFLICT (binding_id) DO UPDATE SET feed_after = MAX(feed_after, excluded.feed_after)`,
-    )
-    .run(bindingId, after);
-}
-
-/** Remembers when a binding's run ended and how many files it delivered. */
-export function recordRun(ledger: SyncLedger, bindingId: string, fileCount: number): void {
-  ledger.db
-    .prepare(
-      `INSERT INTO binding_state (binding_id, last_run_at, last_file_count) VALUES (?, ?, ?)
-       ON CONFLICT (binding_id) DO UPDATE SET last_run_at = excluded.last_run_at,
-         last_file_count = excluded.last_file_count`,
-    )
-    .run(bindingId, ledger.now(), fileCount);
 }
 
 /**

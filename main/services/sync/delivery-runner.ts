@@ -15,16 +15,14 @@ import { deliveryFailureOf } from './activity-failure';
 import { feedEntryOf, feedPage } from './acquisition-feed';
 import { agentTargetOf } from './agent-target';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
+import { advanceFeed, bindingState, recordRun } from './binding-state';
 import {
-  advanceFeed,
   deliveredRecord,
-  deliveryState,
   isAcknowledged,
   needsDelivery,
   pendingRedeliveries,
   recordAcknowledged,
   recordDelivered,
-  recordRun,
   unacknowledged,
   warnedBefore,
   type DeliveredRecord,
@@ -329,7 +327,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
         }
         if ((await this.deliverOne(session, file)) === 'cancelled') return summary();
       }
-      let after = deliveryState(context.ledger, binding.id).feedAfter;
+      let after = bindingState(context.ledger, binding.id).feedAfter;
       let inOrder = true;
       const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
       for (;;) {
@@ -395,7 +393,7 @@ export class DeliveryRunner implements BindingRunner<DeliverBinding> {
         if (wouldSend.length < max) wouldSend.push({ path: pathOf(file), size: file.size });
         else truncated = true;
       }
-      let after = deliveryState(context.ledger, binding.id).feedAfter;
+      let after = bindingState(context.ledger, binding.id).feedAfter;
       const limit = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
       for (;;) {
         if (wouldSend.length >= max && skipped.length >= max) {

@@ -1,4 +1,4 @@
-// The publishing side's records in the sync ledger: observations (what scans saw), published, binding_state.
+// The publishing side's records in the sync ledger: observations (what scans saw) and what was published.
 import type { SQLInputValue } from 'node:sqlite';
 import type { Entry } from '../../../connectors/driver';
 import type { SyncLedger } from './sync-ledger';
@@ -33,14 +33,6 @@ export interface PublishedRecord {
   readonly offerFileId: string | null;
   readonly uploadUrl: string | null;
   readonly publishedAt: number;
-}
-
-/** A binding's publish cursors. */
-export interface PublishState {
-  /** When its last complete scan ran (ms), null before the first. */
-  readonly lastRunAt: number | null;
-  /** Files its last complete scan saw, null before the first. */
-  readonly lastFileCount: number | null;
 }
 
 /** `stable_looks` of an observation that records a name path safety refused (never a file to take). */
@@ -189,28 +181,6 @@ export class PublishRecords {
         record.uploadUrl,
         record.publishedAt,
       );
-  }
-
-  /** The binding's publish cursors. */
-  state(bindingId: string): PublishState {
-    const row = this.db
-      .prepare('SELECT last_run_at, last_file_count FROM binding_state WHERE binding_id = ?')
-      .get(bindingId);
-    return {
-      lastRunAt: numberOrNull(row?.['last_run_at']),
-      lastFileCount: numberOrNull(row?.['last_file_count']),
-    };
-  }
-
-  /** Records a complete scan: when, and how many files it saw (the next run's empty-source guard). */
-  recordRun(bindingId: string, at: number, fileCount: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO binding_state (binding_id, last_run_at, last_file_count) VALUES (?, ?, ?)
-         ON CONFLICT (binding_id) DO UPDATE SET last_run_at = excluded.last_run_at,
-           last_file_count = excluded.last_file_count`,
-      )
-      .run(bindingId, at, fileCount);
   }
 }
 

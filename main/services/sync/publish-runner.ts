@@ -13,7 +13,9 @@ import { publishFailureOf } from './activity-failure';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
 import { ChangedWhileHashing, hashFile } from './hash-file';
 import { type FileLook, lookOf, type Observation, OBSERVATION_PAGE, PublishRecords, sameLook } from './publish-records';
+import { bindingState, recordRun } from './binding-state';
 import { scanFolder, underFolder } from './source-scan';
+import type { SyncLedger } from './sync-ledger';
 import { throttledReads } from './throttled-reads';
 
 /** How long a new or changed file must keep its look before it is taken (the second look of the stability rule). */
@@ -118,11 +120,11 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         if (context.signal.aborted || isAbortError(error)) return summary;
         return warn('source-unreachable', error);
       }
-      if (seen === 0 && (records.state(binding.id).lastFileCount ?? 0) > 0) return warn('source-empty');
+      if (seen === 0 && (bindingState(context.ledger, binding.id).lastFileCount ?? 0) > 0) return warn('source-empty');
 
       // 2. The second look at new and changed files, after the settle delay.
       if (records.candidates(binding.id, stamp, '', 1).length > 0) {
-        if (context.stopping()) return this.finish(records, binding, stamp, seen, summary);
+        if (context.stopping()) return this.finish(context.ledger, binding, stamp, seen, summary);
         try {
           await sleep(this.settleMs, undefined, { signal: context.signal });
         } catch {
@@ -150,7 +152,8 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         const page = records.takeable(binding.id, stamp, after, OBSERVATION_PAGE);
         if (page.length === 0) break;
         for (const observation of page) {
-          if (context.stopping() || context.signal.aborted) return this.finish(records, binding, stamp, seen, summary);
+          if (context.stopping() || context.signal.aborted)
+            return this.finish(context.ledger, binding, stamp, seen, summary);
           after = observation.path;
           const outcome = await context.runtime.queue.add(() =>
             this.take(binding, context, records, driver, folder, observation),
@@ -161,11 +164,11 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
           } else if (outcome.kind === 'cancelled') return summary;
           else if (outcome.kind === 'failed') {
             summary.failed += 1;
-            if (outcome.stop) return this.finish(records, binding, stamp, seen, summary);
+            if (outcome.stop) return this.finish(context.ledger, binding, stamp, seen, summary);
           }
         }
       }
-      return this.finish(records, binding, stamp, seen, summary);
+      return this.finish(context.ledger, binding, stamp, seen, summary);
     } finally {
       await driver.close().catch(() => undefined);
     }
@@ -228,7 +231,7 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         if (context.signal.aborted || isAbortError(error)) throw error;
         return { ...preview, wouldSend: [], skipped: [], warning: 'source-unreachable' };
       }
-      if (seen === 0 && (records.state(binding.id).lastFileCount ?? 0) > 0) {
+      if (seen === 0 && (bindingState(context.ledger, binding.id).lastFileCount ?? 0) > 0) {
         return { ...preview, warning: 'source-empty' };
       }
       if (waiting.length > 0) await sleep(this.settleMs, undefined, { signal: context.signal });
@@ -272,13 +275,13 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
 
   /** Records the complete scan (its file count guards the next run against a suddenly empty source). */
   private finish(
-    records: PublishRecords,
+    ledger: SyncLedger,
     binding: PublishBinding,
     stamp: number,
     seen: number,
     summary: { sent: number; bytes: number; failed: number },
   ): RunSummary {
-    records.recordRun(binding.id, stamp, seen);
+    recordRun(ledger, binding.id, seen, stamp);
     return { ...summary };
   }
 

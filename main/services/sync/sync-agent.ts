@@ -15,6 +15,7 @@ import type { DriverProvider } from '../connectors/driver-provider';
 import type { KeyValueStore } from '../key-value-store';
 import type { TransferRuntime } from '../transfers/transfer-runtime';
 import { ActivityLog } from './activity-log';
+import { bindingState, forgetTarget, lastRunOfAny, markRunEnded } from './binding-state';
 import { askRedelivery } from './delivery-records';
 import type { AgentPlatform } from './agent-platform';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
@@ -82,10 +83,7 @@ export class SyncAgent {
     this.activity = new ActivityLog(options.ledger);
     const saved = options.store?.get(PAUSE_KEY);
     if (saved === null || typeof saved === 'number') this.pause = { until: saved };
-    const last = options.ledger.db.prepare('SELECT MAX(last_run_at) AS at FROM binding_state').get() as {
-      at: number | null;
-    };
-    this.lastRunAt = last.at;
+    this.lastRunAt = lastRunOfAny(options.ledger);
   }
 
   /** Starts running due bindings now and every tick. */
@@ -206,7 +204,7 @@ export class SyncAgent {
    * makes its target anew at its next run, and its last problem is forgotten until that run.
    */
   bindingSaved(bindingId: string): void {
-    this.options.ledger.db.prepare('UPDATE binding_state SET target_id = NULL WHERE binding_id = ?').run(bindingId);
+    forgetTarget(this.options.ledger, bindingId);
     this.problems.delete(bindingId);
     this.emitStatus();
   }
@@ -251,10 +249,7 @@ export class SyncAgent {
   }
 
   private lastRunOf(bindingId: string): number | null {
-    const row = this.options.ledger.db
-      .prepare('SELECT last_run_at AS at FROM binding_state WHERE binding_id = ?')
-      .get(bindingId) as { at: number | null } | undefined;
-    return row?.at ?? null;
+    return bindingState(this.options.ledger, bindingId).lastRunAt;
   }
 
   private report(binding: SyncBinding, input: ActivityInput, into?: ActivityEntry[]): void {
@@ -351,14 +346,7 @@ export class SyncAgent {
       );
       this.problems.set(binding.id, `${binding.name}: ${describeError(error)}`);
     }
-    const at = this.options.ledger.now();
-    this.options.ledger.db
-      .prepare(
-        `INSERT INTO binding_state (binding_id, last_run_at) VALUES (?, ?)
-         ON CONFLICT (binding_id) DO UPDATE SET last_run_at = excluded.last_run_at`,
-      )
-      .run(binding.id, at);
-    this.lastRunAt = at;
+    this.lastRunAt = markRunEnded(this.options.ledger, binding.id);
     this.events.emit('run', binding, outcome, entries);
     return outcome;
   }

@@ -6,7 +6,7 @@ const SCHEMA_VERSION = 1;
 
 // observations: what a publish scan last saw of each file (the stability check, and when to hash again).
 // published / delivered / acks / redeliveries: append-only records (a redelivery asked after a delivery sends it again), written last in each step (the two-phase commit's second phase).
-// binding_state: a binding's cursors (the change feed's `after`, the agent target it found or made).
+// binding_state: a binding's cursors (feed `after`, agent target, last run), read and written by binding-state.ts.
 // activity: what the user sees in the activity screen and the tray.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS observations (

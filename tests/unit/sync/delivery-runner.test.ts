@@ -18,7 +18,8 @@ import { SftpDriver } from '../../../connectors/sftp/sftp-driver';
 import { PlatformClient } from '../../../main/services/platform/platform-client';
 import { fixedPlatform } from '../../../main/services/sync/agent-platform';
 import type { RunContext } from '../../../main/services/sync/binding-runner';
-import { askRedelivery, deliveredRecord, deliveryState } from '../../../main/services/sync/delivery-records';
+import { bindingState } from '../../../main/services/sync/binding-state';
+import { askRedelivery, deliveredRecord } from '../../../main/services/sync/delivery-records';
 import { DeliveryRunner } from '../../../main/services/sync/delivery-runner';
 import { openPlatformFiles } from '../../../main/services/sync/platform-file-driver';
 import { SyncLedger } from '../../../main/services/sync/sync-ledger';
@@ -408,7 +409,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
     expect(short).toMatchObject({ wouldSend: [{ path: pathA, size: a.length }], skipped: [], truncatedAt: 1 });
     expect(filesUnder(root)).toEqual([]);
     expect(await targetsOf(acq.acquisitionId)).toEqual([]);
-    expect(deliveryState(ledger, binding.id)).toEqual({ feedAfter: 0, targetId: null });
+    expect(bindingState(ledger, binding.id)).toMatchObject({ feedAfter: 0, targetId: null });
 
     const summary = await runner.run(binding, context);
     expect(summary).toEqual({ sent: 2, bytes: a.length + b.length, failed: 0 });
@@ -443,7 +444,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       buyerOrgId: buyer,
       deliveryId: `agent:${targetId}:${acq.fileIds[0]}`,
     });
-    expect(deliveryState(ledger, binding.id)).toEqual({ feedAfter: expect.any(Number), targetId });
+    expect(bindingState(ledger, binding.id)).toMatchObject({ feedAfter: expect.any(Number), targetId });
     expect(deliveredRecord(ledger, binding.id, acq.fileIds[1]!)).toMatchObject({ path: pathB, sha256: sha256(b) });
 
     // Again: nothing to send, nothing said, nothing written; the same target.
@@ -606,13 +607,13 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       ['delivered', 'in/Letters/c.csv', undefined],
     ]);
     const seqA = deliveredRecord(ledger, binding.id, acq.fileIds[0]!)!.seq;
-    expect(deliveryState(ledger, binding.id).feedAfter).toBe(seqA);
+    expect(bindingState(ledger, binding.id).feedAfter).toBe(seqA);
 
     refuse = false;
     reports.length = 0;
     expect(await runner.run(binding, context)).toMatchObject({ sent: 1, failed: 0 });
     expect(reports).toEqual([{ kind: 'delivered', bindingId: binding.id, path: 'in/Letters/b.csv', size: 6 }]);
-    expect(deliveryState(ledger, binding.id).feedAfter).toBe(deliveredRecord(ledger, binding.id, acq.fileIds[2]!)!.seq);
+    expect(bindingState(ledger, binding.id).feedAfter).toBe(deliveredRecord(ledger, binding.id, acq.fileIds[2]!)!.seq);
     expect(filesUnder(path.join(root, 'in/Letters'))).toEqual(
       ['a.csv', 'b.csv', 'c.csv'].flatMap((n) => [n, `${n}.ferry-receipt.json`]),
     );
@@ -754,7 +755,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
         }),
       ]);
       expect(filesUnder(root)).toEqual([]);
-      expect(deliveryState(ledger, binding.id).feedAfter).toBe(0);
+      expect(bindingState(ledger, binding.id).feedAfter).toBe(0);
       expect(await cutRunner.preview(binding, context)).toMatchObject({ warning: 'source-unreachable' });
 
       // Back, then cut while two.bin is being copied.
@@ -771,7 +772,7 @@ describe('the sync agent delivers an acquisition into a my-connector folder (rea
       ]);
       expect(readFileSync(path.join(dir, 'one.csv'))).toEqual(one);
       expect(existsSync(path.join(dir, 'two.bin'))).toBe(false);
-      expect(deliveryState(ledger, binding.id).feedAfter).toBe(
+      expect(bindingState(ledger, binding.id).feedAfter).toBe(
         deliveredRecord(ledger, binding.id, acq.fileIds[0]!)!.seq,
       );
 
