@@ -86,7 +86,7 @@ export class ApiKeyService {
       });
       // The creator owns the key: removing them from the organisation must transfer or delete it.
       await recordOwnership(tx, orgId, 'api-key', id, { type: 'user', id: creatorId });
-      await auditSuccess(tx, request, now, { type: 'api-key', id });
+      await auditSuccess(tx, request, now, { type: 'api-key', id, label: body.name });
     });
     return { apiKey: await this.read(orgId, id), secret };
   }
@@ -126,7 +126,7 @@ export class ApiKeyService {
     const now = this.ctx.now();
     await this.ctx.db.transaction(async (tx) => {
       const [key] = await tx
-        .select({ id: apiKeys.id })
+        .select({ id: apiKeys.id, name: apiKeys.name })
         .from(apiKeys)
         .where(and(live(orgId), eq(apiKeys.id, keyId)))
         .for('update');
@@ -134,7 +134,7 @@ export class ApiKeyService {
       await settleOwnedResources(tx, this.ctx, orgId, { type: 'api-key', id: keyId }, owned, now);
       await tx.update(apiKeys).set({ deletedAt: now }).where(eq(apiKeys.id, keyId));
       await forgetOwnership(tx, 'api-key', keyId);
-      await auditSuccess(tx, request, now);
+      await auditSuccess(tx, request, now, { type: 'api-key', id: keyId, label: key.name });
     });
   }
 }

@@ -22,6 +22,8 @@ export interface AuditEntry {
   readonly action: string;
   readonly targetType: string | null;
   readonly targetId: string | null;
+  /** The target's human name at the time (absent when the recorder knows none). */
+  readonly targetLabel?: string | null;
   readonly ip: string | null;
   readonly outcome: AuditOutcome;
   readonly reason: string | null;
@@ -73,6 +75,7 @@ function toApi(row: typeof auditEvents.$inferSelect): AuditEvent {
     action: row.action,
     targetType: row.targetType,
     targetId: row.targetId,
+    targetLabel: row.targetLabel,
     ip: row.ip,
     outcome: row.outcome,
     reason: row.reason,

@@ -11,6 +11,8 @@ import { recordBoundedRefusal } from './refusal-budget';
 export interface AuditTarget {
   readonly type: string;
   readonly id: string;
+  /** Its human name (a member's name, an invitee's e-mail), stored so the log still names it once it is gone. */
+  readonly label?: string | null;
 }
 
 function actionOf(request: FastifyRequest): string {
@@ -62,6 +64,7 @@ export async function auditEvent(
     action: event.action,
     targetType: event.target?.type ?? null,
     targetId: event.target?.id ?? null,
+    targetLabel: event.target?.label ?? null,
     ip: request.ip,
     outcome: 'success',
     reason: event.reason,

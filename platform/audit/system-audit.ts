@@ -29,6 +29,7 @@ export async function auditSystemEvent(
     action: event.action,
     targetType: event.target?.type ?? null,
     targetId: event.target?.id ?? null,
+    targetLabel: event.target?.label ?? null,
     ip: null,
     outcome: 'success',
     reason: event.reason,

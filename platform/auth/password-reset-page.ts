@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmailSchema, type Language } from '../../shared/platform';
 import { completePasswordReset, isPasswordResetPending, requestPasswordReset } from './password-reset-service';
 import { tokenKindOf } from './secret-token';
 import { ApiError } from '../http/api-error';
+import { acceptFormBodies, browserLanguage, errorParagraph, escapeHtml, htmlPage } from '../http/html-page';
 import { assertNever } from '../../shared/assert-never';
 import type { PlatformContext } from '../platform-context';
 
@@ -49,28 +49,11 @@ const TEXT = {
   },
 } as const satisfies { readonly [L in Language]: Record<string, string> };
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
-label{display:block;margin-top:1rem}input{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}
-button{margin-top:1.5rem;padding:.6rem 1rem;font:inherit}.error{color:#a40000}.done{color:#0a5d00}
-`;
-
-// No script at all, only this page's own style (by hash), forms only to this server, never framed, no referrer.
-const SECURITY_HEADERS = {
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-} as const;
-
-// Attributes are always double-quoted, so these four are enough for text and attribute values.
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+const PAGE = htmlPage('28rem');
 
 /** The page's language: `lang` when it names one, else the browser's preference, else English. */
 function languageOf(request: FastifyRequest, lang: unknown): Language {
-  if (lang === 'fr' || lang === 'en') return lang;
-  return /^\s*fr\b/i.test(request.headers['accept-language'] ?? '') ? 'fr' : 'en';
+  return lang === 'fr' || lang === 'en' ? lang : browserLanguage(request);
 }
 
 type PageState =
@@ -81,15 +64,13 @@ type PageState =
   | { readonly kind: 'invalid' }
   | { readonly kind: 'done' };
 
-const alert = (error: string | null) => (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>\n` : '');
-
-/** The page for a state; `base` is the server's path prefix, so forms and links work behind a reverse proxy. */
+/** The page's body for a state; `base` is the server's path prefix, so forms and links work behind a reverse proxy. */
 function render(base: string, language: Language, state: PageState): string {
   const t = TEXT[language];
   let body: string;
   switch (state.kind) {
     case 'ask':
-      body = `${alert(state.error)}<form method="post" action="${base}/reset-password/request">
+      body = `${errorParagraph(state.error)}<form method="post" action="${base}/reset-password/request">
 <input type="hidden" name="lang" value="${language}">
 <label for="email">${escapeHtml(t.email)}</label>
 <input id="email" name="email" type="email" autocomplete="email" maxlength="254" required>
@@ -103,7 +84,7 @@ function render(base: string, language: Language, state: PageState): string {
       body = `<p class="error" role="alert">${escapeHtml(t.noMail)}</p>`;
       break;
     case 'form':
-      body = `${alert(state.error)}<form method="post" action="${base}/reset-password">
+      body = `${errorParagraph(state.error)}<form method="post" action="${base}/reset-password">
 <input type="hidden" name="token" value="${escapeHtml(state.token)}">
 <input type="hidden" name="lang" value="${language}">
 <label for="password">${escapeHtml(t.password)}</label>
@@ -123,34 +104,14 @@ function render(base: string, language: Language, state: PageState): string {
     default:
       return assertNever(state, 'page state');
   }
-  return `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(t.title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
+  return body;
 }
 
 /** The server's path prefix from its public URL ('' at the root). */
 const basePath = (ctx: PlatformContext) => new URL(ctx.publicUrl()).pathname.replace(/\/+$/, '');
 
 function send(ctx: PlatformContext, reply: FastifyReply, status: number, language: Language, state: PageState) {
-  return reply
-    .code(status)
-    .headers(SECURITY_HEADERS)
-    .type('text/html; charset=utf-8')
-    .send(render(basePath(ctx), language, state));
+  return PAGE.send(reply, status, language, TEXT[language].title, render(basePath(ctx), language, state));
 }
 
 /**
@@ -160,11 +121,7 @@ function send(ctx: PlatformContext, reply: FastifyReply, status: number, languag
  */
 export async function passwordResetPage(app: FastifyInstance, ctx: PlatformContext, rateLimit: object): Promise<void> {
   await app.register(async (scope) => {
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormBodies(scope);
 
     scope.get(
       '/reset-password',

@@ -147,6 +147,8 @@ export const auditEvents = pgTable(
     action: text('action').notNull(),
     targetType: text('target_type'),
     targetId: text('target_id'),
+    // The target's human name when the event was recorded (a member's name, an invitee's e-mail), kept once it is gone.
+    targetLabel: text('target_label'),
     ip: text('ip'),
     outcome: text('outcome', { enum: ['success', 'denied'] }).notNull(),
     reason: text('reason'),

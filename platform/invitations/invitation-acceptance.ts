@@ -105,7 +105,7 @@ export class InvitationAcceptance {
       }
       await tx.insert(memberships).values({ orgId: inv.orgId, userId: user.id, role: inv.role, joinedAt: now });
       await tx.update(invitations).set({ acceptedAt: now }).where(eq(invitations.id, inv.id));
-      await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id }, inv.orgId);
+      await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id, label: inv.email }, inv.orgId);
       // Other pending invitations of the same address to this organisation have served their purpose.
       await revokePendingInvitations(tx, request, now, inv.orgId, eq(invitations.email, inv.email));
       const session = await createSession(tx, user.id, now, this.ctx.sessionTtlMs);

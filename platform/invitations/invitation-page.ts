@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API, NewPasswordSchema, PersonNameSchema, type Language, type Role } from '../../shared/platform';
@@ -11,30 +10,19 @@ import type { Principal } from '../auth/principal';
 import { auditDenial } from '../audit/audit-request';
 import { orgIdsOf } from '../members/membership-queries';
 import { ApiError } from '../http/api-error';
+import { acceptFormBodies, browserLanguage, errorParagraph, escapeHtml, htmlPage } from '../http/html-page';
 import type { PlatformContext } from '../platform-context';
 import type { InvitationAcceptance } from './invitation-acceptance';
 import { isPending } from './invitation-links';
 import { INVITATION_PAGE_TEXT, type InvitationPageText } from './invitation-page-text';
 
-const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
-label{display:block;margin-top:1rem}input{width:100%;box-sizing:border-box;padding:.5rem;font:inherit}
-button{margin-top:1.5rem;padding:.6rem 1rem;font:inherit}.error{color:#a40000}.done{color:#0a5d00}
-.open{display:inline-block;padding:.6rem 1rem;background:#1c5fb8;color:#fff;border-radius:4px;text-decoration:none}
+// The invitation page's own rules: the "Open in Ferry" button and the invitation's facts.
+const PAGE = htmlPage(
+  '32rem',
+  `.open{display:inline-block;padding:.6rem 1rem;background:#1c5fb8;color:#fff;border-radius:4px;text-decoration:none}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{color:#555}dd{margin:0}hr{margin:2rem 0}
-`;
-
-// No script at all, only this page's own style (by hash), forms only to this server, never framed, no referrer.
-const SECURITY_HEADERS = {
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'cache-control': 'no-store',
-} as const;
-
-// Attributes are always double-quoted, so these four are enough for text and attribute values.
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+`,
+);
 
 /** The Ferry deep link that opens the desktop's join screen on this invitation. */
 export function joinDeepLink(platformUrl: string, token: string): string {
@@ -95,8 +83,6 @@ type PageState =
   | { readonly kind: 'invalid' }
   | { readonly kind: 'done'; readonly view: InvitationView };
 
-const alert = (error: string | null) => (error ? `<p class="error" role="alert">${escapeHtml(error)}</p>\n` : '');
-
 function summary(t: InvitationPageText, view: InvitationView, deepLink: string): string {
   const intro = t.intro(view.sender ?? t.anAdmin, view.organisationName, t.roles[view.role]);
   return `<p>${escapeHtml(intro)}</p>
@@ -118,7 +104,7 @@ function signInForm(t: InvitationPageText, action: string, view: InvitationView)
 </form>`;
 }
 
-/** The page for a state; `base` is the server's public URL, so forms and links work behind a reverse proxy. */
+/** The page's body for a state; `base` is the server's public URL, so forms and links work behind a reverse proxy. */
 function render(base: string, language: Language, state: PageState): string {
   const t = INVITATION_PAGE_TEXT[language];
   const action = `${new URL(base).pathname.replace(/\/+$/, '')}${API.invitations.accept.path}`;
@@ -127,7 +113,7 @@ function render(base: string, language: Language, state: PageState): string {
     case 'form':
       body = `${summary(t, state.view, joinDeepLink(base, state.view.token))}
 <p>${escapeHtml(t.orHere)}</p>
-${alert(state.error)}<form method="post" action="${action}">
+${errorParagraph(state.error)}<form method="post" action="${action}">
 <input type="hidden" name="token" value="${escapeHtml(state.view.token)}">
 <input type="hidden" name="mode" value="create">
 <label for="name">${escapeHtml(t.name)}</label>
@@ -144,7 +130,7 @@ ${signInForm(t, action, state.view)}`;
       break;
     case 'sign-in':
       body = `${summary(t, state.view, joinDeepLink(base, state.view.token))}
-${alert(state.error)}${signInForm(t, action, state.view)}`;
+${errorParagraph(state.error)}${signInForm(t, action, state.view)}`;
       break;
     case 'invalid':
       body = `<p class="error" role="alert">${escapeHtml(t.invalid)}</p>`;
@@ -156,36 +142,13 @@ ${alert(state.error)}${signInForm(t, action, state.view)}`;
     default:
       return assertNever(state, 'page state');
   }
-  return `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(t.title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(t.title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
+  return body;
 }
 
 function send(ctx: PlatformContext, reply: FastifyReply, status: number, language: Language, state: PageState) {
-  return reply
-    .code(status)
-    .headers(SECURITY_HEADERS)
-    .type('text/html; charset=utf-8')
-    .send(render(ctx.publicUrl(), language, state));
+  const title = INVITATION_PAGE_TEXT[language].title;
+  return PAGE.send(reply, status, language, title, render(ctx.publicUrl(), language, state));
 }
-
-/** A page's language when no invitation names one: the browser's preference, else English. */
-const browserLanguage = (request: FastifyRequest): Language =>
-  /^\s*fr\b/i.test(request.headers['accept-language'] ?? '') ? 'fr' : 'en';
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
@@ -260,11 +223,7 @@ export async function invitationPage(
   } as unknown as Parameters<FastifyInstance['addConstraintStrategy']>[0]);
 
   await app.register(async (scope) => {
-    scope.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-    );
+    acceptFormBodies(scope);
 
     scope.get(
       API.invitations.preview.path,

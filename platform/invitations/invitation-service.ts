@@ -110,7 +110,7 @@ export class InvitationService {
         })
         .returning();
       if (!created) throw new Error('insert returned nothing');
-      await auditSuccess(tx, request, now, { type: 'invitation', id: created.id });
+      await auditSuccess(tx, request, now, { type: 'invitation', id: created.id, label: created.email });
       if (ctx.mail.kind === 'smtp') {
         const message = await this.emailOf(tx, created, invitationLink(ctx, token));
         await ctx.mail.enqueue(
@@ -198,7 +198,7 @@ export class InvitationService {
         .update(invitations)
         .set({ emailStatus: smtp ? 'queued' : 'outbox', emailError: null })
         .where(eq(invitations.id, inv.id));
-      await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id });
+      await auditSuccess(tx, request, now, { type: 'invitation', id: inv.id, label: inv.email });
       if (smtp) {
         const message = await this.emailOf(tx, inv, link);
         await ctx.mail.enqueue(
@@ -219,9 +219,9 @@ export class InvitationService {
       const gone = await tx
         .delete(invitations)
         .where(and(eq(invitations.orgId, orgId), eq(invitations.id, invitationId)))
-        .returning({ id: invitations.id });
-      if (gone.length === 0) throw notFound('Invitation');
-      await auditSuccess(tx, request, now);
+        .returning({ id: invitations.id, email: invitations.email });
+      if (gone[0] === undefined) throw notFound('Invitation');
+      await auditSuccess(tx, request, now, { type: 'invitation', id: gone[0].id, label: gone[0].email });
     });
   }
 

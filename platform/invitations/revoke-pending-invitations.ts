@@ -19,11 +19,11 @@ export async function revokePendingInvitations(
     .update(invitations)
     .set({ expiresAt: now })
     .where(and(eq(invitations.orgId, orgId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, now), which))
-    .returning({ id: invitations.id });
-  for (const { id } of revoked) {
+    .returning({ id: invitations.id, email: invitations.email });
+  for (const { id, email } of revoked) {
     await auditEvent(db, request, now, {
       action: 'invitations.revoke',
-      target: { type: 'invitation', id },
+      target: { type: 'invitation', id, label: email },
       orgId,
       reason: request.routeOptions.config.access?.action ?? null,
     });

@@ -7,7 +7,7 @@ import { containsPattern } from '../db/like-pattern';
 import { paged } from '../db/paged';
 import { endAllSessions } from '../auth/sessions';
 import { revokePendingInvitations } from '../invitations/revoke-pending-invitations';
-import { auditSuccess } from '../audit/audit-request';
+import { auditSuccess, type AuditTarget } from '../audit/audit-request';
 import { countOwned, settleOwnedResources } from '../resources/owned-resources';
 import { ApiError, notFound } from '../http/api-error';
 import type { PlatformContext } from '../platform-context';
@@ -32,6 +32,11 @@ async function findMember(db: Executor, orgId: string, memberId: string) {
     .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, memberId)));
   if (!row) throw notFound('Member');
   return row;
+}
+
+/** A member as an audit target, named so the log still reads once they are gone: their name, else their e-mail. */
+function memberTarget(member: { readonly id: string; readonly name: string; readonly email: string }): AuditTarget {
+  return { type: 'member', id: member.id, label: member.name.trim() === '' ? member.email : member.name };
 }
 
 /** Locks the organisation's admin rows and counts them, so two demotions cannot leave it without an admin. */
@@ -95,7 +100,7 @@ export class MemberService {
         .update(memberships)
         .set({ role })
         .where(and(eq(memberships.orgId, orgId), eq(memberships.userId, memberId)));
-      await auditSuccess(tx, request, now);
+      await auditSuccess(tx, request, now, memberTarget(member));
       return { ...member, role };
     });
     return toMember(row);
@@ -123,7 +128,7 @@ export class MemberService {
         .where(eq(memberships.userId, memberId))
         .limit(1);
       if (elsewhere === undefined) await endAllSessions(tx, memberId);
-      await auditSuccess(tx, request, now);
+      await auditSuccess(tx, request, now, memberTarget(member));
       // Their pending invitations here end too: those addressed to them (no way back in) and those they sent.
       await revokePendingInvitations(
         tx,

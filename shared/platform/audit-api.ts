@@ -23,6 +23,8 @@ export const AuditEventSchema = z.object({
   action: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  /** The target's name when the event was recorded (a member's name, an invitee's e-mail, a key's name). */
+  targetLabel: z.string().nullable(),
   ip: z.string().nullable(),
   outcome: z.enum(AUDIT_OUTCOMES),
   reason: z.string().nullable(),
@@ -81,6 +83,7 @@ export const AUDIT_CSV_COLUMNS = [
   'ip',
   'outcome',
   'reason',
+  'targetLabel',
 ] as const;
 
 /** The audit log routes. */

@@ -164,6 +164,11 @@ test.describe('Organisation', () => {
     expect(
       (await fetch(`${url.origin}/v1/orgs/${orgId}`, { headers: { authorization: `Bearer ${ines.token}` } })).status,
     ).toBe(401);
+    // Her dialog closed without reading her again: that read is refused by the platform and audited as a refusal.
+    const refusedReads = (await call(page, 'audit.list', {
+      query: { outcome: 'denied', action: 'members.read' },
+    })) as { value: { items: unknown[] } };
+    expect(refusedReads.value.items).toEqual([]);
 
     // Audit log: the removal is there; the CSV export is saved where the (harness's) save dialog says.
     await tab(page, 'Audit log');

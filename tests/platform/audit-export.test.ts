@@ -53,12 +53,12 @@ forEachDatabase((env) => {
     const body = res.body;
     expect(
       body.startsWith(
-        'id,at,principalType,principalId,principalLabel,action,targetType,targetId,ip,outcome,reason\r\n',
+        'id,at,principalType,principalId,principalLabel,action,targetType,targetId,ip,outcome,reason,targetLabel\r\n',
       ),
     ).toBe(true);
     expect(body.endsWith('\r\n')).toBe(true);
     for (const [label, cell] of HOSTILE) {
-      expect(body, JSON.stringify(label)).toContain(`,user,usr_x,${cell},test.hostile,,,127.0.0.1,success,\r\n`);
+      expect(body, JSON.stringify(label)).toContain(`,user,usr_x,${cell},test.hostile,,,127.0.0.1,success,,\r\n`);
     }
   });
 

@@ -28,6 +28,7 @@ forEachDatabase((env) => {
       action: 'members.update',
       targetType: 'member',
       targetId: viewer.id,
+      targetLabel: `Member ${viewer.email}`,
       ip: '192.0.2.10',
       outcome: 'success',
       reason: null,
@@ -105,7 +106,7 @@ forEachDatabase((env) => {
     expect(csv.headers['content-disposition']).toContain('attachment');
     const lines = csv.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'id,at,principalType,principalId,principalLabel,action,targetType,targetId,ip,outcome,reason',
+      'id,at,principalType,principalId,principalLabel,action,targetType,targetId,ip,outcome,reason,targetLabel',
     );
     const denied = await auditOf(env(), acme.orgId, acme.adminToken, { outcome: 'denied' });
     expect(lines).toHaveLength(1 + denied.length);

@@ -79,6 +79,11 @@ export interface DataTableProps<T extends RowData> {
   readonly mode: DataTableMode;
   /** Called with the sort, page and filter at start and on every change (debounced for typing). */
   readonly onQueryChange?: (query: DataTableQuery) => void;
+  /**
+   * The parent's own filters beside the table's filter box (a role, an action, dates), any JSON value: when they
+   * change the table goes back to its first page, as when the filter box changes.
+   */
+  readonly filters?: unknown;
   /** The sort before the user picks one. */
   readonly defaultSort?: DataTableQuery['sort'];
   readonly filterLabel?: string;
@@ -165,6 +170,13 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
   }, [preferenceKey]);
 
   const firstPage = () => setPagination((p) => (p.pageIndex === 0 ? p : { ...p, pageIndex: 0 }));
+  // Adjusted while rendering (not in an effect), so the page reported next with the new filters is the first.
+  const filtersKey = JSON.stringify(props.filters ?? null);
+  const [seenFilters, setSeenFilters] = useState(filtersKey);
+  if (seenFilters !== filtersKey) {
+    setSeenFilters(filtersKey);
+    firstPage();
+  }
   useEffect(() => {
     const timer = setTimeout(() => {
       const next = filterText.trim();
@@ -237,6 +249,8 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
 
   const total = server ? mode.total : table.getPrePaginatedRowModel().rows.length;
   const pageCount = Math.max(1, Math.ceil(total / pagination.pageSize));
+  // A list that shrank under the current page (rows deleted elsewhere) shows its last page rather than nothing.
+  if (!props.loading && pagination.pageIndex >= pageCount) setPagination((p) => ({ ...p, pageIndex: pageCount - 1 }));
   const rows = table.getRowModel().rows;
   const hideable = table.getAllLeafColumns().filter((c) => c.getCanHide());
   const columnById = new Map(columns.map((c) => [c.id, c]));

@@ -81,7 +81,7 @@ describe('PlatformClient', () => {
     expect(audit.items.map((e) => e.outcome).sort()).toEqual(['denied', 'success']);
     const csv = await admin.auditCsv(orgId, { action: 'members.delete', outcome: 'denied' });
     expect(csv.split('\r\n')[0]).toBe(
-      'id,at,principalType,principalId,principalLabel,action,targetType,targetId,ip,outcome,reason',
+      'id,at,principalType,principalId,principalLabel,action,targetType,targetId,ip,outcome,reason,targetLabel',
     );
     expect(csv.trim().split('\r\n')).toHaveLength(2);
   });

@@ -47,6 +47,7 @@ const event = (patch: Partial<AuditEvent>): AuditEvent => ({
   action: 'members.delete',
   targetType: 'member',
   targetId: 'usr_marie',
+  targetLabel: null,
   ip: '127.0.0.1',
   outcome: 'success',
   reason: null,
@@ -115,6 +116,22 @@ describe('audit sentences', () => {
         targetId: 'off_1',
       }),
     ).toBe('The API key “Nightly import” created the offer off_1');
+  });
+
+  it('name a target that left by the name stored with the event, the live name first', () => {
+    expect(say('en', { targetLabel: 'Marie Curie' }, noNames)).toBe('ada@example.org removed Marie Curie');
+    expect(say('fr', { targetLabel: 'Marie Curie' }, noNames)).toBe('ada@example.org a retiré Marie Curie');
+    expect(say('en', { targetLabel: 'Marie C.' })).toBe('Ada Admin removed Marie Curie');
+    expect(
+      say('en', { action: 'api-keys.delete', targetType: 'api-key', targetId: 'key_9', targetLabel: 'Old' }, noNames),
+    ).toBe('ada@example.org deleted the API key “Old”');
+    expect(
+      say(
+        'fr',
+        { action: 'invitations.delete', targetType: 'invitation', targetId: 'inv_9', targetLabel: 'p@example.org' },
+        noNames,
+      ),
+    ).toBe("ada@example.org a supprimé l'invitation pour p@example.org");
   });
 
   it('fall back to the e-mail, a short ID, or a generic sentence for unknown actions', () => {

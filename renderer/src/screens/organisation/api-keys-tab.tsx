@@ -169,6 +169,7 @@ function KeyDialog({ keyId, onClose }: { readonly keyId: string; readonly onClos
     ['apiKeys'],
     () => {
       notifications.show({ color: 'green', message: t('organisation.apiKeys.deleted', { name: key?.name }) });
+      detail.forget();
       onClose();
     },
   );

@@ -64,9 +64,13 @@ function actorOf(event: AuditEvent, names: AuditNames, t: Translate): { text: st
 
 const TYPED_TARGETS = new Set(['connector', 'offer', 'offer-file', 'acquisition', 'delivery', 'delivery-target']);
 
-/** What was acted on, in words: a member, key, invitation, offer or connector by name, else its kind and short ID. */
+/**
+ * What was acted on, in words: a member, key, invitation, offer or connector by its live name, else by the name the
+ * platform stored with the event (it outlives a removed member), else its kind and short ID.
+ */
 function targetOf(event: AuditEvent, names: AuditNames, t: Translate): string {
   const { targetType: type, targetId: id } = event;
+  const stored = event.targetLabel ?? undefined;
   if (type === null) return t(`${P}.targets.none`);
   if (type === 'organisation') return t(`${P}.targets.organisation`);
   if (id === null) return t(`${P}.targets.other`, { type, id: '' }).trim();
@@ -74,20 +78,20 @@ function targetOf(event: AuditEvent, names: AuditNames, t: Translate): string {
   const short = shortId(id);
   switch (type) {
     case 'member':
-      return names.member(id) ?? t(`${P}.targets.member`, { id: short });
+      return names.member(id) ?? stored ?? t(`${P}.targets.member`, { id: short });
     case 'api-key': {
-      const name = names.apiKey(id);
+      const name = names.apiKey(id) ?? stored;
       return name === undefined ? t(`${P}.targets.apiKeyUnnamed`, { id: short }) : t(`${P}.targets.apiKey`, { name });
     }
     case 'invitation': {
-      const name = names.invitation(id);
+      const name = names.invitation(id) ?? stored;
       return name === undefined
         ? t(`${P}.targets.invitationUnnamed`, { id: short })
         : t(`${P}.targets.invitation`, { name });
     }
     case 'offer':
     case 'connector': {
-      const name = type === 'offer' ? names.offer?.(id) : names.connector?.(id);
+      const name = (type === 'offer' ? names.offer?.(id) : names.connector?.(id)) ?? stored;
       return name === undefined ? t(`${P}.targets.${type}`, { id: short }) : t(`${P}.targets.${type}Named`, { name });
     }
     default:

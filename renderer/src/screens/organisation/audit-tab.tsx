@@ -101,11 +101,16 @@ export function AuditTab() {
 
   const rows = list.tableProps.rows;
   const names = useMemo<AuditNames>(() => {
-    // A member who left is still named by the e-mail their own events carry.
+    // A member who left is still named: by the name stored with an event about them, else their events' e-mail.
     const labels = new Map<string, string>();
     for (const event of rows) {
       if (event.principalType === 'user' && event.principalId && event.principalLabel) {
         labels.set(event.principalId, event.principalLabel);
+      }
+    }
+    for (const event of rows) {
+      if (event.targetType === 'member' && event.targetId && event.targetLabel) {
+        labels.set(event.targetId, event.targetLabel);
       }
     }
     return { ...known.names, member: (id) => known.names.member(id) ?? labels.get(id) };

@@ -40,6 +40,7 @@ function InvitationDialog({ invitationId, onClose }: { readonly invitationId: st
     ['invitations'],
     () => {
       notifications.show({ color: 'green', message: t('organisation.invitations.deleted') });
+      detail.forget();
       onClose();
     },
   );

@@ -57,6 +57,7 @@ function MemberDialog({
     ['members'],
     () => {
       notifications.show({ color: 'green', message: t('organisation.members.removed', { name: member?.name }) });
+      detail.forget();
       onClose();
     },
   );

@@ -25,6 +25,13 @@ const EMPTY: Page<never> = { items: [], total: 0, limit: 25, offset: 0 };
  */
 export function usePagedList<T>(queryKey: readonly unknown[], fetchPage: (query: DataTableQuery) => Promise<Page<T>>) {
   const [query, setQuery] = useState<DataTableQuery | null>(null);
+  // New filters start at the first page here too (as the table does), so no page past their end is ever asked for.
+  const filtersKey = JSON.stringify(queryKey);
+  const [seenFilters, setSeenFilters] = useState(filtersKey);
+  if (seenFilters !== filtersKey) {
+    setSeenFilters(filtersKey);
+    if (query !== null && query.pageIndex !== 0) setQuery({ ...query, pageIndex: 0 });
+  }
   const result = useQuery({
     queryKey: [...queryKey, 'list', query],
     queryFn: () => fetchPage(query!),
@@ -38,6 +45,8 @@ export function usePagedList<T>(queryKey: readonly unknown[], fetchPage: (query:
       rows: page.items,
       mode: { kind: 'server' as const, total: page.total },
       onQueryChange: setQuery,
+      // The list's filters (its key): when they change the table goes back to its first page.
+      filters: queryKey,
       loading: query === null || result.isFetching,
       error,
     },

@@ -1,0 +1,1 @@
+ALTER TABLE "audit_events" ADD COLUMN "target_label" text;
