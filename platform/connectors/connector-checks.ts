@@ -114,6 +114,30 @@ export class ConnectorChecks {
     });
     return this.connectors.detail(orgId, connectorId);
   }
+
+  /**
+   * Forgets the pinned host key (SFTP) or certificate (FTPS), and the last test's refusal with it: the next test
+   * shows the server's identity to confirm again (an SFTP connector waits for that before being used).
+   */
+  async forgetIdentity(request: FastifyRequest, orgId: string, connectorId: string): Promise<ConnectorDetail> {
+    this.connectors.vault();
+    const now = this.ctx.now();
+    await this.ctx.db.transaction(async (tx) => {
+      const row = await this.connectors.find(orgId, connectorId, tx, true);
+      const option = PINNED_IDENTITY_OPTION[row.kind];
+      if (option === undefined) throw invalid('kind', `${row.kind} connectors have no server identity to forget.`);
+      if (pinnedFingerprintOf(row) === undefined) {
+        throw invalid('identity', 'No server identity is pinned for this connector: there is nothing to forget.');
+      }
+      const { [option]: _forgotten, ...options } = row.options as Record<string, unknown>;
+      await tx
+        .update(orgConnectors)
+        .set({ options, lastCheckReport: null, updatedAt: now })
+        .where(and(eq(orgConnectors.orgId, row.orgId), eq(orgConnectors.id, row.id)));
+      await auditSuccess(tx, request, now);
+    });
+    return this.connectors.detail(orgId, connectorId);
+  }
 }
 
 async function pin(tx: Executor, row: ConnectorRow, option: string, fingerprint: string, now: Date): Promise<void> {

@@ -25,6 +25,7 @@ export function connectorRoutes(routes: ApiRoutes, ctx: PlatformContext): void {
     return connectors.create(request, request.params.orgId, principal.userId, request.body);
   });
   routes.add(API.connectors.list, (request) => connectors.list(request.params.orgId, role(request), request.query));
+  routes.add(API.connectors.outgoingAddresses, async () => ({ addresses: [...ctx.outgoingAddresses()] }));
   routes.add(API.connectors.read, (request) =>
     connectors.read(request.params.orgId, request.params.connectorId, role(request)),
   );
@@ -40,6 +41,9 @@ export function connectorRoutes(routes: ApiRoutes, ctx: PlatformContext): void {
   );
   routes.add(API.connectors.trust, (request) =>
     checks.trust(request, request.params.orgId, request.params.connectorId, request.body.fingerprint),
+  );
+  routes.add(API.connectors.forgetIdentity, (request) =>
+    checks.forgetIdentity(request, request.params.orgId, request.params.connectorId),
   );
   routes.add(API.connectors.resume, (request) =>
     connectors.resume(request, request.params.orgId, request.params.connectorId),

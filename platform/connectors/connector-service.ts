@@ -127,13 +127,16 @@ export class ConnectorService {
     );
     const total = await countRows(this.ctx.db, orgConnectors, where);
     if (role === 'viewer') return { items: rows.map(toBrief), total, limit, offset };
-    const secrets = await storedSecretsOf(
-      this.ctx.db,
-      vault,
-      orgId,
-      rows.map((r) => r.id),
-    );
-    return { items: rows.map((row) => toSummary(row, secrets.get(row.id)!)), total, limit, offset };
+    const ids = rows.map((r) => r.id);
+    const secrets = await storedSecretsOf(this.ctx.db, vault, orgId, ids);
+    // One query per usage source for the whole page, never one per connector.
+    const usages = await this.ctx.connectorUsages.ofAll(this.ctx.db, orgId, ids);
+    return {
+      items: rows.map((row) => toSummary(row, secrets.get(row.id)!, usages.get(row.id) ?? [])),
+      total,
+      limit,
+      offset,
+    };
   }
 
   /** One connector: in detail for editors and admins, its name and kind for viewers. */

@@ -1,18 +1,27 @@
-// Who uses an organisation connector: later domains (offers, deliveries) register a source each.
+// Who uses an organisation connector: later domains (offers, imports, deliveries) register a source each.
 import type { ConnectorUsage } from '../../shared/platform';
 import type { Executor } from '../db/database';
 import { ApiError } from '../http/api-error';
 
-/** Lists what uses one connector (e.g. the offers reading from it), in the caller's transaction. */
+/** One use of one of the connectors asked about. */
+export interface ConnectorUsageOf {
+  readonly connectorId: string;
+  readonly usage: ConnectorUsage;
+}
+
+/**
+ * Lists what uses any of the connectors (one query for all of them, so a page of connectors costs one query per
+ * source), in the caller's transaction. Never called with no connector.
+ */
 export type ConnectorUsageSource = (
   db: Executor,
   orgId: string,
-  connectorId: string,
-) => Promise<readonly ConnectorUsage[]>;
+  connectorIds: readonly string[],
+) => Promise<readonly ConnectorUsageOf[]>;
 
 /**
- * The places that use connectors: a connector is deleted only when none of them names it. Empty until offers and
- * deliveries (issue 12) register their sources.
+ * The places that use connectors: a connector is deleted only when none of them names it. Offers, imports and
+ * deliveries register their sources.
  */
 export class ConnectorUsages {
   private readonly sources = new Set<ConnectorUsageSource>();
@@ -23,18 +32,35 @@ export class ConnectorUsages {
     return () => void this.sources.delete(source);
   }
 
-  /** Everything that uses the connector, from every source. */
-  async of(db: Executor, orgId: string, connectorId: string): Promise<readonly ConnectorUsage[]> {
-    const found: ConnectorUsage[] = [];
-    for (const source of this.sources) found.push(...(await source(db, orgId, connectorId)));
+  /** Everything that uses each connector (every one asked about has an entry), in one query per source. */
+  async ofAll(
+    db: Executor,
+    orgId: string,
+    connectorIds: readonly string[],
+  ): Promise<ReadonlyMap<string, readonly ConnectorUsage[]>> {
+    const found = new Map<string, ConnectorUsage[]>(connectorIds.map((id) => [id, []]));
+    if (connectorIds.length === 0) return found;
+    for (const source of this.sources) {
+      for (const { connectorId, usage } of await source(db, orgId, connectorIds)) found.get(connectorId)?.push(usage);
+    }
     return found;
   }
 
-  /** Throws connector_in_use, naming every user, when anything uses the connector `name`d. */
+  /** Everything that uses the connector, from every source. */
+  async of(db: Executor, orgId: string, connectorId: string): Promise<readonly ConnectorUsage[]> {
+    return (await this.ofAll(db, orgId, [connectorId])).get(connectorId) ?? [];
+  }
+
+  /**
+   * Throws connector_in_use when anything uses the connector `name`d: the message names them for API users, and
+   * `usages` lists them for clients that word it in their own language.
+   */
   async refuseIfUsed(db: Executor, orgId: string, connectorId: string, name: string): Promise<void> {
     const usages = await this.of(db, orgId, connectorId);
     if (usages.length === 0) return;
-    const named = usages.map((u) => `${u.type} "${u.name}" (${u.id})`).join(', ');
-    throw new ApiError('connector_in_use', `"${name}" is used by ${named}: stop using it there first.`);
+    const named = usages.map((u) => `${u.kind} "${u.title}" (${u.id})`).join(', ');
+    throw new ApiError('connector_in_use', `"${name}" is used by ${named}: stop using it there first.`, {
+      usages: [...usages],
+    });
   }
 }

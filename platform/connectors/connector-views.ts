@@ -58,8 +58,12 @@ export function toBrief(row: ConnectorRow): ConnectorBrief {
   return { view: 'brief', id: row.id, name: row.name, kind: row.kind };
 }
 
-/** What an editor or admin sees in a list. */
-export function toSummary(row: ConnectorRow, secrets: StoredSecrets): ConnectorSummary {
+/** What an editor or admin sees in a list: with what uses the connector (looked up for the whole page). */
+export function toSummary(
+  row: ConnectorRow,
+  secrets: StoredSecrets,
+  usages: readonly ConnectorUsage[],
+): ConnectorSummary {
   return {
     ...toBrief(row),
     view: 'full',
@@ -68,6 +72,8 @@ export function toSummary(row: ConnectorRow, secrets: StoredSecrets): ConnectorS
     needsIdentity: needsIdentity(row),
     lastCheckAt: iso(row.lastCheckAt),
     lastCheckOk: row.lastCheckOk,
+    credentialExpiresAt: iso(row.credentialExpiresAt),
+    usages: [...usages],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -86,7 +92,7 @@ export function toDetail(
   const states = secretStates(row.kind, secrets);
   const pinned = pinnedFingerprintOf(row);
   return {
-    ...toSummary(row, secrets),
+    ...toSummary(row, secrets, extra.usages),
     options: { ...(row.options as Record<string, string | number | boolean>) },
     secrets: states,
     secretsToReenter: Object.keys(states).filter((option) => states[option] === 'unreadable'),
@@ -105,6 +111,5 @@ export function toDetail(
     outgoingAddresses: [...extra.outgoingAddresses],
     owner: extra.owner === null ? null : { type: extra.owner.type, id: extra.owner.id },
     creatorId: row.creatorId,
-    usages: [...extra.usages],
   };
 }

@@ -1,5 +1,5 @@
 // Automatic delivery on a platform: the routes, the jobs that deliver, the sweep, and what connectors it uses.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { API } from '../../shared/platform';
 import type { RetryPolicy } from '../../connectors/transfer/retry-policy';
 import { describeError } from '../../connectors/connector-error';
@@ -87,14 +87,17 @@ export function registerDeliveries(
     if (resent > 0) log.info({ resent }, 'deliveries whose job was lost sent again');
   });
   ctx.jobs.schedule(DELIVERY_SWEEP_QUEUE, options.sweepCron ?? DELIVERY_SWEEP_CRON, { task: 'sweep-deliveries' });
-  ctx.connectorUsages.register(async (db, orgId, connectorId) => {
+  ctx.connectorUsages.register(async (db, orgId, connectorIds) => {
     const rows = await db
-      .select({ id: deliveryTargets.id, title: offers.title })
+      .select({ id: deliveryTargets.id, title: offers.title, connectorId: deliveryTargets.connectorId })
       .from(deliveryTargets)
       .innerJoin(acquisitions, eq(acquisitions.id, deliveryTargets.acquisitionId))
       .innerJoin(offers, eq(offers.id, acquisitions.offerId))
-      .where(and(eq(deliveryTargets.orgId, orgId), eq(deliveryTargets.connectorId, connectorId)));
-    return rows.map((r) => ({ type: 'delivery-target', id: r.id, name: `deliveries of "${r.title}"` }));
+      .where(and(eq(deliveryTargets.orgId, orgId), inArray(deliveryTargets.connectorId, [...connectorIds])));
+    return rows.map((r) => ({
+      connectorId: r.connectorId ?? '',
+      usage: { kind: 'delivery-target', id: r.id, title: r.title },
+    }));
   });
   deliveryRoutes(routes, new DeliveryService(ctx, queue));
   return { queue, deps, walk };

@@ -114,11 +114,10 @@ export function importRoutes(routes: ApiRoutes, ctx: PlatformContext, log: JobsL
     if (queued > 0) log.info({ queued }, 'offer scans queued');
   });
   ctx.jobs.schedule(SCAN_SWEEP_QUEUE, SCAN_SWEEP_CRON, { task: 'sweep-scans' });
-  ctx.connectorUsages.register(async (db, orgId, connectorId) =>
-    (await imports.importsUsing(db, orgId, connectorId)).map((row) => ({
-      type: 'import',
-      id: row.id,
-      name: `import into "${row.title}"`,
+  ctx.connectorUsages.register(async (db, orgId, connectorIds) =>
+    (await imports.importsUsing(db, orgId, connectorIds)).map((row) => ({
+      connectorId: row.connectorId,
+      usage: { kind: 'import', id: row.id, title: row.title },
     })),
   );
 }

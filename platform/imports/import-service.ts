@@ -1,5 +1,5 @@
 // The rules of imports and scans behind the routes: which offer, which connector, what is queued and what is read.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { describeError } from '../../connectors/connector-error';
 import { normalizePath } from '../../connectors/path-safety';
@@ -176,10 +176,11 @@ export class ImportService {
     return previewScan(this.ctx, await this.scannable(orgId, offerId));
   }
 
-  /** The queued or running imports reading from a connector (so it is not deleted under them). */
-  async importsUsing(db: Executor, orgId: string, connectorId: string) {
+  /** The queued or running imports reading from any of the connectors (so none is deleted under them). */
+  async importsUsing(db: Executor, orgId: string, connectorIds: readonly string[]) {
+    const connectorId = sql<string>`${offerImports.request} ->> 'connectorId'`;
     return db
-      .select({ id: offerImports.id, offerId: offerImports.offerId, title: offers.title })
+      .select({ id: offerImports.id, offerId: offerImports.offerId, title: offers.title, connectorId })
       .from(offerImports)
       .innerJoin(offers, eq(offers.id, offerImports.offerId))
       .where(
@@ -187,7 +188,7 @@ export class ImportService {
           eq(offerImports.orgId, orgId),
           eq(offerImports.kind, 'import'),
           sql`${offerImports.status} in ('queued', 'running')`,
-          sql`${offerImports.request} ->> 'connectorId' = ${connectorId}`,
+          inArray(connectorId, [...connectorIds]),
         ),
       );
   }

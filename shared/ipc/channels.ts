@@ -84,6 +84,8 @@ export const METHOD_NAMES = [
   'orgConnectors.delete',
   'orgConnectors.test',
   'orgConnectors.trust',
+  'orgConnectors.forgetIdentity',
+  'orgConnectors.outgoingAddresses',
   'orgConnectors.resume',
   'orgConnectors.entries',
   'orgConnectors.stat',

@@ -9,11 +9,13 @@ import type { MethodSpec } from './contract';
 export const ORG_API_ROUTES = {
   'orgConnectors.list': API.connectors.list,
   'orgConnectors.get': API.connectors.read,
+  'orgConnectors.outgoingAddresses': API.connectors.outgoingAddresses,
   'orgConnectors.create': API.connectors.create,
   'orgConnectors.update': API.connectors.update,
   'orgConnectors.delete': API.connectors.delete,
   'orgConnectors.test': API.connectors.test,
   'orgConnectors.trust': API.connectors.trust,
+  'orgConnectors.forgetIdentity': API.connectors.forgetIdentity,
   'orgConnectors.resume': API.connectors.resume,
   'orgConnectors.entries': API.connectors.entries,
   'orgConnectors.stat': API.connectors.stat,

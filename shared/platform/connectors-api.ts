@@ -5,6 +5,7 @@ import { ServerIdentityIssueSchema } from '../ipc/connectors-ipc';
 import { Id, Timestamp, pageOf, pageQuery } from './paging';
 import { routesOf } from './api-route';
 import { OrgParamsSchema } from './organisations-api';
+import { ConnectorUsageSchema } from './connector-usage';
 
 const OptionName = z.string().min(1).max(100);
 
@@ -43,7 +44,10 @@ export const ConnectorBriefSchema = z.object({
 /** What viewers see of a connector. */
 export type ConnectorBrief = z.infer<typeof ConnectorBriefSchema>;
 
-/** A connector as editors and admins list it: adds its state and whether secrets must be entered (again). */
+/**
+ * A connector as editors and admins list it: adds its state, whether secrets must be entered (again), when its
+ * credentials expire and what uses it (all computed for a whole page at once).
+ */
 export const ConnectorSummarySchema = ConnectorBriefSchema.extend({
   view: z.literal('full'),
   status: z.enum(CONNECTOR_STATUSES),
@@ -53,6 +57,10 @@ export const ConnectorSummarySchema = ConnectorBriefSchema.extend({
   needsIdentity: z.boolean(),
   lastCheckAt: Timestamp.nullable(),
   lastCheckOk: z.boolean().nullable(),
+  /** When a credential (e.g. a SAS token) expires, if one does: the list warns ahead of it. */
+  credentialExpiresAt: Timestamp.nullable(),
+  /** What uses the connector (offers, imports, deliveries): deleting it is refused meanwhile. */
+  usages: z.array(ConnectorUsageSchema),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -79,12 +87,7 @@ export const ConnectorHealthSchema = z.object({
 /** A connector's health. */
 export type ConnectorHealth = z.infer<typeof ConnectorHealthSchema>;
 
-/** Something that uses a connector (an offer's source, a delivery's target): deleting it is refused meanwhile. */
-export const ConnectorUsageSchema = z.object({ type: z.string(), id: Id, name: z.string() });
-/** Something that uses a connector. */
-export type ConnectorUsage = z.infer<typeof ConnectorUsageSchema>;
-
-/** A connector in detail (editors and admins): non-secret options, secret states, health, identity, usages. */
+/** A connector in detail (editors and admins): non-secret options, secret states, health, identity. */
 export const ConnectorDetailSchema = ConnectorSummarySchema.extend({
   options: ConnectorOptionsSchema,
   /** Every secret option of the kind and whether it holds a value; values are never returned. */
@@ -98,7 +101,6 @@ export const ConnectorDetailSchema = ConnectorSummarySchema.extend({
   outgoingAddresses: z.array(z.string()),
   owner: z.object({ type: z.enum(['user', 'api-key']), id: Id }).nullable(),
   creatorId: Id.nullable(),
-  usages: z.array(ConnectorUsageSchema),
 });
 /** A connector in detail. */
 export type ConnectorDetail = z.infer<typeof ConnectorDetailSchema>;
@@ -208,6 +210,11 @@ export const ConnectorEntriesPageSchema = z.object({
 /** One page of a folder. */
 export type ConnectorEntriesPage = z.infer<typeof ConnectorEntriesPageSchema>;
 
+/** The addresses the platform connects to storages from (the same for every connector), for IP filters. */
+export const OutgoingAddressesSchema = z.object({ addresses: z.array(z.string()) });
+/** The platform's outgoing addresses. */
+export type OutgoingAddresses = z.infer<typeof OutgoingAddressesSchema>;
+
 const connector = { type: 'connector', param: 'connectorId' } as const;
 
 /** The organisation connector routes. */
@@ -231,6 +238,15 @@ export const CONNECTOR_ROUTES = routesOf('connectors', {
     response: ConnectorPageSchema,
     access: { kind: 'org', action: 'connectors.list', minRole: 'viewer' },
     summary: 'List connectors (viewers see names and kinds only)',
+  },
+  outgoingAddresses: {
+    method: 'GET',
+    path: '/v1/orgs/:orgId/outgoing-addresses',
+    status: 200,
+    params: OrgParamsSchema,
+    response: OutgoingAddressesSchema,
+    access: { kind: 'org', action: 'connectors.outgoing-addresses', minRole: 'editor' },
+    summary: "The addresses the platform connects from, for a storage owner's IP filter (before creating a connector)",
   },
   read: {
     method: 'GET',
@@ -280,6 +296,15 @@ export const CONNECTOR_ROUTES = routesOf('connectors', {
     response: ConnectorDetailSchema,
     access: { kind: 'org', action: 'connectors.trust', minRole: 'admin', target: connector },
     summary: 'Pin the host key or certificate the last test showed',
+  },
+  forgetIdentity: {
+    method: 'POST',
+    path: '/v1/orgs/:orgId/connectors/:connectorId/forget-identity',
+    status: 200,
+    params: ConnectorParamsSchema,
+    response: ConnectorDetailSchema,
+    access: { kind: 'org', action: 'connectors.forget-identity', minRole: 'admin', target: connector },
+    summary: 'Forget the pinned host key or certificate: the next test shows the server identity to confirm again',
   },
   resume: {
     method: 'POST',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConnectorUsageSchema } from './connector-usage';
 
 /**
  * The stable error codes of the platform API. Clients switch on the code (never on the message, which is for
@@ -92,6 +93,8 @@ export const ApiErrorSchema = z.object({
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   ownedResourceCount: z.number().int().optional(),
+  /** connector_in_use: what uses the connector, for a client to name in its own language. */
+  usages: z.array(ConnectorUsageSchema).optional(),
 });
 
 /** An error response body. */

@@ -10,6 +10,7 @@ export * from './invitations-api';
 export * from './api-keys-api';
 export * from './audit-api';
 export * from './notifications-api';
+export * from './connector-usage';
 export * from './connectors-api';
 export * from './imports-api';
 export * from './offers-api';

@@ -113,6 +113,8 @@ test.describe('Organisation > Connectors', () => {
     await form.getByRole('textbox', { name: 'User name', exact: true }).fill(server.user.name);
     await form.getByLabel('Password', { exact: true }).fill(server.user.password);
     await form.getByRole('textbox', { name: 'Folder on the server', exact: true }).fill(server.root);
+    // The platform's outgoing addresses, for the storage owner, before the connector exists.
+    await expect(form.getByTestId('outgoing-addresses')).toBeVisible();
     await shootBoth(page, harness, 'org-connectors-new');
     await form.getByRole('button', { name: 'Save and test' }).click();
 
@@ -154,6 +156,21 @@ test.describe('Organisation > Connectors', () => {
     await detail.getByRole('button', { name: 'Edit', exact: true }).click();
     await replacePassword(page, server.user.password);
     await detail.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect(testDialog.getByTestId('test-outcome')).toContainText('The connector works.');
+    await testDialog.getByRole('button', { name: 'Close', exact: true }).click();
+
+    // Forget the pinned host key in the edit form (confirmed): the next test asks to trust it again.
+    await detail.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Partner drop' });
+    await expect(edit.getByTestId('trusted-fingerprint')).toHaveText(server.hostKeyFingerprint);
+    await edit.getByRole('button', { name: 'Forget this host key' }).click();
+    await edit.getByRole('button', { name: 'Forget', exact: true }).click();
+    await expect(edit.getByTestId('identity-forgotten')).toBeVisible();
+    await edit.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(detail.getByTestId('needs-identity')).toBeVisible();
+    await detail.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect(testDialog.getByTestId('presented-fingerprint')).toHaveText(server.hostKeyFingerprint);
+    await testDialog.getByRole('button', { name: 'They match: trust and connect' }).click();
     await expect(testDialog.getByTestId('test-outcome')).toContainText('The connector works.');
     await testDialog.getByRole('button', { name: 'Close', exact: true }).click();
     await detail.getByRole('button', { name: 'Close', exact: true }).click();

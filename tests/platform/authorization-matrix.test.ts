@@ -192,6 +192,14 @@ forEachDatabase(
           // A local folder has no server identity: the admin passes the role check and is refused on the merits.
           adminStatus: 400,
         },
+        {
+          name: 'connectors.forget-identity',
+          method: 'POST',
+          url: `${c}/forget-identity`,
+          targetId: ids.connector,
+          // A local folder has no server identity to forget: the admin passes the role check, refused on the merits.
+          adminStatus: 400,
+        },
         { name: 'connectors.resume', method: 'POST', url: `${c}/resume`, targetId: ids.connector, adminStatus: 200 },
         { name: 'connectors.delete', method: 'DELETE', url: c, targetId: ids.connector, adminStatus: 204 },
         {

@@ -107,6 +107,18 @@ forEachDatabase((env) => {
       expect(missing.json().code).toBe('not_found');
     });
 
+    it('forgets the trusted host key: the next test shows it to confirm again, and trusting it works', async () => {
+      const forgotten = await call('POST', `${o}/${id}/forget-identity`);
+      expect(forgotten.statusCode, forgotten.body).toBe(200);
+      expect(forgotten.json()).toMatchObject({ identity: null, needsIdentity: true });
+      expect((await call('GET', `${o}/${id}/entries`)).json().code).toBe('connector_unusable');
+      const test = await call('POST', `${o}/${id}/test`);
+      expect(test.json().identity).toMatchObject({ problem: 'unknown', what: 'host key' });
+      const trusted = await call('POST', `${o}/${id}/trust`, { fingerprint: test.json().identity.fingerprint });
+      expect(trusted.statusCode, trusted.body).toBe(200);
+      expect((await call('POST', `${o}/${id}/test`)).json().report.ok).toBe(true);
+    });
+
     it('refuses a changed host key: shown as changed, never trusted', async () => {
       const other = 'SHA256:' + 'D'.repeat(43);
       const detail = (await call('GET', `${o}/${id}`)).json();

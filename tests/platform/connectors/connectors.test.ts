@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
-import { orgConnectors, ownedResources, vaultSecrets } from '../../../platform/db/schema';
+import { offerImports, orgConnectors, ownedResources, vaultSecrets } from '../../../platform/db/schema';
 import { ConnectorUsages } from '../../../platform/connectors/connector-usages';
 import { addApiKey, addMember, auditOf, forEachDatabase, setUp, type TestEnv } from '../platform-harness';
 
@@ -154,6 +154,98 @@ forEachDatabase(
       expect(filtered.json().items.map((c: { id: string }) => c.id)).toEqual([sftpId]);
     });
 
+    it('lists credential expiry and usages per connector, each usage source asked once for the whole page', async () => {
+      const expires = new Date('2027-01-02T03:04:05.000Z');
+      await env().db.update(orgConnectors).set({ credentialExpiresAt: expires }).where(eq(orgConnectors.id, sftpId));
+      const calls: (readonly string[])[] = [];
+      const stop = usages.register(async (_db, org, ids) => {
+        calls.push([...ids]);
+        return org === orgId
+          ? ids.flatMap((connectorId) => [
+              { connectorId, usage: { kind: 'offer-source' as const, id: `off_${connectorId}`, title: 'Feed' } },
+              { connectorId, usage: { kind: 'delivery-target' as const, id: `dt_${connectorId}`, title: 'Prices' } },
+            ])
+          : [];
+      });
+      try {
+        const page = (await call('GET', `${o()}?sort=name`, editor)).json();
+        expect(calls).toEqual([[localId, sftpId]]);
+        expect(
+          page.items.map((c: { id: string; credentialExpiresAt: string | null; usages: unknown[] }) => [
+            c.id,
+            c.credentialExpiresAt,
+            c.usages,
+          ]),
+        ).toEqual([
+          [
+            localId,
+            null,
+            [
+              { kind: 'offer-source', id: `off_${localId}`, title: 'Feed' },
+              { kind: 'delivery-target', id: `dt_${localId}`, title: 'Prices' },
+            ],
+          ],
+          [
+            sftpId,
+            expires.toISOString(),
+            [
+              { kind: 'offer-source', id: `off_${sftpId}`, title: 'Feed' },
+              { kind: 'delivery-target', id: `dt_${sftpId}`, title: 'Prices' },
+            ],
+          ],
+        ]);
+        // Viewers see names and kinds only: no usage is looked up for them.
+        calls.length = 0;
+        await call('GET', o(), viewer);
+        expect(calls).toEqual([]);
+      } finally {
+        stop();
+        await env().db.update(orgConnectors).set({ credentialExpiresAt: null }).where(eq(orgConnectors.id, sftpId));
+      }
+    });
+
+    it('lists the real usages (an offer reading from it, a running import) structured, for the whole page', async () => {
+      const offer = await call('POST', `/v1/orgs/${orgId}/offers`, admin, {
+        title: 'Prices « EU »',
+        kind: 'subscription',
+        subscription: { source: { type: 'connector', connectorId: localId, folder: 'incoming' } },
+      });
+      expect(offer.statusCode, offer.body).toBe(201);
+      const offerId = offer.json().id as string;
+      await env()
+        .db.insert(offerImports)
+        .values({
+          id: 'imp_usage_1',
+          offerId,
+          orgId,
+          kind: 'import',
+          trigger: 'manual',
+          status: 'running',
+          request: { connectorId: sftpId },
+          createdAt: new Date(),
+        });
+      try {
+        const [local, sftp] = (await call('GET', `${o()}?sort=name`, admin)).json().items;
+        expect(local.usages).toEqual([{ kind: 'offer-source', id: offerId, title: 'Prices « EU »' }]);
+        // The import source is registered once per app, and this file's two apps share one registry: no exact count.
+        expect(sftp.usages).toContainEqual({ kind: 'import', id: 'imp_usage_1', title: 'Prices « EU »' });
+        expect(sftp.usages.every((u: { id: string }) => u.id === 'imp_usage_1')).toBe(true);
+      } finally {
+        await env().db.delete(offerImports).where(eq(offerImports.id, 'imp_usage_1'));
+        expect((await call('DELETE', `/v1/orgs/${orgId}/offers/${offerId}`, admin)).statusCode).toBe(204);
+      }
+    });
+
+    it("gives editors and admins the platform's outgoing addresses before any connector exists", async () => {
+      for (const token of [admin, editor]) {
+        const res = await call('GET', `/v1/orgs/${orgId}/outgoing-addresses`, token);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toEqual({ addresses: OUTGOING });
+      }
+      const refused = await call('GET', `/v1/orgs/${orgId}/outgoing-addresses`, viewer);
+      expect([refused.statusCode, refused.json().code]).toEqual([403, 'forbidden']);
+    });
+
     it('reads one connector: in detail for editors, name and kind for viewers', async () => {
       const detail = await call('GET', `${o()}/${sftpId}`, editor);
       expect(detail.json()).toMatchObject({ view: 'full', secrets: { password: 'set' } });
@@ -201,6 +293,35 @@ forEachDatabase(
       const audit = await auditOf(env(), orgId, admin, { action: 'connectors.update', outcome: 'success' });
       expect(audit).toHaveLength(2);
       expect(JSON.stringify(audit)).not.toContain('Key-Passphrase-88');
+    });
+
+    it('forgets a pinned host key (admins only, audited): the connector waits for its identity again', async () => {
+      const pinned = 'SHA256:' + 'B'.repeat(43);
+      const before = (await call('GET', `${o()}/${sftpId}`, admin)).json();
+      await env()
+        .db.update(orgConnectors)
+        .set({ options: { ...before.options, hostKeyFingerprint: pinned } })
+        .where(eq(orgConnectors.id, sftpId));
+      const byEditor = await call('POST', `${o()}/${sftpId}/forget-identity`, editor);
+      expect([byEditor.statusCode, byEditor.json().code]).toEqual([403, 'forbidden']);
+      expect((await call('GET', `${o()}/${sftpId}`, admin)).json().identity).toEqual({
+        what: 'host key',
+        fingerprint: pinned,
+      });
+      const res = await call('POST', `${o()}/${sftpId}/forget-identity`, admin);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ identity: null, needsIdentity: true });
+      expect(res.json().options.hostKeyFingerprint).toBeUndefined();
+      expect(res.json().options).toMatchObject({ host: before.options.host, username: before.options.username });
+      const audit = await auditOf(env(), orgId, admin, { action: 'connectors.forget-identity' });
+      expect(audit.map((e) => [e.outcome, e.targetId])).toEqual([
+        ['success', sftpId],
+        ['denied', sftpId],
+      ]);
+      const again = await call('POST', `${o()}/${sftpId}/forget-identity`, admin);
+      expect([again.statusCode, again.json().code]).toEqual([400, 'validation_failed']);
+      const local = await call('POST', `${o()}/${localId}/forget-identity`, admin);
+      expect([local.statusCode, local.json().code]).toEqual([400, 'validation_failed']);
     });
 
     it('tests a local folder (read-only by default, with the write probe on request) and keeps the report', async () => {
@@ -282,14 +403,17 @@ forEachDatabase(
     });
 
     it('refuses deletion while something uses the connector, naming it; then deletes it and its secrets', async () => {
-      const stop = usages.register(async (_db, org, connectorId) =>
-        org === orgId && connectorId === sftpId ? [{ type: 'offer', id: 'off_1', name: 'Weather feed' }] : [],
+      const weather = { kind: 'offer-source', id: 'off_1', title: 'Weather feed' } as const;
+      const stop = usages.register(async (_db, org, ids) =>
+        org === orgId && ids.includes(sftpId) ? [{ connectorId: sftpId, usage: weather }] : [],
       );
       const detail = await call('GET', `${o()}/${sftpId}`, admin);
-      expect(detail.json().usages).toEqual([{ type: 'offer', id: 'off_1', name: 'Weather feed' }]);
+      expect(detail.json().usages).toEqual([weather]);
       const refused = await call('DELETE', `${o()}/${sftpId}`, admin);
       expect([refused.statusCode, refused.json().code]).toEqual([409, 'connector_in_use']);
-      expect(refused.json().message).toContain('offer "Weather feed" (off_1)');
+      // Structured for clients to word in their language; the message names it for API users.
+      expect(refused.json().usages).toEqual([weather]);
+      expect(refused.json().message).toContain('offer-source "Weather feed" (off_1)');
       expect(await secretsRows(env(), sftpId)).toHaveLength(1);
       stop();
       expect((await call('DELETE', `${o()}/${sftpId}`, admin)).statusCode).toBe(204);
@@ -309,13 +433,15 @@ forEachDatabase(
       });
       expect(created.statusCode, created.body).toBe(201);
       const used = created.json().id as string;
-      const stop = usages.register(async (_db, org, connectorId) =>
-        org === orgId && connectorId === used ? [{ type: 'offer', id: 'off_2', name: 'Daily prices' }] : [],
+      const stop = usages.register(async (_db, org, ids) =>
+        org === orgId && ids.includes(used)
+          ? [{ connectorId: used, usage: { kind: 'offer-source', id: 'off_2', title: 'Daily prices' } }]
+          : [],
       );
       try {
         const refused = await call('DELETE', `/v1/orgs/${orgId}/members/${owner.id}?ownedResources=delete`, admin);
         expect([refused.statusCode, refused.json().code]).toEqual([409, 'connector_in_use']);
-        expect(refused.json().message).toContain('offer "Daily prices" (off_2)');
+        expect(refused.json().usages).toEqual([{ kind: 'offer-source', id: 'off_2', title: 'Daily prices' }]);
         // Nothing of the removal happened: the member, the connector and its secret are all still there.
         expect((await call('GET', `/v1/orgs/${orgId}/members/${owner.id}`, admin)).statusCode).toBe(200);
         expect((await call('GET', `${o()}/${used}`, admin)).statusCode).toBe(200);

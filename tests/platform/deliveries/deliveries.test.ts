@@ -156,7 +156,10 @@ forEachDatabase(
     it('refuses to delete the connector while a target uses it', async () => {
       const res = await call('DELETE', `/v1/orgs/${buyer}/connectors/${connectorId}`);
       expect([res.statusCode, res.json().code]).toEqual([409, 'connector_in_use']);
-      expect(res.json().message).toContain('deliveries of "Daily: prices/EU"');
+      expect(res.json().message).toContain('delivery-target "Daily: prices/EU"');
+      expect(res.json().usages).toEqual([
+        { kind: 'delivery-target', id: expect.stringMatching(/.+/), title: 'Daily: prices/EU' },
+      ]);
     });
 
     it('records a desktop agent acknowledgement once, however often it is sent', async () => {

@@ -603,10 +603,15 @@ forEachDatabase(
         subscription: { source: { type: 'connector', connectorId: exchange, folder: 'incoming' } },
       });
       const detail = await call('GET', `/v1/orgs/${orgId}/connectors/${exchange}`, admin);
-      expect(detail.json().usages).toContainEqual({ type: 'offer', id, name: 'Fed from Exchange' });
+      const usage = { kind: 'offer-source', id, title: 'Fed from Exchange' };
+      expect(detail.json().usages).toContainEqual(usage);
+      // The list shows the same usages, looked up for the whole page.
+      const listed = (await call('GET', `/v1/orgs/${orgId}/connectors`, admin)).json().items;
+      expect(listed.find((c: { id: string }) => c.id === exchange).usages).toContainEqual(usage);
       let res = await call('DELETE', `/v1/orgs/${orgId}/connectors/${exchange}`, admin);
       expect([res.statusCode, res.json().code]).toEqual([409, 'connector_in_use']);
-      expect(res.json().message).toContain(`offer "Fed from Exchange" (${id})`);
+      expect(res.json().usages).toContainEqual(usage);
+      expect(res.json().message).toContain(`offer-source "Fed from Exchange" (${id})`);
       expect((await call('POST', `${o()}/${id}/publish`, editor.token)).statusCode).toBe(200);
       expect((await call('POST', `${o()}/${id}/archive`, editor.token)).statusCode).toBe(200);
       // Archived, it still names its source.

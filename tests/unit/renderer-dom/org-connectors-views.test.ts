@@ -15,7 +15,11 @@ import { expiryState } from '../../../renderer/src/screens/org-connectors/creden
 import { orgConnectorErrorMessage } from '../../../renderer/src/screens/org-connectors/org-connector-error';
 import { ConnectorAlerts, ConnectorFacts } from '../../../renderer/src/screens/org-connectors/org-connector-facts';
 import { savedValuesOf } from '../../../renderer/src/screens/org-connectors/org-connector-form';
-import { connectorState } from '../../../renderer/src/screens/org-connectors/org-connector-status';
+import {
+  connectorState,
+  ConnectorStateBadges,
+} from '../../../renderer/src/screens/org-connectors/org-connector-status';
+import { OrgIdentityCard } from '../../../renderer/src/screens/org-connectors/org-identity-card';
 import { testResultOf } from '../../../renderer/src/screens/org-connectors/org-connector-test';
 
 const FINGERPRINT = 'SHA256:q0cJ6d0nX0v9dQ3pX8fGf0Yt0bq8bXo5mVhQ1xYg2aE';
@@ -32,6 +36,7 @@ const detail = (patch: Partial<ConnectorDetail> = {}): ConnectorDetail => ({
   needsIdentity: false,
   lastCheckAt: null,
   lastCheckOk: null,
+  credentialExpiresAt: null,
   createdAt: '2026-12-01T10:00:00.000Z',
   updatedAt: '2026-12-01T10:00:00.000Z',
   options: { host: 'sftp.example.org', port: 22, username: 'ada', root: '/in' },
@@ -159,8 +164,8 @@ describe('organisation connector details', () => {
         connector: detail({
           identity: { what: 'host key', fingerprint: FINGERPRINT },
           usages: [
-            { type: 'offer', id: 'off_1', name: 'Weather feed' },
-            { type: 'delivery-target', id: 'dt_1', name: 'deliveries of "Prices"' },
+            { kind: 'offer-source', id: 'off_1', title: 'Weather feed' },
+            { kind: 'delivery-target', id: 'dt_1', title: 'Prices' },
           ],
         }),
         now: NOW,
@@ -170,8 +175,19 @@ describe('organisation connector details', () => {
     expect(html).toContain('data-secret="privateKey" data-state="unset"');
     expect(text(html)).toContain('Password Set');
     expect(html).toContain(FINGERPRINT);
-    expect(text(html)).toContain('Offer Weather feed');
-    expect(text(html)).toContain('Delivery deliveries of "Prices"');
+    expect(text(html)).toContain('Offer source The offer “Weather feed” reads its files from it');
+    expect(text(html)).toContain('Delivery The acquisition of “Prices” is delivered to it');
+  });
+
+  it('word the users in French from the structured usages', async () => {
+    await i18n.changeLanguage('fr');
+    const html = render(
+      h(ConnectorFacts, {
+        connector: detail({ usages: [{ kind: 'import', id: 'imp_1', title: 'Météo' }] }),
+        now: NOW,
+      }),
+    );
+    expect(text(html)).toContain('Import Un import dans « Météo » est en cours depuis ce connecteur');
   });
 
   it('say when secrets need to be entered again after a restore, in English and French', async () => {
@@ -225,15 +241,42 @@ describe('organisation connector details', () => {
     expect(connectorState(detail())).toBe('untested');
   });
 
-  it("append the platform's own words to refusals that name what is wrong", () => {
+  it("append the platform's own words to refusals that name a field, never its English list of users", () => {
     const inUse = new IpcError({
       code: 'PlatformRefused',
       reason: 'connector_in_use',
-      message: '"Drop" is used by offer "Weather" (off_1), change it first.',
+      message: '"Drop" is used by offer-source "Weather" (off_1), change it first.',
     });
     expect(orgConnectorErrorMessage(inUse)).toContain('Offers or deliveries still use this connector');
-    expect(orgConnectorErrorMessage(inUse)).toContain('offer "Weather"');
+    expect(orgConnectorErrorMessage(inUse)).not.toContain('Weather');
+    const invalid = new IpcError({ code: 'PlatformRefused', reason: 'validation_failed', message: 'Port too big' });
+    expect(orgConnectorErrorMessage(invalid)).toContain('(Port too big)');
     const forbidden = new IpcError({ code: 'PlatformRefused', reason: 'forbidden', message: 'admin only' });
     expect(orgConnectorErrorMessage(forbidden)).not.toContain('admin only');
+  });
+
+  it('show the pinned fingerprint with "Forget" in the edit form, nothing when none is pinned', async () => {
+    const pinned = detail({ identity: { what: 'host key', fingerprint: FINGERPRINT } });
+    const html = render(h(OrgIdentityCard, { connector: pinned, onForgotten: () => undefined }));
+    expect(html).toContain(FINGERPRINT);
+    expect(text(html)).toContain('Forget this host key');
+    expect(render(h(OrgIdentityCard, { connector: detail(), onForgotten: () => undefined }))).not.toContain('Forget');
+    await i18n.changeLanguage('fr');
+    expect(text(render(h(OrgIdentityCard, { connector: pinned, onForgotten: () => undefined })))).toContain(
+      'Oublier cette empreinte',
+    );
+  });
+
+  it("badge a listed connector whose credentials expire within 14 days or expired, from the list's own field", () => {
+    const row = (inDays: number) =>
+      render(
+        h(ConnectorStateBadges, {
+          connector: detail(),
+          expiry: expiryState(new Date(NOW + inDays * DAY).toISOString(), NOW),
+        }),
+      );
+    expect(text(row(3))).toContain('Credentials expire soon');
+    expect(text(row(-1))).toContain('Credentials expired');
+    expect(row(30)).not.toContain('expiry-badge');
   });
 });

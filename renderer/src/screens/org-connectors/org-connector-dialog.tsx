@@ -7,6 +7,7 @@ import type { ConnectorDetail } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
 import { DeleteFooter } from '../organisation/delete-footer';
 import { ErrorAlert } from '../organisation/error-alert';
+import { ConnectorUsageList } from './connector-usage-list';
 import { ConnectorAlerts, ConnectorFacts, OutgoingAddresses } from './org-connector-facts';
 import { useOrgConnector, useOrgConnectorMutation } from './org-connector-query';
 
@@ -78,11 +79,14 @@ export function OrgConnectorDialog({
           </>
         )}
         {connector !== null && confirming && (
-          <Text>
-            {inUse
-              ? t('orgConnectors.deleteInUse', { name: connector.name, count: connector.usages.length })
-              : t('orgConnectors.deleteConfirm', { name: connector.name })}
-          </Text>
+          <>
+            <Text>
+              {inUse
+                ? t('orgConnectors.deleteInUse', { name: connector.name, count: connector.usages.length })
+                : t('orgConnectors.deleteConfirm', { name: connector.name })}
+            </Text>
+            {inUse && <ConnectorUsageList usages={connector.usages} />}
+          </>
         )}
         <ErrorAlert error={detail.error ?? remove.error ?? resume.error} />
         {admin ? (

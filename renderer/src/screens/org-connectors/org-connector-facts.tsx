@@ -1,4 +1,4 @@
-import { Alert, Badge, Group, List, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorDetail, SecretState } from '../../../../shared/platform';
 import { connectorPlace } from '../connectors/connector-place';
@@ -7,11 +7,11 @@ import { CopyField } from '../organisation/copy-field';
 import { type Fact, FactsTable } from '../organisation/facts-table';
 import { formatDateTime } from '../organisation/format';
 import { MonoText } from '../organisation/mono-text';
+import { ConnectorUsageList } from './connector-usage-list';
 import { daysLeft, expiryState } from './credential-expiry';
 import { ConnectorStateBadges } from './org-connector-status';
 
 const SECRET_COLOR: { readonly [S in SecretState]: string } = { set: 'green', unset: 'gray', unreadable: 'orange' };
-const USAGE_TYPES = ['offer', 'import', 'delivery-target'];
 const IDENTITY_KINDS = ['sftp', 'ftps'];
 
 /** What stops the connector or will soon: paused, secrets to enter again, identity to confirm, credentials expiring. */
@@ -150,18 +150,7 @@ export function ConnectorFacts({ connector, now }: { readonly connector: Connect
           connector.usages.length === 0 ? (
             t('orgConnectors.facts.unused')
           ) : (
-            <List key="usages" size="sm" data-testid="usages">
-              {connector.usages.map((usage) => (
-                <List.Item key={`${usage.type}:${usage.id}`} data-usage={usage.type}>
-                  <Group gap="xs" wrap="nowrap">
-                    <Badge size="sm" variant="default">
-                      {t(`orgConnectors.usage.${USAGE_TYPES.includes(usage.type) ? usage.type : 'other'}`)}
-                    </Badge>
-                    <Text size="sm">{usage.name}</Text>
-                  </Group>
-                </List.Item>
-              ))}
-            </List>
+            <ConnectorUsageList key="usages" usages={connector.usages} />
           ),
         ],
         [t('orgConnectors.facts.created'), formatDateTime(connector.createdAt)],

@@ -1,26 +1,24 @@
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
-import { useForm } from '@mantine/form';
-import { useMemo, useState } from 'react';
+import { Alert, Modal, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorDescriptor } from '../../../../shared/connectors/connector-descriptor';
-import { CONNECTOR_DESCRIPTORS, isConnectorKind } from '../../../../shared/connectors/connector-descriptors';
 import type { ConnectorDetail } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
-import { kindDescription, kindLabel, optionText } from '../connectors/connector-text';
+import { ConnectorFields, ConnectorFormFooter } from '../connectors/connector-fields';
+import { optionText } from '../connectors/connector-text';
 import {
   type FormValues,
   type SavedValues,
-  initialValues,
   optionsToSend,
   secretChanges,
   secretsToCreate,
-  validate,
 } from '../connectors/form-values';
-import { KindFields } from '../connectors/kind-fields';
-import { useOrgConnectorMutation } from './org-connector-query';
-
-const descriptorOf = (kind: string): ConnectorDescriptor | undefined =>
-  isConnectorKind(kind) ? CONNECTOR_DESCRIPTORS[kind] : undefined;
+import { PINNED_OPTION } from '../connectors/identity-card';
+import { useConnectorForm } from '../connectors/use-connector-form';
+import { OutgoingAddresses } from './org-connector-facts';
+import { OrgIdentityCard } from './org-identity-card';
+import { ORG_CONNECTORS_KEY, useOrgConnectorMutation } from './org-connector-query';
 
 /** A platform connector as the shared form starts from it: a secret counts as stored only when it can be read. */
 export function savedValuesOf(detail: ConnectorDetail): SavedValues {
@@ -33,10 +31,21 @@ export function savedValuesOf(detail: ConnectorDetail): SavedValues {
   };
 }
 
+/** The platform's outgoing addresses (the same for every connector), for a new connector's storage owner. */
+function useOutgoingAddresses(enabled: boolean): readonly string[] | null {
+  const result = useQuery({
+    queryKey: [...ORG_CONNECTORS_KEY, 'outgoing-addresses'],
+    queryFn: () => invoke('orgConnectors.outgoingAddresses', {}),
+    enabled,
+  });
+  return result.data?.addresses ?? null;
+}
+
 /**
  * Creates or edits an organisation connector (admins) with the same generated form as my connectors; secrets go to
  * the platform's vault and never come back: a stored one shows as set, with replace and clear. A secret the vault
- * can no longer read (a restore without its key) is asked for again.
+ * can no longer read (a restore without its key) is asked for again. A new connector shows the platform's outgoing
+ * addresses; an edited one its pinned server identity, which an admin can forget.
  */
 export function OrgConnectorForm({
   saved,
@@ -50,18 +59,11 @@ export function OrgConnectorForm({
   readonly onCancel: () => void;
 }) {
   const { t } = useTranslation();
-  const [kind, setKind] = useState(saved?.kind ?? kinds.find((k) => k === 'sftp') ?? kinds[0] ?? '');
-  const descriptor = descriptorOf(kind);
   const savedValues = useMemo(() => (saved === undefined ? undefined : savedValuesOf(saved)), [saved]);
   // @mantine/form holds the values; the rules stay in the shared form-values.ts, run for the kind chosen now.
-  const form = useForm<FormValues>({
-    initialValues:
-      descriptor === undefined ? { name: '', options: {}, secrets: {} } : initialValues(descriptor, savedValues),
-  });
-  const values = form.values;
-  const [submitted, setSubmitted] = useState(false);
-  const problems = useMemo(() => (descriptor === undefined ? {} : validate(descriptor, values)), [descriptor, values]);
-  const shown = submitted ? problems : {};
+  const state = useConnectorForm(saved?.kind, savedValues, kinds);
+  const { kind, form, values } = state;
+  const outgoing = useOutgoingAddresses(saved === undefined);
   const save = useOrgConnectorMutation(
     (request: { readonly descriptor: ConnectorDescriptor; readonly values: FormValues }) => {
       const options = optionsToSend(request.descriptor, request.values);
@@ -75,21 +77,11 @@ export function OrgConnectorForm({
     },
     (connector) => onSaved(connector, saved === undefined),
   );
-
-  const chooseKind = (next: string | null) => {
-    const d = next === null ? undefined : descriptorOf(next);
-    if (next === null || d === undefined) return;
-    setKind(next);
-    form.setValues({ ...initialValues(d), name: values.name });
-    setSubmitted(false);
-  };
   const submit = () => {
-    setSubmitted(true);
-    if (descriptor === undefined || Object.keys(problems).length > 0) return;
-    save.mutate({ descriptor, values });
+    const descriptor = state.submit();
+    if (descriptor !== undefined) save.mutate({ descriptor, values });
   };
   const reenter = saved?.secretsToReenter ?? [];
-  const nameError = shown['name'] === undefined ? undefined : t(`connectors.validation.${shown['name'].key}`);
   const title =
     saved === undefined ? t('orgConnectors.form.newTitle') : t('orgConnectors.form.editTitle', { name: saved.name });
   return (
@@ -106,71 +98,44 @@ export function OrgConnectorForm({
           <Text size="sm" c="dimmed">
             {t('orgConnectors.form.vault')}
           </Text>
-          {saved === undefined ? (
-            <Select
-              label={t('connectors.form.kind')}
-              allowDeselect={false}
-              data={kinds.map((k) => ({ value: k, label: kindLabel(t, k) }))}
-              value={kind}
-              onChange={chooseKind}
-            />
-          ) : (
-            <Text size="sm">
-              {t('connectors.form.kindIs')} <strong>{kindLabel(t, kind)}</strong>
-            </Text>
-          )}
-          {descriptor !== undefined && (
-            <Text size="sm" c="dimmed">
-              {kindDescription(t, kind)}
-            </Text>
-          )}
-          {reenter.length > 0 && (
-            <Alert color="orange" title={t('orgConnectors.reenter.title')} data-testid="reenter-secrets">
-              {t('orgConnectors.reenter.form', {
-                secrets: reenter.map((name) => optionText(t, kind, name).label).join(', '),
-              })}
-            </Alert>
-          )}
-          <TextInput
-            label={t('connectors.form.name')}
-            description={t('orgConnectors.form.nameHelp')}
-            required
-            error={nameError}
-            value={values.name}
-            onChange={(e) => form.setFieldValue('name', e.currentTarget.value)}
-            maxLength={200}
-            data-option="name"
-            data-autofocus
+          <ConnectorFields
+            state={state}
+            kinds={kinds}
+            editing={saved !== undefined}
+            saved={savedValues}
+            nameHelp={t('orgConnectors.form.nameHelp')}
+            nameMaxLength={200}
+            autoFocusName
+            notice={
+              reenter.length > 0 && (
+                <Alert color="orange" title={t('orgConnectors.reenter.title')} data-testid="reenter-secrets">
+                  {t('orgConnectors.reenter.form', {
+                    secrets: reenter.map((name) => optionText(t, kind, name).label).join(', '),
+                  })}
+                </Alert>
+              )
+            }
+            identity={
+              saved?.identity != null && (
+                <OrgIdentityCard
+                  connector={saved}
+                  onForgotten={() => {
+                    const pinned = PINNED_OPTION[kind];
+                    // The pin is gone on the platform; saving the form must not bring it back.
+                    if (pinned !== undefined) form.setFieldValue(`options.${pinned}`, '');
+                  }}
+                />
+              )
+            }
           />
-          {descriptor !== undefined && (
-            <KindFields
-              key={kind}
-              kind={kind}
-              descriptor={descriptor}
-              values={values}
-              saved={savedValues}
-              problems={shown}
-              onChange={(next) => form.setValues(next)}
-            />
-          )}
-          {submitted && Object.keys(problems).length > 0 && (
-            <Text size="sm" c="var(--mantine-color-error)" role="alert">
-              {t('connectors.validation.fix', { count: Object.keys(problems).length })}
-            </Text>
-          )}
-          {save.error !== null && (
-            <Alert color="red" role="alert" title={t('connectors.form.notSaved')}>
-              {save.error}
-            </Alert>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onCancel}>
-              {t('connectors.cancel')}
-            </Button>
-            <Button color="blue.8" type="submit" loading={save.busy}>
-              {saved === undefined ? t('connectors.form.createAndTest') : t('connectors.form.save')}
-            </Button>
-          </Group>
+          {saved === undefined && outgoing !== null && <OutgoingAddresses addresses={outgoing} />}
+          <ConnectorFormFooter
+            state={state}
+            creating={saved === undefined}
+            failure={save.error}
+            busy={save.busy}
+            onCancel={onCancel}
+          />
         </Stack>
       </form>
     </Modal>

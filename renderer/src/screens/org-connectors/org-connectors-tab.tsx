@@ -1,9 +1,9 @@
 import { Badge, Button, Text } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
-import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ConnectorDetail, ConnectorListItem, ConnectorView, Role } from '../../../../shared/platform';
+import type { ConnectorDetail, ConnectorListItem, Role } from '../../../../shared/platform';
 import { type DataColumn, DataTable, type DataTableQuery } from '../../components/data-table';
 import { invoke } from '../../ipc-client';
 import { kindLabel } from '../connectors/connector-text';
@@ -27,20 +27,6 @@ type Dialog =
   | { readonly kind: 'edit'; readonly connector: ConnectorDetail }
   | { readonly kind: 'detail'; readonly connectorId: string }
   | { readonly kind: 'test'; readonly connector: ConnectorDetail };
-
-/** The details of the listed connectors (editors and admins), for expiry warnings and usages in the list. */
-function useDetails(rows: readonly ConnectorListItem[]): ReadonlyMap<string, ConnectorDetail> {
-  const ids = rows.filter((row) => row.view === 'full').map((row) => row.id);
-  const results = useQueries({
-    queries: ids.map((connectorId) => ({
-      queryKey: [...ORG_CONNECTORS_KEY, 'detail', connectorId],
-      queryFn: (): Promise<ConnectorView> => invoke('orgConnectors.get', { params: { connectorId } }),
-    })),
-  });
-  const details = new Map<string, ConnectorDetail>();
-  for (const result of results) if (result.data?.view === 'full') details.set(result.data.id, result.data);
-  return details;
-}
 
 /**
  * Organisation > Connectors: the organisation's shared connectors, their secrets in the platform's vault and their
@@ -66,7 +52,6 @@ export function OrgConnectorsTab({ role }: { readonly role: Role }) {
       },
     }),
   );
-  const details = useDetails(list.tableProps.rows);
   const columns = useMemo<DataColumn<ConnectorListItem>[]>(() => {
     const name: DataColumn<ConnectorListItem> = {
       id: 'name',
@@ -88,26 +73,23 @@ export function OrgConnectorsTab({ role }: { readonly role: Role }) {
         header: t('orgConnectors.columns.state'),
         sortable: false,
         cell: (c) =>
-          c.view === 'full' ? (
-            <ConnectorStateBadges
-              connector={c}
-              expiry={expiryState(details.get(c.id)?.health.credentialExpiresAt ?? null)}
-            />
-          ) : null,
+          c.view === 'full' ? <ConnectorStateBadges connector={c} expiry={expiryState(c.credentialExpiresAt)} /> : null,
       },
       {
         id: 'usedBy',
         header: t('orgConnectors.columns.usedBy'),
         sortable: false,
         cell: (c) => {
-          const usages = details.get(c.id)?.usages;
-          if (usages === undefined) return '…';
+          if (c.view !== 'full') return null;
+          const usages = c.usages;
           return usages.length === 0 ? (
             <Text size="sm" c="dimmed">
               {t('orgConnectors.facts.unused')}
             </Text>
           ) : (
-            <Badge variant="default">{t('orgConnectors.usedByCount', { count: usages.length })}</Badge>
+            <Badge variant="default" data-testid="used-by">
+              {t('orgConnectors.usedByCount', { count: usages.length })}
+            </Badge>
           );
         },
       },
@@ -130,7 +112,7 @@ export function OrgConnectorsTab({ role }: { readonly role: Role }) {
         (c) => setDialog({ kind: 'detail', connectorId: c.id }),
       ),
     ];
-  }, [t, viewer, admin, details]);
+  }, [t, viewer, admin]);
   const backToDetail = (connectorId: string) => setDialog({ kind: 'detail', connectorId });
   return (
     <>
