@@ -1,6 +1,7 @@
 // Activity, the platform's side: a real notification made by the local workspace's platform (an offer whose source
 // folder is missing, scanned three times: platform/imports/scan-run.ts tells the admins), worded in English and
-// French, marked read (the unread counts drop), all read, the source filter, refresh on focus, signed out.
+// French, marked read (the unread counts drop, the navigation's badge too), all read, the source filter, refresh on
+// focus, signed out.
 import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -41,11 +42,12 @@ async function shoot(page: Page, name: string, lang: 'en' | 'fr'): Promise<void>
   await page.setViewportSize(USUAL);
 }
 
+// The Activity entry of the navigation: its name carries the unread count once there is one ("Activity, 2 unread").
+const activityEntry = (page: Page, label = 'Activity') =>
+  page.getByRole('navigation').getByRole('button', { name: new RegExp(`^${label}(, \\d+ [^,]+)?$`) });
+
 const openActivity = async (page: Page, label = 'Activity') => {
-  await page
-    .getByRole('navigation')
-    .getByRole('button', { name: new RegExp(`^${label}$`) })
-    .click();
+  await activityEntry(page, label).click();
   await expect(page.getByRole('heading', { name: label, level: 2 })).toBeVisible();
 };
 
@@ -107,6 +109,13 @@ test.describe('Activity: the platform’s notifications', () => {
       await openActivity(page);
       await expect(page.getByText('Not connected to a platform')).toBeVisible();
       await shoot(page, 'activity-platform-no-account', 'en');
+      await setLanguage(page, harness, 'fr');
+      await expect(page.getByText('Pas de plateforme connectée')).toBeVisible();
+      await expect(page.getByText('{{')).toHaveCount(0);
+      await shoot(page, 'activity-platform-no-account', 'fr');
+      await setLanguage(page, harness, 'en');
+      // No account, no count: the navigation entry is plain.
+      await expect(page.getByTestId('nav-unread-badge')).toHaveCount(0);
       await page.getByRole('button', { name: 'Open Organisation' }).click();
       await expect(page.getByRole('heading', { name: 'Activity', level: 2 })).toHaveCount(0);
 
@@ -136,6 +145,16 @@ test.describe('Activity: the platform’s notifications', () => {
       await expect(notices(page).last()).toContainText('“Weekly sales”');
       await expect(page.getByTestId('platform-unread')).toHaveText('2 unread');
       await expect(sourceChoice(page).getByText('2', { exact: true })).toBeVisible();
+      // The navigation's Activity entry shows the unread count, named with it, also folded to icons below 1100 px.
+      const nav = page.getByRole('navigation');
+      await expect(nav.getByRole('button', { name: 'Activity, 2 unread', exact: true })).toBeVisible();
+      await expect(nav.getByTestId('nav-unread-badge')).toHaveText('2');
+      await page.setViewportSize(NARROW);
+      await expect(page.getByRole('navigation')).toHaveAttribute('data-folded', 'true');
+      await expect(nav.getByRole('button', { name: 'Activity, 2 unread', exact: true })).toBeVisible();
+      await expect(nav.getByTestId('nav-unread-badge')).toBeVisible();
+      await expect(nav.getByTestId('nav-unread-badge')).toHaveText('2');
+      await page.setViewportSize(USUAL);
       await shoot(page, 'activity-platform', 'en');
 
       // In French: the sentence, the counts and the buttons.
@@ -147,6 +166,7 @@ test.describe('Activity: the platform’s notifications', () => {
       await expect(page.getByTestId('platform-unread')).toHaveText('2 non lues');
       await expect(page.getByRole('button', { name: 'Tout marquer comme lu' })).toBeEnabled();
       await expect(page.getByText('{{')).toHaveCount(0);
+      await expect(nav.getByRole('button', { name: 'Activité, 2 non lues', exact: true })).toBeVisible();
       await shoot(page, 'activity-platform', 'fr');
       await setLanguage(page, harness, 'en');
 
@@ -162,6 +182,7 @@ test.describe('Activity: the platform’s notifications', () => {
       // Mark the newest read: the counts drop, the platform knows it.
       await newest.getByRole('button', { name: /^Mark read: The scan of offer “Daily weather”/ }).click();
       await expect(page.getByTestId('platform-unread')).toHaveText('1 unread');
+      await expect(nav.getByRole('button', { name: 'Activity, 1 unread', exact: true })).toBeVisible();
       await expect(sourceChoice(page).getByText('1', { exact: true })).toBeVisible();
       await expect(notices(page).first()).not.toContainText('New');
       await expect(
@@ -192,6 +213,8 @@ test.describe('Activity: the platform’s notifications', () => {
       await page.getByRole('button', { name: 'Mark all read' }).click();
       await expect(page.getByText('Nothing unread: every notification has been read.')).toBeVisible();
       await expect(page.getByTestId('platform-unread')).toHaveCount(0);
+      await expect(nav.getByTestId('nav-unread-badge')).toHaveCount(0);
+      await expect(nav.getByRole('button', { name: 'Activity', exact: true })).toBeVisible();
       await expect(page.getByRole('button', { name: 'Mark all read' })).toBeDisabled();
       await page.getByRole('button', { name: 'Show all' }).click();
       await expect(notices(page)).toHaveCount(2);

@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { HarnessOptions } from '../harness/harness';
 import { expect, test } from './harness-fixture';
+import { platformCall } from './platform-call';
 import { setLanguage, setUpWorkspace } from './organisation-helpers';
 
 // A renderer built elsewhere (a private build while others use out/); the app's own build by default.
@@ -142,6 +143,26 @@ test.describe('Offers', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await shoot(page, 'offers-one-shot', 'en');
 
+    // Buyers: none at first (the empty state says how they come), then another organisation acquires the offer.
+    await page.getByRole('tab', { name: 'Buyers' }).click();
+    await expect(page.getByText(/No organisation has acquired this offer yet/)).toBeVisible();
+    const { orgId } = await harness.services.platform.active();
+    const listed = (await platformCall(harness, 'GET', `/v1/orgs/${orgId}/offers`)) as {
+      items: { id: string; title: string }[];
+    };
+    const offerId = listed.items.find((o) => o.title === 'Prices 2026')!.id;
+    const buyer = (await platformCall(harness, 'POST', '/v1/orgs', { name: 'Buyer Co' })) as { id: string };
+    await platformCall(harness, 'POST', `/v1/orgs/${buyer.id}/acquisitions`, { offerId });
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.getByRole('tab', { name: 'Buyers' }).click();
+    const buyers = page.getByRole('table', { name: 'Buyers of this offer' });
+    const buyerRow = buyers.getByRole('row', { name: /Buyer Co/ });
+    await expect(buyerRow).toContainText('One-shot');
+    await expect(buyerRow).toContainText('Active');
+    await expect(buyerRow.getByRole('cell', { name: '1', exact: true })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot(page, 'offers-buyers', 'en');
+
     await page.getByRole('button', { name: 'All offers' }).click();
     const offers = page.getByRole('table', { name: 'Offers' });
     await expect(offers.getByRole('row', { name: /Prices 2026/ })).toContainText('Published');
@@ -159,6 +180,11 @@ test.describe('Offers', () => {
     await page.getByRole('button', { name: "Ouvrir l'offre Prices 2026" }).click();
     await expect(page.getByRole('heading', { name: 'Prices 2026', level: 2 })).toBeVisible();
     await shoot(page, 'offers-one-shot', 'fr');
+    await page.getByRole('tab', { name: 'Acheteurs' }).click();
+    await expect(
+      page.getByRole('table', { name: 'Acheteurs de cette offre' }).getByRole('row', { name: /Buyer Co/ }),
+    ).toContainText('Active');
+    await shoot(page, 'offers-buyers', 'fr');
   });
 
   test('a staged subscription from an organisation connector: preview, scan now, approve pending files', async ({

@@ -1,4 +1,4 @@
-import { ActionIcon, AppShell, Box, Group, NavLink, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Group, Indicator, NavLink, Text, Title, Tooltip } from '@mantine/core';
 import {
   IconActivity,
   IconArrowsTransferUpDown,
@@ -15,6 +15,7 @@ import {
 import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AVAILABLE_SCREENS, SCREENS, type Screen } from '../../../shared/screens';
+import { useUnreadNotificationCount } from '../screens/activity/use-platform-notifications';
 import { useNavigationStore } from '../stores/navigation-store';
 import { AccountSwitcher } from './account-switcher';
 import { installFocusReturn } from './focus-return';
@@ -43,27 +44,61 @@ const ICON_ONLY_STYLES = {
   body: { display: 'none' },
 } as const;
 
-/** One navigation entry: its name beside the icon, or the icon alone with the name as aria-label and tooltip. */
+// A count past this shows as "99+": the badge stays small.
+const MAX_SHOWN = 99;
+
+/**
+ * One navigation entry: its name beside the icon, or the icon alone with the name as aria-label and tooltip. An
+ * `unread` count above zero shows as a badge (on the icon when folded) and is part of the entry's accessible name.
+ */
 export function NavEntry({
   screen,
   folded,
   available,
+  unread = null,
 }: {
   readonly screen: Screen;
   readonly folded: boolean;
   readonly available: boolean;
+  readonly unread?: number | null;
 }) {
   const { t } = useTranslation();
   const current = useNavigationStore((s) => s.screen);
   const go = useNavigationStore((s) => s.go);
   const name = t(`nav.${screen}`);
+  const count = unread !== null && unread > 0 ? unread : null;
+  const shown = count !== null && count > MAX_SHOWN ? `${MAX_SHOWN}+` : String(count);
+  const accessibleName = count === null ? name : t('nav.unread', { name, count });
+  // The badge is drawn only: the count is read in the entry's name.
+  const icon =
+    count !== null && folded ? (
+      <Indicator label={shown} size={16} color="red" offset={2} aria-hidden data-testid="nav-unread-badge">
+        {ICONS[screen]}
+      </Indicator>
+    ) : (
+      ICONS[screen]
+    );
+  const badge =
+    count !== null && !folded ? (
+      <Badge
+        size="sm"
+        color="red"
+        variant="filled"
+        circle={shown.length < 3}
+        aria-hidden
+        data-testid="nav-unread-badge"
+      >
+        {shown}
+      </Badge>
+    ) : undefined;
   // NavLink only marks a disabled entry (data-disabled: dimmed, no pointer events); tabIndex -1 takes it out of Tab.
   const link = (
     <NavLink
       component="button"
       label={folded ? undefined : name}
-      aria-label={folded ? name : undefined}
-      leftSection={ICONS[screen]}
+      aria-label={folded || count !== null ? accessibleName : undefined}
+      leftSection={icon}
+      rightSection={badge}
       active={screen === current}
       aria-current={screen === current ? 'page' : undefined}
       disabled={!available}
@@ -91,6 +126,7 @@ export function AppFrame({ children }: { readonly children: ReactNode }) {
   const [folded, toggle] = useFoldPreference('nav-folded');
   useEffect(() => installFocusReturn(), []);
   const toggleLabel = folded ? t('layout.expandNav') : t('layout.collapseNav');
+  const unread = useUnreadNotificationCount();
 
   return (
     <AppShell navbar={{ width: folded ? ICONS_ONLY : WIDE, breakpoint: 0 }} header={{ height: 52 }} padding="lg">
@@ -126,7 +162,13 @@ export function AppFrame({ children }: { readonly children: ReactNode }) {
         style={{ overflowY: 'auto' }}
       >
         {SCREENS.map((s) => (
-          <NavEntry key={s} screen={s} folded={folded} available={AVAILABLE_SCREENS.has(s)} />
+          <NavEntry
+            key={s}
+            screen={s}
+            folded={folded}
+            available={AVAILABLE_SCREENS.has(s)}
+            unread={s === 'activity' ? unread : null}
+          />
         ))}
         {!folded && SCREENS.some((s) => !AVAILABLE_SCREENS.has(s)) && (
           <Text size="xs" c="dimmed" px="sm" mt="md">

@@ -4,8 +4,10 @@ import { subscribe } from '../ipc-client';
 
 interface NavigationStore {
   readonly screen: Screen;
-  /** Shows a screen if it is built; others are ignored (their navigation entries are disabled). */
-  go(screen: Screen): void;
+  /** The tab the screen should open on (a notification's link to Organisation > Connectors), or null for its own. */
+  readonly tab: string | null;
+  /** Shows a screen if it is built, on `tab` when given; others are ignored (their entries are disabled). */
+  go(screen: Screen, tab?: string): void;
   /** Follows main's `app.navigate` events (ferry:// links, tray, menu). */
   listen(): () => void;
 }
@@ -14,8 +16,9 @@ interface NavigationStore {
 export const useNavigationStore = create<NavigationStore>((set, get) => ({
   // The first screen: the organisation, or the welcome (first-run setup, sign-in) when there is none yet.
   screen: 'organisation',
-  go(screen) {
-    if (AVAILABLE_SCREENS.has(screen)) set({ screen });
+  tab: null,
+  go(screen, tab) {
+    if (AVAILABLE_SCREENS.has(screen)) set({ screen, tab: tab ?? null });
   },
   listen() {
     return subscribe('app.navigate', ({ screen }) => get().go(screen));

@@ -83,26 +83,29 @@ const SAMPLES: Record<string, Notification> = {
 };
 
 describe('notificationSentence', () => {
-  it('gives each shape its own sentence, values and screen', () => {
+  it('gives each shape its own sentence, values and screen (connectors: Organisation > Connectors)', () => {
     const got = Object.fromEntries(Object.entries(SAMPLES).map(([name, n]) => [name, notificationSentence(n, isoDay)]));
     expect(got).toEqual({
       connectorPaused: {
         key: 'connectorPaused',
         values: { connector: 'Partner SFTP', count: 3 },
         detail: 'Authentication failed.',
-        screen: 'connectors',
+        screen: 'organisation',
+        tab: 'connectors',
       },
       credentialExpiring: {
         key: 'credentialExpiring',
         values: { connector: 'Blob archive', date: '2026-12-10' },
         detail: null,
-        screen: 'connectors',
+        screen: 'organisation',
+        tab: 'connectors',
       },
       credentialExpired: {
         key: 'credentialExpired',
         values: { connector: 'Blob archive', date: '2026-12-06' },
         detail: null,
-        screen: 'connectors',
+        screen: 'organisation',
+        tab: 'connectors',
       },
       scanFailed: { key: 'scanFailed', values: { offer: 'Sales: weekly', count: 3 }, detail: null, screen: 'offers' },
       importFailed: { key: 'importFailed', values: { offer: 'Q4', count: 5 }, detail: null, screen: 'offers' },
@@ -110,7 +113,8 @@ describe('notificationSentence', () => {
         key: 'checkFailed',
         values: { connector: 'Partner SFTP', count: 2 },
         detail: null,
-        screen: 'connectors',
+        screen: 'organisation',
+        tab: 'connectors',
       },
       deliveriesPaused: {
         key: 'deliveriesPaused',

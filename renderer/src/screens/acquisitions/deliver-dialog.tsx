@@ -1,4 +1,4 @@
-import { Button, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
+import { SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { errorMessage } from '../../notify-error';
 import { useConnectors } from '../../queries/use-connectors';
 import { ACQUISITIONS_KEY } from '../catalog/trade-query-keys';
 import { ErrorAlert } from '../organisation/error-alert';
+import { FormFooter } from '../organisation/form-footer';
 import { OrgDialog } from '../organisation/org-dialog';
 import { FolderChoices } from './folder-choices';
 import { NamingPreview, type NamingSample } from './naming-preview';
@@ -162,14 +163,7 @@ export function DeliverDialog({
           />
           <NamingPreview pattern={pattern} folder={folder.trim()} sample={sample} />
           <ErrorAlert error={problem ?? (save.error ? errorMessage(save.error) : null)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('organisation.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('acquisitions.deliver.save')}
-            </Button>
-          </Group>
+          <FormFooter submitLabel={t('acquisitions.deliver.save')} busy={save.isPending} onCancel={onClose} />
         </Stack>
       </form>
     </OrgDialog>

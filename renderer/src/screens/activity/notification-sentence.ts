@@ -11,7 +11,15 @@ export interface NotificationSentence {
   readonly values: Readonly<Record<string, string | number>>;
   readonly detail: string | null;
   readonly screen: Screen | null;
+  /** The tab of that screen to open: the organisation's connectors live under Organisation > Connectors. */
+  readonly tab?: OrganisationTab;
 }
+
+/** A tab of the Organisation screen a notification can point to. */
+export type OrganisationTab = 'connectors';
+
+// Platform notifications about connectors concern the organisation's connectors (the platform's), not mine.
+const ORG_CONNECTORS = { screen: 'organisation', tab: 'connectors' } as const;
 
 // The English descriptions the platform gives a given-up job (`params.what`), by queue: names are quoted.
 const SCAN = /^The scan of offer "(.*)"$/s;
@@ -55,7 +63,7 @@ function jobFailed(notification: Notification): NotificationSentence {
     case 'connector-check':
       if ((match = CHECK.exec(what))) {
         const values = { connector: match[1]!, count: attempts };
-        return { key: 'checkFailed', values, detail: null, screen: 'connectors' };
+        return { key: 'checkFailed', values, detail: null, ...ORG_CONNECTORS };
       }
       break;
     case 'delivery':
@@ -90,7 +98,7 @@ export function notificationSentence(
         key: 'connectorPaused',
         values: { connector, count: count(params, 'failures') ?? 0 },
         detail: text(params, 'reason') ?? null,
-        screen: 'connectors',
+        ...ORG_CONNECTORS,
       };
     }
     case 'connector.credential-expiring': {
@@ -104,7 +112,7 @@ export function notificationSentence(
         key: expired ? 'credentialExpired' : 'credentialExpiring',
         values: { connector, date: formatDate(expiresAt) },
         detail: null,
-        screen: 'connectors',
+        ...ORG_CONNECTORS,
       };
     }
     case 'job.failed':

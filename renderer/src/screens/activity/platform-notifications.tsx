@@ -319,9 +319,14 @@ function NotificationRow({
                 size="compact-xs"
                 variant="subtle"
                 rightSection={<IconExternalLink size={12} aria-hidden />}
-                onClick={() => go(screen)}
+                onClick={() => go(screen, sentence.tab)}
               >
-                {t('activity.platform.open', { screen: t(`nav.${screen}`) })}
+                {sentence.tab === undefined
+                  ? t('activity.platform.open', { screen: t(`nav.${screen}`) })
+                  : t('activity.platform.openTab', {
+                      screen: t(`nav.${screen}`),
+                      tab: t(`organisation.tabs.${sentence.tab}`),
+                    })}
               </Button>
             )}
             {unread && (

@@ -1,40 +1,17 @@
-import {
-  ActionIcon,
-  Alert,
-  Breadcrumbs,
-  Button,
-  Checkbox,
-  Group,
-  Loader,
-  Modal,
-  ScrollArea,
-  Stack,
-  Text,
-  TextInput,
-  Tooltip,
-  UnstyledButton,
-} from '@mantine/core';
-import { IconArrowRight, IconFile, IconFolder, IconRefresh } from '@tabler/icons-react';
+import { ActionIcon, TextInput, Tooltip } from '@mantine/core';
+import { IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BrowserEntry } from '../../../../shared/ipc/browser-ipc';
 import { BROWSER_MAX_WINDOW } from '../../../../shared/ipc/browser-ipc';
 import { invoke } from '../../ipc-client';
 import { describeError as errorMessage } from '../connectors/connector-error-message';
-import { CrumbLink } from './crumb-link';
 import { displayPath, isAbsoluteLocalPath } from './entry-paths';
-import { crumbsOf } from './format';
-
+import { type PickerListing, PickerDialog } from './picker-dialog';
 /** A place on a connector (or the local disk). */
 export interface PickedLocation {
   readonly connectorId: string;
   readonly path: string;
 }
-
-type Listing =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly entries: readonly BrowserEntry[]; readonly more: boolean }
-  | { readonly status: 'failed'; readonly message: string };
 
 /** The UI preference remembering the folder the picker showed last. */
 const LAST_FOLDER = 'browser.picker-last-folder';
@@ -66,9 +43,8 @@ export function LocationPicker({
 }) {
   const { t } = useTranslation();
   const [where, setWhere] = useState<PickedLocation | undefined>();
-  const [listing, setListing] = useState<Listing>({ status: 'loading' });
+  const [listing, setListing] = useState<PickerListing>({ status: 'loading' });
   const [filter, setFilter] = useState('');
-  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [typed, setTyped] = useState('');
   const [typedError, setTypedError] = useState<string | undefined>();
   // Bumped by Refresh: the same folder is listed again, read afresh from the disk.
@@ -112,7 +88,6 @@ export function LocationPicker({
     setListing({ status: 'loading' });
     moveTo({ connectorId: where.connectorId, path });
     setFilter('');
-    setPicked(new Set());
   };
   // A typed absolute path of this computer: main turns it into a location (and refuses what it cannot reach).
   const goTyped = () => {
@@ -125,78 +100,56 @@ export function LocationPicker({
         setListing({ status: 'loading' });
         moveTo(location);
         setFilter('');
-        setPicked(new Set());
       },
       (error: unknown) => setTypedError(errorMessage(error)),
     );
   };
-  const toggle = (path: string) =>
-    setPicked((p) => {
-      const next = new Set(p);
-      if (next.has(path)) next.delete(path);
-      else next.add(path);
-      return next;
-    });
 
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      size="lg"
-      title={mode === 'folder' ? t('browser.picker.folderTitle') : t('browser.picker.itemsTitle')}
-    >
-      <Stack gap="sm">
-        {where !== undefined && (
-          <Breadcrumbs separator="/" aria-label={t('browser.breadcrumbs')}>
-            <CrumbLink onClick={() => go('')}>{t('browser.computer')}</CrumbLink>
-            {crumbsOf(where.path).map((c) => (
-              <CrumbLink key={c.path} onClick={() => go(c.path)}>
-                {c.name}
-              </CrumbLink>
-            ))}
-          </Breadcrumbs>
-        )}
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            goTyped();
-          }}
-        >
-          <Group gap="xs" align="flex-start" wrap="nowrap">
-            <TextInput
-              style={{ flex: 1 }}
-              label={t('browser.picker.typedPath')}
-              placeholder={t('browser.picker.typedPathHint')}
-              value={typed}
-              error={typedError}
-              onChange={(e) => {
-                setTyped(e.currentTarget.value);
-                setTypedError(undefined);
-              }}
-              spellCheck={false}
-              autoComplete="off"
-              data-testid="picker-path"
-            />
-            <Button type="submit" variant="default" mt={25} rightSection={<IconArrowRight size={14} aria-hidden />}>
-              {t('browser.picker.go')}
-            </Button>
-            <Tooltip label={t('browser.picker.refresh')}>
-              <ActionIcon
-                variant="default"
-                size={36}
-                mt={25}
-                aria-label={t('browser.picker.refresh')}
-                disabled={where === undefined}
-                onClick={() => {
-                  setListing({ status: 'loading' });
-                  setReload((n) => n + 1);
-                }}
-              >
-                <IconRefresh size={16} aria-hidden />
-              </ActionIcon>
-            </Tooltip>
-          </Group>
-        </form>
+    <PickerDialog
+      mode={mode}
+      labels={{
+        title: mode === 'folder' ? t('browser.picker.folderTitle') : t('browser.picker.itemsTitle'),
+        root: t('browser.computer'),
+        breadcrumbs: t('browser.breadcrumbs'),
+        typedPath: t('browser.picker.typedPath'),
+        typedPathHint: t('browser.picker.typedPathHint'),
+        go: t('browser.picker.go'),
+        empty: t('browser.emptyFolder'),
+        more: t('browser.picker.more'),
+        cancel: t('connectors.cancel'),
+        pick: (name) => t('browser.picker.pick', { name }),
+        choose: (count) =>
+          mode === 'folder' ? t('browser.picker.chooseFolder') : t('browser.picker.upload', { count }),
+      }}
+      where={where?.path}
+      listing={listing}
+      onGo={go}
+      typed={typed}
+      onTypedChange={(value) => {
+        setTyped(value);
+        setTypedError(undefined);
+      }}
+      onTypedSubmit={goTyped}
+      typedError={typedError}
+      tools={
+        <Tooltip label={t('browser.picker.refresh')}>
+          <ActionIcon
+            variant="default"
+            size={36}
+            mt={25}
+            aria-label={t('browser.picker.refresh')}
+            disabled={where === undefined}
+            onClick={() => {
+              setListing({ status: 'loading' });
+              setReload((n) => n + 1);
+            }}
+          >
+            <IconRefresh size={16} aria-hidden />
+          </ActionIcon>
+        </Tooltip>
+      }
+      filter={
         <TextInput
           aria-label={t('browser.filter')}
           placeholder={t('browser.filter')}
@@ -206,68 +159,11 @@ export function LocationPicker({
             setFilter(e.currentTarget.value);
           }}
         />
-        <ScrollArea h={320} type="auto">
-          {listing.status === 'loading' && <Loader size="sm" aria-label={t('app.loading')} />}
-          {listing.status === 'failed' && <Alert color="red">{listing.message}</Alert>}
-          {listing.status === 'ready' && (
-            <Stack gap={2} role="list">
-              {listing.entries.length === 0 && (
-                <Text size="sm" c="dimmed">
-                  {t('browser.emptyFolder')}
-                </Text>
-              )}
-              {listing.entries.map((e) => (
-                <Group key={e.path} gap="xs" wrap="nowrap" role="listitem">
-                  {mode === 'items' && (
-                    <Checkbox
-                      aria-label={t('browser.picker.pick', { name: e.name })}
-                      checked={picked.has(e.path)}
-                      onChange={() => toggle(e.path)}
-                    />
-                  )}
-                  {e.type === 'directory' ? <IconFolder size={16} aria-hidden /> : <IconFile size={16} aria-hidden />}
-                  {e.type === 'directory' ? (
-                    <UnstyledButton onClick={() => go(e.path)}>
-                      <Text size="sm">{e.name}</Text>
-                    </UnstyledButton>
-                  ) : (
-                    <Text size="sm">{e.name}</Text>
-                  )}
-                </Group>
-              ))}
-              {listing.more && (
-                <Text size="xs" c="dimmed">
-                  {t('browser.picker.more')}
-                </Text>
-              )}
-            </Stack>
-          )}
-        </ScrollArea>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('connectors.cancel')}
-          </Button>
-          {mode === 'folder' ? (
-            <Button
-              color="blue.8"
-              disabled={where === undefined}
-              onClick={() => where !== undefined && onChoose([where])}
-            >
-              {t('browser.picker.chooseFolder')}
-            </Button>
-          ) : (
-            <Button
-              color="blue.8"
-              disabled={where === undefined || picked.size === 0}
-              onClick={() =>
-                where !== undefined && onChoose([...picked].map((path) => ({ connectorId: where.connectorId, path })))
-              }
-            >
-              {t('browser.picker.upload', { count: picked.size })}
-            </Button>
-          )}
-        </Group>
-      </Stack>
-    </Modal>
+      }
+      onChoose={(paths) =>
+        where !== undefined && onChoose(paths.map((path) => ({ connectorId: where.connectorId, path })))
+      }
+      onClose={onClose}
+    />
   );
 }

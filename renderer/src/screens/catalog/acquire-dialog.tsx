@@ -10,6 +10,7 @@ import { errorMessage } from '../../notify-error';
 import { useNavigationStore } from '../../stores/navigation-store';
 import { formatSize } from '../browser/format';
 import { ErrorAlert } from '../organisation/error-alert';
+import { FormFooter } from '../organisation/form-footer';
 import { FactsTable } from '../organisation/facts-table';
 import { OrgDialog } from '../organisation/org-dialog';
 import { historyText, scheduleText } from './catalog-text';
@@ -155,14 +156,11 @@ export function AcquireDialog({
                 <Text size="sm">{t('catalog.oneShotHelp')}</Text>
               )}
               <ErrorAlert error={problem ?? (acquire.error ? errorMessage(acquire.error) : null)} />
-              <Group justify="flex-end">
-                <Button variant="default" onClick={onClose}>
-                  {t('organisation.cancel')}
-                </Button>
-                <Button type="submit" loading={acquire.isPending}>
-                  {offer.kind === 'subscription' ? t('catalog.subscribe') : t('catalog.acquire')}
-                </Button>
-              </Group>
+              <FormFooter
+                submitLabel={offer.kind === 'subscription' ? t('catalog.subscribe') : t('catalog.acquire')}
+                busy={acquire.isPending}
+                onCancel={onClose}
+              />
             </Stack>
           </form>
         )}

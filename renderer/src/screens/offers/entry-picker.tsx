@@ -1,26 +1,9 @@
-import {
-  Alert,
-  Breadcrumbs,
-  Button,
-  Checkbox,
-  Group,
-  Loader,
-  Modal,
-  ScrollArea,
-  Stack,
-  Text,
-  TextInput,
-  UnstyledButton,
-} from '@mantine/core';
-import { IconFile, IconFolder } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BROWSER_MAX_WINDOW } from '../../../../shared/ipc/browser-ipc';
-import { i18n } from '../../i18n/i18n';
 import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
-import { CrumbLink } from '../browser/crumb-link';
-import { crumbsOf, formatSize } from '../browser/format';
+import { type PickerEntry, type PickerListing, PickerDialog } from '../browser/picker-dialog';
 
 /** Where the picker browses: the local disk or one of my connectors (through main), or an organisation connector. */
 export type PickerSource =
@@ -28,18 +11,6 @@ export type PickerSource =
 
 /** The local disk's connector id (main resolves it; see DriverProvider). */
 export const LOCAL_DISK = 'local-disk';
-
-interface PickerEntry {
-  readonly name: string;
-  readonly path: string;
-  readonly type: 'file' | 'directory';
-  readonly size?: number;
-}
-
-type Listing =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly entries: readonly PickerEntry[]; readonly more: boolean }
-  | { readonly status: 'failed'; readonly message: string };
 
 async function listOf(source: PickerSource, path: string): Promise<{ entries: PickerEntry[]; more: boolean }> {
   if (source.kind === 'mine') {
@@ -87,12 +58,10 @@ export function EntryPicker({
 }) {
   const { t } = useTranslation();
   const { kind, connectorId } = source;
-  const [where, setWhere] = useState<string | undefined>(
-    source.kind === 'mine' && source.connectorId === LOCAL_DISK ? undefined : '',
-  );
+  const localDisk = kind === 'mine' && connectorId === LOCAL_DISK;
+  const [where, setWhere] = useState<string | undefined>(localDisk ? undefined : '');
   const [typed, setTyped] = useState('');
-  const [listing, setListing] = useState<Listing>({ status: 'loading' });
-  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [listing, setListing] = useState<PickerListing>({ status: 'loading' });
 
   useEffect(() => {
     if (where !== undefined) return;
@@ -122,112 +91,35 @@ export function EntryPicker({
     setListing({ status: 'loading' });
     setWhere(next);
     setTyped(next);
-    setPicked(new Set());
   };
-  const toggle = (path: string) =>
-    setPicked((p) => {
-      const next = new Set(p);
-      if (next.has(path)) next.delete(path);
-      else next.add(path);
-      return next;
-    });
-  const rootName = source.kind === 'mine' && source.connectorId === LOCAL_DISK ? t('offers.picker.computer') : '/';
 
   return (
-    <Modal opened closeButtonProps={{ 'aria-label': t('offers.close') }} onClose={onClose} size="lg" title={title}>
-      <Stack gap="sm">
-        {where !== undefined && (
-          <Breadcrumbs separator="/" aria-label={t('offers.picker.breadcrumbs')}>
-            <CrumbLink onClick={() => go('')}>{rootName}</CrumbLink>
-            {crumbsOf(where).map((c) => (
-              <CrumbLink key={c.path} onClick={() => go(c.path)}>
-                {c.name}
-              </CrumbLink>
-            ))}
-          </Breadcrumbs>
-        )}
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            go(typed);
-          }}
-        >
-          <Group gap="xs" align="flex-end">
-            <TextInput
-              label={t('offers.picker.path')}
-              value={typed}
-              onChange={(e) => setTyped(e.currentTarget.value)}
-              style={{ flex: 1 }}
-            />
-            <Button type="submit" variant="default">
-              {t('offers.picker.go')}
-            </Button>
-          </Group>
-        </form>
-        <ScrollArea h={300} type="auto">
-          {listing.status === 'loading' && <Loader size="sm" aria-label={t('app.loading')} />}
-          {listing.status === 'failed' && (
-            <Alert color="red" role="alert">
-              {listing.message}
-            </Alert>
-          )}
-          {listing.status === 'ready' && (
-            <Stack gap={2} role="list" aria-label={t('offers.picker.entries')}>
-              {listing.entries.length === 0 && (
-                <Text size="sm" c="dimmed">
-                  {t('offers.picker.empty')}
-                </Text>
-              )}
-              {listing.entries.map((e) => (
-                <Group key={e.path} gap="xs" wrap="nowrap" role="listitem">
-                  {mode === 'items' && (
-                    <Checkbox
-                      aria-label={t('offers.picker.pick', { name: e.name })}
-                      checked={picked.has(e.path)}
-                      onChange={() => toggle(e.path)}
-                    />
-                  )}
-                  {e.type === 'directory' ? <IconFolder size={16} aria-hidden /> : <IconFile size={16} aria-hidden />}
-                  {e.type === 'directory' ? (
-                    <UnstyledButton onClick={() => go(e.path)} aria-label={t('offers.picker.open', { name: e.name })}>
-                      <Text size="sm">{e.name}</Text>
-                    </UnstyledButton>
-                  ) : (
-                    <Text size="sm">
-                      {e.name}
-                      {e.size !== undefined && (
-                        <Text span size="xs" c="dimmed">
-                          {' '}
-                          ({formatSize(e.size, i18n.language)})
-                        </Text>
-                      )}
-                    </Text>
-                  )}
-                </Group>
-              ))}
-              {listing.more && (
-                <Text size="xs" c="dimmed">
-                  {t('offers.picker.more')}
-                </Text>
-              )}
-            </Stack>
-          )}
-        </ScrollArea>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            {t('offers.cancel')}
-          </Button>
-          {mode === 'folder' ? (
-            <Button disabled={where === undefined} onClick={() => where !== undefined && onChoose([where])}>
-              {chooseLabel(1)}
-            </Button>
-          ) : (
-            <Button disabled={picked.size === 0} onClick={() => onChoose([...picked])}>
-              {chooseLabel(picked.size)}
-            </Button>
-          )}
-        </Group>
-      </Stack>
-    </Modal>
+    <PickerDialog
+      mode={mode}
+      labels={{
+        title,
+        root: localDisk ? t('offers.picker.computer') : '/',
+        breadcrumbs: t('offers.picker.breadcrumbs'),
+        typedPath: t('offers.picker.path'),
+        go: t('offers.picker.go'),
+        empty: t('offers.picker.empty'),
+        more: t('offers.picker.more'),
+        cancel: t('offers.cancel'),
+        close: t('offers.close'),
+        entries: t('offers.picker.entries'),
+        pick: (name) => t('offers.picker.pick', { name }),
+        open: (name) => t('offers.picker.open', { name }),
+        choose: chooseLabel,
+      }}
+      where={where}
+      listing={listing}
+      onGo={go}
+      typed={typed}
+      onTypedChange={setTyped}
+      onTypedSubmit={() => go(typed)}
+      showSizes
+      onChoose={onChoose}
+      onClose={onClose}
+    />
   );
 }

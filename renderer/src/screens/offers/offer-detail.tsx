@@ -10,6 +10,7 @@ import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
 import { formatDateTime } from '../organisation/format';
 import { ImportHistoryTab } from './import-history-tab';
+import { OfferBuyersTab } from './offer-buyers-tab';
 import { OfferFilesTab } from './offer-files-tab';
 import { OfferFormDialog, useOrgConnectors } from './offer-form-dialog';
 import { OFFERS_KEY } from './offer-query-keys';
@@ -66,7 +67,10 @@ function OfferFacts({ orgId, offer }: { readonly orgId: string; readonly offer: 
   );
 }
 
-/** One offer: its facts, publish/archive/delete and edit, and tabs for files, pending files, the source and history. */
+/**
+ * One offer: its facts, publish/archive/delete and edit, and tabs for files, pending files, the source, the import
+ * history and (for editors and admins, as the platform allows) its buyers.
+ */
 export function OfferDetail({
   orgId,
   offerId,
@@ -193,6 +197,7 @@ export function OfferDetail({
           )}
           {subscription && <Tabs.Tab value="source">{t('offers.tabs.source')}</Tabs.Tab>}
           <Tabs.Tab value="history">{t('offers.tabs.history')}</Tabs.Tab>
+          {canManage && <Tabs.Tab value="buyers">{t('offers.tabs.buyers')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="files" pt="md">
           <OfferFilesTab orgId={orgId} offer={offer} canManage={canManage} />
@@ -205,6 +210,9 @@ export function OfferDetail({
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <ImportHistoryTab orgId={orgId} offer={offer} />
+        </Tabs.Panel>
+        <Tabs.Panel value="buyers" pt="md">
+          <OfferBuyersTab orgId={orgId} offer={offer} />
         </Tabs.Panel>
       </Tabs>
       {editing && (

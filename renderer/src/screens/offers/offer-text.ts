@@ -6,20 +6,57 @@ export function statusColor(status: OfferStatus): string {
   return status === 'published' ? 'green' : status === 'archived' ? 'gray' : 'blue';
 }
 
-// The platform words its skip and wait reasons in English: the known ones are said in the user's language.
-const REASONS: readonly (readonly [RegExp, string])[] = [
+/** A platform skip or wait reason this build says in the user's language (under `offers.reasons.`). */
+export type ReasonKey =
+  | 'already'
+  | 'tooLarge'
+  | 'notFound'
+  | 'unsafeName'
+  | 'pathTooLong'
+  | 'archived'
+  | 'gone'
+  | 'selectionTooLarge'
+  | 'moreSkipped'
+  | 'firstSeen'
+  | 'changed';
+
+// The platform words its skip and wait reasons in English (platform/imports/): each one it writes is recognised
+// here, its named groups becoming the sentence's values (tests/unit/renderer/offer-reasons.test.ts keeps the list whole).
+const REASONS: readonly (readonly [RegExp, ReasonKey])[] = [
   [/^already in the offer/, 'already'],
   [/^too large/, 'tooLarge'],
   [/^not found/, 'notFound'],
-  [/^unsafe name/, 'unsafeName'],
+  [/^unsafe name: (?<detail>.*)$/s, 'unsafeName'],
+  [/^path too long: (?<bytes>\d+) bytes, an offer's paths have at most (?<max>\d+)/, 'pathTooLong'],
+  [/^the offer was archived/, 'archived'],
+  [/^gone from the source/, 'gone'],
+  [/^the selection holds more than (?<count>\d+) files/, 'selectionTooLarge'],
+  [/^(?<count>\d+) more files skipped/, 'moreSkipped'],
   [/^first seen/, 'firstSeen'],
   [/^changed since/, 'changed'],
 ];
 
-/** Why a file was skipped or waits, in the user's language when the platform's reason is a known one. */
+/** Which known reason a platform reason is, with its values (numbers as numbers, for plurals), or null. */
+export function reasonOf(reason: string): { key: ReasonKey; values: Record<string, string | number> } | null {
+  for (const [pattern, key] of REASONS) {
+    const match = pattern.exec(reason);
+    if (match === null) continue;
+    const values: Record<string, string | number> = { detail: reason };
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      values[name] = /^\d+$/.test(value) ? Number(value) : value;
+    }
+    return { key, values };
+  }
+  return null;
+}
+
+/**
+ * Why a file was skipped or waits, in the user's language. A storage's own error (the only reasons not known here)
+ * is shown as the platform gives it, like a notification's detail.
+ */
 export function reasonText(t: TFunction, reason: string): string {
-  const known = REASONS.find(([pattern]) => pattern.test(reason));
-  return known ? t(`offers.reasons.${known[1]}`, { detail: reason }) : reason;
+  const known = reasonOf(reason);
+  return known ? t(`offers.reasons.${known.key}`, known.values) : reason;
 }
 
 /** The source of a subscription in words (the connector's name when it is known). */
