@@ -15,7 +15,7 @@ import {
 import { IconArrowRight, IconFile, IconFolder } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatSize } from '../../format/format-size';
+import { formatSize } from '../../../../shared/format/format-size';
 import { i18n } from '../../i18n/i18n';
 import { CrumbLink } from './crumb-link';
 import { crumbsOf } from './format';

@@ -3,6 +3,7 @@ import { IconBuilding, IconHistory, IconKey, IconMail, IconPlugConnected, IconUs
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigationStore } from '../../stores/navigation-store';
 import { invoke } from '../../ipc-client';
 import { errorMessage } from '../../notify-error';
 import { ORGANISATION_DOMAINS, queryKeys } from '../../queries/query-keys';
@@ -31,7 +32,8 @@ function OrganisationTabs({ orgId, email }: { readonly orgId: string; readonly e
   const client = useQueryClient();
   const orgKey = [...queryKeys.organisation, orgId] as const;
   const loaded = useQuery({ queryKey: orgKey, queryFn: () => invoke('organisation.get', {}) });
-  const [tab, setTab] = useState<string | null>('general');
+  // A link may ask for a tab (a connector notification opens Connectors; the screen mounts anew on each visit).
+  const [tab, setTab] = useState<string | null>(() => useNavigationStore.getState().tab ?? 'general');
   // The cache is this organisation's: leaving it (another account or organisation, another screen) drops it.
   useEffect(
     () => () => {
