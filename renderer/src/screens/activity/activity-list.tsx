@@ -8,6 +8,7 @@ import { formatExact, formatRelative, summaryOf } from './activity-format';
 import { KindBadge } from './activity-kinds';
 import { useFormattingLocale } from './use-formatting-locale';
 import { useNow } from './use-now';
+import { ActivityTable } from './activity-table';
 
 // Mantine's red on small text misses WCAG AA contrast: one shade darker in light, lighter in dark (as Transfers).
 const ERROR_TEXT = 'light-dark(var(--mantine-color-red-9), var(--mantine-color-red-4))';
@@ -29,22 +30,11 @@ export function ActivityList({ entries }: { readonly entries: readonly ActivityE
 
   return (
     <Stack gap="sm">
-      <Table.ScrollContainer minWidth={560}>
-        <Table aria-label={t('activity.tableLabel')} verticalSpacing="sm" layout="fixed" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={120}>{t('activity.columns.when')}</Table.Th>
-              <Table.Th w={150}>{t('activity.columns.kind')}</Table.Th>
-              <Table.Th>{t('activity.columns.details')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {entries.map((entry) => (
-              <ActivityRow key={entry.id} entry={entry} binding={byId.get(entry.bindingId)} now={now} locale={locale} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <ActivityTable label={t('activity.tableLabel')}>
+        {entries.map((entry) => (
+          <ActivityRow key={entry.id} entry={entry} binding={byId.get(entry.bindingId)} now={now} locale={locale} />
+        ))}
+      </ActivityTable>
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite">
           {t('activity.shown', { count: entries.length })} {hasMore ? '' : t('activity.allShown')}

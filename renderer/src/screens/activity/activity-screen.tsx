@@ -1,17 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Card,
-  Center,
-  Group,
-  Loader,
-  SegmentedControl,
-  Stack,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, SegmentedControl, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconActivity, IconFilterOff, IconLink, IconRefresh } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useState } from 'react';
@@ -30,6 +17,7 @@ import { ActivityList } from './activity-list';
 import { ActivityStatusCard } from './activity-status-card';
 import { PlatformNotifications } from './platform-notifications';
 import { useUnreadNotificationCount } from './use-platform-notifications';
+import { LoadingState } from '../../components/loading-state';
 
 /** Milliseconds of quiet typing before the search asks main again. */
 const SEARCH_DEBOUNCE_MS = 300;
@@ -135,11 +123,7 @@ function ActivityBody({
   const bindings = useActivityStore((s) => s.bindings);
 
   if (list.status === 'loading') {
-    return (
-      <Center py="xl" aria-busy="true">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
+    return <LoadingState />;
   }
   if (list.status === 'failed') {
     return (

@@ -29,6 +29,7 @@ import { notificationSentence } from './notification-sentence';
 import { useFormattingLocale } from './use-formatting-locale';
 import { useNow } from './use-now';
 import { useNotificationActions, usePlatformNotifications } from './use-platform-notifications';
+import { ActivityTable } from './activity-table';
 
 const NUMBERS = { fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' } as const;
 const WRAP = { overflowWrap: 'anywhere' } as const;
@@ -222,22 +223,11 @@ function NotificationTable({
   const locale = useFormattingLocale();
   return (
     <Stack gap="xs">
-      <Table.ScrollContainer minWidth={560}>
-        <Table aria-label={t('activity.platform.tableLabel')} verticalSpacing="sm" layout="fixed" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={120}>{t('activity.columns.when')}</Table.Th>
-              <Table.Th w={150}>{t('activity.columns.kind')}</Table.Th>
-              <Table.Th>{t('activity.columns.details')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {notifications.map((n) => (
-              <NotificationRow key={n.id} notification={n} now={now} locale={locale} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <ActivityTable label={t('activity.platform.tableLabel')}>
+        {notifications.map((n) => (
+          <NotificationRow key={n.id} notification={n} now={now} locale={locale} />
+        ))}
+      </ActivityTable>
       <Group justify="space-between">
         <Text size="sm" c="dimmed" aria-live="polite">
           {t('activity.platform.shown', { count: notifications.length })}{' '}

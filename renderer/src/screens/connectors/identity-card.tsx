@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
+import { Alert, Stack, Text } from '@mantine/core';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import type { ConnectorIdentity, ConnectorSummary } from '../../../../shared/ipc
 import { invoke } from '../../ipc-client';
 import { queryKeys } from '../../queries/query-keys';
 import { describeError } from './connector-error-message';
+import { ForgetFingerprint } from './forget-fingerprint';
 
 /** The option of each kind that pins its server identity (as main's PINNED_IDENTITY_OPTION; the form clears it). */
 export const PINNED_OPTION: Readonly<Record<string, string>> = {
@@ -30,23 +31,25 @@ export function IdentityCard({
 }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const [failure, setFailure] = useState<string | null>(null);
   const identity = connector.identity;
   if (identity === undefined) return null;
   const what = t(`connectors.identity.what.${whatKey(identity)}`);
-  const forget = () => {
+  const forget = async (): Promise<boolean> => {
     setBusy(true);
-    setFailure(undefined);
-    invoke('connectors.forgetIdentity', { id: connector.id })
-      .then(async (updated) => {
-        await client.invalidateQueries({ queryKey: queryKeys.connectors });
-        setConfirming(false);
-        onForgotten(updated);
-      })
-      .catch((error: unknown) => setFailure(describeError(error, connector)))
-      .finally(() => setBusy(false));
+    setFailure(null);
+    try {
+      const updated = await invoke('connectors.forgetIdentity', { id: connector.id });
+      await client.invalidateQueries({ queryKey: queryKeys.connectors });
+      onForgotten(updated);
+      return true;
+    } catch (error) {
+      setFailure(describeError(error, connector));
+      return false;
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <Alert
@@ -63,38 +66,22 @@ export function IdentityCard({
             <Text size="sm">
               {t(`connectors.identity.trustedBy.${identity.trusted.source}`, { what, server: identity.server })}
             </Text>
-            <Code block data-testid="trusted-fingerprint">
-              {identity.trusted.fingerprint}
-            </Code>
-            {confirming ? (
-              <Stack gap="xs">
-                <Text size="sm">{t('connectors.identity.forgetText', { what, server: identity.server })}</Text>
-                <Group>
-                  <Button color="red.8" size="compact-sm" loading={busy} onClick={forget}>
-                    {t('connectors.identity.forgetConfirm', { what })}
-                  </Button>
-                  <Button variant="default" size="compact-sm" onClick={() => setConfirming(false)}>
-                    {t('connectors.cancel')}
-                  </Button>
-                </Group>
-              </Stack>
-            ) : (
-              <Group>
-                <Button variant="default" size="compact-sm" onClick={() => setConfirming(true)}>
-                  {t(`connectors.identity.forget.${whatKey(identity)}`)}
-                </Button>
-              </Group>
-            )}
+            <ForgetFingerprint
+              fingerprint={identity.trusted.fingerprint}
+              texts={{
+                button: t(`connectors.identity.forget.${whatKey(identity)}`),
+                question: t('connectors.identity.forgetText', { what, server: identity.server }),
+                confirm: t('connectors.identity.forgetConfirm', { what }),
+              }}
+              busy={busy}
+              error={failure}
+              onForget={forget}
+            />
           </>
         )}
         {identity.refused !== undefined && (
           <Text size="sm" c="var(--mantine-color-error)">
             {t(`connectors.identity.lastRefused.${identity.refused.problem}`, { what })}
-          </Text>
-        )}
-        {failure !== undefined && (
-          <Text size="sm" c="var(--mantine-color-error)" role="alert">
-            {failure}
           </Text>
         )}
       </Stack>

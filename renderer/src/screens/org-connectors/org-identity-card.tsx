@@ -1,10 +1,11 @@
-import { Alert, Button, Code, Group, Stack, Text } from '@mantine/core';
+import { Alert, Stack } from '@mantine/core';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorDetail } from '../../../../shared/platform';
 import { invoke } from '../../ipc-client';
 import { useOrgConnectorMutation } from './org-connector-query';
+import { ForgetFingerprint } from '../connectors/forget-fingerprint';
 
 /**
  * The edit form's view of an organisation connector's pinned server identity (SFTP host key, FTPS certificate): its
@@ -19,12 +20,10 @@ export function OrgIdentityCard({
   readonly onForgotten: (connector: ConnectorDetail) => void;
 }) {
   const { t } = useTranslation();
-  const [confirming, setConfirming] = useState(false);
   const [forgotten, setForgotten] = useState(false);
   const forget = useOrgConnectorMutation(
     () => invoke('orgConnectors.forgetIdentity', { params: { connectorId: connector.id } }),
     (updated) => {
-      setConfirming(false);
       setForgotten(true);
       onForgotten(updated);
     },
@@ -47,33 +46,21 @@ export function OrgIdentityCard({
       data-testid="trusted-identity"
     >
       <Stack gap="xs">
-        <Code block data-testid="trusted-fingerprint">
-          {identity.fingerprint}
-        </Code>
-        {confirming ? (
-          <Stack gap="xs">
-            <Text size="sm">{t('orgConnectors.forget.text', { what })}</Text>
-            <Group>
-              <Button color="red.8" size="compact-sm" loading={forget.busy} onClick={() => forget.mutate(undefined)}>
-                {t('orgConnectors.forget.confirm')}
-              </Button>
-              <Button variant="default" size="compact-sm" onClick={() => setConfirming(false)}>
-                {t('connectors.cancel')}
-              </Button>
-            </Group>
-          </Stack>
-        ) : (
-          <Group>
-            <Button variant="default" size="compact-sm" onClick={() => setConfirming(true)}>
-              {t('orgConnectors.forget.button', { what })}
-            </Button>
-          </Group>
-        )}
-        {forget.error !== null && (
-          <Text size="sm" c="var(--mantine-color-error)" role="alert">
-            {forget.error}
-          </Text>
-        )}
+        <ForgetFingerprint
+          fingerprint={identity.fingerprint}
+          texts={{
+            button: t('orgConnectors.forget.button', { what }),
+            question: t('orgConnectors.forget.text', { what }),
+            confirm: t('orgConnectors.forget.confirm'),
+          }}
+          busy={forget.busy}
+          error={forget.error}
+          onForget={() =>
+            new Promise((resolve) =>
+              forget.mutate(undefined, { onSuccess: () => resolve(true), onError: () => resolve(false) }),
+            )
+          }
+        />
       </Stack>
     </Alert>
   );

@@ -4,9 +4,7 @@ import {
   Badge,
   Button,
   Card,
-  Center,
   Group,
-  Loader,
   Progress,
   Stack,
   Table,
@@ -40,6 +38,7 @@ import { ConflictDialog, type ConflictQuestion } from './conflict-dialog';
 import { formatSize, formatSpeed } from '../../../../shared/format/format-size';
 import { formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
+import { LoadingState } from '../../components/loading-state';
 
 const LOCAL_DISK = 'local-disk';
 // Mantine's red on small text misses WCAG AA contrast: one shade darker in light, lighter in dark.
@@ -119,11 +118,7 @@ export function TransfersScreen() {
   }, [unknown]);
 
   if (state.status === 'loading') {
-    return (
-      <Center py="xl" aria-busy="true">
-        <Loader aria-label={t('app.loading')} />
-      </Center>
-    );
+    return <LoadingState />;
   }
   if (state.status === 'failed') {
     return (
