@@ -80,6 +80,7 @@ describe('OpenAPI', () => {
         '/v1/orgs/{orgId}/connectors',
         '/v1/orgs/{orgId}/connectors/{connectorId}',
         '/v1/orgs/{orgId}/connectors/{connectorId}/entries',
+        '/v1/orgs/{orgId}/connectors/{connectorId}/forget-identity',
         '/v1/orgs/{orgId}/connectors/{connectorId}/resume',
         '/v1/orgs/{orgId}/connectors/{connectorId}/stat',
         '/v1/orgs/{orgId}/connectors/{connectorId}/test',
@@ -106,6 +107,7 @@ describe('OpenAPI', () => {
         '/v1/orgs/{orgId}/offers/{offerId}/uploads',
         '/v1/orgs/{orgId}/offers/{offerId}/uploads/{uploadId}',
         '/v1/orgs/{orgId}/outbox',
+        '/v1/orgs/{orgId}/outgoing-addresses',
         '/v1/setup',
       ]);
       expect(doc.paths['/v1/orgs/{orgId}/members'].get.security).toEqual([{ bearer: [] }]);
