@@ -10,7 +10,8 @@ import { runFerry, type FerryRun } from '../../kit/ferry-process';
 const BUNDLE = path.resolve(__dirname, '../../../out/cli/ferry.js');
 const RECORDER = path.join(__dirname, 'record-loaded-modules.cjs');
 /** SDKs of connector kinds a local command never uses: none may be loaded by it. */
-const CONNECTOR_SDKS = /node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-auth-library|ssh2|basic-ftp)\//;
+const CONNECTOR_SDKS =
+  /node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-auth-library|ssh2|ssh2-sftp-client|basic-ftp)\//;
 
 // Locally an unbuilt checkout skips with the reason printed; scripts/test.mjs (CI) builds before vitest, so there a
 // missing bundle is a failure.
@@ -91,7 +92,9 @@ describe.skipIf(missing !== undefined)('the built ferry command (out/cli/ferry.j
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^ferry: /m);
     expect(run.modules.some((m) => m.includes('node_modules/@aws-sdk/client-s3/'))).toBe(true);
-    expect(run.modules.filter((m) => /node_modules\/(@azure|@google-cloud|ssh2|basic-ftp)\//.test(m))).toEqual([]);
+    expect(
+      run.modules.filter((m) => /node_modules\/(@azure|@google-cloud|ssh2|ssh2-sftp-client|basic-ftp)\//.test(m)),
+    ).toEqual([]);
   });
 });
 

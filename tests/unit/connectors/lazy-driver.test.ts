@@ -114,9 +114,9 @@ describe('lazyDriver', () => {
 const RAW_OPTIONS: Readonly<Partial<Record<ConnectorKind, Record<string, unknown>>>> = {
   sftp: { host: '127.0.0.1', username: 'data', password: 'secret' },
   ftps: { host: '127.0.0.1', username: 'data', password: 'secret' },
-  s3: { provider: 'other', endpoint: 'http://127.0.0.1:9', bucket: 'b', accessKeyId: 'a', secretAccessKey: 's' },
+  s3: { provider: 'other', endpoint: 'http://127.0.0.1:9', bucket: 'exchange', accessKeyId: 'a', secretAccessKey: 's' },
   'azure-blob': { auth: 'sas', sasUrl: 'https://account.blob.core.windows.net/exchange?sv=2024-01-01&sig=abc' },
-  gcs: { bucket: 'b', serviceAccountJson: '{"type":"service_account"}' },
+  gcs: { bucket: 'exchange', serviceAccountJson: '{"type":"service_account"}' },
 };
 
 /** The real driver of a kind, created as its module would without the lazy wrapper. */
@@ -159,7 +159,7 @@ describe('the default registry', () => {
     expect(() =>
       registry.create({
         kind: 's3',
-        options: { provider: 'other', bucket: 'b', accessKeyId: 'a', secretAccessKey: 's' },
+        options: { provider: 'other', bucket: 'exchange', accessKeyId: 'a', secretAccessKey: 's' },
       }),
     ).toThrow(/needs an endpoint URL/);
   });
