@@ -1,8 +1,9 @@
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import type { Plugin } from 'vite';
+import { build, type Plugin } from 'vite';
 
 /** The embedded platform reads its SQL migrations next to the bundle (out/migrations), as it does next to its sources. */
 const copyPlatformMigrations: Plugin = {
@@ -12,10 +13,54 @@ const copyPlatformMigrations: Plugin = {
   },
 };
 
+const dependencies = Object.keys(
+  (JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies,
+);
+
+/**
+ * The `ferry` command (main/cli/main.ts) as its own bundle, out/cli/ferry.js, built after the main bundle: CommonJS
+ * for Node (no Electron), the production dependencies left to node_modules as in the main bundle (anything else is
+ * bundled, so the packaged app runs it too). Its own build, not a second main entry, so the app's bundle stays one
+ * file and the command shares no chunk with it. Its chunks sit beside it: anything reading files relative to its
+ * module (`__dirname/../migrations`) finds them in out/ as the main bundle does. Connector drivers are chunks loaded
+ * on first use (connectors/lazy-driver.ts).
+ */
+const buildCli: Plugin = {
+  name: 'ferry-build-cli',
+  apply: 'build',
+  async closeBundle() {
+    if (this.meta.watchMode) return;
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      publicDir: false,
+      ssr: { noExternal: true },
+      build: {
+        ssr: resolve('main/cli/main.ts'),
+        outDir: resolve('out/cli'),
+        emptyOutDir: true,
+        target: 'node22',
+        minify: false,
+        sourcemap: false,
+        reportCompressedSize: false,
+        rolldownOptions: {
+          external: [
+            /^node:/,
+            ...builtinModules,
+            ...dependencies,
+            new RegExp(`^(${dependencies.map((d) => d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})/`),
+          ],
+          output: { format: 'cjs', entryFileNames: 'ferry.js', chunkFileNames: '[name]-[hash].js' },
+        },
+      },
+    });
+  },
+};
+
 // Top-level main/ preload/ renderer/ (not electron-vite's src/ default): each part names its entry.
 export default defineConfig({
   main: {
-    plugins: [copyPlatformMigrations],
+    plugins: [copyPlatformMigrations, buildCli],
     build: {
       outDir: resolve('out/main'),
       sourcemap: false,

@@ -8,6 +8,7 @@ import {
 import { type AzureBlobOptions } from '../../shared/connectors/azure-blob-descriptor';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type Capabilities } from '../capabilities';
+import { AZURE_BLOB_CAPABILITIES, MAX_BLOCK, MAX_BLOCKS } from './azure-blob-capabilities';
 import { ConnectorError } from '../connector-error';
 import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
 import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
@@ -29,8 +30,6 @@ import { stagedBlockUpload } from './staged-block-upload';
 export type AzureBlobDriverExtras = ObjectStoreExtras;
 
 const MiB = 1024 * 1024;
-const MAX_BLOCKS = 50_000;
-const MAX_BLOCK = 4000 * MiB;
 
 /** A Content-MD5 as the SDK returns it (absent or empty when the blob has none), in hex. */
 const md5Hex = (md5: Uint8Array | undefined): string | undefined =>
@@ -39,17 +38,7 @@ const md5Hex = (md5: Uint8Array | undefined): string | undefined =>
 /** Azure Blob Storage on @azure/storage-blob: a container, or a prefix in it, as the root. */
 export class AzureBlobDriver extends ObjectStoreDriver<BlobGetPropertiesResponse> {
   readonly kind = 'azure-blob';
-  readonly capabilities: Capabilities = {
-    hashes: ['md5'],
-    rangedRead: true,
-    resumableWrite: false,
-    atomicWrite: true,
-    rename: false,
-    serverSideCopy: false,
-    directories: 'prefixes',
-    mtimePrecisionMs: null,
-    maxObjectSize: MAX_BLOCKS * MAX_BLOCK,
-  };
+  readonly capabilities: Capabilities = AZURE_BLOB_CAPABILITIES;
   private current: AzureContainer | undefined;
 
   constructor(

@@ -5,6 +5,7 @@ import { type FileInfo, FileType } from 'basic-ftp';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
 import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
+import { FTPS_CAPABILITIES } from './ftps-capabilities';
 import { runConnectionCheck } from '../check/connection-steps';
 import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
 import {
@@ -44,17 +45,7 @@ const MAX_CONNECTIONS = 4;
 /** FTPS driver (explicit or implicit TLS, passive mode) on basic-ftp, with a small pool of control connections. */
 export class FtpsDriver implements Driver, Renamer, FolderMaker {
   readonly kind = 'ftps';
-  readonly capabilities: Capabilities = {
-    hashes: [],
-    rangedRead: true,
-    resumableWrite: true,
-    atomicWrite: true,
-    rename: true,
-    serverSideCopy: false,
-    directories: 'real',
-    mtimePrecisionMs: null,
-    maxObjectSize: null,
-  };
+  readonly capabilities: Capabilities = FTPS_CAPABILITIES;
   private readonly pool: FtpsClientPool;
   private tls: Promise<ConnectionOptions> | undefined;
 

@@ -1,8 +1,13 @@
 import { type DriverFactory } from '../driver-registry';
-import { FtpsDriver } from './ftps-driver';
+import { lazyDriver } from '../lazy-driver';
+import { FTPS_CAPABILITIES } from './ftps-capabilities';
 
-/** Creates FTPS drivers; trust-on-first-use fingerprints go to the context's trust store. */
+/**
+ * Creates FTPS drivers; trust-on-first-use fingerprints go to the context's trust store. basic-ftp loads with the
+ * first use, not with the registry.
+ */
 export const ftpsFactory: DriverFactory<'ftps'> = {
   kind: 'ftps',
-  create: (options, context) => new FtpsDriver(options, context),
+  create: (options, context) =>
+    lazyDriver('ftps', FTPS_CAPABILITIES, async () => new (await import('./ftps-driver')).FtpsDriver(options, context)),
 };

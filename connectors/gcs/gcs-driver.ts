@@ -5,6 +5,7 @@ import { type GcsOptions } from '../../shared/connectors/gcs-descriptor';
 import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type Capabilities } from '../capabilities';
+import { GCS_CAPABILITIES } from './gcs-capabilities';
 import { ConnectorError, throwIfAborted } from '../connector-error';
 import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
 import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
@@ -31,17 +32,7 @@ const hex = (base64: string | undefined): string | undefined =>
 /** Google Cloud Storage on @google-cloud/storage: a bucket, or a prefix in it, as the root. */
 export class GcsDriver extends ObjectStoreDriver<FileMetadata> {
   readonly kind = 'gcs';
-  readonly capabilities: Capabilities = {
-    hashes: ['crc32c', 'md5'],
-    rangedRead: true,
-    resumableWrite: false,
-    atomicWrite: true,
-    rename: false,
-    serverSideCopy: false,
-    directories: 'prefixes',
-    mtimePrecisionMs: null,
-    maxObjectSize: 5 * 1024 * 1024 * MiB,
-  };
+  readonly capabilities: Capabilities = GCS_CAPABILITIES;
   private current: { storage: Storage; bucket: Bucket } | undefined;
 
   constructor(

@@ -18,10 +18,11 @@ import {
 import { type ChunkedUploadTarget } from '../chunked-upload/chunked-upload-target';
 import { pooledParts } from '../chunked-upload/part-chunker';
 import { hashReadable, MultiHasher } from '../hashing';
-import { baseName, normalizePath } from '../path-safety';
+import { baseName } from '../path-safety';
 import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
 import { fileEntry, type ObjectFacts, type ObjectPage, toListPage } from './object-page';
+import { objectRootPrefix } from './object-root-prefix';
 import { probeSource } from './probe-source';
 
 /** What an object store's call was doing, for error mapping (a SAS lacking the matching permission...). */
@@ -90,8 +91,7 @@ export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
     protected readonly context: DriverContext,
     private readonly extras: ObjectStoreExtras,
   ) {
-    const root = normalizePath(prefix.replace(/^\/+/, ''));
-    this.namePrefix = root === '' ? '' : `${root}/`;
+    this.namePrefix = objectRootPrefix(prefix);
   }
 
   /** The object-name prefix of the root: '' or 'some/folder/'. */

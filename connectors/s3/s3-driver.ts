@@ -13,6 +13,7 @@ import {
 import { type S3Options } from '../../shared/connectors/s3-descriptor';
 import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
 import { type Capabilities, type Copier } from '../capabilities';
+import { S3_CAPABILITIES } from './s3-capabilities';
 import { ConnectorError } from '../connector-error';
 import { type CheckOptions, type DriverContext, type ReadOptions } from '../driver';
 import { type ObjectFacts, type ObjectPage } from '../object-store/object-page';
@@ -43,17 +44,7 @@ const base64ToHex = (value: string | undefined): string | undefined =>
 /** Amazon S3 and S3-compatible stores on @aws-sdk/client-s3: a bucket, or a prefix in it, as the root. */
 export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> implements Copier {
   readonly kind = 's3';
-  readonly capabilities: Capabilities = {
-    hashes: ['md5'],
-    rangedRead: true,
-    resumableWrite: false,
-    atomicWrite: true,
-    rename: false,
-    serverSideCopy: true,
-    directories: 'prefixes',
-    mtimePrecisionMs: null,
-    maxObjectSize: 5 * 1024 * 1024 * MiB,
-  };
+  readonly capabilities: Capabilities = S3_CAPABILITIES;
   /** The effective settings after the provider profile (region, endpoint, addressing, compatible mode). */
   readonly settings: S3Settings;
   private current: S3Client | undefined;

@@ -4,6 +4,7 @@ import { type SFTPWrapper, type Stats } from 'ssh2';
 import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
+import { SFTP_CAPABILITIES } from './sftp-capabilities';
 import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
 import {
   type CheckOptions,
@@ -52,17 +53,7 @@ const SEQUENTIAL_PIPELINE: PipelineShape = { chunkSize: 32 * 1024, concurrency: 
 /** SFTP driver (OpenSSH and compatible servers) on ssh2-sftp-client / ssh2, one multiplexed session per driver. */
 export class SftpDriver implements Driver, Renamer, FolderMaker {
   readonly kind = 'sftp';
-  readonly capabilities: Capabilities = {
-    hashes: [],
-    rangedRead: true,
-    resumableWrite: true,
-    atomicWrite: true,
-    rename: true,
-    serverSideCopy: false,
-    directories: 'real',
-    mtimePrecisionMs: 1000,
-    maxObjectSize: null,
-  };
+  readonly capabilities: Capabilities = SFTP_CAPABILITIES;
   private current: Promise<SftpSession> | undefined;
   private closed = false;
   private parallelReads: boolean;

@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import { describeError } from '../../connectors/connector-error';
 import { type CliIo } from './cli-io';
 import { CliSession } from './cli-session';
-import { agentCommand } from './agent-command';
 import { cpCommand, CpRefusedError, EXIT_REFUSED } from './cp-command';
 import { checkCommand, connectorsCommand, lsCommand } from './info-commands';
 
@@ -120,7 +119,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'connectors':
         connectorsCommand(session, io, values.json);
         break;
-      case 'agent':
+      case 'agent': {
+        // The agent's modules (sync, uploads, platform client) load only for `ferry agent`, not for every command.
+        const { agentCommand } = await import('./agent-command');
         return await agentCommand(session, io, {
           once: values.once,
           dryRun: values['dry-run'],
@@ -129,6 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           settle: values.settle,
           bwlimit: values.bwlimit,
         });
+      }
     }
     return 0;
   } catch (error) {

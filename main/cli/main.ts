@@ -1,8 +1,8 @@
 import { processIo } from './cli-io';
 import { runCli } from './ferry-cli';
 
-// Entry of the `ferry` command (bin/ferry.mjs loads it): Ctrl-C or SIGTERM cancels cleanly (the agent finishes the
-// file under way), the exit code says how it went.
+// Entry of the `ferry` command (built into out/cli/ferry.js, which bin/ferry.mjs runs): Ctrl-C or SIGTERM cancels
+// cleanly (the agent finishes the file under way), the exit code says how it went.
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());

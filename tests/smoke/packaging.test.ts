@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { extractFile, listPackage } from '@electron/asar';
+import { extractAll, extractFile, listPackage } from '@electron/asar';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 // electron-builder --dir with a stand-in Electron (the real binary cannot be downloaded here), then inspect app.asar.
@@ -14,10 +14,11 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as
 };
 let files: string[];
 let asar: string;
+let work: string;
 
 beforeAll(() => {
   if (!existsSync(path.join(root, 'out/main/index.js'))) throw new Error('Run `npm run build` first.');
-  const work = mkdtempSync(path.join(os.tmpdir(), 'ferry-pack-'));
+  work = mkdtempSync(path.join(os.tmpdir(), 'ferry-pack-'));
   const electronDist = path.join(work, 'electron-dist');
   mkdirSync(electronDist);
   writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho stand-in\n');
@@ -39,6 +40,21 @@ describe('packaged app.asar', () => {
       expect(files).toContain(f);
     }
     expect(files.some((f) => /^\/out\/renderer\/assets\/index-.*\.js$/.test(f))).toBe(true);
+  });
+
+  it('runs the ferry command from the package, on its production dependencies alone', () => {
+    expect(files).toContain('/out/cli/ferry.js');
+    const app = path.join(work, 'app');
+    extractAll(asar, app);
+    const folder = mkdtempSync(path.join(work, 'folder-'));
+    writeFileSync(path.join(folder, 'a.txt'), 'alpha');
+    // Node resolves the bundle's packages from the extracted app's node_modules only (nothing above it has one).
+    const run = spawnSync(process.execPath, [path.join(app, 'out/cli/ferry.js'), 'ls', folder, '--json'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: work, XDG_CONFIG_HOME: path.join(work, 'xdg') },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ name: 'a.txt', size: 5 });
   });
 
   it('contains no sources, source maps or tests', () => {
