@@ -45,7 +45,9 @@ describe('ferry cp onto existing files', () => {
     const run = await ferry(['cp', 'report.csv', 'vault:incoming/']);
     expect(run.code).toBe(4);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^ferry: incoming\/report\.csv already exists and differs \(6 bytes there, 15 bytes incoming\)/);
+    expect(run.stderr).toMatch(
+      /^ferry: incoming\/report\.csv already exists and differs \(6 bytes there, 15 bytes incoming\)/,
+    );
     expect(run.stderr).toContain('--overwrite');
     expect(run.stderr).toContain('--keep-both');
     expect(run.stdout).toBe('');
