@@ -5,7 +5,9 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
+  copyFileSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -22,6 +24,8 @@ import { isConnectorError } from '../../connectors/connector-error';
 import { type Driver } from '../../connectors/driver';
 import { LocalDriver } from '../../connectors/local/local-driver';
 import { copyFile } from '../../connectors/transfer/copy-file';
+import { runTool } from '../servers/run-tool';
+import { type SshdServer } from '../servers/sshd-server';
 
 /** Bytes in a MiB. */
 export const MiB = 1024 * 1024;
@@ -319,4 +323,13 @@ export async function withBenchSetup(sizeMiB: number, body: (setup: BenchSetup) 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** An unencrypted copy of the test's passphrase-protected client key, for peers that cannot prompt. */
+export function unencryptedKey(server: SshdServer, dir: string): string {
+  const path = join(dir, 'peer_ed25519');
+  copyFileSync(server.clientKey.path, path);
+  chmodSync(path, 0o600);
+  runTool('ssh-keygen', ['-q', '-p', '-P', server.clientKey.passphrase, '-N', '', '-f', path]);
+  return path;
 }

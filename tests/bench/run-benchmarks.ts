@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- sizeMiB]`: every benchmark in order, then one combined table of Ferry next to its peers.
- * Speeds are reported as ratios, never asserted. FERRY_BENCH_REPEATS (default 3) sets the runs per measurement.
+ * Speeds and memory are reported as ratios, never asserted. FERRY_BENCH_REPEATS (default 3) sets the runs per measurement.
  */
 import { type BenchRow, type BenchSetup, formatTable, sizeFromArgs, withBenchSetup } from './bench-kit';
+import { benchFerryProcessVsRclone, formatProcessTable, type ProcessRow } from './ferry-process-vs-rclone';
 import { benchS3AzureVsRclone } from './s3-azure-vs-rclone';
 import { benchSftpFtpsVsPeers } from './sftp-ftps-vs-peers';
 
@@ -16,6 +17,7 @@ const BENCHMARKS: readonly {
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
+  let processRows: readonly ProcessRow[] = [];
   let setupUsed: BenchSetup | undefined;
   await withBenchSetup(sizeFromArgs(), async (setup) => {
     setupUsed = setup;
@@ -25,8 +27,13 @@ async function main(): Promise<void> {
       rows.push(...(await bench.run(setup)));
       console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
+    console.log('running: the ferry command as a process (start-up, memory moving large files) vs rclone ...');
+    processRows = await benchFerryProcessVsRclone(setup);
   });
-  if (setupUsed !== undefined) console.log(`\n${formatTable(rows, setupUsed)}`);
+  if (setupUsed !== undefined) {
+    console.log(`\n${formatTable(rows, setupUsed)}`);
+    console.log(`\n${formatProcessTable(processRows, setupUsed.repeats)}`);
+  }
 }
 
 main().catch((error: unknown) => {

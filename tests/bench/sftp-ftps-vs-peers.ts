@@ -4,12 +4,11 @@
  * Run alone: npx tsx tests/bench/sftp-ftps-vs-peers.ts [sizeMiB]
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FtpsDriver } from '../../connectors/ftps/ftps-driver';
 import { SftpDriver } from '../../connectors/sftp/sftp-driver';
-import { runTool } from '../servers/run-tool';
-import { SSHD_BINARY, startSshd, type SshdServer } from '../servers/sshd-server';
+import { SSHD_BINARY, startSshd } from '../servers/sshd-server';
 import { startVsftpd, VSFTPD_BINARY } from '../servers/vsftpd-server';
 import {
   type BenchRow,
@@ -22,20 +21,12 @@ import {
   rowsFor,
   runAlone,
   runPeer,
+  unencryptedKey,
 } from './bench-kit';
 import { vsftpdFtpsOptions } from '../kit/server-options';
 
 const SCP = '/usr/bin/scp';
 const SFTP = '/usr/bin/sftp';
-
-/** An unencrypted copy of the test's passphrase-protected client key, for peers that cannot prompt. */
-function unencryptedKey(server: SshdServer, dir: string): string {
-  const path = join(dir, 'peer_ed25519');
-  copyFileSync(server.clientKey.path, path);
-  chmodSync(path, 0o600);
-  runTool('ssh-keygen', ['-q', '-p', '-P', server.clientKey.passphrase, '-N', '', '-f', path]);
-  return path;
-}
 
 /** OpenSSH client options for the peers only: the benchmark's throwaway host key is not pinned for them. */
 function sshOptions(key: string): string[] {
