@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { findElectronBinary } from '../../scripts/electron-binary.cjs';
@@ -32,5 +33,16 @@ test.describe('Ferry in real Electron', () => {
     } finally {
       await app.close();
     }
+  });
+
+  test('runs the built ferry command as Node, as the packaged resources/bin/ferry does', () => {
+    if (!binary)
+      throw new Error('REQUIRE_ELECTRON_E2E=1 but the Electron binary is missing: run `npm rebuild electron`.');
+    const run = spawnSync(binary, [path.join(root, 'out/cli/ferry.js'), '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Usage: ferry <command>');
   });
 });
