@@ -6,6 +6,8 @@ export interface CliIo {
   err(line: string): void;
   /** Replaces the progress line on a terminal (undefined clears it); ignored when stderr is not a terminal. */
   progress(line: string | undefined): void;
+  /** Whether progress is redrawn in place (stderr is a terminal); --progress prints it as lines otherwise. */
+  readonly interactive?: boolean;
   /** Aborted on Ctrl-C. */
   readonly signal?: AbortSignal;
   readonly env: NodeJS.ProcessEnv;
@@ -38,6 +40,7 @@ export function processIo(signal: AbortSignal): CliIo {
       process.stderr.write(`\r\x1b[K${line.slice(0, width)}`);
       shown = true;
     },
+    interactive: tty,
     signal,
     env: process.env,
     cwd: process.cwd(),

@@ -80,6 +80,12 @@ export class CliSession {
     return driver;
   }
 
+  /** The absolute path of a location argument on the local disk, or undefined for a connector location. */
+  localPath(argument: string): string | undefined {
+    const location = parseLocation(argument, new Set(this.connectors.keys()), this.cwd);
+    return location.type === 'local' ? location.absolute : undefined;
+  }
+
   /** Parses and opens a location argument. */
   async location(argument: string): Promise<OpenedLocation> {
     const location: Location = parseLocation(argument, new Set(this.connectors.keys()), this.cwd);

@@ -1,22 +1,20 @@
-import { ConnectorError, isConnectorError } from '../../connectors/connector-error';
+import { isConnectorError } from '../../connectors/connector-error';
+import { type Driver, type Entry } from '../../connectors/driver';
 import { baseName, joinPath } from '../../connectors/path-safety';
-import { BandwidthLimiter } from '../../connectors/transfer/bandwidth-limiter';
-import { type CopyOptions } from '../../connectors/transfer/copy-file';
-import { DEFAULT_RETRY_POLICY } from '../../connectors/transfer/retry-policy';
 import { TransferQueue } from '../../connectors/transfer/transfer-queue';
 import type { ConflictChoice } from '../../shared/ipc/transfers-ipc';
+import { pathFilter, relativeTo } from '../services/sync/source-scan';
+import { examineDestination } from '../services/transfers/destination-conflict';
 import { type ConflictDecider, copyResolving, type FoundConflict } from '../services/transfers/resolving-copy';
 import { FolderCopyError, runTransfer } from '../services/transfers/transfer-run';
+import { type LoggingIo } from './cli-log';
 import { type CliSession } from './cli-session';
-import { type CliIo } from './cli-io';
-import { formatBytes, formatDuration, parseBandwidth, progressLine } from './progress-line';
+import { copyOptionsOf, type CopyFlags, positiveInteger } from './copy-flags';
+import { formatBytes, progressLine } from './progress-line';
+import { diffTrees } from './tree-diff';
 
 /** Flags of `ferry cp`. */
-export interface CpFlags {
-  readonly verify: boolean;
-  readonly bwlimit?: string;
-  readonly concurrency?: string;
-  readonly retries?: string;
+export interface CpFlags extends CopyFlags {
   /** What to do with a different file already at the destination: refuse (default), replace, or copy beside. */
   readonly existing: 'refuse' | 'overwrite' | 'keepBoth';
 }
@@ -42,14 +40,6 @@ function describeConflict(conflict: FoundConflict): string {
   return `${conflict.path} already exists and differs (${size(conflict.existing.size)} there, ${size(conflict.incoming.size)} incoming)`;
 }
 
-function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new ConnectorError('InvalidInput', `--${flag} needs a whole number >= 1.`);
-  return value;
-}
-
 /**
  * `ferry cp <src> <dst>`: copies a file, or a folder's contents, verified unless --no-verify. A file already at the
  * destination with the same bytes (size and hash) is left alone; a different one is never replaced silently: the copy
@@ -57,34 +47,15 @@ function positiveInteger(text: string | undefined, flag: string, fallback: numbe
  */
 export async function cpCommand(
   session: CliSession,
-  io: CliIo,
+  io: LoggingIo,
   src: string,
   dst: string,
   flags: CpFlags,
+  hooks: { readonly onDone?: (sourcePath: string) => void } = {},
 ): Promise<void> {
   const from = await session.location(src);
   const to = await session.location(dst);
-  let limit: number | null = null;
-  if (flags.bwlimit !== undefined) {
-    try {
-      limit = parseBandwidth(flags.bwlimit);
-    } catch (error) {
-      throw new ConnectorError('InvalidInput', `--bwlimit: ${(error as Error).message}`);
-    }
-  }
-  const options: CopyOptions = {
-    verify: flags.verify ? 'hash' : 'size',
-    limiter: new BandwidthLimiter(limit),
-    retry: {
-      ...DEFAULT_RETRY_POLICY,
-      maxAttempts: positiveInteger(flags.retries, 'retries', DEFAULT_RETRY_POLICY.maxAttempts),
-    },
-    signal: io.signal,
-    onRetry: (error, attempt, delayMs) =>
-      io.err(
-        `${error.message}; trying again in ${delayMs < 10_000 ? `${(delayMs / 1000).toFixed(1)}s` : formatDuration(delayMs / 1000)} (attempt ${attempt + 1})`,
-      ),
-  };
+  const options = copyOptionsOf(flags, io);
   const started = performance.now();
   const decide = deciderOf(flags.existing);
   const entry = await from.driver.stat(from.path, { signal: io.signal });
@@ -101,14 +72,20 @@ export async function cpCommand(
       if (existing?.type === 'directory') target = joinPath(to.path, baseName(from.path));
     }
     const label = baseName(from.path);
+    if (flags.dryRun === true) {
+      await previewFile(io, entry, { driver: to.driver, path: target }, flags, from.driver);
+      return;
+    }
     const outcome = await copyResolving({ driver: from.driver, entry }, { driver: to.driver, path: target }, decide, {
       ...options,
+      ...(flags.compare === undefined ? {} : { compare: flags.compare }),
       onProgress: (p) => io.progress(progressLine({ label, ...p })),
     });
     io.progress(undefined);
     switch (outcome.kind) {
       case 'identical':
-        io.out(`Already there, identical (size and hash): ${target}; nothing copied.`);
+        io.out(`Already there, identical (${sameBy(flags)}): ${target}; nothing copied.`);
+        hooks.onDone?.(from.path);
         return;
       case 'asking':
       case 'skipped':
@@ -116,6 +93,7 @@ export async function cpCommand(
           outcome.kind === 'asking' ? `${describeConflict(outcome.conflict)}. ${howToSolve}` : `Skipped ${target}.`,
         );
     }
+    hooks.onDone?.(from.path);
     const result = outcome.result;
     const written = outcome.kind === 'keptBoth' ? outcome.path : target;
     const seconds = (performance.now() - started) / 1000;
@@ -137,6 +115,10 @@ export async function cpCommand(
 
   // A folder: its contents go into the destination folder (rclone's `copy`).
   const concurrency = positiveInteger(flags.concurrency, 'concurrency', 4);
+  if (flags.dryRun === true) {
+    await previewFolder(io, { driver: from.driver, root: from.path }, { driver: to.driver, root: to.path }, flags);
+    return;
+  }
   const queue = new TransferQueue(concurrency);
   const summary = (files: number, bytes: number, identical: number): void => {
     const seconds = (performance.now() - started) / 1000;
@@ -164,8 +146,13 @@ export async function cpCommand(
       const seconds = Math.max(0.001, (performance.now() - started) / 1000);
       io.progress(progressLine({ label: `${p.files.done} files`, bytes: p.bytes, bytesPerSecond: p.bytes / seconds }));
     },
-    onFileDone: () => undefined,
+    onFileDone: (path, file) => {
+      io.info(`${file.skipped ? 'unchanged' : 'copied'}: ${relativeTo(from.path, path)} (${formatBytes(file.size)})`);
+      hooks.onDone?.(path);
+    },
     onFileFailed: (path, error) => io.err(`failed: ${path}: ${error.message}`),
+    ...(flags.compare === undefined ? {} : { compare: flags.compare }),
+    ...(flags.include?.length || flags.exclude?.length ? { filter: pathFilter(flags.include, flags.exclude) } : {}),
   }).catch((error: unknown) => {
     io.progress(undefined);
     if (error instanceof FolderCopyError) summary(error.files.done, error.bytes, error.files.skipped);
@@ -185,4 +172,70 @@ export async function cpCommand(
       `${result.questions.length} file${result.questions.length === 1 ? '' : 's'} not copied: a different file is at the destination (the first, ${result.questions[0]!.path}). ${howToSolve}`,
     );
   }
+}
+
+function sameBy(flags: CpFlags): string {
+  return flags.compare === 'size-only' ? 'size' : flags.compare === 'mtime' ? 'size and time' : 'size and hash';
+}
+
+function plannedFor(existing: CpFlags['existing']): string {
+  return existing === 'overwrite' ? 'would replace' : existing === 'keepBoth' ? 'would copy beside' : 'would refuse';
+}
+
+// --dry-run of one file: what the copy would do with its destination, writing nothing.
+async function previewFile(
+  io: LoggingIo,
+  entry: Entry,
+  to: { readonly driver: Driver; readonly path: string },
+  flags: CpFlags,
+  source: Driver,
+): Promise<void> {
+  const examination = await examineDestination({
+    source,
+    incoming: entry,
+    destination: to.driver,
+    path: to.path,
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+    ...(flags.compare === undefined ? {} : { compare: flags.compare }),
+  });
+  const size = formatBytes(entry.size ?? 0);
+  switch (examination.kind) {
+    case 'free':
+      io.out(`would copy: ${to.path} (${size})`);
+      break;
+    case 'identical':
+      io.out(`unchanged: ${to.path} (${sameBy(flags)})`);
+      break;
+    case 'conflict':
+      io.out(`${plannedFor(flags.existing)}: ${describeConflict(examination.conflict)}`);
+      break;
+  }
+  io.out('Dry run: nothing was copied.');
+}
+
+// --dry-run of a folder: every file the copy would send, leave or refuse, with the same globs and comparison.
+async function previewFolder(
+  io: LoggingIo,
+  from: { readonly driver: Driver; readonly root: string },
+  to: { readonly driver: Driver; readonly root: string },
+  flags: CpFlags,
+): Promise<void> {
+  const diff = await diffTrees(from, to, {
+    include: flags.include ?? [],
+    exclude: flags.exclude ?? [],
+    compare: flags.compare ?? 'checksum',
+    ...(io.signal === undefined ? {} : { signal: io.signal }),
+  });
+  for (const item of diff.rejected) io.err(`skipped unsafe name: ${item.path}: ${item.reason}`);
+  let bytes = 0;
+  for (const { path, source } of diff.missing) {
+    bytes += source.size ?? 0;
+    io.out(`would copy: ${path} (${formatBytes(source.size ?? 0)})`);
+  }
+  for (const pair of diff.differ) io.out(`${plannedFor(flags.existing)}: ${pair.path} (differs)`);
+  for (const pair of diff.same) io.info(`unchanged: ${pair.path}`);
+  io.out(
+    `Dry run: ${diff.missing.length} files (${formatBytes(bytes)}) would be copied, ${diff.differ.length} differ, ` +
+      `${diff.same.length} unchanged; nothing was copied.`,
+  );
 }

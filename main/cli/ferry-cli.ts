@@ -1,136 +1,184 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError } from '../../connectors/connector-error';
+import { assertNever } from '../../shared/assert-never';
+import { type CompareMode } from '../services/transfers/destination-conflict';
 import { type CliIo } from './cli-io';
+import { withLogging } from './cli-log';
 import { CliSession } from './cli-session';
+import { cliGlobs } from './copy-flags';
+import {
+  type CommandName,
+  commandSpec,
+  commandUsage,
+  GLOBAL_OPTIONS,
+  mainUsage,
+  type OptionName,
+  OPTIONS,
+} from './command-specs';
+import { compareCommand } from './compare-command';
 import { cpCommand, CpRefusedError, EXIT_REFUSED } from './cp-command';
 import { checkCommand, connectorsCommand, lsCommand } from './info-commands';
+import { mkdirCommand } from './mkdir-command';
+import { mvCommand } from './mv-command';
+import { rmCommand } from './rm-command';
+import { syncCommand } from './sync-command';
 
 /** Usage text of `ferry`. */
-export const USAGE = `Usage: ferry <command> [options]
+export const USAGE = mainUsage();
 
-Commands:
-  ls <location>              List a folder (or show a file)
-  cp <source> <destination>  Copy a file, or a folder's contents; verified by size and hash. A file already
-                             at the destination with the same size and hash is left alone; a different one
-                             is never replaced: cp refuses it (exit 4) unless --overwrite or --keep-both
-  check <connector>          Diagnose a connector step by step (--write also tests writing)
-  connectors                 Show configured connectors and the connector types
-  agent                      Run the sync agent headless: the bindings in the config file's "agent"
-                             section, the platform from FERRY_PLATFORM_URL and FERRY_API_KEY
+type Values = {
+  readonly [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : K extends 'include' | 'exclude'
+      ? string[]
+      : string;
+};
 
-A location is <connector>:<path> or a local path. Connectors come from the config file
-(--config, default ferry.json in the user's config folder) and from environment variables
-FERRY_CONNECTOR_<NAME>_TYPE=<type> and FERRY_CONNECTOR_<NAME>_<OPTION>=<value>.
+// At most one comparison flag; none means checksum.
+function compareOf(values: Values): CompareMode | undefined {
+  const chosen = (['checksum', 'size-only', 'mtime'] as const).filter((flag) => values[flag] === true);
+  if (chosen.length > 1) throw new UsageError(`choose one of --${chosen.join(', --')}`);
+  return chosen[0];
+}
 
-Options:
-  --config <file>     Config file to read connectors from
-  --json              Machine-readable output (ls, check, connectors; agent: one JSON object per line)
-  --no-verify         cp: check sizes only, not hashes
-  --bwlimit <rate>    cp, agent: bandwidth limit in bytes/s, e.g. 500k, 10M (decimal), 10Mi (binary)
-  --concurrency <n>   cp: files copied at once for folders (default 4)
-  --retries <n>       cp: attempts per file on temporary failures (default 6)
-  --overwrite         cp: replace different files already at the destination
-  --keep-both         cp: copy beside a different file already there, as "name (2).ext"
-  --write             check: also write, read back and remove a probe file
-  --once              agent: run every binding once, then exit (0 ok, 1 a file failed, 3 a warning)
-  --dry-run           agent: show what each binding's next run would send and skip, doing nothing
-  --settle <seconds>  agent: how long a new file must stay unchanged before it is published (default 10)
-  --no-tofu           Refuse SSH host keys never seen before instead of trusting them on first use
-                      (the fingerprint is printed, to pin); FERRY_NO_TOFU=1 does the same
-  -h, --help          Show this help
-
-Exit codes: 0 done (identical files left alone count as done), 1 failed, 2 usage error,
-3 agent --once warning, 4 cp refused: a different file exists at the destination and neither
---overwrite nor --keep-both was given (nothing was written over it; other files were copied)
-`;
+class UsageError extends Error {}
 
 /** Runs one `ferry` command; returns the exit code (0 ok, 1 failed, 2 usage, 4 cp refused). Errors print as one line. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], baseIo: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'no-verify': { type: 'boolean', default: false },
-        bwlimit: { type: 'string' },
-        concurrency: { type: 'string' },
-        retries: { type: 'string' },
-        overwrite: { type: 'boolean', default: false },
-        'keep-both': { type: 'boolean', default: false },
-        write: { type: 'boolean', default: false },
-        once: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        settle: { type: 'string' },
-        'no-tofu': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, tokens: true, options: OPTIONS });
   } catch (error) {
-    io.err(`ferry: ${(error as Error).message} (see ferry --help)`);
+    baseIo.err(`ferry: ${(error as Error).message} (see ferry --help)`);
     return 2;
   }
-  const { values, positionals } = parsed;
-  const [command, ...args] = positionals;
-  if (values.help || command === undefined || command === 'help') {
-    io.out(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
+  const values = parsed.values as Values;
+  const [command, ...args] = parsed.positionals;
+  const spec = command === undefined || command === 'help' ? undefined : commandSpec(command);
+  if (command === 'help' && args.length === 1 && commandSpec(args[0]!) !== undefined) {
+    baseIo.out(commandUsage(commandSpec(args[0]!)!));
+    return 0;
   }
-  const expected: Record<string, number> = { ls: 1, cp: 2, check: 1, connectors: 0, agent: 0 };
-  if (!(command in expected)) {
-    io.err(`ferry: unknown command "${command}" (see ferry --help)`);
+  if (values.help === true || command === undefined || command === 'help') {
+    baseIo.out(spec === undefined ? USAGE : commandUsage(spec));
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  if (spec === undefined) {
+    baseIo.err(`ferry: unknown command "${command}" (see ferry --help)`);
     return 2;
   }
-  if (args.length !== expected[command]) {
-    io.err(`ferry: ${command} takes ${expected[command]} argument(s), got ${args.length} (see ferry --help)`);
+  const io = withLogging(baseIo, {
+    verbose: values.verbose === true,
+    ...(values['log-file'] === undefined ? {} : { logFile: path.resolve(baseIo.cwd, values['log-file']) }),
+    ...(values.stats === undefined ? {} : { statsSeconds: Number(values.stats) }),
+    progressLines: values.progress === true,
+  });
+  let compare: CompareMode | undefined;
+  try {
+    const allowed = new Set<string>([...GLOBAL_OPTIONS, ...spec.options]);
+    for (const token of parsed.tokens) {
+      if (token.kind === 'option' && !allowed.has(token.name)) {
+        throw new UsageError(`${spec.name} does not take --${token.name} (see ferry ${spec.name} --help)`);
+      }
+    }
+    const [least, most] = spec.arity;
+    if (args.length < least || args.length > most) {
+      const count = least === most ? `${least}` : `${least} to ${most}`;
+      throw new UsageError(
+        `${spec.name} takes ${count} argument(s), got ${args.length} (see ferry ${spec.name} --help)`,
+      );
+    }
+    if (values.overwrite === true && values['keep-both'] === true) {
+      throw new UsageError('choose either --overwrite or --keep-both, not both');
+    }
+    if (values.stats !== undefined && !(Number(values.stats) > 0))
+      throw new UsageError('--stats needs a number of seconds > 0');
+    if (command === 'check' && args.length === 2 && values.write === true) {
+      throw new UsageError('--write belongs to the diagnostics of one connector (ferry check <connector> --write)');
+    }
+    compare = compareOf(values);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`ferry: ${error.message}`);
+    io.close();
     return 2;
   }
-  if (values.overwrite && values['keep-both']) {
-    io.err('ferry: choose either --overwrite or --keep-both, not both (see ferry --help)');
-    return 2;
-  }
+  const copyFlags = {
+    verify: values['no-verify'] !== true,
+    dryRun: values['dry-run'] === true,
+    include: cliGlobs(values.include),
+    exclude: cliGlobs(values.exclude),
+    ...(values.bwlimit === undefined ? {} : { bwlimit: values.bwlimit }),
+    ...(values.concurrency === undefined ? {} : { concurrency: values.concurrency }),
+    ...(values.retries === undefined ? {} : { retries: values.retries }),
+    ...(compare === undefined ? {} : { compare }),
+  };
+  const json = values.json === true;
   let session: CliSession | undefined;
   try {
     session = await CliSession.open({
       configPath: values.config,
       env: io.env,
       cwd: io.cwd,
-      tofu: !values['no-tofu'] && !/^(1|true|yes)$/i.test(io.env.FERRY_NO_TOFU ?? ''),
+      tofu: values['no-tofu'] !== true && !/^(1|true|yes)$/i.test(io.env.FERRY_NO_TOFU ?? ''),
       notice: (line) => io.err(`ferry: ${line}`),
     });
-    switch (command) {
+    const name = spec.name as CommandName;
+    switch (name) {
       case 'ls':
-        await lsCommand(session, io, args[0]!, values.json);
+        await lsCommand(session, io, args[0]!, json);
         break;
       case 'cp':
         await cpCommand(session, io, args[0]!, args[1]!, {
-          verify: !values['no-verify'],
-          bwlimit: values.bwlimit,
-          concurrency: values.concurrency,
-          retries: values.retries,
-          existing: values.overwrite ? 'overwrite' : values['keep-both'] ? 'keepBoth' : 'refuse',
+          ...copyFlags,
+          existing: values.overwrite === true ? 'overwrite' : values['keep-both'] === true ? 'keepBoth' : 'refuse',
+        });
+        break;
+      case 'sync':
+        await syncCommand(session, io, args[0]!, args[1]!, {
+          ...copyFlags,
+          deleteExtraneous: values['delete-extraneous'] === true,
+          json,
         });
         break;
       case 'check':
-        await checkCommand(session, io, args[0]!, values.write, values.json);
+        if (args.length === 2) {
+          await compareCommand(session, io, args[0]!, args[1]!, {
+            oneWay: values['one-way'] === true,
+            include: copyFlags.include,
+            exclude: copyFlags.exclude,
+            ...(compare === undefined ? {} : { compare }),
+            json,
+          });
+        } else await checkCommand(session, io, args[0]!, values.write === true, json);
+        break;
+      case 'mv':
+        await mvCommand(session, io, args[0]!, args[1]!, { ...copyFlags, overwrite: values.overwrite === true });
+        break;
+      case 'rm':
+        await rmCommand(session, io, args[0]!, { recursive: values.recursive === true, dryRun: copyFlags.dryRun });
+        break;
+      case 'mkdir':
+        await mkdirCommand(session, io, args[0]!);
         break;
       case 'connectors':
-        connectorsCommand(session, io, values.json);
+        connectorsCommand(session, io, json);
         break;
       case 'agent': {
         // The agent's modules (sync, uploads, platform client) load only for `ferry agent`, not for every command.
         const { agentCommand } = await import('./agent-command');
         return await agentCommand(session, io, {
-          once: values.once,
-          dryRun: values['dry-run'],
-          json: values.json,
+          once: values.once === true,
+          dryRun: copyFlags.dryRun,
+          json,
           configPath: values.config,
           settle: values.settle,
           bwlimit: values.bwlimit,
         });
       }
+      default:
+        assertNever(name);
     }
     return 0;
   } catch (error) {
@@ -138,6 +186,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`ferry: ${describeError(error).replace(/\s*\n\s*/g, ' ')}`);
     return error instanceof CpRefusedError ? EXIT_REFUSED : 1;
   } finally {
+    io.close();
     await session?.close();
   }
 }

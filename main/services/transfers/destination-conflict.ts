@@ -9,6 +9,28 @@ import { partialPathOf } from '../../../connectors/transfer/partial-file';
 import { strongestCommonHash } from '../../../shared/connectors/hash-algorithm';
 import type { ConflictChoice, TransferConflict } from '../../../shared/ipc/transfers-ipc';
 
+/**
+ * How an existing file of equal size is judged the same: by hash (`checksum`, the default), by size alone
+ * (`size-only`), or by modification time within a second (`mtime`, as rclone's default; hashes where a time is unknown).
+ */
+export type CompareMode = 'checksum' | 'size-only' | 'mtime';
+
+const MODIFY_WINDOW_MS = 1000;
+
+/** Whether a pair is the same without reading a byte: true or false when size (and the mode) settle it, else undefined. */
+export function judgedWithoutReading(incoming: Entry, existing: Entry, compare: CompareMode): boolean | undefined {
+  if (incoming.size === undefined || incoming.size !== existing.size) return false;
+  switch (compare) {
+    case 'size-only':
+      return true;
+    case 'mtime':
+      if (incoming.mtimeMs === undefined || existing.mtimeMs === undefined) return undefined;
+      return Math.abs(incoming.mtimeMs - existing.mtimeMs) < MODIFY_WINDOW_MS;
+    case 'checksum':
+      return undefined;
+  }
+}
+
 /** One incoming file and where it would go. */
 export interface ConflictSite {
   readonly source: Driver;
@@ -17,6 +39,8 @@ export interface ConflictSite {
   readonly destination: Driver;
   readonly path: string;
   readonly signal?: AbortSignal;
+  /** How an existing file of the same size is judged identical (default: checksum). */
+  readonly compare?: CompareMode;
 }
 
 /** What is at a file's destination, as far as a copy cares. */
@@ -51,7 +75,9 @@ export async function examineDestination(site: ConflictSite, known?: Entry | nul
   });
   if (existing.type === 'directory') return conflict(['skip', 'keepBoth']);
   const there = existing.size;
-  if (size !== undefined && there === size && (await sameContent(site))) return { kind: 'identical' };
+  if (judgedWithoutReading(site.incoming, existing, site.compare ?? 'checksum') ?? (await sameBytes(site))) {
+    return { kind: 'identical' };
+  }
   const choices: ConflictChoice[] = ['overwrite', 'skip', 'keepBoth'];
   if (size !== undefined && there !== undefined && there > 0 && there < size && (await isPrefix(site, there))) {
     choices.push('resume');
@@ -59,8 +85,8 @@ export async function examineDestination(site: ConflictSite, known?: Entry | nul
   return conflict(choices);
 }
 
-// Equal bytes: the strongest hash both storages compute, else SHA-256 of both (read back where none is offered).
-async function sameContent({ source, incoming, destination, path, signal }: ConflictSite): Promise<boolean> {
+/** Whether two files of equal size hold equal bytes: the strongest hash both storages compute, else SHA-256 of both. */
+export async function sameBytes({ source, incoming, destination, path, signal }: ConflictSite): Promise<boolean> {
   const options = signal === undefined ? {} : { signal };
   const common =
     hasHash(source) && hasHash(destination)

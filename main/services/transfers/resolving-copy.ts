@@ -1,7 +1,7 @@
 import { type Driver, type Entry } from '../../../connectors/driver';
 import { copyFile, type CopyOptions, type CopyResult } from '../../../connectors/transfer/copy-file';
 import type { ConflictChoice, TransferConflict } from '../../../shared/ipc/transfers-ipc';
-import { adoptAsPartial, examineDestination, freeKeptPath } from './destination-conflict';
+import { adoptAsPartial, type CompareMode, examineDestination, freeKeptPath } from './destination-conflict';
 
 /** A conflict as found for one file (the transfer adds how many more wait). */
 export type FoundConflict = Omit<TransferConflict, 'more'>;
@@ -32,14 +32,14 @@ export async function copyResolving(
   from: IncomingFile,
   to: { readonly driver: Driver; readonly path: string },
   decide: ConflictDecider,
-  options: CopyOptions,
+  options: CopyOptions & { readonly compare?: CompareMode },
   known?: Entry | null,
 ): Promise<FileOutcome> {
-  const signal = options.signal;
-  const site = { source: from.driver, incoming: from.entry, destination: to.driver, path: to.path, signal };
+  const { signal, compare, ...copyOptions } = options;
+  const site = { source: from.driver, incoming: from.entry, destination: to.driver, path: to.path, signal, compare };
   const examination = await examineDestination(site, known);
   const copy = (path: string): Promise<CopyResult> =>
-    copyFile({ driver: from.driver, path: from.entry.path }, { driver: to.driver, path }, options);
+    copyFile({ driver: from.driver, path: from.entry.path }, { driver: to.driver, path }, { ...copyOptions, signal });
   if (examination.kind === 'free') return { kind: 'copied', result: await copy(to.path) };
   if (examination.kind === 'identical') return { kind: 'identical' };
   const choice = decide(examination.conflict);

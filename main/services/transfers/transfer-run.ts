@@ -9,6 +9,7 @@ import { ProgressMeter, type TransferProgress } from '../../../connectors/transf
 import { type RetryPolicy, withRetries } from '../../../connectors/transfer/retry-policy';
 import { type TransferQueue } from '../../../connectors/transfer/transfer-queue';
 import type { TransferOutcome } from '../../../shared/ipc/transfers-ipc';
+import { type CompareMode } from './destination-conflict';
 import { destinationIndex } from './destination-index';
 import { type ConflictDecider, copyResolving, type FileOutcome, type FoundConflict } from './resolving-copy';
 
@@ -52,6 +53,10 @@ export interface RunContext {
   readonly onRetry?: CopyOptions['onRetry'];
   /** Called for each file of a folder that failed (the CLI names every one). */
   readonly onFileFailed?: (path: string, error: ConnectorError) => void;
+  /** How a file already at the destination is judged identical (default: checksum). */
+  readonly compare?: CompareMode;
+  /** Which files of a folder to copy, by path relative to it (the CLI's --include/--exclude); all when absent. */
+  readonly filter?: (relativePath: string) => boolean;
 }
 
 /** What a finished run did; with questions, the files they are about were not written and wait for answers. */
@@ -98,6 +103,7 @@ export async function runTransfer(context: RunContext): Promise<RunResult> {
       context.decide,
       {
         ...copyOptions(context),
+        ...(context.compare === undefined ? {} : { compare: context.compare }),
         onProgress: (p) =>
           context.onProgress({
             bytes: p.bytes,
@@ -220,6 +226,7 @@ async function copyFolder(context: RunContext): Promise<RunResult> {
       queue,
       skip: (path) => {
         if (context.doneFiles.has(path)) return true;
+        if (context.filter !== undefined && !context.filter(relative(path))) return true;
         if (!index.has(relative(path))) return false;
         conflicted.push(path);
         return true;
@@ -242,7 +249,11 @@ async function copyFolder(context: RunContext): Promise<RunResult> {
             { driver: context.source, entry },
             { driver: context.destination, path: target },
             context.decide,
-            { ...copyOptions(context), onProgress: (p) => onFileProgress(path, p) },
+            {
+              ...copyOptions(context),
+              ...(context.compare === undefined ? {} : { compare: context.compare }),
+              onProgress: (p) => onFileProgress(path, p),
+            },
             index.get(relative(path)),
           );
         })
