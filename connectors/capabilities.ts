@@ -32,6 +32,19 @@ export interface Hasher {
   hash(path: string, algorithm: HashAlgorithm, options?: { readonly signal?: AbortSignal }): Promise<string>;
 }
 
+/**
+ * A driver whose server can hash a stored file itself when asked (SFTP over an SSH exec channel): a check of the bytes
+ * the server really holds, unlike a hash computed in this process over the bytes sent.
+ */
+export interface ServerHasher {
+  /** The server's digest (lower-case hex) of the stored file, or undefined when this server offers no way to ask. */
+  serverHash(
+    path: string,
+    algorithm: HashAlgorithm,
+    options?: { readonly signal?: AbortSignal },
+  ): Promise<string | undefined>;
+}
+
 /** A driver with server-side rename. */
 export interface Renamer {
   /** Moves `from` to `to`, replacing `to` when it is a file. Parent folders of `to` are created as needed. */
@@ -53,6 +66,11 @@ export interface FolderMaker {
 /** Whether the driver can hash stored files with at least one algorithm. */
 export function hasHash(driver: Driver): driver is Driver & Hasher {
   return driver.capabilities.hashes.length > 0 && typeof (driver as Partial<Hasher>).hash === 'function';
+}
+
+/** Whether the driver can ask its server for a file's hash (it may still answer that the server offers none). */
+export function hasServerHash(driver: Driver): driver is Driver & ServerHasher {
+  return typeof (driver as Partial<ServerHasher>).serverHash === 'function';
 }
 
 /** Whether the driver can rename server-side. */

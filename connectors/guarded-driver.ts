@@ -1,6 +1,6 @@
 import { type Readable } from 'node:stream';
 import { type HashAlgorithm } from '../shared/connectors/hash-algorithm';
-import { type Copier, type FolderMaker, type Hasher, type Renamer } from './capabilities';
+import { type Copier, type FolderMaker, type Hasher, type Renamer, type ServerHasher } from './capabilities';
 import { ConnectorError, throwIfAborted } from './connector-error';
 import {
   type Driver,
@@ -15,7 +15,7 @@ import { normalizePath } from './path-safety';
 type Signal = { readonly signal?: AbortSignal };
 
 /** A driver as callers get it: the core plus whichever optional operations the wrapped driver has. */
-export type GuardedDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker>;
+export type GuardedDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker & ServerHasher>;
 
 const guarded = new WeakSet<Driver>();
 
@@ -40,7 +40,7 @@ function enter(path: string, signal: AbortSignal | undefined): string {
 export function guardDriver(driver: Driver): GuardedDriver {
   if (guarded.has(driver)) return driver;
   const inner = driver as GuardedDriver;
-  const { hash, rename, copy, mkdir } = inner;
+  const { hash, rename, copy, mkdir, serverHash } = inner;
   const wrapper: GuardedDriver = {
     get kind() {
       return inner.kind;
@@ -78,6 +78,12 @@ export function guardDriver(driver: Driver): GuardedDriver {
       ? {}
       : {
           mkdir: async (path: string, options: Signal = {}) => mkdir.call(inner, enter(path, options.signal), options),
+        }),
+    ...(serverHash === undefined
+      ? {}
+      : {
+          serverHash: async (path: string, algorithm: HashAlgorithm, options: Signal = {}) =>
+            serverHash.call(inner, enter(path, options.signal), algorithm, options),
         }),
     ...(rename === undefined ? {} : { rename: pairOperation(inner, rename) }),
     ...(copy === undefined ? {} : { copy: pairOperation(inner, copy) }),

@@ -1,19 +1,28 @@
 import { type Readable } from 'node:stream';
 import { type HashAlgorithm } from '../shared/connectors/hash-algorithm';
-import { type Capabilities, type Copier, type FolderMaker, type Hasher, type Renamer } from './capabilities';
+import {
+  type Capabilities,
+  type Copier,
+  type FolderMaker,
+  type Hasher,
+  hasServerHash,
+  type Renamer,
+  type ServerHasher,
+} from './capabilities';
 import { ConnectorError } from './connector-error';
 import { type Driver, type ListOptions, type ReadOptions, type WriteOptions } from './driver';
 
 type Signal = { readonly signal?: AbortSignal };
 
 /** A driver as the lazy wrapper gives it: the core plus the optional operations its capabilities announce. */
-export type LazyDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker>;
+export type LazyDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker & ServerHasher>;
 
 /**
  * A driver whose implementation, and the SDK behind it, is loaded on first use (`load` runs a dynamic import), so a
  * process that never touches this kind never loads its SDK. Kind and capabilities are known up front; the optional
  * operations are the ones the capabilities announce (hash with hashes, rename, copy with serverSideCopy, mkdir with
- * real folders), which is what the capability guards check, and each is forwarded to the loaded driver.
+ * real folders), which is what the capability guards check, and each is forwarded to the loaded driver; `serverHash`
+ * is always offered and answers undefined for a kind whose servers cannot hash.
  */
 export function lazyDriver(kind: string, capabilities: Capabilities, load: () => Promise<Driver>): LazyDriver {
   let loaded: Promise<LazyDriver> | undefined;
@@ -42,6 +51,11 @@ export function lazyDriver(kind: string, capabilities: Capabilities, load: () =>
       (await real()).write(path, source, options),
     remove: async (path: string, options?: Signal) => (await real()).remove(path, options),
     check: async (options) => (await real()).check(options),
+    // Whether a server can hash is learnt by asking it, so every lazy driver offers the question.
+    serverHash: async (path: string, algorithm: HashAlgorithm, options?: Signal) => {
+      const driver = await real();
+      return hasServerHash(driver) ? driver.serverHash(path, algorithm, options) : undefined;
+    },
     async close() {
       // Never used: nothing to release, and no reason to load the SDK now.
       if (loaded === undefined) {

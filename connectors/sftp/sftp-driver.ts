@@ -3,7 +3,9 @@ import { type Readable } from 'node:stream';
 import { type SFTPWrapper, type Stats } from 'ssh2';
 import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import { type CheckReport } from '../../shared/connectors/check-report';
-import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
+import { type Capabilities, type FolderMaker, type Renamer, type ServerHasher } from '../capabilities';
+import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
+import { hashCommand, parseHashOutput } from './server-hash-command';
 import { SFTP_CAPABILITIES } from './sftp-capabilities';
 import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
 import {
@@ -51,7 +53,7 @@ export interface SftpTuning {
 const SEQUENTIAL_PIPELINE: PipelineShape = { chunkSize: 32 * 1024, concurrency: 1 };
 
 /** SFTP driver (OpenSSH and compatible servers) on ssh2-sftp-client / ssh2, one multiplexed session per driver. */
-export class SftpDriver implements Driver, Renamer, FolderMaker {
+export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   readonly kind = 'sftp';
   readonly capabilities: Capabilities = SFTP_CAPABILITIES;
   private current: Promise<SftpSession> | undefined;
@@ -60,6 +62,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
   private parallelWrites: boolean;
   private readonly pipeline: PipelineShape;
   private readonly links = new SftpLinkGuard((path) => this.remote(path));
+  private serverHashing: 'unknown' | 'unavailable' = 'unknown';
 
   constructor(
     private readonly options: SftpOptions,
@@ -151,6 +154,29 @@ export class SftpDriver implements Driver, Renamer, FolderMaker {
         if (type === 'file' || type === 'directory') entries.push(entryOf(childPath, attrs));
       }
       return pageByName(entries, rejected, options);
+    });
+  }
+
+  /**
+   * Asks the server to hash a stored file over an SSH exec channel (`sha256sum`, as rclone does), on the path SFTP
+   * resolves; undefined when the account cannot run commands (sftp-only, exec disabled) or lacks the tool, which is
+   * then remembered for this driver.
+   */
+  async serverHash(
+    normalized: string,
+    algorithm: HashAlgorithm,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<string | undefined> {
+    if (this.serverHashing === 'unavailable') return undefined;
+    return this.run(normalized, options.signal, async (sftp) => {
+      const absolute = await sftpCall.realpath(sftp, this.remote(normalized));
+      const command = hashCommand(algorithm, absolute);
+      if (command === undefined) return undefined;
+      const session = await this.session();
+      const result = await session.exec(command, options.signal);
+      const digest = result.code === 0 ? parseHashOutput(result.stdout, algorithm) : undefined;
+      if (digest === undefined) this.serverHashing = 'unavailable';
+      return digest;
     });
   }
 

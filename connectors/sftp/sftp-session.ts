@@ -1,6 +1,13 @@
 import { lookup } from 'node:dns/promises';
 import { connect as netConnect, type Socket } from 'node:net';
-import { type Attributes, type FileEntryWithStats, type OpenMode, type SFTPWrapper, type Stats } from 'ssh2';
+import {
+  type Attributes,
+  type Client,
+  type FileEntryWithStats,
+  type OpenMode,
+  type SFTPWrapper,
+  type Stats,
+} from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { type SftpOptions } from '../../shared/connectors/sftp-descriptor';
 import { ConnectorError } from '../connector-error';
@@ -29,12 +36,23 @@ export class SessionStageError extends Error {
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
+/** What a command run over an exec channel said: exit code (null when killed or refused) and its output. */
+export interface ExecResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const EXEC_OUTPUT_LIMIT = 64 * 1024;
+
 /** An authenticated SFTP session: the raw ssh2 SFTP channel plus the SSH client that carries it. */
 export interface SftpSession {
   readonly sftp: SFTPWrapper;
   readonly hostKeyFingerprint: string;
   /** False once the connection closed or failed: open a new session. */
   alive(): boolean;
+  /** Runs a command over an SSH exec channel (a server may refuse: sftp-only accounts); output capped at 64 KiB. */
+  exec(command: string, signal?: AbortSignal): Promise<ExecResult>;
   close(): Promise<void>;
 }
 
@@ -149,6 +167,34 @@ export async function openSftpSession(
     sftp,
     hostKeyFingerprint,
     alive: () => !closed && isChannelOpen(sftp),
+    exec: (command, signal) =>
+      new Promise<ExecResult>((resolve, reject) => {
+        // ssh2-sftp-client keeps the ssh2 Client carrying its channel as `client` (untyped in its declarations).
+        (client as unknown as { readonly client: Client }).client.exec(command, (error, channel) => {
+          if (error) {
+            // A refused channel (sftp-only account, exec disabled) is an answer, not a failure of the connection.
+            resolve({ code: null, stdout: '', stderr: error.message });
+            return;
+          }
+          let stdout = '';
+          let stderr = '';
+          const abort = (): void => {
+            channel.close();
+            reject(signal?.reason ?? new Error('aborted'));
+          };
+          signal?.addEventListener('abort', abort, { once: true });
+          channel.on('data', (chunk: Buffer) => {
+            if (stdout.length < EXEC_OUTPUT_LIMIT) stdout += chunk.toString('utf8');
+          });
+          channel.stderr.on('data', (chunk: Buffer) => {
+            if (stderr.length < EXEC_OUTPUT_LIMIT) stderr += chunk.toString('utf8');
+          });
+          channel.on('close', (code: number | null) => {
+            signal?.removeEventListener('abort', abort);
+            resolve({ code: typeof code === 'number' ? code : null, stdout, stderr });
+          });
+        });
+      }),
     close: async () => {
       closed = true;
       await client.end().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type HashAlgorithm, strongestCommonHash } from '../../shared/connectors/hash-algorithm';
-import { canResumeInto, hasHash, hasServerSideCopy } from '../capabilities';
+import { canResumeInto, hasHash, hasServerHash, hasServerSideCopy } from '../capabilities';
 import { ConnectorError, isConnectorError } from '../connector-error';
 import { mapNodeError } from '../map-node-error';
 import { type Driver, type Entry, type WriteResult } from '../driver';
@@ -24,8 +24,11 @@ export interface CopyEndpoint {
 export interface CopyOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TransferProgress) => void;
-  /** 'hash' (default): size and the strongest hash both sides offer; 'size': size only. */
-  readonly verify?: 'hash' | 'size';
+  /**
+   * 'hash' (default): size and the strongest hash both sides offer; 'strict': the same, and the copy fails unless the
+   * server or the storage checked the bytes it holds (not only this process); 'size': size only.
+   */
+  readonly verify?: VerifyMode;
   readonly retry?: RetryPolicy;
   /** Shared by all transfers for a global limit. */
   readonly limiter?: BandwidthLimiter;
@@ -37,9 +40,20 @@ export interface CopyOptions {
   readonly retainPartial?: () => boolean;
 }
 
+/** How much checking a copy asks for. */
+export type VerifyMode = 'hash' | 'strict' | 'size';
+
+/**
+ * Who vouched for the digest of the copy: the destination's `server` hashing the stored file when asked (SFTP over
+ * exec), the `store`'s own hash of what it holds (S3 MD5 per part, a local file), both files `read-back` through their
+ * drivers (after a resume), or this process alone (`client`: the digest of the bytes sent, nobody compared it).
+ */
+export type VerifiedBy = 'server' | 'store' | 'read-back' | 'client';
+
 /** How a copy was verified. */
 export type Verification =
-  { readonly kind: 'hash'; readonly algorithm: HashAlgorithm; readonly digest: string } | { readonly kind: 'size' };
+  | { readonly kind: 'hash'; readonly algorithm: HashAlgorithm; readonly digest: string; readonly by: VerifiedBy }
+  | { readonly kind: 'size' };
 
 /** What a successful copy did. */
 export interface CopyResult {
@@ -67,7 +81,7 @@ interface VerificationPlan {
   readonly write: readonly HashAlgorithm[];
 }
 
-function planVerification(source: Driver, destination: Driver, entry: Entry, mode: 'hash' | 'size'): VerificationPlan {
+function planVerification(source: Driver, destination: Driver, entry: Entry, mode: VerifyMode): VerificationPlan {
   if (mode === 'size') return { stream: [], write: [] };
   const common =
     hasHash(source) && hasHash(destination)
@@ -79,7 +93,13 @@ function planVerification(source: Driver, destination: Driver, entry: Entry, mod
     const computable = isComputable(common) ? [common] : [];
     return { common, stream: known ? [] : computable, write: computable };
   }
-  return { stream: ['sha256'], write: ['sha256'] };
+  // The bytes are hashed once, as they stream; the check itself comes from a server that can hash (or nobody).
+  return { stream: ['sha256'], write: [] };
+}
+
+// The server's own SHA-256 of a stored file, when its driver can ask and the server answers.
+async function askServer(driver: Driver, path: string, signal?: AbortSignal): Promise<string | undefined> {
+  return hasServerHash(driver) ? driver.serverHash(path, 'sha256', { signal }) : undefined;
 }
 
 /**
@@ -145,6 +165,8 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
   const mtimeMs = destination.capabilities.mtimePrecisionMs !== null ? entry.mtimeMs : undefined;
   let hasher: MultiHasher | undefined;
   let attempts = 0;
+  // Strict verification refused a copy only this process checked: it must not stay, even where written in place.
+  let refusedUnverified = false;
 
   // A partial left by an earlier version (no .part suffix) is renamed to the current name and resumed.
   const adoptLegacyPartial = async (): Promise<Entry | undefined> => {
@@ -223,20 +245,38 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
         (await retry(() => hashOf(source, srcPath, algorithm, signal)));
       const actual = result.stored?.[algorithm] ?? (await retry(() => hashOf(destination, target, algorithm, signal)));
       if (expected !== actual) throw mismatch(dstPath, algorithm, expected, actual);
-      return { kind: 'hash', algorithm, digest: actual };
+      return { kind: 'hash', algorithm, digest: actual, by: 'store' };
     }
     if (resumedAt.length > 0 && plan.stream.length > 0) {
-      // The partial's first bytes came from an earlier attempt nobody could hash: read both back and compare.
-      const expected = entry.hashes?.sha256 ?? (await retry(() => sha256Of(source, srcPath, signal)));
-      const actual = await retry(() => sha256Of(destination, target, signal));
+      // The partial's first bytes came from an earlier attempt nobody could hash: ask the servers, else read back.
+      const expected =
+        entry.hashes?.sha256 ??
+        (await retry(async () => (await askServer(source, srcPath, signal)) ?? sha256Of(source, srcPath, signal)));
+      const fromServer = await retry(() => askServer(destination, target, signal));
+      const actual = fromServer ?? (await retry(() => sha256Of(destination, target, signal)));
       if (expected !== actual) throw mismatch(dstPath, 'sha256', expected, actual);
-      return { kind: 'hash', algorithm: 'sha256', digest: actual };
+      return {
+        kind: 'hash',
+        algorithm: 'sha256',
+        digest: actual,
+        by: fromServer === undefined ? 'read-back' : 'server',
+      };
     }
     const expected = streamed?.sha256;
-    const actual = result.hashes.sha256;
-    if (expected !== undefined && actual !== undefined) {
-      if (expected !== actual) throw mismatch(dstPath, 'sha256', expected, actual);
-      return { kind: 'hash', algorithm: 'sha256', digest: actual };
+    if (expected !== undefined) {
+      // Upload: the destination's server hashes what it stored. Download: the source's server hashes what it holds,
+      // which must be what arrived here. Either way a second party looked at the bytes.
+      const stored = await retry(() => askServer(destination, target, signal));
+      if (stored !== undefined) {
+        if (stored !== expected) throw mismatch(dstPath, 'sha256', expected, stored);
+        return { kind: 'hash', algorithm: 'sha256', digest: stored, by: 'server' };
+      }
+      const held = await retry(() => askServer(source, srcPath, signal));
+      if (held !== undefined) {
+        if (held !== expected) throw mismatch(dstPath, 'sha256', held, expected);
+        return { kind: 'hash', algorithm: 'sha256', digest: held, by: 'server' };
+      }
+      return { kind: 'hash', algorithm: 'sha256', digest: expected, by: 'client' };
     }
     return { kind: 'size' };
   };
@@ -253,6 +293,15 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
       resumedAt.length = 0;
       verification = await transferAndVerify();
     }
+    if (options.verify === 'strict' && (verification.kind === 'size' || verification.by === 'client')) {
+      refusedUnverified = true;
+      throw new ConnectorError(
+        'Unsupported',
+        `${dstPath}: neither the server nor the storage can check the copy between ${source.kind} and ` +
+          `${destination.kind} (only this computer hashed it), and strict verification asks for one; the copy was removed.`,
+        { path: dstPath, hint: 'Copy without strict verification to accept a check made on this computer only.' },
+      );
+    }
     if (renamer !== undefined) await retry(() => renamer.rename(target, dstPath, { signal }));
     meter.flush();
     const size = entry.size ?? meter.snapshot().bytes;
@@ -265,7 +314,7 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
       (isConnectorError(error, 'Cancelled') && options.retainPartial?.() === true) ||
       (isConnectorError(error, 'Retryable') && source.capabilities.rangedRead);
     if (!retained) {
-      if (resumable || isConnectorError(error, 'Integrity')) await removeTarget();
+      if (resumable || isConnectorError(error, 'Integrity') || refusedUnverified) await removeTarget();
     }
     if (isConnectorError(error, 'Retryable')) throw gaveUp(error, dstPath, attempts, resumable && retained);
     throw error;

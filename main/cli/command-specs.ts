@@ -18,7 +18,12 @@ export const OPTIONS = {
   verbose: { type: 'boolean', short: 'v', help: 'Say what happens to every file' },
   'log-file': { type: 'string', value: '<file>', help: 'Also append every message, time-stamped, to this file' },
   help: { type: 'boolean', short: 'h', help: 'Show help (ferry <command> --help: that command)' },
-  'no-verify': { type: 'boolean', help: 'Check sizes only after copying, not hashes' },
+  verify: {
+    type: 'string',
+    value: '<mode>',
+    help: 'hash (default): size and hash; strict: fail unless the server or the storage checked the copy (not only this computer); size: sizes only',
+  },
+  'no-verify': { type: 'boolean', help: 'Check sizes only after copying, not hashes (--verify size)' },
   bwlimit: {
     type: 'string',
     value: '<rate>',
@@ -60,7 +65,7 @@ export type OptionName = keyof typeof OPTIONS;
 export const GLOBAL_OPTIONS: readonly OptionName[] = ['config', 'no-tofu', 'verbose', 'log-file', 'help'];
 
 const COPY_OPTIONS: readonly OptionName[] = [
-  'no-verify', 'bwlimit', 'concurrency', 'retries', 'include', 'exclude', 'dry-run', 'progress', 'stats',
+  'verify', 'no-verify', 'bwlimit', 'concurrency', 'retries', 'include', 'exclude', 'dry-run', 'progress', 'stats',
 ]; // prettier-ignore
 const COMPARE_OPTIONS: readonly OptionName[] = ['checksum', 'size-only', 'mtime'];
 
@@ -115,7 +120,7 @@ export const COMMANDS = [
     args: '<source> <destination>',
     arity: [2, 2],
     summary: 'Move a file or a folder: renamed in place, or copied, verified, then removed from the source',
-    options: ['no-verify', 'bwlimit', 'retries', 'concurrency', 'overwrite', 'dry-run', 'progress'],
+    options: ['verify', 'no-verify', 'bwlimit', 'retries', 'concurrency', 'overwrite', 'dry-run', 'progress'],
   },
   {
     name: 'rm',

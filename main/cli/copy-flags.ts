@@ -1,6 +1,6 @@
 import { ConnectorError } from '../../connectors/connector-error';
 import { BandwidthLimiter } from '../../connectors/transfer/bandwidth-limiter';
-import { type CopyOptions } from '../../connectors/transfer/copy-file';
+import { type CopyOptions, type VerifyMode } from '../../connectors/transfer/copy-file';
 import { DEFAULT_RETRY_POLICY } from '../../connectors/transfer/retry-policy';
 import { type CompareMode } from '../services/transfers/destination-conflict';
 import { type CliIo } from './cli-io';
@@ -8,7 +8,7 @@ import { formatDuration, parseBandwidth } from './progress-line';
 
 /** The flags every copying command (cp, sync, mv) shares, as typed on the command line. */
 export interface CopyFlags {
-  readonly verify: boolean;
+  readonly verify: VerifyMode;
   readonly bwlimit?: string;
   readonly concurrency?: string;
   readonly retries?: string;
@@ -38,7 +38,7 @@ export function copyOptionsOf(flags: CopyFlags, io: CliIo): CopyOptions {
     }
   }
   return {
-    verify: flags.verify ? 'hash' : 'size',
+    verify: flags.verify,
     limiter: new BandwidthLimiter(limit),
     retry: {
       ...DEFAULT_RETRY_POLICY,

@@ -1,7 +1,9 @@
 import { isConnectorError } from '../../connectors/connector-error';
 import { type Driver, type Entry } from '../../connectors/driver';
 import { baseName, joinPath } from '../../connectors/path-safety';
+import { type Verification } from '../../connectors/transfer/copy-file';
 import { TransferQueue } from '../../connectors/transfer/transfer-queue';
+import { assertNever } from '../../shared/assert-never';
 import type { ConflictChoice } from '../../shared/ipc/transfers-ipc';
 import { pathFilter, relativeTo } from '../services/sync/source-scan';
 import { examineDestination } from '../services/transfers/destination-conflict';
@@ -97,7 +99,7 @@ export async function cpCommand(
     const result = outcome.result;
     const written = outcome.kind === 'keptBoth' ? outcome.path : target;
     const seconds = (performance.now() - started) / 1000;
-    const check = result.verification.kind === 'hash' ? `verified ${result.verification.algorithm}` : 'size checked';
+    const check = verificationText(result.verification);
     const resumed = result.resumedAt.length > 0 ? `, resumed ${result.resumedAt.length}x` : '';
     const how =
       outcome.kind === 'overwritten'
@@ -238,4 +240,22 @@ async function previewFolder(
     `Dry run: ${diff.missing.length} files (${formatBytes(bytes)}) would be copied, ${diff.differ.length} differ, ` +
       `${diff.same.length} unchanged; nothing was copied.`,
   );
+}
+
+/** How a copy was checked, in the words the CLI prints after it. */
+export function verificationText(verification: Verification): string {
+  if (verification.kind === 'size') return 'size checked';
+  const { algorithm, by } = verification;
+  switch (by) {
+    case 'server':
+      return `verified ${algorithm} by the server`;
+    case 'store':
+      return `verified ${algorithm} by the storage`;
+    case 'read-back':
+      return `verified ${algorithm}, both files read back`;
+    case 'client':
+      return `${algorithm} computed on this computer only (the server cannot hash files)`;
+    default:
+      return assertNever(by);
+  }
 }

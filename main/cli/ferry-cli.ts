@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeError } from '../../connectors/connector-error';
+import { type VerifyMode } from '../../connectors/transfer/copy-file';
 import { assertNever } from '../../shared/assert-never';
 import { type CompareMode } from '../services/transfers/destination-conflict';
 import { type CliIo } from './cli-io';
@@ -44,6 +45,16 @@ function compareOf(values: Values): CompareMode | undefined {
 
 class UsageError extends Error {}
 
+function verifyOf(values: Values): VerifyMode {
+  const mode = values.verify ?? (values['no-verify'] === true ? 'size' : 'hash');
+  if (values.verify !== undefined && values['no-verify'] === true)
+    throw new UsageError('choose either --verify or --no-verify');
+  if (mode !== 'hash' && mode !== 'strict' && mode !== 'size') {
+    throw new UsageError(`--verify takes hash, strict or size, not "${mode}"`);
+  }
+  return mode;
+}
+
 /** Runs one `ferry` command; returns the exit code (0 ok, 1 failed, 2 usage, 4 cp refused). Errors print as one line. */
 export async function runCli(argv: readonly string[], baseIo: CliIo): Promise<number> {
   let parsed;
@@ -75,6 +86,7 @@ export async function runCli(argv: readonly string[], baseIo: CliIo): Promise<nu
     progressLines: values.progress === true,
   });
   let compare: CompareMode | undefined;
+  let verify: VerifyMode = 'hash';
   try {
     const allowed = new Set<string>([...GLOBAL_OPTIONS, ...spec.options]);
     for (const token of parsed.tokens) {
@@ -98,6 +110,7 @@ export async function runCli(argv: readonly string[], baseIo: CliIo): Promise<nu
       throw new UsageError('--write belongs to the diagnostics of one connector (ferry check <connector> --write)');
     }
     compare = compareOf(values);
+    verify = verifyOf(values);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`ferry: ${error.message}`);
@@ -105,7 +118,7 @@ export async function runCli(argv: readonly string[], baseIo: CliIo): Promise<nu
     return 2;
   }
   const copyFlags = {
-    verify: values['no-verify'] !== true,
+    verify,
     dryRun: values['dry-run'] === true,
     include: cliGlobs(values.include),
     exclude: cliGlobs(values.exclude),

@@ -39,7 +39,7 @@ function fingerprintOf(publicKeyPath: string): string {
 }
 
 /** Starts OpenSSH's sshd in the foreground on a free loopback port (as root; see TESTBED.md). */
-export async function startSshd(): Promise<SshdServer> {
+export async function startSshd(options: { readonly sftpOnly?: boolean } = {}): Promise<SshdServer> {
   const user = ensureTestUser();
   const dir = mkdtempSync(join(tmpdir(), 'ferry-sshd-'));
   // The test user must reach its authorized_keys and its root folder below this directory.
@@ -77,6 +77,8 @@ export async function startSshd(): Promise<SshdServer> {
       'PermitRootLogin no',
       `AllowUsers ${user.name}`,
       'Subsystem sftp internal-sftp',
+      // An sftp-only account, as many hosts give out: no shell, no exec channel.
+      ...(options.sftpOnly === true ? ['ForceCommand internal-sftp'] : []),
       'LogLevel VERBOSE',
       'MaxStartups 50:30:100',
       'MaxSessions 20',

@@ -3,7 +3,12 @@ import { cancelledError, ConnectorError, isConnectorError } from '../../../conne
 import { mapNodeError } from '../../../connectors/map-node-error';
 import { baseName, joinPath, normalizePath } from '../../../connectors/path-safety';
 import { type BandwidthLimiter } from '../../../connectors/transfer/bandwidth-limiter';
-import { type CopyOptions, type CopyResult, type Verification } from '../../../connectors/transfer/copy-file';
+import {
+  type CopyOptions,
+  type CopyResult,
+  type Verification,
+  type VerifyMode,
+} from '../../../connectors/transfer/copy-file';
 import { copyTree } from '../../../connectors/transfer/copy-tree';
 import { ProgressMeter, type TransferProgress } from '../../../connectors/transfer/progress-meter';
 import { type RetryPolicy, withRetries } from '../../../connectors/transfer/retry-policy';
@@ -48,8 +53,8 @@ export interface RunContext {
   readonly onKind: (kind: 'file' | 'folder', total: number | null) => void;
   readonly onProgress: (progress: RunProgress) => void;
   readonly onFileDone: (path: string, file: DoneFile) => void;
-  /** 'hash' (default) or 'size' only (the CLI's --no-verify). */
-  readonly verify?: 'hash' | 'size';
+  /** 'hash' (default), 'strict' (a server or storage check required) or 'size' only (the CLI's --no-verify). */
+  readonly verify?: VerifyMode;
   readonly onRetry?: CopyOptions['onRetry'];
   /** Called for each file of a folder that failed (the CLI names every one). */
   readonly onFileFailed?: (path: string, error: ConnectorError) => void;
@@ -281,11 +286,20 @@ async function copyFolder(context: RunContext): Promise<RunResult> {
   }
   if (firstFailure !== undefined) throw new FolderCopyError(firstFailure.error, firstFailure.path, files, doneBytes);
   // A folder is only as verified as its least verified file.
-  const verification =
-    weakest.size === 1 ? [...weakest][0]! : weakest.has('size') || weakest.size === 0 ? 'size' : 'hash';
+  const verification = weakestVerification(weakest);
   return { bytes: doneBytes, files, verification, outcome: null, questions: [] };
 }
 
-function verificationName(verification: Verification): string {
-  return verification.kind === 'hash' ? verification.algorithm : 'size';
+/** How a copy was verified, as the journal and the Transfers screen keep it: 'size', or '<by>:<algorithm>'. */
+export function verificationName(verification: Verification): string {
+  return verification.kind === 'hash' ? `${verification.by}:${verification.algorithm}` : 'size';
+}
+
+// Size only < this computer only < checked by a second party (server, storage, read-back): the folder gets the
+// weakest; several different strong ways read 'mixed'.
+function weakestVerification(names: ReadonlySet<string>): string {
+  if (names.size === 0 || names.has('size')) return 'size';
+  const client = [...names].filter((name) => name.startsWith('client:'));
+  if (client.length > 0) return client.length === 1 ? client[0]! : 'client:sha256';
+  return names.size === 1 ? [...names][0]! : 'mixed';
 }

@@ -82,7 +82,7 @@ describe.skipIf(!sshdAvailable.available)('ferry cp when the SFTP server goes aw
     await server.start();
     const again = await ferry(['cp', 'big.bin', 'depot:big.bin']);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/verified sha256, resumed 1x\./);
+    expect(again.stdout).toMatch(/verified sha256 by the server, resumed 1x\./);
     const copied = await readFile(path.join(server.root, 'big.bin'));
     expect(createHash('sha256').update(copied).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
     expect((await readdir(server.root)).filter((n) => n.startsWith('.ferry-'))).toEqual([]);

@@ -42,7 +42,7 @@ describe.skipIf(!fauxqs.available)('copy to S3, verified by the store', () => {
     const hash = vi.spyOn(s3, 'hash');
     const read = vi.spyOn(s3, 'read');
     const result = await copyFile({ driver: local, path: 'data.bin' }, { driver: s3, path: 'copy.bin' });
-    expect(result.verification).toMatchObject({ kind: 'hash', algorithm: 'md5' });
+    expect(result.verification).toMatchObject({ kind: 'hash', algorithm: 'md5', by: 'store' });
     expect(hash).not.toHaveBeenCalled();
     expect(read).not.toHaveBeenCalled();
     expect(result.verification.kind === 'hash' && result.verification.digest).toBe(await local.hash('data.bin', 'md5'));

@@ -35,7 +35,7 @@ describe('copyFile', () => {
     const data = randomBytes(3 * MiB + 17);
     const source = await memoryWith(data);
     const result = await copyFile({ driver: source, path: 'src/data.bin' }, { driver: local, path: 'out/data.bin' });
-    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: sha256(data) });
+    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: sha256(data), by: 'store' });
     expect(result.attempts).toBe(1);
     expect(sha256(await readFile(path.join(dir, 'out/data.bin')))).toBe(sha256(data));
     expect(await readdir(path.join(dir, 'out'))).toEqual(['data.bin']);

@@ -38,6 +38,7 @@ import { ConflictDialog, type ConflictQuestion } from './conflict-dialog';
 import { formatSize, formatSpeed } from '../../../../shared/format/format-size';
 import { formatDuration } from './transfer-format';
 import { TransferLimitsCard } from './transfer-limits-card';
+import { verificationLabel } from './verification-label';
 import { LoadingState } from '../../components/loading-state';
 
 const LOCAL_DISK = 'local-disk';
@@ -331,8 +332,8 @@ function DoneNote({ transfer }: { readonly transfer: Transfer }) {
         </Text>
       )}
       {transfer.verification && (
-        <Text size="xs" c="dimmed" mt={2}>
-          {t('transfers.verified', { method: transfer.verification })}
+        <Text size="xs" c="dimmed" mt={2} data-verification={transfer.verification}>
+          {verificationLabel(t, transfer.verification)}
         </Text>
       )}
     </>
