@@ -53,7 +53,9 @@ describe('ferry command line', () => {
     const cp = await ferry(['cp', 'report.bin', 'vault:incoming/'], env);
     expect(cp.stderr).toBe('');
     expect(cp.code).toBe(0);
-    expect(cp.stdout).toMatch(/Copied .*report\.bin to incoming\/report\.bin: 3\.1 MB .* verified sha256 by the storage\./);
+    expect(cp.stdout).toMatch(
+      /Copied .*report\.bin to incoming\/report\.bin: 3\.1 MB .* verified sha256 by the storage\./,
+    );
     expect(sha256(await readFile(path.join(store, 'incoming', 'report.bin')))).toBe(sha256(data));
     const ls = await ferry(['ls', 'vault:incoming', '--json'], env);
     expect(ls.code).toBe(0);

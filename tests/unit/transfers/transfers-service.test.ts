@@ -39,7 +39,12 @@ describe('TransfersService', () => {
     ]);
     const file = await waitForTransfer(service, transfers[0]!.id, 'done');
     const folder = await waitForTransfer(service, transfers[1]!.id, 'done');
-    expect(file).toMatchObject({ kind: 'file', bytes: report.length, total: report.length, verification: 'store:sha256' });
+    expect(file).toMatchObject({
+      kind: 'file',
+      bytes: report.length,
+      total: report.length,
+      verification: 'store:sha256',
+    });
     expect(folder).toMatchObject({ kind: 'folder', bytes: a.length + 1, files: { done: 3, failed: 0 } });
     expect(sha256(await readFile(fixture.disk('downloads/report.csv')))).toBe(sha256(report));
     expect(sha256(await readFile(fixture.disk('downloads/set/a.bin')))).toBe(sha256(a));
