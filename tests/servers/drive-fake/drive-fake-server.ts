@@ -421,7 +421,8 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
     }
     const exported = /^\/drive\/v3\/files\/([^/]+)\/export$/.exec(path);
     if (exported !== null && method === 'GET') {
-      const file = fileOf(decodeURIComponent(exported[1]!), url);
+      // files.export takes no supportsAllDrives parameter: it reaches Shared Drive items without it.
+      const file = fileOf(decodeURIComponent(exported[1]!), new URL('http://x/?supportsAllDrives=true'));
       const mimeType = url.searchParams.get('mimeType') ?? '';
       if (!file.mimeType.startsWith('application/vnd.google-apps.') || mimeType === '') {
         throw new DriveHttpError(400, 'Export only supports Docs Editors files.', 'fileNotExportable');
