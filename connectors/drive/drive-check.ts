@@ -5,7 +5,7 @@ import { rootAccessSteps } from '../check/root-access-steps';
 import { ConnectorError } from '../connector-error';
 import { type CheckOptions } from '../driver';
 import { httpEndpointSteps } from '../s3/http-endpoint-steps';
-import { DRIVE_DEFAULT_ENDPOINT, parseDriveServiceAccount } from './drive-client';
+import { DRIVE_DEFAULT_ENDPOINT } from './drive-client';
 import { type DriveDriver } from './drive-driver';
 import { MY_DRIVE_QUOTA_HINT, MY_DRIVE_QUOTA_MESSAGE } from './map-drive-error';
 
@@ -20,11 +20,12 @@ export async function runDriveCheck(
   check: CheckOptions,
 ): Promise<CheckReport> {
   let inSharedDrive = false;
+  let mayUpload = false;
   const authenticate: StepPlan = {
     id: 'authenticate',
-    hint: 'Check the service account key (JSON), and that the folder or Shared Drive is shared with the account.',
+    hint: 'Check the service account key (JSON) or sign in with Google again, and that the folder or Shared Drive is shared with the account.',
     async run() {
-      const key = parseDriveServiceAccount(options.serviceAccountJson);
+      const client = driver.client;
       const { data } = await driver.call(
         '',
         () =>
@@ -35,8 +36,9 @@ export async function runDriveCheck(
         check.signal,
       );
       inSharedDrive = data.driveId != null;
+      mayUpload = inSharedDrive || !client.serviceAccount;
       const where = inSharedDrive ? `in Shared Drive ${data.driveId}` : 'in My Drive';
-      return { status: 'ok', detail: `Signed in as ${key.client_email}; root folder "${data.name ?? ''}" ${where}.` };
+      return { status: 'ok', detail: `Signed in as ${client.identity}; root folder "${data.name ?? ''}" ${where}.` };
     },
   };
   const steps = rootAccessSteps(driver, check).map((step): StepPlan => {
@@ -44,7 +46,7 @@ export async function runDriveCheck(
     return {
       ...step,
       async run() {
-        if (inSharedDrive) return step.run();
+        if (mayUpload) return step.run();
         if (check.write !== true) {
           return { status: 'skipped', detail: `Not asked for. ${MY_DRIVE_QUOTA_MESSAGE}.`, hint: MY_DRIVE_QUOTA_HINT };
         }

@@ -77,7 +77,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker {
   /** The client (created on first use; InvalidInput for a malformed key). */
   get client(): DriveClient {
     if (this.closed) throw new ConnectorError('InvalidInput', 'This Google Drive connection was closed.');
-    this.current ??= createDriveClient(this.options);
+    this.current ??= createDriveClient(this.options, this.context.credentials);
     return this.current;
   }
 

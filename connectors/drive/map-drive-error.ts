@@ -34,7 +34,8 @@ export function driveErrorFacts(error: unknown): {
   const e = (typeof error === 'object' && error !== null ? error : {}) as DriveErrorShape;
   const status =
     typeof e.status === 'number' ? e.status : (e.response?.status ?? (typeof e.code === 'number' ? e.code : undefined));
-  const body = e.response?.data?.error;
+  const raw = e.response?.data?.error;
+  const body = typeof raw === 'object' ? raw : undefined;
   const text = body?.message ?? (typeof e.message === 'string' ? e.message : String(error));
   return { status, reason: body?.errors?.[0]?.reason, text };
 }
@@ -58,6 +59,15 @@ export function mapDriveError(error: unknown, path?: string): ConnectorError {
   const make = (c: ConnectorErrorCode, message: string, hint?: string): ConnectorError =>
     new ConnectorError(c, `${message}${where}`, { hint, path, cause: error });
   if (status === undefined) return mapNodeError(error, path);
+  // The token endpoint's refusal of a refresh token (revoked, expired, another client's): OAuth's error string.
+  const oauthError = (error as DriveErrorShape).response?.data?.error;
+  if (typeof oauthError === 'string' && /invalid_grant|invalid_client|unauthorized_client/.test(oauthError)) {
+    return make(
+      'AuthFailed',
+      `Google refused the sign-in (${oauthError})`,
+      'Sign in with Google again on this connector.',
+    );
+  }
   if (isDriveRateLimit(error)) return make('Retryable', `Google Drive rate limit reached (${reason ?? status})`);
   switch (status) {
     case 400:
@@ -65,8 +75,8 @@ export function mapDriveError(error: unknown, path?: string): ConnectorError {
     case 401:
       return make(
         'AuthFailed',
-        'The service account key was refused (deleted, disabled or from another project)',
-        'Create a new JSON key for the service account and paste it completely.',
+        'The credentials were refused (a service account key deleted or disabled, or a Google sign-in revoked)',
+        'Create a new JSON key for the service account and paste it completely, or sign in with Google again.',
       );
     case 403:
       if (reason === 'storageQuotaExceeded' && /service account/i.test(text)) {

@@ -1,21 +1,63 @@
 import { defineDescriptor, type OptionsOf } from './connector-descriptor';
 
-/** Google Drive: a folder of a Shared Drive (or of My Drive, for reading) reached with a service account. */
+/** Google Drive: a folder of a Shared Drive or of My Drive, reached with a service account or a Google account (OAuth). */
 export const driveDescriptor = defineDescriptor({
   kind: 'drive',
   label: 'Google Drive',
   description:
-    'A folder in Google Drive, preferably in a Shared Drive, reached with a service account key (service accounts cannot store files in My Drive).',
+    'A folder in Google Drive, reached with a service account key (uploads then need a Shared Drive) or by signing in with a Google account.',
   options: {
+    auth: {
+      type: 'enum',
+      label: 'Sign in with',
+      help: 'Service account: a JSON key, the usual way for an organisation (uploads need a Shared Drive). Google account: you sign in once in the browser; Ferry keeps the refresh token.',
+      required: false,
+      values: [
+        { value: 'serviceAccount', label: 'Service account key' },
+        { value: 'oauth', label: 'Google account (sign in in the browser)' },
+      ],
+      default: 'serviceAccount',
+    },
     serviceAccountJson: {
       type: 'string',
       label: 'Service account key (JSON)',
       help: 'Contents of the JSON key file of a service account that is a member of the Shared Drive (or that the folder is shared with).',
-      required: true,
+      required: false,
       secret: true,
       multiline: true,
       contents: 'json',
       examples: ['{"type":"service_account","project_id":"...","private_key":"...","client_email":"..."}'],
+    },
+    clientId: {
+      type: 'string',
+      label: 'OAuth client ID',
+      help: 'Client ID of an OAuth client of type "Desktop app" (Google Cloud console > APIs & Services > Credentials), for signing in with a Google account.',
+      required: false,
+      pattern: '^[\\w.-]+$',
+      examples: ['1234567890-abc.apps.googleusercontent.com'],
+    },
+    clientSecret: {
+      type: 'string',
+      label: 'OAuth client secret',
+      help: 'Client secret of that OAuth client (Google issues one to desktop clients too).',
+      required: false,
+      secret: true,
+    },
+    refreshToken: {
+      type: 'string',
+      label: 'Refresh token',
+      help: 'Saved by the browser sign-in (and renewed by Ferry when Google rotates it); paste one only when it was made elsewhere for this client.',
+      required: false,
+      secret: true,
+      advanced: true,
+    },
+    tokenUrl: {
+      type: 'string',
+      label: 'OAuth token endpoint',
+      help: 'Where refresh tokens are exchanged for access tokens, for a local test server. Empty: https://oauth2.googleapis.com/token.',
+      required: false,
+      advanced: true,
+      pattern: '^https?://\\S+$',
     },
     driveId: {
       type: 'string',

@@ -30,6 +30,7 @@ describeConformance(
   () => {
     if (fake === undefined) throw new Error('the Drive fake did not start');
     return new DriveDriver({
+      auth: 'serviceAccount',
       serviceAccountJson: account.json,
       driveId,
       folderId,

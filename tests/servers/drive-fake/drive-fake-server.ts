@@ -56,6 +56,15 @@ export interface DriveFault {
   readonly message?: string;
 }
 
+/** An OAuth client of type "Desktop app" known to the fake, and the user its consent signs in. */
+export interface FakeOAuthClient {
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  readonly user: string;
+  /** Issue a new refresh token on every refresh, invalidating the old one (Google may rotate them). */
+  readonly rotateRefreshTokens?: boolean;
+}
+
 /** The running fake and what tests may ask it. */
 export interface DriveFake {
   /** Base URL (the client's `rootUrl` without the trailing slash). */
@@ -74,6 +83,10 @@ export interface DriveFake {
   persistedBytes(name: string): number;
   /** The stored, untrashed files named `name`. */
   filesNamed(name: string): readonly { readonly id: string; readonly content: Buffer }[];
+  /** Registers an OAuth client whose consent page signs `user` in at once (no real page: a redirect). */
+  addOAuthClient(client: FakeOAuthClient): void;
+  /** Makes every refresh token issued so far invalid (the user revoked Ferry's access). */
+  revokeRefreshTokens(): void;
   /** Stops listening and cuts every connection. */
   stop(): Promise<void>;
   /** Same as stop (a crash as clients see it); the files stay. */
@@ -142,6 +155,9 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
   const sessions = new Map<string, UploadSession>();
   const requests: string[] = [];
   const faults: DriveFault[] = [];
+  const oauthClients = new Map<string, FakeOAuthClient>();
+  const codes = new Map<string, { clientId: string; challenge: string; redirectUri: string; user: string }>();
+  const refreshTokens = new Map<string, { clientId: string; user: string }>();
   let uploadBytes = 0;
   let clock = Date.now();
   let endpoint = '';
@@ -334,6 +350,98 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
     response.end();
   };
 
+  /** The consent page, answered as if the user allowed access: a redirect to the loopback listener with a code. */
+  const authorize = (url: URL, response: ServerResponse): void => {
+    const q = (name: string): string => url.searchParams.get(name) ?? '';
+    const client = oauthClients.get(q('client_id'));
+    const redirect = q('redirect_uri');
+    if (client === undefined) throw new DriveHttpError(401, 'The OAuth client was not found.', 'invalid_client');
+    if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+\/?$/.test(redirect)) {
+      throw new DriveHttpError(
+        400,
+        'redirect_uri must be a loopback address for desktop clients.',
+        'redirect_uri_mismatch',
+      );
+    }
+    if (
+      q('response_type') !== 'code' ||
+      !q('scope')
+        .split(' ')
+        .some((s) => /auth\/drive/.test(s))
+    ) {
+      throw new DriveHttpError(400, 'response_type=code and a drive scope are required.', 'invalid_request');
+    }
+    if (q('code_challenge_method') !== 'S256' || q('code_challenge') === '') {
+      throw new DriveHttpError(400, 'PKCE with S256 is required.', 'invalid_request');
+    }
+    const code = `4/${newId()}`;
+    codes.set(code, {
+      clientId: client.clientId,
+      challenge: q('code_challenge'),
+      redirectUri: redirect,
+      user: client.user,
+    });
+    const target = new URL(redirect);
+    target.searchParams.set('code', code);
+    target.searchParams.set('state', q('state'));
+    target.searchParams.set('scope', q('scope'));
+    response.writeHead(302, { location: target.toString() });
+    response.end();
+  };
+
+  /** The token endpoint: authorization codes (with the PKCE verifier) and refresh tokens for access tokens. */
+  const token = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const form = new URLSearchParams((await bodyOf(request)).toString());
+    const refuse = (error: string, description: string): void =>
+      sendJson(response, 400, { error, error_description: description });
+    const client = oauthClients.get(form.get('client_id') ?? '');
+    if (client === undefined || (client.clientSecret ?? null) !== form.get('client_secret')) {
+      return sendJson(response, 401, { error: 'invalid_client', error_description: 'Unauthorized' });
+    }
+    const issue = (user: string, refresh: string | undefined): void => {
+      const access = `ya29.${newId()}`;
+      userTokens.set(access, user);
+      sendJson(response, 200, {
+        access_token: access,
+        expires_in: 3599,
+        token_type: 'Bearer',
+        scope: 'https://www.googleapis.com/auth/drive',
+        ...(refresh === undefined ? {} : { refresh_token: refresh }),
+      });
+    };
+    const newRefresh = (user: string): string => {
+      const refresh = `1//${newId()}`;
+      refreshTokens.set(refresh, { clientId: client.clientId, user });
+      return refresh;
+    };
+    switch (form.get('grant_type')) {
+      case 'authorization_code': {
+        const grant = codes.get(form.get('code') ?? '');
+        codes.delete(form.get('code') ?? '');
+        const verifier = form.get('code_verifier') ?? '';
+        if (grant === undefined || grant.clientId !== client.clientId)
+          return refuse('invalid_grant', 'Malformed auth code.');
+        if (grant.redirectUri !== form.get('redirect_uri')) return refuse('invalid_grant', 'Bad Request');
+        if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) {
+          return refuse('invalid_grant', 'Invalid code verifier.');
+        }
+        return issue(grant.user, newRefresh(grant.user));
+      }
+      case 'refresh_token': {
+        const old = form.get('refresh_token') ?? '';
+        const grant = refreshTokens.get(old);
+        if (grant === undefined || grant.clientId !== client.clientId) {
+          return refuse('invalid_grant', 'Token has been expired or revoked.');
+        }
+        if (client.rotateRefreshTokens !== true) return issue(grant.user, undefined);
+        refreshTokens.delete(old);
+        return issue(grant.user, newRefresh(grant.user));
+      }
+      default:
+        return refuse('unsupported_grant_type', 'Invalid grant_type.');
+    }
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = request.method ?? 'GET';
@@ -355,6 +463,8 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       if (session === undefined) throw new DriveHttpError(404, 'Upload session not found.', 'notFound');
       return putChunk(request, response, session);
     }
+    if (url.pathname === '/authorize' && method === 'GET') return authorize(url, response);
+    if (url.pathname === '/token' && method === 'POST') return token(request, response);
     const caller = driveCaller(request.headers.authorization, keys, userTokens);
     if (typeof caller === 'string') {
       await bodyOf(request);
@@ -511,6 +621,8 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       });
       return id;
     },
+    addOAuthClient: (client) => void oauthClients.set(client.clientId, client),
+    revokeRefreshTokens: () => refreshTokens.clear(),
     injectFaults: (list) => void faults.push(...list),
     uploadBytesReceived: () => uploadBytes,
     persistedBytes: (name) =>

@@ -39,6 +39,7 @@ describe('drive driver against the Drive v3 fake', () => {
     fake = await startDriveFake([account]);
     driveId = fake.createSharedDrive('Exchange');
     base = {
+      auth: 'serviceAccount',
       serviceAccountJson: account.json,
       driveId,
       googleDocs: 'skip',

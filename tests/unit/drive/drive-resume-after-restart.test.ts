@@ -45,6 +45,7 @@ describe('drive: an interrupted 50 MiB upload resumes after a process restart', 
     const driveId = fake.createSharedDrive('Exchange');
     dir = await mkdtemp(path.join(tmpdir(), 'ferry-drive-resume-'));
     options = {
+      auth: 'serviceAccount',
       serviceAccountJson: account.json,
       driveId,
       googleDocs: 'skip',
