@@ -260,10 +260,29 @@ export class DriveDriver implements Driver, Hasher, FolderMaker {
       options.signal,
     );
     throwIfAborted(options.signal, p);
+    const files = data.files ?? [];
+    if (
+      files.length === 0 &&
+      data.nextPageToken == null &&
+      p !== '' &&
+      !(await this.stillThere(folderId, p, options))
+    ) {
+      // A cached folder removed by someone else lists as empty: look it up again (NotFound when it is gone).
+      this.forget(p);
+      return this.list(p, options);
+    }
+    const counts = await this.edgeCounts(
+      folderId,
+      files,
+      options.cursor !== undefined,
+      data.nextPageToken != null,
+      p,
+      options.signal,
+    );
     const entries: Entry[] = [];
     const rejected: RejectedEntry[] = [];
     const byName = new Map<string, DriveFile[]>();
-    for (const file of data.files ?? []) {
+    for (const file of files) {
       let name = file.name ?? '';
       if (isGoogleApps(file) && !isFolder(file)) {
         const how = googleDocExport(file.mimeType ?? '', this.options.googleDocs);
@@ -275,26 +294,71 @@ export class DriveDriver implements Driver, Hasher, FolderMaker {
       }
       byName.set(name, [...(byName.get(name) ?? []), file]);
     }
-    for (const [name, files] of byName) {
+    for (const [name, named] of byName) {
       const checked = checkEntryName(name);
       if (!checked.ok) {
         rejected.push(checked.rejected);
         continue;
       }
-      if (files.length > 1) {
+      const count = Math.max(named.length, counts.get(named[0]!.name ?? '') ?? 0);
+      if (count > 1) {
         // Never merged: none of them is listed, so no transfer picks one at random.
         rejected.push({
           rawName: JSON.stringify(name),
-          reason: `${files.length} items share this name in the folder (Drive allows it; rename the extra ones)`,
+          reason: `${count} items share this name in the folder (Drive allows it; rename the extra ones)`,
         });
         continue;
       }
-      const file = files[0]!;
+      const file = named[0]!;
       const path = joinPath(p, name);
       if (isFolder(file) && !this.folders.has(path)) this.folders.set(path, Promise.resolve(file.id!));
       entries.push(this.entryOf(file, path));
     }
     return { entries, rejected, ...(data.nextPageToken == null ? {} : { cursor: data.nextPageToken }) };
+  }
+
+  /**
+   * How many items carry the names at the edges of a page: a name held twice may straddle two pages, where
+   * neither page alone shows the duplicate (one query per edge, only for paged listings).
+   */
+  private async edgeCounts(
+    folderId: string,
+    files: readonly DriveFile[],
+    first: boolean,
+    last: boolean,
+    p: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, number>> {
+    const edges = new Set<string>();
+    if (first && files.length > 0) edges.add(files[0]!.name ?? '');
+    if (last && files.length > 0) edges.add(files.at(-1)!.name ?? '');
+    const counts = new Map<string, number>();
+    for (const name of edges) counts.set(name, (await this.named(folderId, name, p, signal)).length);
+    return counts;
+  }
+
+  /** Whether a folder ID still names an untrashed folder. */
+  private async stillThere(folderId: string, p: string, options: ListOptions): Promise<boolean> {
+    try {
+      const { data } = await this.call(
+        p,
+        () =>
+          this.client.api.files.get(
+            { fileId: folderId, fields: 'id,trashed', supportsAllDrives: true },
+            { signal: options.signal },
+          ),
+        options.signal,
+      );
+      return data.trashed !== true;
+    } catch (error) {
+      if (isConnectorError(error, 'NotFound')) return false;
+      throw error;
+    }
+  }
+
+  /** Drops the cached IDs of a folder and everything under it. */
+  private forget(p: string): void {
+    for (const cached of [...this.folders.keys()]) if (isWithin(cached, p)) this.folders.delete(cached);
   }
 
   async stat(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
@@ -515,7 +579,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker {
         throw new ConnectorError('Conflict', `The folder is not empty: ${p}`, { path: p });
     }
     await this.trash(file.id!, p, options.signal);
-    for (const cached of [...this.folders.keys()]) if (isWithin(cached, p)) this.folders.delete(cached);
+    this.forget(p);
   }
 
   async mkdir(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {

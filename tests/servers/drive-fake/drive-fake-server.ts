@@ -75,6 +75,8 @@ export interface DriveFake {
   createSharedDrive(name: string): string;
   /** Creates a folder or file directly (test setup: Google Docs, duplicates made by other clients). */
   put(parent: string, name: string, mimeType: string, content?: Buffer): string;
+  /** Moves an item to the trash, as another client would. */
+  trash(id: string): void;
   /** Answers the next requests with these faults, one each, in order. */
   injectFaults(faults: readonly DriveFault[]): void;
   /** Bytes received in the bodies of resumable PUTs so far (all sessions). */
@@ -221,6 +223,11 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
     };
     files.set(file.id, file);
     return file;
+  };
+  /** Trashes an item and, as Drive does, everything under it (implicitly trashed). */
+  const trashTree = (file: StoredFile, trashed: boolean): void => {
+    file.trashed = trashed;
+    for (const child of files.values()) if (child.parents.includes(file.id)) trashTree(child, trashed);
   };
   const matches = (file: StoredFile, clause: DriveClause): boolean => {
     switch (clause.kind) {
@@ -550,7 +557,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       if (method === 'PATCH') {
         const metadata = JSON.parse((await bodyOf(request)).toString() || '{}') as Record<string, unknown>;
         if (typeof metadata.name === 'string') file.name = metadata.name;
-        if (typeof metadata.trashed === 'boolean') file.trashed = metadata.trashed;
+        if (typeof metadata.trashed === 'boolean') trashTree(file, metadata.trashed);
         const add = url.searchParams.get('addParents');
         const remove = url.searchParams.get('removeParents');
         if (add !== null || remove !== null) {
@@ -620,6 +627,11 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
         trashed: false,
       });
       return id;
+    },
+    trash(id) {
+      const file = files.get(id);
+      if (file === undefined) throw new Error(`no file ${id}`);
+      trashTree(file, true);
     },
     addOAuthClient: (client) => void oauthClients.set(client.clientId, client),
     revokeRefreshTokens: () => refreshTokens.clear(),

@@ -82,6 +82,33 @@ describe('drive driver against the Drive v3 fake', () => {
     ).toEqual(['a', 'b']);
   });
 
+  it('reports a duplicate name even when its two items fall on two pages', async () => {
+    const folder = fake.put(driveId, 'paged-dups', FOLDER);
+    for (const name of ['a', 'b', 'c', 'c', 'd', 'e']) fake.put(folder, name, 'text/plain', Buffer.from(name));
+    const d = driver();
+    const names: string[] = [];
+    const refused: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await d.list('paged-dups', { pageSize: 3, cursor });
+      names.push(...page.entries.map((e) => e.name));
+      refused.push(...page.rejected.map((r) => r.rawName));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(names).toEqual(['a', 'b', 'd', 'e']);
+    expect(refused).toEqual(['"c"', '"c"']);
+  });
+
+  it('looks a cached folder up again when someone else removed it', async () => {
+    const d = driver();
+    await d.write('stale/f.txt', streamOf('x'));
+    expect((await d.list('stale')).entries).toHaveLength(1);
+    // Another client trashes the folder: the cached ID now lists as empty, which must not pass for "empty".
+    const id = fake.filesNamed('stale')[0]!.id;
+    fake.trash(id);
+    expect((await failure(d.list('stale'))).code).toBe('NotFound');
+  });
+
   it('skips Google Docs with a reason, or exports them in the chosen format', async () => {
     const folder = fake.put(driveId, 'docs', FOLDER);
     fake.put(folder, 'Report', DOC, Buffer.from('body'));

@@ -144,7 +144,10 @@ describe('drive: signing in with a Google account (desktop loopback redirect wit
       openBrowser: browser,
     });
     fake.revokeRefreshTokens();
-    const error = await new DriveDriver(oauthOptions(refreshToken)).list('').catch((e: unknown) => e as ConnectorError);
+    const error = (await new DriveDriver(oauthOptions(refreshToken)).list('').then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as ConnectorError;
     expect(error.code).toBe('AuthFailed');
     expect(error.hint).toBe('Sign in with Google again on this connector.');
   });
