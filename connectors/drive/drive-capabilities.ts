@@ -9,7 +9,7 @@ export const DRIVE_CAPABILITIES: Capabilities = {
   // Interrupted uploads resume through their saved session, not by appending at an offset.
   resumableWrite: false,
   atomicWrite: true,
-  rename: false,
+  rename: true,
   serverSideCopy: false,
   directories: 'real',
   mtimePrecisionMs: null,

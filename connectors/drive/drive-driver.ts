@@ -4,7 +4,7 @@ import { type drive_v3 } from '@googleapis/drive';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type DriveOptions } from '../../shared/connectors/drive-descriptor';
 import { type HashAlgorithm, type Hashes } from '../../shared/connectors/hash-algorithm';
-import { type Capabilities, type FolderMaker, type Hasher } from '../capabilities';
+import { type Capabilities, type FolderMaker, type Hasher, type Renamer } from '../capabilities';
 import { cancelledError, ConnectorError, isConnectorError, throwIfAborted } from '../connector-error';
 import {
   type CheckOptions,
@@ -60,7 +60,7 @@ const isFolder = (file: DriveFile): boolean => file.mimeType === FOLDER_MIME;
  * Conflict, never guessed. Uploads go in one multipart request up to the threshold, else through a resumable
  * session (saved in the resume store); rate limits are backed off with jitter.
  */
-export class DriveDriver implements Driver, Hasher, FolderMaker {
+export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
   readonly kind = 'drive';
   readonly capabilities: Capabilities = DRIVE_CAPABILITIES;
   private current: DriveClient | undefined;
@@ -580,6 +580,43 @@ export class DriveDriver implements Driver, Hasher, FolderMaker {
     }
     await this.trash(file.id!, p, options.signal);
     this.forget(p);
+  }
+
+  /**
+   * Moves and renames on the server (one metadata update: new name, new parent). A file already at `to` is moved to
+   * the trash first, so the folder never shows two items of that name; a folder in the way is a Conflict.
+   */
+  async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const signal = options.signal;
+    const moving = await this.resolve(from, signal);
+    const fromParentId = await this.folderId(parentPath(from), signal);
+    const toParentId = await this.ensureFolder(parentPath(to), signal);
+    const existing = await this.child(toParentId, to, signal);
+    if (existing !== undefined && existing.id !== moving.id) {
+      if (isFolder(existing) || isFolder(moving)) {
+        throw new ConnectorError('Conflict', `Something is already at ${to}`, { path: to });
+      }
+      await this.trash(existing.id!, to, signal);
+    }
+    await this.call(
+      from,
+      () =>
+        this.client.api.files.update(
+          {
+            fileId: moving.id!,
+            requestBody: { name: baseName(to) },
+            ...(fromParentId === toParentId ? {} : { addParents: toParentId, removeParents: fromParentId }),
+            fields: 'id',
+            supportsAllDrives: true,
+          },
+          { signal },
+        ),
+      signal,
+    );
+    if (isFolder(moving)) {
+      this.forget(from);
+      this.forget(to);
+    }
   }
 
   async mkdir(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {

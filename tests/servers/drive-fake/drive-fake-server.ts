@@ -561,7 +561,8 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
         const add = url.searchParams.get('addParents');
         const remove = url.searchParams.get('removeParents');
         if (add !== null || remove !== null) {
-          file.parents = [...file.parents.filter((p) => p !== remove), ...(add === null ? [] : [fileOf(add, url).id])];
+          const removed = remove === 'root' ? myDriveRoot.id : remove;
+          file.parents = [...file.parents.filter((p) => p !== removed), ...(add === null ? [] : [fileOf(add, url).id])];
         }
         file.modifiedTime = now();
         return sendJson(response, 200, resource(file));

@@ -199,6 +199,20 @@ describe('drive driver against the Drive v3 fake', () => {
     expect(fake.requests.at(-1)).toMatch(/alt=media/);
   });
 
+  it('moves files across folders and renames folders on the server, keeping the folder cache right', async () => {
+    const d = driver();
+    await d.write('moves/a/one.txt', streamOf('one'));
+    await d.rename('moves/a/one.txt', 'moves/b/c/uno.txt');
+    expect((await readAll(await d.read('moves/b/c/uno.txt'))).toString()).toBe('one');
+    expect((await d.list('moves/a')).entries).toEqual([]);
+    await d.rename('moves/b', 'moves/renamed');
+    expect((await readAll(await d.read('moves/renamed/c/uno.txt'))).toString()).toBe('one');
+    expect((await failure(d.stat('moves/b/c/uno.txt'))).code).toBe('NotFound');
+    // A folder in the way is never replaced.
+    await d.write('moves/x.txt', streamOf('x'));
+    expect((await failure(d.rename('moves/x.txt', 'moves/renamed'))).code).toBe('Conflict');
+  });
+
   it('refuses a malformed key with a clear InvalidInput', async () => {
     const error = await failure(driver({ serviceAccountJson: '{"type":"authorized_user"}' }).stat('x'));
     expect(error.code).toBe('InvalidInput');
