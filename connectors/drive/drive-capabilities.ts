@@ -12,6 +12,7 @@ export const DRIVE_CAPABILITIES: Capabilities = {
   rename: true,
   serverSideCopy: false,
   directories: 'real',
-  mtimePrecisionMs: null,
+  // modifiedTime is RFC 3339 with milliseconds, settable on create and update.
+  mtimePrecisionMs: 1,
   maxObjectSize: 5 * 1024 * GiB,
 };

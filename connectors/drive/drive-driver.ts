@@ -451,6 +451,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
         throw new ConnectorError('Conflict', `A folder or Google Docs file is in the way: ${p}`, { path: p });
       }
       const fileId = existing?.id ?? undefined;
+      const modifiedTime = options.mtimeMs === undefined ? undefined : new Date(options.mtimeMs).toISOString();
       const probed = await probeSource(source, this.options.simpleUploadThresholdMiB * MiB);
       if (probed.kind === 'whole') {
         const body = probed.body;
@@ -460,7 +461,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
           });
         }
         throwIfAborted(signal, p);
-        uploaded = await this.putWhole(p, parentId, fileId, body, signal);
+        uploaded = await this.putWhole(p, parentId, fileId, body, modifiedTime, signal);
         hasher.update(body);
       } else {
         const { parts, release } = pooledParts(probed.rest, this.options.chunkSizeMiB * MiB);
@@ -470,6 +471,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
             parentId,
             name: baseName(p),
             fileId,
+            ...(modifiedTime === undefined ? {} : { modifiedTime }),
             path: p,
             partSize: this.options.chunkSizeMiB * MiB,
             concurrency: 1,
@@ -502,8 +504,10 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
     parentId: string,
     fileId: string | undefined,
     body: Buffer,
+    modifiedTime: string | undefined,
     signal?: AbortSignal,
   ): Promise<UploadedFile> {
+    const time = modifiedTime === undefined ? {} : { modifiedTime };
     const media = () => ({ mimeType: 'application/octet-stream', body: Readable.from([body]) });
     // Media calls ignore the client's rootUrl: it goes with every call.
     const how = { rootUrl: this.client.rootUrl, signal };
@@ -513,7 +517,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
         fileId === undefined
           ? this.client.api.files.create(
               {
-                requestBody: { name: baseName(p), parents: [parentId] },
+                requestBody: { name: baseName(p), parents: [parentId], ...time },
                 media: media(),
                 fields: UPLOADED_FIELDS,
                 supportsAllDrives: true,
@@ -521,7 +525,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
               how,
             )
           : this.client.api.files.update(
-              { fileId, media: media(), fields: UPLOADED_FIELDS, supportsAllDrives: true },
+              { fileId, requestBody: time, media: media(), fields: UPLOADED_FIELDS, supportsAllDrives: true },
               how,
             ),
       signal,

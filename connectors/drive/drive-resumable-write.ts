@@ -46,6 +46,8 @@ export interface DriveUploadTarget extends ChunkedUploadTarget {
   readonly parentId: string;
   readonly name: string;
   readonly fileId: string | undefined;
+  /** Modification time to set (RFC 3339), when the caller gave one. */
+  readonly modifiedTime?: string;
 }
 
 /** Bytes the session has persisted, from a 308's `Range: bytes=0-N` (none: 0). */
@@ -190,7 +192,10 @@ export function checkUploaded(
 async function startSession(target: DriveUploadTarget): Promise<string> {
   const base = `${target.client.rootUrl}upload/drive/v3/files${target.fileId === undefined ? '' : `/${encodeURIComponent(target.fileId)}`}`;
   const url = `${base}?uploadType=resumable&supportsAllDrives=true&fields=${encodeURIComponent(UPLOADED_FIELDS)}`;
-  const metadata = target.fileId === undefined ? { name: target.name, parents: [target.parentId] } : {};
+  const metadata = {
+    ...(target.fileId === undefined ? { name: target.name, parents: [target.parentId] } : {}),
+    ...(target.modifiedTime === undefined ? {} : { modifiedTime: target.modifiedTime }),
+  };
   const response = await withDriveBackoff(
     async () => {
       const answer = await fetch(url, {

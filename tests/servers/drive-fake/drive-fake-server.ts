@@ -164,6 +164,11 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
   let clock = Date.now();
   let endpoint = '';
   const now = (): string => new Date(++clock).toISOString();
+  /** The modification time a request sets (`modifiedTime` in its metadata), else now. */
+  const modifiedOf = (metadata: Record<string, unknown>): string => {
+    const asked = typeof metadata.modifiedTime === 'string' ? Date.parse(metadata.modifiedTime) : NaN;
+    return Number.isNaN(asked) ? now() : new Date(asked).toISOString();
+  };
   const newId = (): string => randomBytes(12).toString('base64url');
   const myDriveRoot: StoredFile = {
     id: newId(),
@@ -218,7 +223,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       driveId: parent.driveId,
       content,
       createdTime: now(),
-      modifiedTime: now(),
+      modifiedTime: modifiedOf(metadata),
       trashed: false,
     };
     files.set(file.id, file);
@@ -348,7 +353,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       else {
         const file = fileOf(session.fileId, url);
         file.content = content;
-        file.modifiedTime = now();
+        file.modifiedTime = modifiedOf(session.metadata);
         session.done = file;
       }
       return sendJson(response, 200, resource(session.done));
@@ -519,7 +524,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       const file = fileOf(fileId, url);
       if (typeof metadata.name === 'string') file.name = metadata.name;
       file.content = content;
-      file.modifiedTime = now();
+      file.modifiedTime = modifiedOf(metadata);
       return sendJson(response, 200, resource(file));
     }
     const drive = /^\/drive\/v3\/drives\/([^/]+)$/.exec(path);
@@ -564,7 +569,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
           const removed = remove === 'root' ? myDriveRoot.id : remove;
           file.parents = [...file.parents.filter((p) => p !== removed), ...(add === null ? [] : [fileOf(add, url).id])];
         }
-        file.modifiedTime = now();
+        file.modifiedTime = modifiedOf(metadata);
         return sendJson(response, 200, resource(file));
       }
       if (method === 'DELETE') {

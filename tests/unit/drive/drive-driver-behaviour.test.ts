@@ -213,6 +213,18 @@ describe('drive driver against the Drive v3 fake', () => {
     expect((await failure(d.rename('moves/x.txt', 'moves/renamed'))).code).toBe('Conflict');
   });
 
+  it('sets the modification time asked for, on one-request and resumable uploads and on overwrites', async () => {
+    const d = driver();
+    const when = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+    await d.write('times/small.txt', streamOf('small'), { mtimeMs: when });
+    expect((await d.stat('times/small.txt')).mtimeMs).toBe(when);
+    const big = Buffer.alloc(3 * 1024 * 1024, 7);
+    await d.write('times/big.bin', streamOf(big), { mtimeMs: when + 1 });
+    expect((await d.stat('times/big.bin')).mtimeMs).toBe(when + 1);
+    await d.write('times/small.txt', streamOf('again'), { mtimeMs: when + 2 });
+    expect((await d.stat('times/small.txt')).mtimeMs).toBe(when + 2);
+  });
+
   it('refuses a malformed key with a clear InvalidInput', async () => {
     const error = await failure(driver({ serviceAccountJson: '{"type":"authorized_user"}' }).stat('x'));
     expect(error.code).toBe('InvalidInput');
