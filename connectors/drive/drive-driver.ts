@@ -22,7 +22,7 @@ import { pooledParts } from '../chunked-upload/part-chunker';
 import { MultiHasher } from '../hashing';
 import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
 import { probeSource } from '../object-store/probe-source';
-import { baseName, checkEntryName, isWithin, joinPath, parentPath } from '../path-safety';
+import { baseName, checkEntryName, displayName, isWithin, joinPath, parentPath } from '../path-safety';
 import { checkedRange } from '../remote-files/write-checks';
 import { type ResumeStateStore } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
@@ -287,7 +287,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       if (isGoogleApps(file) && !isFolder(file)) {
         const how = googleDocExport(file.mimeType ?? '', this.options.googleDocs);
         if (how.kind === 'skip') {
-          rejected.push({ rawName: JSON.stringify(name), reason: how.reason });
+          rejected.push({ rawName: displayName(name), reason: how.reason });
           continue;
         }
         name += how.format.extension;
@@ -304,7 +304,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       if (count > 1) {
         // Never merged: none of them is listed, so no transfer picks one at random.
         rejected.push({
-          rawName: JSON.stringify(name),
+          rawName: displayName(name),
           reason: `${count} items share this name in the folder (Drive allows it; rename the extra ones)`,
         });
         continue;
