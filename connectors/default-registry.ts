@@ -2,6 +2,7 @@ import { azureBlobFactory } from './azure-blob/azure-blob-factory';
 import { DriverRegistry } from './driver-registry';
 import { ftpsFactory } from './ftps/ftps-factory';
 import { gcsFactory } from './gcs/gcs-factory';
+import { driveFactory } from './drive/drive-factory';
 import { localFactory } from './local/local-factory';
 import { memoryFactory } from './memory/memory-factory';
 import { s3Factory } from './s3/s3-factory';
@@ -16,5 +17,6 @@ export function createDefaultRegistry(): DriverRegistry {
     .register(ftpsFactory)
     .register(s3Factory)
     .register(azureBlobFactory)
-    .register(gcsFactory);
+    .register(gcsFactory)
+    .register(driveFactory);
 }

@@ -2,6 +2,7 @@ import { azureBlobDescriptor } from './azure-blob-descriptor';
 import { type OptionsOf } from './connector-descriptor';
 import { ftpsDescriptor } from './ftps-descriptor';
 import { gcsDescriptor } from './gcs-descriptor';
+import { driveDescriptor } from './drive-descriptor';
 import { localDescriptor } from './local-descriptor';
 import { memoryDescriptor } from './memory-descriptor';
 import { s3Descriptor } from './s3-descriptor';
@@ -16,6 +17,7 @@ export const CONNECTOR_DESCRIPTORS = {
   s3: s3Descriptor,
   'azure-blob': azureBlobDescriptor,
   gcs: gcsDescriptor,
+  drive: driveDescriptor,
 } as const;
 
 /** A storage kind. */

@@ -1,0 +1,650 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { type drive_v3 } from '@googleapis/drive';
+import { type CheckReport } from '../../shared/connectors/check-report';
+import { type DriveOptions } from '../../shared/connectors/drive-descriptor';
+import { type HashAlgorithm, type Hashes } from '../../shared/connectors/hash-algorithm';
+import { type Capabilities, type FolderMaker, type Hasher, type Renamer } from '../capabilities';
+import { cancelledError, ConnectorError, isConnectorError, throwIfAborted } from '../connector-error';
+import {
+  type CheckOptions,
+  type Driver,
+  type DriverContext,
+  type Entry,
+  type ListOptions,
+  type ListPage,
+  type ReadOptions,
+  type RejectedEntry,
+  type WriteOptions,
+  type WriteResult,
+} from '../driver';
+import { pooledParts } from '../chunked-upload/part-chunker';
+import { MultiHasher } from '../hashing';
+import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
+import { probeSource } from '../object-store/probe-source';
+import { baseName, checkEntryName, displayName, isWithin, joinPath, parentPath } from '../path-safety';
+import { checkedRange } from '../remote-files/write-checks';
+import { type ResumeStateStore } from '../resume-state-store';
+import { destroyOnAbort } from '../stream-abort';
+import { DRIVE_CAPABILITIES } from './drive-capabilities';
+import { type BackoffPolicy, DRIVE_BACKOFF, withDriveBackoff } from './drive-backoff';
+import { runDriveCheck } from './drive-check';
+import { createDriveClient, type DriveClient } from './drive-client';
+import { checkUploaded, driveResumableWrite, UPLOADED_FIELDS, type UploadedFile } from './drive-resumable-write';
+import { FOLDER_MIME, GOOGLE_APPS_PREFIX, googleDocExport } from './google-docs-export';
+import { mapDriveError } from './map-drive-error';
+
+/** What a Drive driver receives besides its options: where sessions are remembered, how rate limits are waited out. */
+export interface DriveDriverExtras {
+  readonly resumeStore?: ResumeStateStore;
+  readonly backoff?: BackoffPolicy;
+}
+
+type DriveFile = drive_v3.Schema$File;
+
+const MiB = 1024 * 1024;
+const FILE_FIELDS = 'id,name,mimeType,size,md5Checksum,sha256Checksum,modifiedTime,createdTime,driveId';
+const DEFAULT_PAGE_SIZE = 1000;
+
+/** A string literal of Drive's query language. */
+function quoted(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+const isGoogleApps = (file: DriveFile): boolean => (file.mimeType ?? '').startsWith(GOOGLE_APPS_PREFIX);
+const isFolder = (file: DriveFile): boolean => file.mimeType === FOLDER_MIME;
+
+/**
+ * Google Drive on @googleapis/drive. Drive names files by ID and allows several items of one name in a folder,
+ * so paths are resolved one segment at a time (folder IDs cached), and a name held twice is refused with
+ * Conflict, never guessed. Uploads go in one multipart request up to the threshold, else through a resumable
+ * session (saved in the resume store); rate limits are backed off with jitter.
+ */
+export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
+  readonly kind = 'drive';
+  readonly capabilities: Capabilities = DRIVE_CAPABILITIES;
+  private current: DriveClient | undefined;
+  private closed = false;
+  /** Folder IDs by connector path ('' the root); pending lookups and creations included. */
+  private readonly folders = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly options: DriveOptions,
+    private readonly context: DriverContext = {},
+    private readonly extras: DriveDriverExtras = {},
+  ) {}
+
+  /** The client (created on first use; InvalidInput for a malformed key). */
+  get client(): DriveClient {
+    if (this.closed) throw new ConnectorError('InvalidInput', 'This Google Drive connection was closed.');
+    this.current ??= createDriveClient(this.options, this.context.credentials);
+    return this.current;
+  }
+
+  /** The ID of the root folder: the folder set, else the Shared Drive's top, else My Drive. */
+  get rootId(): string {
+    return this.options.folderId ?? this.options.driveId ?? 'root';
+  }
+
+  /** Runs an API call, waiting out rate limits; errors mapped for `p`. */
+  async call<T>(p: string, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await withDriveBackoff(run, this.extras.backoff ?? DRIVE_BACKOFF, signal);
+    } catch (error) {
+      throw signal?.aborted ? cancelledError(signal, p) : mapDriveError(error, p);
+    }
+  }
+
+  /** Where listings look: the Shared Drive's corpus when set, else every drive the account reaches. */
+  private scope(): Pick<
+    drive_v3.Params$Resource$Files$List,
+    'corpora' | 'driveId' | 'supportsAllDrives' | 'includeItemsFromAllDrives'
+  > {
+    return {
+      supportsAllDrives: true,
+      includeItemsFromAllDrives: true,
+      ...(this.options.driveId === undefined
+        ? { corpora: 'allDrives' }
+        : { corpora: 'drive', driveId: this.options.driveId }),
+    };
+  }
+
+  /** The untrashed items named `name` in a folder. */
+  private async named(parentId: string, name: string, p: string, signal?: AbortSignal): Promise<DriveFile[]> {
+    const { data } = await this.call(
+      p,
+      () =>
+        this.client.api.files.list(
+          {
+            ...this.scope(),
+            q: `${quoted(parentId)} in parents and name = ${quoted(name)} and trashed = false`,
+            fields: `files(${FILE_FIELDS})`,
+            pageSize: 100,
+          },
+          { signal },
+        ),
+      signal,
+    );
+    return data.files ?? [];
+  }
+
+  /** The one item named `name` in a folder (an exported Google Doc by its exported name); Conflict when several. */
+  private async child(parentId: string, p: string, signal?: AbortSignal): Promise<DriveFile | undefined> {
+    const name = baseName(p);
+    let found = await this.named(parentId, name, p, signal);
+    if (found.length === 0 && this.options.googleDocs !== 'skip') {
+      const dot = name.lastIndexOf('.');
+      if (dot > 0) {
+        found = (await this.named(parentId, name.slice(0, dot), p, signal)).filter((f) => {
+          const how = googleDocExport(f.mimeType ?? '', this.options.googleDocs);
+          return isGoogleApps(f) && how.kind === 'export' && how.format.extension === name.slice(dot);
+        });
+      }
+    }
+    if (found.length > 1) {
+      throw new ConnectorError('Conflict', `${found.length} items are named "${name}" in this Drive folder: ${p}`, {
+        path: p,
+        hint: 'Drive allows duplicate names; Ferry will not guess which one is meant. Rename or remove the extra ones in Drive.',
+      });
+    }
+    return found[0];
+  }
+
+  /** The ID of the folder at `p`, cached; NotFound when absent, Conflict when a file has its name. */
+  private folderId(p: string, signal?: AbortSignal): Promise<string> {
+    if (p === '') return Promise.resolve(this.rootId);
+    const cached = this.folders.get(p);
+    if (cached !== undefined) return cached;
+    const lookup = (async () => {
+      const parentId = await this.folderId(parentPath(p), signal);
+      const found = await this.child(parentId, p, signal);
+      if (found === undefined) throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
+      if (!isFolder(found)) throw new ConnectorError('Conflict', `Not a folder: ${p}`, { path: p });
+      return found.id!;
+    })();
+    this.remember(p, lookup);
+    return lookup;
+  }
+
+  /** Caches a pending folder ID, forgetting it when it fails. */
+  private remember(p: string, pending: Promise<string>): void {
+    this.folders.set(p, pending);
+    pending.catch(() => {
+      if (this.folders.get(p) === pending) this.folders.delete(p);
+    });
+  }
+
+  /** The folder at `p` and its parents, created as needed (concurrent writers share one creation). */
+  private async ensureFolder(p: string, signal?: AbortSignal): Promise<string> {
+    if (p === '') return this.rootId;
+    for (;;) {
+      const pending = this.folders.get(p);
+      if (pending === undefined) break;
+      try {
+        return await pending;
+      } catch (error) {
+        if (!isConnectorError(error, 'NotFound')) throw error;
+      }
+    }
+    const creation = (async () => {
+      const parentId = await this.ensureFolder(parentPath(p), signal);
+      const found = await this.child(parentId, p, signal);
+      if (found !== undefined) {
+        if (!isFolder(found)) throw new ConnectorError('Conflict', `A file is in the way of folder ${p}`, { path: p });
+        return found.id!;
+      }
+      const { data } = await this.call(
+        p,
+        () =>
+          this.client.api.files.create(
+            {
+              requestBody: { name: baseName(p), mimeType: FOLDER_MIME, parents: [parentId] },
+              fields: 'id',
+              supportsAllDrives: true,
+            },
+            { signal },
+          ),
+        signal,
+      );
+      return data.id!;
+    })();
+    this.remember(p, creation);
+    return creation;
+  }
+
+  /** The item at `p` ('' the root folder); NotFound when absent. */
+  private async resolve(p: string, signal?: AbortSignal): Promise<DriveFile> {
+    if (p === '') return { id: this.rootId, name: '', mimeType: FOLDER_MIME };
+    const parentId = await this.folderId(parentPath(p), signal);
+    const found = await this.child(parentId, p, signal);
+    if (found === undefined) throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
+    return found;
+  }
+
+  /** A Drive item as an entry at `p` (Drive's checksums are hex already). */
+  private entryOf(file: DriveFile, p: string): Entry {
+    const name = baseName(p);
+    if (isFolder(file)) return { name, path: p, type: 'directory' };
+    const hashes: Hashes = {
+      ...(file.md5Checksum == null ? {} : { md5: file.md5Checksum }),
+      ...(file.sha256Checksum == null ? {} : { sha256: file.sha256Checksum }),
+    };
+    const mtime = file.modifiedTime == null ? NaN : Date.parse(file.modifiedTime);
+    return {
+      name,
+      path: p,
+      type: 'file',
+      ...(file.size == null ? {} : { size: Number(file.size) }),
+      ...(Number.isNaN(mtime) ? {} : { mtimeMs: mtime }),
+      hashes,
+    };
+  }
+
+  async list(p: string, options: ListOptions = {}): Promise<ListPage> {
+    const folderId = await this.folderId(p, options.signal);
+    const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
+    const { data } = await this.call(
+      p,
+      () =>
+        this.client.api.files.list(
+          {
+            ...this.scope(),
+            q: `${quoted(folderId)} in parents and trashed = false`,
+            orderBy: 'name',
+            pageSize,
+            ...(options.cursor === undefined ? {} : { pageToken: options.cursor }),
+            fields: `nextPageToken, files(${FILE_FIELDS})`,
+          },
+          { signal: options.signal },
+        ),
+      options.signal,
+    );
+    throwIfAborted(options.signal, p);
+    const files = data.files ?? [];
+    if (
+      files.length === 0 &&
+      data.nextPageToken == null &&
+      p !== '' &&
+      !(await this.stillThere(folderId, p, options))
+    ) {
+      // A cached folder removed by someone else lists as empty: look it up again (NotFound when it is gone).
+      this.forget(p);
+      return this.list(p, options);
+    }
+    const counts = await this.edgeCounts(
+      folderId,
+      files,
+      options.cursor !== undefined,
+      data.nextPageToken != null,
+      p,
+      options.signal,
+    );
+    const entries: Entry[] = [];
+    const rejected: RejectedEntry[] = [];
+    const byName = new Map<string, DriveFile[]>();
+    for (const file of files) {
+      let name = file.name ?? '';
+      if (isGoogleApps(file) && !isFolder(file)) {
+        const how = googleDocExport(file.mimeType ?? '', this.options.googleDocs);
+        if (how.kind === 'skip') {
+          rejected.push({ rawName: displayName(name), reason: how.reason });
+          continue;
+        }
+        name += how.format.extension;
+      }
+      byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    for (const [name, named] of byName) {
+      const checked = checkEntryName(name);
+      if (!checked.ok) {
+        rejected.push(checked.rejected);
+        continue;
+      }
+      const count = Math.max(named.length, counts.get(named[0]!.name ?? '') ?? 0);
+      if (count > 1) {
+        // Never merged: none of them is listed, so no transfer picks one at random.
+        rejected.push({
+          rawName: displayName(name),
+          reason: `${count} items share this name in the folder (Drive allows it; rename the extra ones)`,
+        });
+        continue;
+      }
+      const file = named[0]!;
+      const path = joinPath(p, name);
+      if (isFolder(file) && !this.folders.has(path)) this.folders.set(path, Promise.resolve(file.id!));
+      entries.push(this.entryOf(file, path));
+    }
+    return { entries, rejected, ...(data.nextPageToken == null ? {} : { cursor: data.nextPageToken }) };
+  }
+
+  /**
+   * How many items carry the names at the edges of a page: a name held twice may straddle two pages, where
+   * neither page alone shows the duplicate (one query per edge, only for paged listings).
+   */
+  private async edgeCounts(
+    folderId: string,
+    files: readonly DriveFile[],
+    first: boolean,
+    last: boolean,
+    p: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, number>> {
+    const edges = new Set<string>();
+    if (first && files.length > 0) edges.add(files[0]!.name ?? '');
+    if (last && files.length > 0) edges.add(files.at(-1)!.name ?? '');
+    const counts = new Map<string, number>();
+    for (const name of edges) counts.set(name, (await this.named(folderId, name, p, signal)).length);
+    return counts;
+  }
+
+  /** Whether a folder ID still names an untrashed folder. */
+  private async stillThere(folderId: string, p: string, options: ListOptions): Promise<boolean> {
+    try {
+      const { data } = await this.call(
+        p,
+        () =>
+          this.client.api.files.get(
+            { fileId: folderId, fields: 'id,trashed', supportsAllDrives: true },
+            { signal: options.signal },
+          ),
+        options.signal,
+      );
+      return data.trashed !== true;
+    } catch (error) {
+      if (isConnectorError(error, 'NotFound')) return false;
+      throw error;
+    }
+  }
+
+  /** Drops the cached IDs of a folder and everything under it. */
+  private forget(p: string): void {
+    for (const cached of [...this.folders.keys()]) if (isWithin(cached, p)) this.folders.delete(cached);
+  }
+
+  async stat(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
+    if (p === '') return { name: '', path: '', type: 'directory' };
+    return this.entryOf(await this.resolve(p, options.signal), p);
+  }
+
+  /** The bytes of a file (a range of them), checked against Drive's MD5 and SHA-256 when read whole. */
+  async read(p: string, options: ReadOptions = {}): Promise<Readable> {
+    const file = await this.resolve(p, options.signal);
+    if (isFolder(file))
+      throw new ConnectorError('InvalidInput', `A folder cannot be read as a file: ${p}`, { path: p });
+    if (isGoogleApps(file)) return this.export(file, p, options);
+    const size = Number(file.size ?? 0);
+    const { offset, length } = checkedRange(p, options.range);
+    if (offset > size) {
+      throw new ConnectorError('InvalidInput', `Range starts outside the file (size ${size}): ${p}`, { path: p });
+    }
+    const end = length === undefined ? size : Math.min(size, offset + length);
+    if (end <= offset) return Readable.from([]);
+    const whole = offset === 0 && end === size;
+    const response = await this.call(
+      p,
+      () =>
+        this.client.api.files.get(
+          { fileId: file.id!, alt: 'media', supportsAllDrives: true },
+          {
+            responseType: 'stream',
+            rootUrl: this.client.rootUrl,
+            signal: options.signal,
+            ...(whole ? {} : { headers: { range: `bytes=${offset}-${end - 1}` } }),
+          },
+        ),
+      options.signal,
+    );
+    const checks: DigestCheck[] = [];
+    for (const [label, algorithm, stored] of [
+      ['MD5', 'md5', file.md5Checksum],
+      ['SHA-256', 'sha256', file.sha256Checksum],
+    ] as const) {
+      if (!whole || stored == null) continue;
+      const digest = createHash(algorithm);
+      checks.push({ label, update: (chunk) => digest.update(chunk), matches: () => digest.digest('hex') === stored });
+    }
+    return pipeObjectBody(response.data as unknown as Readable, {
+      path: p,
+      signal: options.signal,
+      mapError: (error) => mapDriveError(error, p),
+      checks,
+    });
+  }
+
+  /** A Google Docs file exported in the configured format (whole only: exports have no ranges). */
+  private async export(file: DriveFile, p: string, options: ReadOptions): Promise<Readable> {
+    const how = googleDocExport(file.mimeType ?? '', this.options.googleDocs);
+    if (how.kind === 'skip') throw new ConnectorError('Unsupported', `Not copied: ${how.reason}: ${p}`, { path: p });
+    if (options.range !== undefined && (options.range.offset !== 0 || options.range.length !== undefined)) {
+      throw new ConnectorError('Unsupported', `An exported Google Docs file is read whole: ${p}`, { path: p });
+    }
+    const response = await this.call(
+      p,
+      () =>
+        this.client.api.files.export(
+          { fileId: file.id!, mimeType: how.format.mimeType },
+          { responseType: 'stream', signal: options.signal },
+        ),
+      options.signal,
+    );
+    return pipeObjectBody(response.data as unknown as Readable, {
+      path: p,
+      signal: options.signal,
+      mapError: (error) => mapDriveError(error, p),
+    });
+  }
+
+  async write(p: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    if (options.offset !== undefined) {
+      throw new ConnectorError('Unsupported', 'Drive files cannot be appended to; resumable uploads resume instead.', {
+        path: p,
+      });
+    }
+    const signal = options.signal;
+    const hasher = new MultiHasher(options.hashes ?? []);
+    const detach = destroyOnAbort(source, signal, p);
+    let uploaded: UploadedFile;
+    try {
+      const parentId = await this.ensureFolder(parentPath(p), signal);
+      const existing = await this.child(parentId, p, signal);
+      if (existing !== undefined && (isFolder(existing) || isGoogleApps(existing))) {
+        throw new ConnectorError('Conflict', `A folder or Google Docs file is in the way: ${p}`, { path: p });
+      }
+      const fileId = existing?.id ?? undefined;
+      const modifiedTime = options.mtimeMs === undefined ? undefined : new Date(options.mtimeMs).toISOString();
+      const probed = await probeSource(source, this.options.simpleUploadThresholdMiB * MiB);
+      if (probed.kind === 'whole') {
+        const body = probed.body;
+        if (options.size !== undefined && body.length !== options.size) {
+          throw new ConnectorError('Integrity', `Expected ${options.size} bytes but received ${body.length}: ${p}`, {
+            path: p,
+          });
+        }
+        throwIfAborted(signal, p);
+        uploaded = await this.putWhole(p, parentId, fileId, body, modifiedTime, signal);
+        hasher.update(body);
+      } else {
+        const { parts, release } = pooledParts(probed.rest, this.options.chunkSizeMiB * MiB);
+        uploaded = await driveResumableWrite(
+          {
+            client: this.client,
+            parentId,
+            name: baseName(p),
+            fileId,
+            ...(modifiedTime === undefined ? {} : { modifiedTime }),
+            path: p,
+            partSize: this.options.chunkSizeMiB * MiB,
+            concurrency: 1,
+            size: options.size,
+            signal,
+            release,
+            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
+          },
+          parts,
+          hasher,
+        );
+      }
+      if (fileId === undefined) await this.settleRace(parentId, p, uploaded, signal);
+    } catch (error) {
+      source.destroy();
+      throw signal?.aborted ? cancelledError(signal, p) : mapDriveError(error, p);
+    } finally {
+      detach();
+    }
+    const stored: Hashes = {
+      ...(uploaded.md5Checksum == null ? {} : { md5: uploaded.md5Checksum }),
+      ...(uploaded.sha256Checksum == null ? {} : { sha256: uploaded.sha256Checksum }),
+    };
+    return { size: hasher.bytes, written: hasher.bytes, hashes: hasher.digest(), stored };
+  }
+
+  /** One multipart request through the SDK; Drive's size, MD5 and SHA-256 of the result must be ours. */
+  private async putWhole(
+    p: string,
+    parentId: string,
+    fileId: string | undefined,
+    body: Buffer,
+    modifiedTime: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<UploadedFile> {
+    const time = modifiedTime === undefined ? {} : { modifiedTime };
+    const media = () => ({ mimeType: 'application/octet-stream', body: Readable.from([body]) });
+    // Media calls ignore the client's rootUrl: it goes with every call.
+    const how = { rootUrl: this.client.rootUrl, signal };
+    const { data } = await this.call(
+      p,
+      () =>
+        fileId === undefined
+          ? this.client.api.files.create(
+              {
+                requestBody: { name: baseName(p), parents: [parentId], ...time },
+                media: media(),
+                fields: UPLOADED_FIELDS,
+                supportsAllDrives: true,
+              },
+              how,
+            )
+          : this.client.api.files.update(
+              { fileId, requestBody: time, media: media(), fields: UPLOADED_FIELDS, supportsAllDrives: true },
+              how,
+            ),
+      signal,
+    );
+    const md5 = createHash('md5').update(body).digest('hex');
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    checkUploaded(data, body.length, md5, sha256, p);
+    return data;
+  }
+
+  /**
+   * Two writers that both found no file each created one: the newest (creation time, then ID) stays, and each
+   * writer trashes the ones older than its own, so exactly one remains whatever the order (last writer wins).
+   */
+  private async settleRace(parentId: string, p: string, mine: UploadedFile, signal?: AbortSignal): Promise<void> {
+    const same = await this.named(parentId, baseName(p), p, signal);
+    if (same.length < 2) return;
+    const key = (f: { createdTime?: string | null; id?: string | null }) => `${f.createdTime ?? ''}|${f.id ?? ''}`;
+    for (const other of same) {
+      if (other.id !== mine.id && key(other) < key(mine)) await this.trash(other.id!, p, signal);
+    }
+  }
+
+  private async trash(fileId: string, p: string, signal?: AbortSignal): Promise<void> {
+    await this.call(
+      p,
+      () =>
+        this.client.api.files.update(
+          { fileId, requestBody: { trashed: true }, fields: 'id', supportsAllDrives: true },
+          { signal },
+        ),
+      signal,
+    );
+  }
+
+  /** Moves a file or an empty folder to Drive's trash (recoverable there for 30 days). */
+  async remove(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const file = await this.resolve(p, options.signal);
+    if (isFolder(file)) {
+      const { data } = await this.call(
+        p,
+        () =>
+          this.client.api.files.list(
+            {
+              ...this.scope(),
+              q: `${quoted(file.id!)} in parents and trashed = false`,
+              pageSize: 1,
+              fields: 'files(id)',
+            },
+            { signal: options.signal },
+          ),
+        options.signal,
+      );
+      if ((data.files ?? []).length > 0)
+        throw new ConnectorError('Conflict', `The folder is not empty: ${p}`, { path: p });
+    }
+    await this.trash(file.id!, p, options.signal);
+    this.forget(p);
+  }
+
+  /**
+   * Moves and renames on the server (one metadata update: new name, new parent). A file already at `to` is moved to
+   * the trash first, so the folder never shows two items of that name; a folder in the way is a Conflict.
+   */
+  async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    const signal = options.signal;
+    const moving = await this.resolve(from, signal);
+    const fromParentId = await this.folderId(parentPath(from), signal);
+    const toParentId = await this.ensureFolder(parentPath(to), signal);
+    const existing = await this.child(toParentId, to, signal);
+    if (existing !== undefined && existing.id !== moving.id) {
+      if (isFolder(existing) || isFolder(moving)) {
+        throw new ConnectorError('Conflict', `Something is already at ${to}`, { path: to });
+      }
+      await this.trash(existing.id!, to, signal);
+    }
+    await this.call(
+      from,
+      () =>
+        this.client.api.files.update(
+          {
+            fileId: moving.id!,
+            requestBody: { name: baseName(to) },
+            ...(fromParentId === toParentId ? {} : { addParents: toParentId, removeParents: fromParentId }),
+            fields: 'id',
+            supportsAllDrives: true,
+          },
+          { signal },
+        ),
+      signal,
+    );
+    if (isFolder(moving)) {
+      this.forget(from);
+      this.forget(to);
+    }
+  }
+
+  async mkdir(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    await this.ensureFolder(p, options.signal);
+  }
+
+  /** Drive's own MD5 or SHA-256 of the file; never read back. */
+  async hash(p: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
+    const file = await this.resolve(p, options.signal);
+    const value = algorithm === 'md5' ? file.md5Checksum : algorithm === 'sha256' ? file.sha256Checksum : undefined;
+    if (value == null) {
+      throw new ConnectorError('Unsupported', `Google Drive keeps no ${algorithm} digest for ${p}.`, { path: p });
+    }
+    return value;
+  }
+
+  async check(options: CheckOptions = {}): Promise<CheckReport> {
+    return runDriveCheck(this, this.options, options);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.current = undefined;
+    this.folders.clear();
+    this.context.log?.('drive: closed');
+  }
+}
