@@ -6,6 +6,7 @@ import { localDescriptor } from './local-descriptor';
 import { memoryDescriptor } from './memory-descriptor';
 import { s3Descriptor } from './s3-descriptor';
 import { sftpDescriptor } from './sftp-descriptor';
+import { snowflakeDescriptor } from './snowflake-descriptor';
 
 /** Every storage kind's descriptor, keyed by kind. Add a kind here and its driver to the registry. */
 export const CONNECTOR_DESCRIPTORS = {
@@ -16,6 +17,7 @@ export const CONNECTOR_DESCRIPTORS = {
   s3: s3Descriptor,
   'azure-blob': azureBlobDescriptor,
   gcs: gcsDescriptor,
+  snowflake: snowflakeDescriptor,
 } as const;
 
 /** A storage kind. */

@@ -117,6 +117,7 @@ const RAW_OPTIONS: Readonly<Partial<Record<ConnectorKind, Record<string, unknown
   s3: { provider: 'other', endpoint: 'http://127.0.0.1:9', bucket: 'exchange', accessKeyId: 'a', secretAccessKey: 's' },
   'azure-blob': { auth: 'sas', sasUrl: 'https://account.blob.core.windows.net/exchange?sv=2024-01-01&sig=abc' },
   gcs: { bucket: 'exchange', serviceAccountJson: '{"type":"service_account"}' },
+  snowflake: { account: 'acct', username: 'u', auth: 'password', password: 'p', stage: 'EXCHANGE' },
 };
 
 /** The real driver of a kind, created as its module would without the lazy wrapper. */
@@ -132,6 +133,8 @@ async function realDriver(kind: ConnectorKind, options: never): Promise<Driver> 
       return new (await import('../../../connectors/azure-blob/azure-blob-driver')).AzureBlobDriver(options);
     case 'gcs':
       return new (await import('../../../connectors/gcs/gcs-driver')).GcsDriver(options);
+    case 'snowflake':
+      return new (await import('../../../connectors/snowflake/snowflake-driver')).SnowflakeDriver(options);
     default:
       throw new Error(`no lazy driver for ${kind}`);
   }
