@@ -11,11 +11,19 @@ const REQUEST_TIMEOUT_MS = 20_000;
 
 let configured = false;
 
-/** The SDK's process-wide settings, once: errors only in its log, no OCSP for plain-http test URLs. */
+const ignore = (): void => {};
+
+/**
+ * The SDK's process-wide settings, once: its log goes nowhere, since by default it appends to ./snowflake.log in
+ * the working directory (the app's or the user's); Ferry reports the errors it maps itself.
+ */
 function configureOnce(): void {
   if (configured) return;
   configured = true;
-  snowflake.configure({ logLevel: 'ERROR', additionalLogToConsole: false });
+  snowflake.configure({
+    logLevel: 'ERROR',
+    customLogger: { error: ignore, warn: ignore, info: ignore, debug: ignore, trace: ignore },
+  });
 }
 
 /** The SDK's connection options for a connector: key-pair JWT or password, no login retries (a dead host fails fast). */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import snowflake from 'snowflake-sdk';
 import { ConnectorError } from '../../../connectors/connector-error';
@@ -144,6 +146,8 @@ describe('snowflake stage files against the REST fake (a FAKE: tests/servers/sno
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as ConnectorError).code).toBe('Retryable');
     expect(elapsed).toBeLessThan(10_000);
+    // The SDK logs the failure; by default it would append it to ./snowflake.log in the working directory.
+    expect(existsSync(path.join(process.cwd(), 'snowflake.log'))).toBe(false);
     await driver.close();
   }, 30_000);
 });
