@@ -69,6 +69,22 @@ export function mapSnowflakeError(error: unknown, context: SnowflakeErrorContext
       );
   }
   if (/^0\d{5}$/.test(code)) return make('InvalidInput', `Snowflake refused the statement (${text})`);
+  // The SDK's own checks of the connection options (404xxx, 405xxx): a malformed key, an unknown setting.
+  if (/^40[45]\d{3}$/.test(code)) {
+    return make(
+      'InvalidInput',
+      `The Snowflake connection options are not valid (${text})`,
+      'Check the private key (PEM text) and the sign-in options.',
+    );
+  }
+  // A private key the passphrase does not open (Node's crypto, during the key-pair sign-in).
+  if (/bad decrypt|passphrase|DECODER routines|unsupported key/i.test(text)) {
+    return make(
+      'InvalidInput',
+      `The private key cannot be read (${text})`,
+      'Check the passphrase and that the whole PEM key was pasted.',
+    );
+  }
   // Local file errors (the temporary files of PUT and GET) keep their own meaning.
   if (/^E[A-Z]+$/.test(code) && !/^E(CONN|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_|PIPE)/.test(code)) {
     return mapNodeError(error, path);

@@ -76,7 +76,13 @@ export class SnowflakeSession {
     if (this.closed) return Promise.reject(new ConnectorError('InvalidInput', 'This Snowflake connection was closed.'));
     if (this.connecting === undefined) {
       configureOnce();
-      const connection = snowflake.createConnection(connectionOptions(this.options));
+      let connection: snowflake.Connection;
+      try {
+        connection = snowflake.createConnection(connectionOptions(this.options));
+      } catch (error) {
+        // The SDK checks the options (a malformed private key...) synchronously, before any I/O.
+        return Promise.reject(mapSnowflakeError(error));
+      }
       const attempt = new Promise<snowflake.Connection>((resolve, reject) => {
         connection.connect((error) => (error ? reject(mapSnowflakeError(error)) : resolve(connection)));
       });

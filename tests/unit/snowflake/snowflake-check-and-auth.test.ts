@@ -121,6 +121,23 @@ describe('snowflake sign-in, session renewal and check against the REST fake (a 
     await driver.close();
   });
 
+  it('refuses a malformed key and a wrong passphrase as invalid input, not as a network failure', async () => {
+    const garbage = new SnowflakeDriver({ ...base, username: 'svc', auth: 'keyPair', privateKey: 'not a key' });
+    const malformed = await failure(garbage.list(''));
+    expect(malformed.code, malformed.message).toBe('InvalidInput');
+    await garbage.close();
+    const locked = new SnowflakeDriver({
+      ...base,
+      username: 'svc2',
+      auth: 'keyPair',
+      privateKey: encrypted.privateKey,
+      privateKeyPassphrase: 'wrong horse',
+    });
+    const wrong = await failure(locked.list(''));
+    expect(wrong.code, wrong.message).toBe('InvalidInput');
+    await locked.close();
+  });
+
   it('refuses a wrong password as AuthFailed', async () => {
     const driver = new SnowflakeDriver({ ...base, password: 'wrong' });
     expect((await failure(driver.list(''))).code).toBe('AuthFailed');
