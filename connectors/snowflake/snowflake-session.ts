@@ -6,8 +6,11 @@ import { mapSnowflakeError, type SnowflakeErrorContext } from './map-snowflake-e
 /** One row of a statement's result, by column name (values as the SDK converts them). */
 export type SnowflakeRow = Readonly<Record<string, unknown>>;
 
-/** Milliseconds a request may stay silent before it fails (the SDK's default is 90 s). */
-const REQUEST_TIMEOUT_MS = 20_000;
+/**
+ * Milliseconds a request may stay silent before it fails (the SDK's default is 90 s, times its login retries).
+ * Not less: Snowflake holds a statement's request up to ~45 s before answering "still running".
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 let configured = false;
 
