@@ -1,6 +1,7 @@
-import snowflake from 'snowflake-sdk';
+import type snowflake from 'snowflake-sdk';
 import { type SnowflakeOptions } from '../../shared/connectors/snowflake-descriptor';
 import { ConnectorError } from '../connector-error';
+import { loadSnowflakeSdk } from './load-snowflake-sdk';
 import { mapSnowflakeError, type SnowflakeErrorContext } from './map-snowflake-error';
 
 /** One row of a statement's result, by column name (values as the SDK converts them). */
@@ -11,23 +12,6 @@ export type SnowflakeRow = Readonly<Record<string, unknown>>;
  * Not less: Snowflake holds a statement's request up to ~45 s before answering "still running".
  */
 const REQUEST_TIMEOUT_MS = 60_000;
-
-let configured = false;
-
-const ignore = (): void => {};
-
-/**
- * The SDK's process-wide settings, once: its log goes nowhere, since by default it appends to ./snowflake.log in
- * the working directory (the app's or the user's); Ferry reports the errors it maps itself.
- */
-function configureOnce(): void {
-  if (configured) return;
-  configured = true;
-  snowflake.configure({
-    logLevel: 'ERROR',
-    customLogger: { error: ignore, warn: ignore, info: ignore, debug: ignore, trace: ignore },
-  });
-}
 
 /** The SDK's connection options for a connector: key-pair JWT or password, no login retries (a dead host fails fast). */
 export function connectionOptions(options: SnowflakeOptions): snowflake.ConnectionOptions {
@@ -78,17 +62,7 @@ export class SnowflakeSession {
   private connection(): Promise<snowflake.Connection> {
     if (this.closed) return Promise.reject(new ConnectorError('InvalidInput', 'This Snowflake connection was closed.'));
     if (this.connecting === undefined) {
-      configureOnce();
-      let connection: snowflake.Connection;
-      try {
-        connection = snowflake.createConnection(connectionOptions(this.options));
-      } catch (error) {
-        // The SDK checks the options (a malformed private key...) synchronously, before any I/O.
-        return Promise.reject(mapSnowflakeError(error));
-      }
-      const attempt = new Promise<snowflake.Connection>((resolve, reject) => {
-        connection.connect((error) => (error ? reject(mapSnowflakeError(error)) : resolve(connection)));
-      });
+      const attempt = this.open();
       this.connecting = attempt;
       // A failed sign-in is not kept: the next operation tries again (a fixed password, a server back up).
       attempt.catch(() => {
@@ -96,6 +70,20 @@ export class SnowflakeSession {
       });
     }
     return this.connecting;
+  }
+
+  private async open(): Promise<snowflake.Connection> {
+    const sdk = await loadSnowflakeSdk();
+    let connection: snowflake.Connection;
+    try {
+      connection = sdk.createConnection(connectionOptions(this.options));
+    } catch (error) {
+      // The SDK checks the options (a malformed private key...) synchronously, before any I/O.
+      throw mapSnowflakeError(error);
+    }
+    return new Promise<snowflake.Connection>((resolve, reject) => {
+      connection.connect((error) => (error ? reject(mapSnowflakeError(error)) : resolve(connection)));
+    });
   }
 
   /** Signs in when needed (the check's first step measures this). */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import snowflake from 'snowflake-sdk';
 import { SnowflakeDriver } from '../../connectors/snowflake/snowflake-driver';
 import { installLoopbackOnly, type LoopbackGuard } from '../kit/loopback-only';
 import { startSnowflakeFake, type SnowflakeFake } from '../servers/snowflake-fake/snowflake-fake-server';
@@ -12,7 +11,6 @@ let guard: LoopbackGuard | undefined;
 
 beforeAll(async () => {
   guard = installLoopbackOnly();
-  snowflake.configure({ disableOCSPChecks: true, logLevel: 'ERROR', additionalLogToConsole: false });
   fake = await startSnowflakeFake({
     account: 'fakeacct',
     users: [{ name: 'ferry', password: 'secret', roles: ['FERRY_ROLE'] }],

@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import snowflake from 'snowflake-sdk';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { SnowflakeDriver } from '../../../connectors/snowflake/snowflake-driver';
 import { type SnowflakeOptions } from '../../../shared/connectors/snowflake-descriptor';
@@ -38,7 +37,6 @@ describe('snowflake sign-in, session renewal and check against the REST fake (a 
 
   beforeAll(async () => {
     guard = installLoopbackOnly();
-    snowflake.configure({ disableOCSPChecks: true, logLevel: 'ERROR', additionalLogToConsole: false });
     fake = await startSnowflakeFake({
       account: 'fakeacct',
       users: [
