@@ -83,9 +83,9 @@ export const snowflakeDescriptor = defineDescriptor({
     stage: {
       type: 'string',
       label: 'Stage',
-      help: 'Name of the internal stage, or %TABLE for the stage of a table. Plain names are upper-cased as Snowflake does; names with other characters are used exactly.',
+      help: 'Name of the internal stage (without database or schema: they have their own options), or %TABLE for the stage of a table. Plain names are upper-cased as Snowflake does; names with other characters are used exactly.',
       required: true,
-      pattern: '^%?[^\\s/@.][^/@]*$',
+      pattern: '^%?[^\\s/@.][^/@.]*$',
       examples: ['EXCHANGE', '%ORDERS'],
     },
     prefix: {
