@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConnectorError } from '../connector-error';
 
 /** A Snowflake string literal: single quotes, with backslash and quote escaped (Snowflake reads `\` escapes). */
@@ -12,6 +13,11 @@ export function sqlString(value: string): string {
 export function quoteIdentifier(name: string): string {
   const resolved = /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? name.toUpperCase() : name;
   return `"${resolved.replace(/"/g, '""')}"`;
+}
+
+/** A `file://` location of a local path, with forward slashes on Windows too (C:/Users/...), as PUT and GET take it. */
+function fileLocation(localPath: string): string {
+  return `file://${localPath.split(path.sep).join('/')}`;
 }
 
 /** A regular expression matching `text` literally (Snowflake's PATTERN is a POSIX-style regex). */
@@ -72,7 +78,7 @@ export class StageSql {
 
   /** Downloads exactly `name` into the local folder `dir`. */
   get(name: string, dir: string): string {
-    return `GET ${this.location(name)} ${sqlString(`file://${dir}/`)} PATTERN = ${this.exact(name)}`;
+    return `GET ${this.location(name)} ${sqlString(`${fileLocation(dir)}/`)} PATTERN = ${this.exact(name)}`;
   }
 
   /**
@@ -80,7 +86,7 @@ export class StageSql {
    * bytes as they are (Snowflake gzips by default); SOURCE_COMPRESSION stays auto-detect, which only labels files.
    */
   put(localFile: string, folder: string): string {
-    return `PUT ${sqlString(`file://${localFile}`)} ${this.location(folder)} AUTO_COMPRESS = FALSE OVERWRITE = TRUE`;
+    return `PUT ${sqlString(fileLocation(localFile))} ${this.location(folder)} AUTO_COMPRESS = FALSE OVERWRITE = TRUE`;
   }
 
   /** Removes exactly `name`. */
