@@ -19,8 +19,11 @@ let fake: SnowflakeFake | undefined;
 let guard: LoopbackGuard | undefined;
 let env: Record<string, string> = {};
 
-const ferry = (args: readonly string[]): Promise<FerryRun> =>
-  runFerry(args, { cwd: base, configHome: path.join(base, 'xdg'), env });
+const ferry = (args: readonly string[], launcher: 'sources' | 'bundle' = 'sources'): Promise<FerryRun> =>
+  runFerry(args, { cwd: base, configHome: path.join(base, 'xdg'), env, launcher });
+
+// The built command (`npm run build`; CI builds before vitest): its lazily loaded Snowflake chunk and the SDK.
+const BUNDLE = path.resolve(__dirname, '../../../out/cli/ferry.js');
 
 beforeAll(async () => {
   guard = installLoopbackOnly();
@@ -72,4 +75,18 @@ describe('ferry with a Snowflake stage connector', () => {
     // The SDK's default log file (./snowflake.log) never lands in the user's working directory.
     expect(existsSync(path.join(base, 'snowflake.log'))).toBe(false);
   }, 120_000);
+
+  it.skipIf(!existsSync(BUNDLE))(
+    'works from the built command too (the SDK loads from its lazy chunk)',
+    async () => {
+      await writeFile(path.join(base, 'built report.bin'), 'from the bundle');
+      const put = await ferry(['cp', 'built report.bin', 'sf:built/'], 'bundle');
+      expect(put.code, put.stderr).toBe(0);
+      const ls = await ferry(['ls', 'sf:built', '--json'], 'bundle');
+      expect(ls.code, ls.stderr).toBe(0);
+      expect(ls.stdout).toContain('built report.bin');
+      expect(fake!.storedFile('DB.PUBLIC.EXCHANGE', 'built/built report.bin')?.toString()).toBe('from the bundle');
+    },
+    60_000,
+  );
 });
