@@ -7,6 +7,7 @@ import { localFactory } from './local/local-factory';
 import { memoryFactory } from './memory/memory-factory';
 import { s3Factory } from './s3/s3-factory';
 import { sftpFactory } from './sftp/sftp-factory';
+import { snowflakeFactory } from './snowflake/snowflake-factory';
 
 /** A registry with every driver this build ships (one line per kind). */
 export function createDefaultRegistry(): DriverRegistry {
@@ -18,5 +19,6 @@ export function createDefaultRegistry(): DriverRegistry {
     .register(s3Factory)
     .register(azureBlobFactory)
     .register(gcsFactory)
-    .register(driveFactory);
+    .register(driveFactory)
+    .register(snowflakeFactory);
 }

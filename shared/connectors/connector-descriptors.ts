@@ -7,6 +7,7 @@ import { localDescriptor } from './local-descriptor';
 import { memoryDescriptor } from './memory-descriptor';
 import { s3Descriptor } from './s3-descriptor';
 import { sftpDescriptor } from './sftp-descriptor';
+import { snowflakeDescriptor } from './snowflake-descriptor';
 
 /** Every storage kind's descriptor, keyed by kind. Add a kind here and its driver to the registry. */
 export const CONNECTOR_DESCRIPTORS = {
@@ -18,6 +19,7 @@ export const CONNECTOR_DESCRIPTORS = {
   'azure-blob': azureBlobDescriptor,
   gcs: gcsDescriptor,
   drive: driveDescriptor,
+  snowflake: snowflakeDescriptor,
 } as const;
 
 /** A storage kind. */

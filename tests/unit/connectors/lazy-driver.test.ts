@@ -118,6 +118,7 @@ const RAW_OPTIONS: Readonly<Partial<Record<ConnectorKind, Record<string, unknown
   'azure-blob': { auth: 'sas', sasUrl: 'https://account.blob.core.windows.net/exchange?sv=2024-01-01&sig=abc' },
   gcs: { bucket: 'exchange', serviceAccountJson: '{"type":"service_account"}' },
   drive: { serviceAccountJson: '{"type":"service_account"}', driveId: '0AB1cDeFgHiJkUk9PVA' },
+  snowflake: { account: 'acct', username: 'u', auth: 'password', password: 'p', stage: 'EXCHANGE' },
 };
 
 /** The real driver of a kind, created as its module would without the lazy wrapper. */
@@ -135,6 +136,8 @@ async function realDriver(kind: ConnectorKind, options: never): Promise<Driver> 
       return new (await import('../../../connectors/gcs/gcs-driver')).GcsDriver(options);
     case 'drive':
       return new (await import('../../../connectors/drive/drive-driver')).DriveDriver(options);
+    case 'snowflake':
+      return new (await import('../../../connectors/snowflake/snowflake-driver')).SnowflakeDriver(options);
     default:
       throw new Error(`no lazy driver for ${kind}`);
   }
