@@ -11,7 +11,7 @@ const BUNDLE = path.resolve(__dirname, '../../../out/cli/ferry.js');
 const RECORDER = path.join(__dirname, 'record-loaded-modules.cjs');
 /** SDKs of connector kinds a local command never uses: none may be loaded by it. */
 const CONNECTOR_SDKS =
-  /node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-auth-library|ssh2|ssh2-sftp-client|basic-ftp|snowflake-sdk)\//;
+  /node_modules\/(@aws-sdk|@smithy|@azure|@google-cloud|google-auth-library|ssh2|ssh2-sftp-client|basic-ftp|snowflake-sdk|@googleapis|googleapis-common)\//;
 
 // Locally an unbuilt checkout skips with the reason printed; scripts/test.mjs (CI) builds before vitest, so there a
 // missing bundle is a failure.
