@@ -14,7 +14,7 @@ import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
 import { ChangedWhileHashing, hashFile } from './hash-file';
 import { type FileLook, lookOf, type Observation, OBSERVATION_PAGE, PublishRecords, sameLook } from './publish-records';
 import { bindingState, recordRun } from './binding-state';
-import { scanFolder, underFolder } from './source-scan';
+import { SCAN_PAGE_SIZE, scanFolder, underFolder } from './source-scan';
 import type { SyncLedger } from './sync-ledger';
 import { throttledReads } from './throttled-reads';
 
@@ -85,8 +85,10 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
       return warn('source-unreachable', error);
     }
     try {
-      // 1. The scan: every file's look recorded (new or changed: waiting; unchanged: one more stable look).
+      // 1. The scan: every file's look recorded (new or changed: waiting; unchanged: one more stable look), a page of
+      // looks per transaction.
       let seen = 0;
+      const page: { path: string; look: FileLook }[] = [];
       try {
         const items = scanFolder(driver, folder, {
           include: binding.include,
@@ -110,12 +112,13 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
           }
           seen += 1;
           if (item.kind === 'excluded') continue;
-          const look = lookOf(item.entry);
-          const observation = records.observation(binding.id, item.path);
-          if (observation === undefined || observation.stableLooks < 0 || !sameLook(observation, look)) {
-            records.observe(binding.id, item.path, look, stamp);
-          } else records.seenAgain(binding.id, item.path, stamp);
+          page.push({ path: item.path, look: lookOf(item.entry) });
+          if (page.length >= SCAN_PAGE_SIZE) {
+            records.recordLooks(binding.id, page, stamp);
+            page.length = 0;
+          }
         }
+        records.recordLooks(binding.id, page, stamp);
       } catch (error) {
         if (context.signal.aborted || isAbortError(error)) return summary;
         return warn('source-unreachable', error);
