@@ -22,7 +22,7 @@ import {
 } from '../driver';
 import { HashingStream } from '../hashing';
 import { makeFolderChain, removeEmptyFolder } from '../remote-files/folder-steps';
-import { pageByName } from '../remote-files/list-page';
+import { FolderSnapshots } from '../remote-files/list-page';
 import {
   checkedRange,
   checkReceivedSize,
@@ -46,6 +46,7 @@ const MAX_CONNECTIONS = 4;
 export class FtpsDriver implements Driver, Renamer, FolderMaker {
   readonly kind = 'ftps';
   readonly capabilities: Capabilities = FTPS_CAPABILITIES;
+  private readonly snapshots = new FolderSnapshots();
   private readonly pool: FtpsClientPool;
   private tls: Promise<ConnectionOptions> | undefined;
 
@@ -102,7 +103,15 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   }
 
   async list(folder: string, options: ListOptions = {}): Promise<ListPage> {
-    return this.run(folder, options.signal, async (connection) => {
+    return this.snapshots.page(folder, options, () => this.readFolder(folder, options.signal));
+  }
+
+  // The whole folder, as FTP lists it (LIST has no pages).
+  private readFolder(
+    folder: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ entries: Entry[]; rejected: RejectedEntry[] }> {
+    return this.run(folder, signal, async (connection) => {
       // CWD then a bare LIST: a path argument to LIST is a glob pattern on many servers.
       await connection.client.cd(this.remote(connection, folder));
       const raw: FileInfo[] = await connection.client.list();
@@ -121,7 +130,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
           entries.push({ name: checked.name, path: childPath, type: 'file', size: item.size });
         }
       }
-      return pageByName(entries, rejected, options);
+      return { entries, rejected };
     });
   }
 
@@ -184,6 +193,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   }
 
   async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    this.snapshots.clear();
     const detach = destroyOnAbort(source, options.signal, normalized);
     let temp: string | undefined;
     try {
@@ -286,6 +296,7 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   }
 
   async remove(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    this.snapshots.clear();
     await this.run(normalized, options.signal, async (connection) => {
       const entry = await this.statWith(connection, normalized);
       const remote = this.remote(connection, normalized);
@@ -306,10 +317,12 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
   }
 
   async mkdir(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    this.snapshots.clear();
     await this.run(normalized, options.signal, (connection) => this.makeFolders(connection, normalized));
   }
 
   async rename(source: string, target: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    this.snapshots.clear();
     await this.run(source, options.signal, async (connection) => {
       await this.statWith(connection, source);
       await this.makeFolders(connection, parentPath(target));

@@ -23,7 +23,7 @@ import {
 import { runConnectionCheck } from '../check/connection-steps';
 import { MultiHasher } from '../hashing';
 import { makeFolderChain, removeEmptyFolder } from '../remote-files/folder-steps';
-import { pageByName } from '../remote-files/list-page';
+import { FolderSnapshots } from '../remote-files/list-page';
 import {
   checkedRange,
   checkReceivedSize,
@@ -56,6 +56,7 @@ const SEQUENTIAL_PIPELINE: PipelineShape = { chunkSize: 32 * 1024, concurrency: 
 export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   readonly kind = 'sftp';
   readonly capabilities: Capabilities = SFTP_CAPABILITIES;
+  private readonly snapshots = new FolderSnapshots();
   private current: Promise<SftpSession> | undefined;
   private closed = false;
   private parallelReads: boolean;
@@ -124,7 +125,15 @@ export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   }
 
   async list(folder: string, options: ListOptions = {}): Promise<ListPage> {
-    return this.run(folder, options.signal, async (sftp) => {
+    return this.snapshots.page(folder, options, () => this.readFolder(folder, options.signal));
+  }
+
+  // The whole folder, as SFTP lists it (READDIR gives no order and no pages).
+  private readFolder(
+    folder: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ entries: Entry[]; rejected: RejectedEntry[] }> {
+    return this.run(folder, signal, async (sftp) => {
       const stats = await sftpCall.stat(sftp, this.remote(folder));
       if (typeOf(stats.mode) !== 'directory') {
         throw new ConnectorError('NotFound', `Not a folder: ${folder === '' ? '(root)' : folder}`, { path: folder });
@@ -153,7 +162,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
         const type = typeOf(attrs.mode);
         if (type === 'file' || type === 'directory') entries.push(entryOf(childPath, attrs));
       }
-      return pageByName(entries, rejected, options);
+      return { entries, rejected };
     });
   }
 
@@ -236,6 +245,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   }
 
   async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    this.snapshots.clear();
     const detach = destroyOnAbort(source, options.signal, normalized);
     try {
       return await this.run(normalized, options.signal, (sftp) =>
@@ -366,6 +376,7 @@ export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   }
 
   async remove(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    this.snapshots.clear();
     await this.run(
       normalized,
       options.signal,
@@ -384,10 +395,12 @@ export class SftpDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   }
 
   async mkdir(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    this.snapshots.clear();
     await this.run(normalized, options.signal, (sftp) => this.makeFolders(sftp, normalized));
   }
 
   async rename(source: string, target: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    this.snapshots.clear();
     await this.run(source, options.signal, async (sftp) => {
       await sftpCall.stat(sftp, this.remote(source));
       await this.links.confine(sftp, parentPath(target));
