@@ -333,3 +333,20 @@ export function unencryptedKey(server: SshdServer, dir: string): string {
   runTool('ssh-keygen', ['-q', '-p', '-P', server.clientKey.passphrase, '-N', '', '-f', path]);
   return path;
 }
+
+/** A row of the scale benchmarks: what was measured, Ferry's and the peer's figures as text, and a note (goal, ratio). */
+export interface ScaleRow {
+  readonly what: string;
+  readonly ferry: string;
+  readonly peer: string;
+  readonly note: string;
+}
+
+/** A titled table of scale rows. */
+export function formatScaleTable(title: string, rows: readonly ScaleRow[]): string {
+  const header = ['measure', 'Ferry', 'peer', 'note'];
+  const cells = rows.map((r) => [r.what, r.ferry, r.peer, r.note]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]): string => c.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  return [title, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
