@@ -217,7 +217,7 @@ export async function benchManySmallFiles(dir: string): Promise<readonly ScaleRo
           RCLONE_CONFIG_AZ_TYPE: 'azureblob',
           RCLONE_CONFIG_AZ_SAS_URL: `${azurite.accountUrl}/small?${sas}`,
         }),
-        rcloneFolder: (folder) => `az:${folder}`,
+        rcloneFolder: (folder) => `az:small/${folder}`,
       })),
     );
   } finally {
