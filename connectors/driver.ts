@@ -60,8 +60,9 @@ export interface WriteOptions {
   /** Bytes this call will write, when known: a different count fails with Integrity (and leaves nothing). */
   readonly size?: number;
   /**
-   * Resume: append the stream to an existing file whose current size equals `offset` (capability `resumableWrite`).
-   * Such a write happens in place, not atomically; a wrong offset fails with Conflict.
+   * Resume: append the stream to an existing file whose current size equals `offset` (capability `resumableWrite`);
+   * offset 0 also creates a missing file (with its parent folders). Such a write happens in place, not atomically; a
+   * wrong offset fails with Conflict.
    */
   readonly offset?: number;
   /** Modification time to set (where `mtimePrecisionMs` is not null). */

@@ -308,7 +308,17 @@ export class LocalDriver implements Driver {
       try {
         handle = await open(final, 'r+');
       } catch (error) {
-        throw mapNodeError(error, p);
+        // Offset 0 starts a partial that does not exist yet (with its parent folders, as a write does).
+        if (nodeErrorCode(error) !== 'ENOENT') throw mapNodeError(error, p);
+        if (offset !== 0) {
+          throw new ConnectorError('Conflict', `Resume offset ${offset} differs from the partial size 0: ${p}`, {
+            path: p,
+          });
+        }
+        await mkdir(nodePath.dirname(final), { recursive: true });
+        handle = await open(final, 'wx').catch((second: unknown) => {
+          throw mapNodeError(second, p);
+        });
       }
       const size = (await handle.stat()).size;
       if (size !== offset) {

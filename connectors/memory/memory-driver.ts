@@ -105,21 +105,19 @@ export class MemoryDriver implements Driver {
     if (existing?.type === 'directory')
       throw new ConnectorError('Conflict', `A folder is in the way: ${p}`, { path: p });
     const offset = options.offset ?? 0;
+    const conflict = (size: number): ConnectorError =>
+      new ConnectorError('Conflict', `Resume offset ${offset} differs from the partial size ${size}: ${p}`, {
+        path: p,
+      });
     let target: FileNode;
-    if (options.offset !== undefined) {
-      if (existing === undefined) throw notFound(p);
-      if (existing.size !== offset) {
-        throw new ConnectorError(
-          'Conflict',
-          `Resume offset ${offset} differs from the partial size ${existing.size}: ${p}`,
-          {
-            path: p,
-          },
-        );
-      }
+    if (options.offset !== undefined && existing !== undefined) {
+      if (existing.size !== offset) throw conflict(existing.size);
       target = existing;
     } else {
+      // A plain write, or offset 0 starting a file that is not there yet (in place, as any resumable write).
+      if (offset !== 0) throw conflict(0);
       target = { type: 'file', chunks: [], size: 0, mtimeMs: 0 };
+      if (options.offset !== undefined) this.store.nodes.set(p, target);
     }
     const hasher = new MultiHasher(options.hashes ?? []);
     const max = this.capabilities.maxObjectSize;

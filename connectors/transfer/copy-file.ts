@@ -191,7 +191,9 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     const size = partial?.size ?? 0;
     const usable =
       partial?.type === 'file' && source.capabilities.rangedRead && (entry.size === undefined || size <= entry.size);
-    if (partial !== undefined && usable && size > 0) return size;
+    // A usable partial is continued (from 0 when empty); with none there, the offset-0 write creates it. Only an
+    // unusable one is emptied first: a separate write a cut connection could leave half-done.
+    if (partial === undefined || usable) return size;
     await destination.write(target, Readable.from([]), { size: 0, signal });
     return 0;
   };

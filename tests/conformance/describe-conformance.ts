@@ -336,6 +336,11 @@ export function describeConformance(
       expect(result.hashes.sha256).toBe(sha256(second));
       expect(sha256(await readAll(await driver.read(`${dir}/part.bin`)))).toBe(sha256(Buffer.concat([first, second])));
       await expectCode(driver.write(`${dir}/part.bin`, streamOf('x'), { offset: 5 }), 'Conflict');
+      // Offset 0 starts a file that is not there yet, parents included (a copy's first attempt writes no empty file).
+      const fresh = await driver.write(`${dir}/new/deeper/start.bin`, streamOf(second), { offset: 0 });
+      expect(fresh.size).toBe(second.length);
+      expect(sha256(await readAll(await driver.read(`${dir}/new/deeper/start.bin`)))).toBe(sha256(second));
+      await expectCode(driver.write(`${dir}/absent.bin`, streamOf('x'), { offset: 3 }), 'Conflict');
     });
 
     it('renames a file, replacing the target', async (ctx) => {
