@@ -1,8 +1,22 @@
+import { FTPError } from 'basic-ftp';
+import { isConnectorError } from '../connector-error';
 import { type FtpsConnection } from './ftps-session';
+
+// A failure the server answered (550 no such file, a name Ferry refused, a folder in the way) leaves the control
+// connection in a known state: keep it. Anything else (a timeout, a socket error mid-transfer) may not.
+function answered(error: unknown): boolean {
+  return (
+    error instanceof FTPError ||
+    isConnectorError(error, 'NotFound') ||
+    isConnectorError(error, 'Conflict') ||
+    isConnectorError(error, 'InvalidInput')
+  );
+}
 
 /**
  * A small pool of FTPS control connections: FTP carries one transfer per control connection, so parallel
- * operations need one connection each. Broken connections are dropped, not returned.
+ * operations need one connection each. Broken connections are dropped, not returned; one whose last command the
+ * server refused cleanly is kept.
  */
 export class FtpsClientPool {
   private readonly idle: FtpsConnection[] = [];
@@ -23,6 +37,10 @@ export class FtpsClientPool {
       const result = await fn(connection);
       healthy = !connection.client.closed;
       return result;
+    } catch (error) {
+      // A stat of a missing file (every fresh copy asks for its partial) must not cost a new TLS session.
+      healthy = !connection.client.closed && answered(error);
+      throw error;
     } finally {
       this.release(connection, healthy);
     }
