@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { type drive_v3 } from '@googleapis/drive';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type DriveOptions } from '../../shared/connectors/drive-descriptor';
 import { type HashAlgorithm, type Hashes } from '../../shared/connectors/hash-algorithm';
@@ -22,7 +21,7 @@ import { pooledParts } from '../chunked-upload/part-chunker';
 import { MultiHasher } from '../hashing';
 import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
 import { probeSource } from '../object-store/probe-source';
-import { baseName, checkEntryName, displayName, isWithin, joinPath, parentPath } from '../path-safety';
+import { baseName, checkEntryName, displayName, joinPath, parentPath } from '../path-safety';
 import { checkedRange } from '../remote-files/write-checks';
 import { type ResumeStateStore } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
@@ -31,8 +30,17 @@ import { type BackoffPolicy, DRIVE_BACKOFF, withDriveBackoff } from './drive-bac
 import { runDriveCheck } from './drive-check';
 import { createDriveClient, type DriveClient } from './drive-client';
 import { checkUploaded, driveResumableWrite, UPLOADED_FIELDS, type UploadedFile } from './drive-resumable-write';
-import { FOLDER_MIME, GOOGLE_APPS_PREFIX, googleDocExport } from './google-docs-export';
+import { googleDocExport } from './google-docs-export';
 import { mapDriveError } from './map-drive-error';
+import {
+  type DriveFile,
+  DrivePaths,
+  type DriveScope,
+  FILE_FIELDS,
+  isFolder,
+  isGoogleApps,
+  quoted,
+} from './drive-paths';
 
 /** What a Drive driver receives besides its options: where sessions are remembered, how rate limits are waited out. */
 export interface DriveDriverExtras {
@@ -40,19 +48,8 @@ export interface DriveDriverExtras {
   readonly backoff?: BackoffPolicy;
 }
 
-type DriveFile = drive_v3.Schema$File;
-
 const MiB = 1024 * 1024;
-const FILE_FIELDS = 'id,name,mimeType,size,md5Checksum,sha256Checksum,modifiedTime,createdTime,driveId';
 const DEFAULT_PAGE_SIZE = 1000;
-
-/** A string literal of Drive's query language. */
-function quoted(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-const isGoogleApps = (file: DriveFile): boolean => (file.mimeType ?? '').startsWith(GOOGLE_APPS_PREFIX);
-const isFolder = (file: DriveFile): boolean => file.mimeType === FOLDER_MIME;
 
 /**
  * Google Drive on @googleapis/drive. Drive names files by ID and allows several items of one name in a folder,
@@ -65,14 +62,22 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
   readonly capabilities: Capabilities = DRIVE_CAPABILITIES;
   private current: DriveClient | undefined;
   private closed = false;
-  /** Folder IDs by connector path ('' the root); pending lookups and creations included. */
-  private readonly folders = new Map<string, Promise<string>>();
+  /** Paths over Drive's IDs, with the folder-ID cache. */
+  private readonly paths: DrivePaths;
 
   constructor(
     private readonly options: DriveOptions,
     private readonly context: DriverContext = {},
     private readonly extras: DriveDriverExtras = {},
-  ) {}
+  ) {
+    this.paths = new DrivePaths({
+      client: () => this.client,
+      call: (p, run, signal) => this.call(p, run, signal),
+      scope: () => this.scope(),
+      rootId: this.rootId,
+      googleDocs: this.options.googleDocs,
+    });
+  }
 
   /** The client (created on first use; InvalidInput for a malformed key). */
   get client(): DriveClient {
@@ -96,10 +101,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
   }
 
   /** Where listings look: the Shared Drive's corpus when set, else every drive the account reaches. */
-  private scope(): Pick<
-    drive_v3.Params$Resource$Files$List,
-    'corpora' | 'driveId' | 'supportsAllDrives' | 'includeItemsFromAllDrives'
-  > {
+  private scope(): DriveScope {
     return {
       supportsAllDrives: true,
       includeItemsFromAllDrives: true,
@@ -107,118 +109,6 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
         ? { corpora: 'allDrives' }
         : { corpora: 'drive', driveId: this.options.driveId }),
     };
-  }
-
-  /** The untrashed items named `name` in a folder. */
-  private async named(parentId: string, name: string, p: string, signal?: AbortSignal): Promise<DriveFile[]> {
-    const { data } = await this.call(
-      p,
-      () =>
-        this.client.api.files.list(
-          {
-            ...this.scope(),
-            q: `${quoted(parentId)} in parents and name = ${quoted(name)} and trashed = false`,
-            fields: `files(${FILE_FIELDS})`,
-            pageSize: 100,
-          },
-          { signal },
-        ),
-      signal,
-    );
-    return data.files ?? [];
-  }
-
-  /** The one item named `name` in a folder (an exported Google Doc by its exported name); Conflict when several. */
-  private async child(parentId: string, p: string, signal?: AbortSignal): Promise<DriveFile | undefined> {
-    const name = baseName(p);
-    let found = await this.named(parentId, name, p, signal);
-    if (found.length === 0 && this.options.googleDocs !== 'skip') {
-      const dot = name.lastIndexOf('.');
-      if (dot > 0) {
-        found = (await this.named(parentId, name.slice(0, dot), p, signal)).filter((f) => {
-          const how = googleDocExport(f.mimeType ?? '', this.options.googleDocs);
-          return isGoogleApps(f) && how.kind === 'export' && how.format.extension === name.slice(dot);
-        });
-      }
-    }
-    if (found.length > 1) {
-      throw new ConnectorError('Conflict', `${found.length} items are named "${name}" in this Drive folder: ${p}`, {
-        path: p,
-        hint: 'Drive allows duplicate names; Ferry will not guess which one is meant. Rename or remove the extra ones in Drive.',
-      });
-    }
-    return found[0];
-  }
-
-  /** The ID of the folder at `p`, cached; NotFound when absent, Conflict when a file has its name. */
-  private folderId(p: string, signal?: AbortSignal): Promise<string> {
-    if (p === '') return Promise.resolve(this.rootId);
-    const cached = this.folders.get(p);
-    if (cached !== undefined) return cached;
-    const lookup = (async () => {
-      const parentId = await this.folderId(parentPath(p), signal);
-      const found = await this.child(parentId, p, signal);
-      if (found === undefined) throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
-      if (!isFolder(found)) throw new ConnectorError('Conflict', `Not a folder: ${p}`, { path: p });
-      return found.id!;
-    })();
-    this.remember(p, lookup);
-    return lookup;
-  }
-
-  /** Caches a pending folder ID, forgetting it when it fails. */
-  private remember(p: string, pending: Promise<string>): void {
-    this.folders.set(p, pending);
-    pending.catch(() => {
-      if (this.folders.get(p) === pending) this.folders.delete(p);
-    });
-  }
-
-  /** The folder at `p` and its parents, created as needed (concurrent writers share one creation). */
-  private async ensureFolder(p: string, signal?: AbortSignal): Promise<string> {
-    if (p === '') return this.rootId;
-    for (;;) {
-      const pending = this.folders.get(p);
-      if (pending === undefined) break;
-      try {
-        return await pending;
-      } catch (error) {
-        if (!isConnectorError(error, 'NotFound')) throw error;
-      }
-    }
-    const creation = (async () => {
-      const parentId = await this.ensureFolder(parentPath(p), signal);
-      const found = await this.child(parentId, p, signal);
-      if (found !== undefined) {
-        if (!isFolder(found)) throw new ConnectorError('Conflict', `A file is in the way of folder ${p}`, { path: p });
-        return found.id!;
-      }
-      const { data } = await this.call(
-        p,
-        () =>
-          this.client.api.files.create(
-            {
-              requestBody: { name: baseName(p), mimeType: FOLDER_MIME, parents: [parentId] },
-              fields: 'id',
-              supportsAllDrives: true,
-            },
-            { signal },
-          ),
-        signal,
-      );
-      return data.id!;
-    })();
-    this.remember(p, creation);
-    return creation;
-  }
-
-  /** The item at `p` ('' the root folder); NotFound when absent. */
-  private async resolve(p: string, signal?: AbortSignal): Promise<DriveFile> {
-    if (p === '') return { id: this.rootId, name: '', mimeType: FOLDER_MIME };
-    const parentId = await this.folderId(parentPath(p), signal);
-    const found = await this.child(parentId, p, signal);
-    if (found === undefined) throw new ConnectorError('NotFound', `Not found: ${p}`, { path: p });
-    return found;
   }
 
   /** A Drive item as an entry at `p` (Drive's checksums are hex already). */
@@ -241,7 +131,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
   }
 
   async list(p: string, options: ListOptions = {}): Promise<ListPage> {
-    const folderId = await this.folderId(p, options.signal);
+    const folderId = await this.paths.folderId(p, options.signal);
     const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE));
     const { data } = await this.call(
       p,
@@ -268,7 +158,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       !(await this.stillThere(folderId, p, options))
     ) {
       // A cached folder removed by someone else lists as empty: look it up again (NotFound when it is gone).
-      this.forget(p);
+      this.paths.forget(p);
       return this.list(p, options);
     }
     const counts = await this.edgeCounts(
@@ -311,7 +201,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       }
       const file = named[0]!;
       const path = joinPath(p, name);
-      if (isFolder(file) && !this.folders.has(path)) this.folders.set(path, Promise.resolve(file.id!));
+      if (isFolder(file)) this.paths.learn(path, file.id!);
       entries.push(this.entryOf(file, path));
     }
     return { entries, rejected, ...(data.nextPageToken == null ? {} : { cursor: data.nextPageToken }) };
@@ -333,7 +223,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
     if (first && files.length > 0) edges.add(files[0]!.name ?? '');
     if (last && files.length > 0) edges.add(files.at(-1)!.name ?? '');
     const counts = new Map<string, number>();
-    for (const name of edges) counts.set(name, (await this.named(folderId, name, p, signal)).length);
+    for (const name of edges) counts.set(name, (await this.paths.named(folderId, name, p, signal)).length);
     return counts;
   }
 
@@ -356,19 +246,14 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
     }
   }
 
-  /** Drops the cached IDs of a folder and everything under it. */
-  private forget(p: string): void {
-    for (const cached of [...this.folders.keys()]) if (isWithin(cached, p)) this.folders.delete(cached);
-  }
-
   async stat(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
     if (p === '') return { name: '', path: '', type: 'directory' };
-    return this.entryOf(await this.resolve(p, options.signal), p);
+    return this.entryOf(await this.paths.resolve(p, options.signal), p);
   }
 
   /** The bytes of a file (a range of them), checked against Drive's MD5 and SHA-256 when read whole. */
   async read(p: string, options: ReadOptions = {}): Promise<Readable> {
-    const file = await this.resolve(p, options.signal);
+    const file = await this.paths.resolve(p, options.signal);
     if (isFolder(file))
       throw new ConnectorError('InvalidInput', `A folder cannot be read as a file: ${p}`, { path: p });
     if (isGoogleApps(file)) return this.export(file, p, options);
@@ -445,8 +330,8 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
     const detach = destroyOnAbort(source, signal, p);
     let uploaded: UploadedFile;
     try {
-      const parentId = await this.ensureFolder(parentPath(p), signal);
-      const existing = await this.child(parentId, p, signal);
+      const parentId = await this.paths.ensureFolder(parentPath(p), signal);
+      const existing = await this.paths.child(parentId, p, signal);
       if (existing !== undefined && (isFolder(existing) || isGoogleApps(existing))) {
         throw new ConnectorError('Conflict', `A folder or Google Docs file is in the way: ${p}`, { path: p });
       }
@@ -541,7 +426,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
    * writer trashes the ones older than its own, so exactly one remains whatever the order (last writer wins).
    */
   private async settleRace(parentId: string, p: string, mine: UploadedFile, signal?: AbortSignal): Promise<void> {
-    const same = await this.named(parentId, baseName(p), p, signal);
+    const same = await this.paths.named(parentId, baseName(p), p, signal);
     if (same.length < 2) return;
     const key = (f: { createdTime?: string | null; id?: string | null }) => `${f.createdTime ?? ''}|${f.id ?? ''}`;
     for (const other of same) {
@@ -563,7 +448,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
 
   /** Moves a file or an empty folder to Drive's trash (recoverable there for 30 days). */
   async remove(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    const file = await this.resolve(p, options.signal);
+    const file = await this.paths.resolve(p, options.signal);
     if (isFolder(file)) {
       const { data } = await this.call(
         p,
@@ -583,7 +468,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
         throw new ConnectorError('Conflict', `The folder is not empty: ${p}`, { path: p });
     }
     await this.trash(file.id!, p, options.signal);
-    this.forget(p);
+    this.paths.forget(p);
   }
 
   /**
@@ -592,10 +477,10 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
    */
   async rename(from: string, to: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     const signal = options.signal;
-    const moving = await this.resolve(from, signal);
-    const fromParentId = await this.folderId(parentPath(from), signal);
-    const toParentId = await this.ensureFolder(parentPath(to), signal);
-    const existing = await this.child(toParentId, to, signal);
+    const moving = await this.paths.resolve(from, signal);
+    const fromParentId = await this.paths.folderId(parentPath(from), signal);
+    const toParentId = await this.paths.ensureFolder(parentPath(to), signal);
+    const existing = await this.paths.child(toParentId, to, signal);
     if (existing !== undefined && existing.id !== moving.id) {
       if (isFolder(existing) || isFolder(moving)) {
         throw new ConnectorError('Conflict', `Something is already at ${to}`, { path: to });
@@ -618,18 +503,18 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       signal,
     );
     if (isFolder(moving)) {
-      this.forget(from);
-      this.forget(to);
+      this.paths.forget(from);
+      this.paths.forget(to);
     }
   }
 
   async mkdir(p: string, options: { readonly signal?: AbortSignal } = {}): Promise<void> {
-    await this.ensureFolder(p, options.signal);
+    await this.paths.ensureFolder(p, options.signal);
   }
 
   /** Drive's own MD5 or SHA-256 of the file; never read back. */
   async hash(p: string, algorithm: HashAlgorithm, options: { readonly signal?: AbortSignal } = {}): Promise<string> {
-    const file = await this.resolve(p, options.signal);
+    const file = await this.paths.resolve(p, options.signal);
     const value = algorithm === 'md5' ? file.md5Checksum : algorithm === 'sha256' ? file.sha256Checksum : undefined;
     if (value == null) {
       throw new ConnectorError('Unsupported', `Google Drive keeps no ${algorithm} digest for ${p}.`, { path: p });
@@ -644,7 +529,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
   async close(): Promise<void> {
     this.closed = true;
     this.current = undefined;
-    this.folders.clear();
+    this.paths.clear();
     this.context.log?.('drive: closed');
   }
 }
