@@ -1,19 +1,9 @@
 import { drive, type drive_v3 } from '@googleapis/drive';
 import { JWT, OAuth2Client } from 'google-auth-library';
-import { z } from 'zod';
 import { type DriveOptions } from '../../shared/connectors/drive-descriptor';
 import { type CredentialPort } from '../config/credential-port';
 import { ConnectorError } from '../connector-error';
-
-const ServiceAccountSchema = z.object({
-  type: z.literal('service_account'),
-  private_key_id: z.string().optional(),
-  private_key: z.string().includes('PRIVATE KEY'),
-  client_email: z.string().includes('@'),
-});
-
-/** The fields of a service-account key the Drive driver uses. */
-export type DriveServiceAccount = z.infer<typeof ServiceAccountSchema>;
+import { parseGoogleServiceAccount, serviceAccountJwt } from '../google/google-service-account';
 
 /** Google's OAuth token endpoint (refresh tokens are exchanged there). */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -23,26 +13,6 @@ export const DRIVE_DEFAULT_ENDPOINT = 'https://www.googleapis.com';
 
 /** The scope every Drive request is signed for (files the account can reach, read and write). */
 export const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive';
-
-/** Parses the pasted key file, InvalidInput naming what is wrong (never echoing the key). */
-export function parseDriveServiceAccount(json: string): DriveServiceAccount {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new ConnectorError('InvalidInput', 'The service account key is not valid JSON.', {
-      hint: 'Paste the whole JSON key file downloaded from IAM & Admin > Service accounts > Keys.',
-    });
-  }
-  const parsed = ServiceAccountSchema.safeParse(value);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || 'type').join(', ');
-    throw new ConnectorError('InvalidInput', `The service account key lacks or has invalid fields: ${fields}.`, {
-      hint: 'Use a JSON key of type "service_account" (not an OAuth client or an API key).',
-    });
-  }
-  return parsed.data;
-}
 
 /** The Drive client and what the hand-written resumable protocol needs besides it. */
 export interface DriveClient {
@@ -66,16 +36,8 @@ function authOf(options: DriveOptions, credentials: CredentialPort | undefined):
         'A service account key (JSON) is needed to sign in with a service account.',
       );
     }
-    const key = parseDriveServiceAccount(options.serviceAccountJson);
-    const jwt = new JWT({
-      email: key.client_email,
-      key: key.private_key,
-      keyId: key.private_key_id,
-      scopes: [DRIVE_SCOPE],
-    });
     // Signs its own access tokens: no token endpoint involved.
-    jwt.useJWTAccessWithScope = true;
-    return jwt;
+    return serviceAccountJwt(parseGoogleServiceAccount(options.serviceAccountJson), DRIVE_SCOPE);
   }
   if (options.clientId === undefined || options.refreshToken === undefined) {
     throw new ConnectorError(

@@ -1,21 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { ConnectorError } from '../connector-error';
 import { type MultiHasher } from '../hashing';
 import { type ChunkedUploadTarget } from '../chunked-upload/chunked-upload-target';
-import { sendParts, type UploadPart } from '../chunked-upload/parts-ring';
-import { ResumeSlot } from '../chunked-upload/resume-slot';
+import { resumableUpload } from '../google/google-resumable-upload';
 import { withDriveBackoff } from './drive-backoff';
 import { type DriveClient } from './drive-client';
 import { mapDriveError } from './map-drive-error';
-
-const SessionStateSchema = z.object({
-  version: z.literal(1),
-  uri: z.string().url(),
-  chunkSize: z.number().int().positive(),
-  size: z.number().int().nonnegative().optional(),
-  fileId: z.string().optional(),
-});
 
 /** The fields the upload asks back: enough to verify the bytes and to settle a race between two creators. */
 export const UPLOADED_FIELDS = 'id,name,size,md5Checksum,sha256Checksum,createdTime,parents';
@@ -50,12 +40,6 @@ export interface DriveUploadTarget extends ChunkedUploadTarget {
   readonly modifiedTime?: string;
 }
 
-/** Bytes the session has persisted, from a 308's `Range: bytes=0-N` (none: 0). */
-function persistedOf(response: Response): number {
-  const match = /^bytes=0-(\d+)$/.exec(response.headers.get('range') ?? '');
-  return match === null ? 0 : Number(match[1]) + 1;
-}
-
 /** A failed raw response as the error the SDK would have thrown (status and Drive's body), then mapped. */
 async function failure(response: Response, path: string): Promise<ConnectorError> {
   let data: unknown;
@@ -74,94 +58,34 @@ async function failure(response: Response, path: string): Promise<ConnectorError
 }
 
 /**
- * Streams into a Drive resumable session chunk by chunk (googleapis has no resumable upload: the protocol is done
- * here). The session URI is saved before the first byte; a later call for the same file and size asks the session
- * what it persisted (`bytes * /TOTAL`, answered 308 + Range) and skips that many bytes of the identical source.
- * Chunks are the part size (a multiple of 256 KiB); every byte is hashed and the file's MD5 and SHA-256 as Drive
- * reports them must equal ours.
+ * Streams into a Drive resumable session (googleapis has no resumable upload: the protocol is in
+ * google-resumable-upload.ts, shared with Cloud Storage). Chunks are the part size (a multiple of 256 KiB); every
+ * byte is hashed and the file's MD5 and SHA-256 as Drive reports them must equal ours.
  */
 export async function driveResumableWrite(
   target: DriveUploadTarget,
   chunks: AsyncIterator<Buffer>,
   hasher: MultiHasher,
 ): Promise<UploadedFile> {
-  const slot = new ResumeSlot(
-    target.resumeStore,
-    driveSessionKey(target.parentId, target.name, target.fileId, target.size),
-    SessionStateSchema,
-  );
-  const saved = await slot.load(
-    (state) => state.chunkSize === target.partSize && state.size === target.size && state.fileId === target.fileId,
-  );
-  const total = target.size === undefined ? '*' : String(target.size);
-  // 308 is "resume incomplete", not a redirect: 'manual' hands it to us as is.
-  const put = (headers: Record<string, string>, body?: Buffer): Promise<Response> =>
-    fetch(uri, {
-      method: 'PUT',
-      headers,
-      body: body as unknown as RequestInit['body'],
-      signal: target.signal,
-      redirect: 'manual',
-    });
-  let uri = saved?.uri ?? '';
-  let persisted = saved === undefined ? -1 : await persistedSoFar(put, total, target.path);
-  if (persisted < 0) {
-    persisted = 0;
-    uri = await startSession(target);
-    await slot.save({ version: 1, uri, chunkSize: target.partSize, size: target.size, fileId: target.fileId });
-  }
-
   const md5 = createHash('md5');
   const sha256 = createHash('sha256');
-  let file: UploadedFile | undefined;
-  const send = async ({ body: chunk, offset, last }: UploadPart): Promise<void> => {
-    const end = offset + chunk.length;
-    let from = Math.max(offset, persisted);
-    let stalls = 0;
-    while (from < end || (last && file === undefined)) {
-      const body = chunk.subarray(from - offset);
-      const range = body.length === 0 ? `bytes */${end}` : `bytes ${from}-${end - 1}/${last ? String(end) : total}`;
-      const response = await put({ 'content-range': range }, body);
-      if (response.status === 308) {
-        const before = from;
-        persisted = persistedOf(response);
-        if (!last && persisted >= end) break;
-        if (persisted < offset) {
-          throw new ConnectorError('Retryable', `The upload session lost bytes it had kept: ${target.path}`);
-        }
-        from = persisted;
-        stalls = from > before ? 0 : stalls + 1;
-        if (stalls >= 3) throw new ConnectorError('Retryable', `The upload session makes no progress: ${target.path}`);
-        continue;
-      }
-      if (!response.ok) throw await failure(response, target.path);
-      file = (await response.json()) as UploadedFile;
-      break;
-    }
-  };
-  let size: number;
-  try {
-    ({ bytes: size } = await sendParts(chunks, {
-      ...target,
-      concurrency: 1,
-      maxParts: Number.MAX_SAFE_INTEGER,
-      unit: 'chunk',
-      lookahead: true,
-      hasher,
-      plan: (part) => {
-        md5.update(part.body);
-        sha256.update(part.body);
-        return { kind: 'send', send: () => send(part) };
+  const { size, resource } = await resumableUpload(
+    {
+      target,
+      // The key names the replaced file, so a session for new content never resumes as a new file.
+      stateKey: driveSessionKey(target.parentId, target.name, target.fileId, target.size),
+      open: () => startSession(target),
+      digest(chunk) {
+        md5.update(chunk);
+        sha256.update(chunk);
       },
-    }));
-  } catch (error) {
-    throw await slot.settleFailure(error, {
-      path: target.path,
-      signal: target.signal,
-      mapError: (e) => mapDriveError(e, target.path),
-    });
-  }
-  await slot.remove();
+      mapError: (error) => mapDriveError(error, target.path),
+      failure: (response) => failure(response, target.path),
+    },
+    chunks,
+    hasher,
+  );
+  const file = resource as UploadedFile | undefined;
   checkUploaded(file, size, md5.digest('hex'), sha256.digest('hex'), target.path);
   return file!;
 }
@@ -220,19 +144,4 @@ async function startSession(target: DriveUploadTarget): Promise<string> {
   const location = response.headers.get('location');
   if (location === null) throw new ConnectorError('Retryable', `Google Drive opened no upload session: ${target.path}`);
   return location;
-}
-
-/** Asks a saved session what it persisted: its byte count, or -1 when the session expired or was cancelled. */
-async function persistedSoFar(
-  put: (headers: Record<string, string>) => Promise<Response>,
-  total: string,
-  path: string,
-): Promise<number> {
-  const status = await put({ 'content-range': `bytes */${total}` }).catch((e: unknown) => {
-    throw mapDriveError(e, path);
-  });
-  if (status.status === 308) return persistedOf(status);
-  if (status.status === 404 || status.status === 410) return -1;
-  if (!status.ok) throw await failure(status, path);
-  return 0;
 }

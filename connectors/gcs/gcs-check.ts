@@ -4,7 +4,8 @@ import { runCheckSteps, type StepPlan } from '../check/check-runner';
 import { rootAccessSteps } from '../check/root-access-steps';
 import { type CheckOptions } from '../driver';
 import { httpEndpointSteps } from '../s3/http-endpoint-steps';
-import { GCS_DEFAULT_ENDPOINT, parseServiceAccount } from './gcs-client';
+import { parseGoogleServiceAccount } from '../google/google-service-account';
+import { GCS_DEFAULT_ENDPOINT } from './gcs-client';
 import { type GcsDriver } from './gcs-driver';
 import { mapGcsError } from './map-gcs-error';
 
@@ -17,7 +18,7 @@ export async function runGcsCheck(driver: GcsDriver, options: GcsOptions, check:
     id: 'authenticate',
     hint: 'Check the service account key (JSON) and that the account exists and is enabled.',
     async run() {
-      const key = parseServiceAccount(options.serviceAccountJson);
+      const key = parseGoogleServiceAccount(options.serviceAccountJson, 'project');
       try {
         await driver.bucket.getFiles({ prefix: driver.rootPrefix, maxResults: 1, autoPaginate: false });
       } catch (error) {

@@ -16,7 +16,8 @@ import {
   type PageRequest,
 } from '../object-store/object-store-driver';
 import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
-import { createGcsStorage, parseServiceAccount } from './gcs-client';
+import { parseGoogleServiceAccount } from '../google/google-service-account';
+import { createGcsStorage } from './gcs-client';
 import { runGcsCheck } from './gcs-check';
 import { resumableWrite } from './gcs-resumable-write';
 import { mapGcsError } from './map-gcs-error';
@@ -58,7 +59,10 @@ export class GcsDriver extends ObjectStoreDriver<FileMetadata> {
   get bucket(): Bucket {
     if (this.closed) throw new ConnectorError('InvalidInput', 'This Cloud Storage connection was closed.');
     if (this.current === undefined) {
-      const storage = createGcsStorage(this.options, parseServiceAccount(this.options.serviceAccountJson));
+      const storage = createGcsStorage(
+        this.options,
+        parseGoogleServiceAccount(this.options.serviceAccountJson, 'project'),
+      );
       this.current = { storage, bucket: storage.bucket(this.options.bucket) };
     }
     return this.current.bucket;
