@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type Stats } from 'node:fs';
 import {
   copyFile,
   lstat,
@@ -36,12 +36,12 @@ import {
 } from '../driver';
 import { HashingStream } from '../hashing';
 import { mapNodeError, mapStreamError, nodeErrorCode } from '../map-node-error';
+import { FolderSnapshots, type Named } from '../remote-files/list-page';
 import { baseName, checkEntryName, displayName, normalizePath, parentPath, resolveInside } from '../path-safety';
 import { destroyOnAbort } from '../stream-abort';
 import { localLinkVerdict } from './local-links';
 
 const CHUNK = 1024 * 1024;
-const DEFAULT_PAGE = 1000;
 /** Temporary files of writes in progress: hidden from listings, removed when a write fails. */
 const TEMP_PREFIX = '.ferry-tmp-';
 // Hidden and '.part', like the transfer engine's partials: folder watchers skip the file while it is written.
@@ -66,6 +66,7 @@ export class LocalDriver implements Driver {
   };
   /** Absolute path of the connector's folder. */
   readonly root: string;
+  private readonly snapshots = new FolderSnapshots<Named>();
 
   constructor(options: LocalOptions) {
     this.root = nodePath.resolve(options.root);
@@ -75,30 +76,26 @@ export class LocalDriver implements Driver {
     const p = normalizePath(path);
     throwIfAborted(options.signal, p);
     const dir = await this.resolve(p);
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => !TEMP_NAME.test(n));
-    } catch (error) {
-      throw nodeErrorCode(error) === 'ENOTDIR'
-        ? new ConnectorError('InvalidInput', `Not a folder: ${p}`, { path: p })
-        : mapNodeError(error, p);
-    }
-    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const after = options.cursor === undefined ? undefined : Buffer.from(options.cursor, 'base64url').toString('utf8');
-    const remaining = after === undefined ? names : names.filter((n) => n > after);
-    const pageSize = Math.max(1, options.pageSize ?? DEFAULT_PAGE);
-    const page = remaining.slice(0, pageSize);
+    // Names only are kept between the pages of a walk: each page is described (lstat) when served.
+    const page = await this.snapshots.page(p, options, async () => {
+      try {
+        const names = await readdir(dir);
+        return { entries: names.filter((n) => !TEMP_NAME.test(n)).map((name) => ({ name })), rejected: [] };
+      } catch (error) {
+        throw nodeErrorCode(error) === 'ENOTDIR'
+          ? new ConnectorError('InvalidInput', `Not a folder: ${p}`, { path: p })
+          : mapNodeError(error, p);
+      }
+    });
     const rejected: RejectedEntry[] = [];
     const entries: Entry[] = [];
-    const described = await Promise.all(page.map((name) => this.describeChild(p, name)));
+    const described = await Promise.all(page.entries.map(({ name }) => this.describeChild(p, dir, name)));
     for (const item of described) {
       if (item === undefined) continue;
       if ('reason' in item) rejected.push(item);
       else entries.push(item);
     }
-    const cursor =
-      remaining.length > pageSize ? Buffer.from(page[page.length - 1]!, 'utf8').toString('base64url') : undefined;
-    return { entries, rejected, ...(cursor === undefined ? {} : { cursor }) };
+    return { entries, rejected, ...(page.cursor === undefined ? {} : { cursor: page.cursor }) };
   }
 
   async stat(path: string, options: Signal = {}): Promise<Entry> {
@@ -146,6 +143,7 @@ export class LocalDriver implements Driver {
   }
 
   async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    this.snapshots.clear();
     const p = normalizePath(path);
     if (p === '') throw new ConnectorError('InvalidInput', 'Cannot write to the root folder itself.');
     throwIfAborted(options.signal, p);
@@ -191,6 +189,7 @@ export class LocalDriver implements Driver {
   }
 
   async remove(path: string, options: Signal = {}): Promise<void> {
+    this.snapshots.clear();
     const p = normalizePath(path);
     if (p === '') throw new ConnectorError('InvalidInput', 'Cannot remove the root folder.');
     throwIfAborted(options.signal, p);
@@ -208,12 +207,14 @@ export class LocalDriver implements Driver {
   }
 
   async mkdir(path: string, options: Signal = {}): Promise<void> {
+    this.snapshots.clear();
     const p = normalizePath(path);
     throwIfAborted(options.signal, p);
     await this.makeFolders(p);
   }
 
   async rename(from: string, to: string, options: Signal = {}): Promise<void> {
+    this.snapshots.clear();
     const src = normalizePath(from);
     const dst = normalizePath(to);
     throwIfAborted(options.signal, src);
@@ -231,6 +232,7 @@ export class LocalDriver implements Driver {
   }
 
   async copy(from: string, to: string, options: Signal = {}): Promise<void> {
+    this.snapshots.clear();
     const src = normalizePath(from);
     const dst = normalizePath(to);
     throwIfAborted(options.signal, src);
@@ -351,24 +353,32 @@ export class LocalDriver implements Driver {
     }
   }
 
-  private async describeChild(folder: string, name: string): Promise<Entry | RejectedEntry | undefined> {
+  /** A listed child of `folder` (its real folder `dir`), a refusal by name, or undefined once removed meanwhile. */
+  private async describeChild(folder: string, dir: string, name: string): Promise<Entry | RejectedEntry | undefined> {
     const checked = checkEntryName(name);
     if (!checked.ok) return checked.rejected;
     const p = folder === '' ? name : `${folder}/${name}`;
     try {
+      // A child that is no link is inside the root as its folder is: one lstat describes it. (Windows names also
+      // need resolveInside's checks.)
+      const own = await lstat(nodePath.join(dir, name));
+      if (!own.isSymbolicLink() && process.platform !== 'win32') return described(p, name, own);
       // Links outside the root, broken links and loops are reported by name (local-links.ts).
       const link = await localLinkVerdict(this.root, folder, name);
       if (typeof link === 'object') return link.rejected;
-      const file = await this.resolve(p);
-      const info = await stat(file);
-      if (!info.isFile() && !info.isDirectory()) return { rawName: displayName(name), reason: 'not a file or folder' };
-      return toEntry(p, info);
+      return described(p, name, await stat(await this.resolve(p)));
     } catch (error) {
       if (nodeErrorCode(error) === 'ENOENT') return undefined; // Removed while listing.
       const reason = error instanceof ConnectorError ? error.message : 'unreadable';
       return { rawName: displayName(name), reason };
     }
   }
+}
+
+/** The entry of a file or folder; anything else (socket, device, fifo) is refused by name. */
+function described(p: string, name: string, info: Stats): Entry | RejectedEntry {
+  if (!info.isFile() && !info.isDirectory()) return { rawName: displayName(name), reason: 'not a file or folder' };
+  return toEntry(p, info);
 }
 
 function toEntry(p: string, info: { isDirectory(): boolean; size: number; mtimeMs: number }): Entry {

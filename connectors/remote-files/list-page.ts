@@ -1,5 +1,19 @@
 import { type Entry, type ListOptions, type ListPage, type RejectedEntry } from '../driver';
-import { byName } from '../guarded-driver';
+
+/** What a folder snapshot can keep: entries, or bare names where each page is described when served (local disk). */
+export interface Named {
+  readonly name: string;
+}
+
+/** A page of named items: the shape of a ListPage over any item. */
+export interface NamedPage<T extends Named> {
+  readonly entries: readonly T[];
+  readonly rejected: readonly RejectedEntry[];
+  readonly cursor?: string;
+}
+
+// Code-unit order, the order cursors compare in (never locale order: a cursor must find its place again).
+const byName = (a: Named, b: Named): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -15,13 +29,29 @@ export function pageByName(
   return pageOfSorted([...entries].sort(byName), rejected, options);
 }
 
-function pageOfSorted(sorted: readonly Entry[], rejected: readonly RejectedEntry[], options: ListOptions): ListPage {
+/** Index of the first item named after `cursor` (binary search: a walk of n items in pages costs n log n, not n²). */
+function firstAfter(sorted: readonly Named[], cursor: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]!.name > cursor) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+function pageOfSorted<T extends Named>(
+  sorted: readonly T[],
+  rejected: readonly RejectedEntry[],
+  options: ListOptions,
+): NamedPage<T> {
   const cursor = options.cursor;
-  const from = cursor === undefined ? 0 : sorted.findIndex((e) => e.name > cursor);
+  const from = cursor === undefined ? 0 : firstAfter(sorted, cursor);
   const size = Math.max(1, options.pageSize ?? DEFAULT_PAGE_SIZE);
-  const page = from < 0 ? [] : sorted.slice(from, from + size);
+  const page = sorted.slice(from, from + size);
   const last = page.at(-1);
-  const more = from >= 0 && from + size < sorted.length;
+  const more = from + size < sorted.length;
   return {
     entries: page,
     rejected: cursor === undefined ? rejected : [],
@@ -29,8 +59,8 @@ function pageOfSorted(sorted: readonly Entry[], rejected: readonly RejectedEntry
   };
 }
 
-interface Snapshot {
-  readonly sorted: readonly Entry[];
+interface Snapshot<T extends Named> {
+  readonly sorted: readonly T[];
   readonly rejected: readonly RejectedEntry[];
   readonly at: number;
 }
@@ -41,8 +71,8 @@ interface Snapshot {
  * read 100 times). A first page always reads afresh; a snapshot lives `ttlMs` and any change made through the
  * driver drops them all (`clear`).
  */
-export class FolderSnapshots {
-  private readonly kept = new Map<string, Snapshot>();
+export class FolderSnapshots<T extends Named = Entry> {
+  private readonly kept = new Map<string, Snapshot<T>>();
 
   constructor(
     private readonly ttlMs = 30_000,
@@ -54,8 +84,8 @@ export class FolderSnapshots {
   async page(
     folder: string,
     options: ListOptions,
-    readAll: () => Promise<{ readonly entries: readonly Entry[]; readonly rejected: readonly RejectedEntry[] }>,
-  ): Promise<ListPage> {
+    readAll: () => Promise<{ readonly entries: readonly T[]; readonly rejected: readonly RejectedEntry[] }>,
+  ): Promise<NamedPage<T>> {
     const kept = options.cursor === undefined ? undefined : this.kept.get(folder);
     let snapshot = kept !== undefined && this.now() - kept.at <= this.ttlMs ? kept : undefined;
     if (snapshot === undefined) {
