@@ -42,7 +42,11 @@ export class DriveChanges {
 
   constructor(private readonly host: DriveChangesHost) {}
 
-  /** The feed's current start page token (of the Shared Drive when one is set). */
+  /**
+   * The feed's current start page token (of the Shared Drive when one is set), prefixed with its corpus: Drive's
+   * tokens are small numbers, and one from another corpus (the connector now set to another Shared Drive) must not
+   * pass for this one's.
+   */
   async cursor(signal?: AbortSignal): Promise<string> {
     const { data } = await this.host.call(
       '',
@@ -55,12 +59,15 @@ export class DriveChanges {
           ),
       signal,
     );
-    return data.startPageToken!;
+    return `${this.corpusKey()}~${data.startPageToken!}`;
   }
 
   /** The changes under `folder` since `token` (see the class). */
-  async since(folder: string, token: string, options: ChangesOptions = {}): Promise<ChangesResult> {
+  async since(folder: string, cursor: string, options: ChangesOptions = {}): Promise<ChangesResult> {
     const { signal } = options;
+    const prefix = `${this.corpusKey()}~`;
+    if (!cursor.startsWith(prefix) || cursor.length === prefix.length) return { kind: 'expired' };
+    const token = cursor.slice(prefix.length);
     const folderId = await this.realId(await this.host.paths.folderId(folder, signal), signal);
     const ancestors = new Map<string, Promise<Ancestor | undefined>>();
     const files = new Map<string, Entry>();
@@ -111,7 +118,8 @@ export class DriveChanges {
       else {
         for (const p of folders) if (![...removed].some((gone) => isWithin(p, gone))) await this.walk(p, files, signal);
         for (const p of files.keys()) removed.delete(p);
-        return { kind: 'changes', files: [...files.values()], removed: [...removed], cursor: data.newStartPageToken! };
+        const next = `${prefix}${data.newStartPageToken!}`;
+        return { kind: 'changes', files: [...files.values()], removed: [...removed], cursor: next };
       }
     }
   }
@@ -124,6 +132,11 @@ export class DriveChanges {
       .then(({ data }) => data.id!);
     this.myDriveRoot.catch(() => (this.myDriveRoot = undefined));
     return this.myDriveRoot;
+  }
+
+  /** The corpus a token belongs to: the Shared Drive's ID, or 'user' (every drive the account reaches). */
+  private corpusKey(): string {
+    return this.host.driveId ?? 'user';
   }
 
   /** The Shared Drive's corpus when one is set. */

@@ -134,6 +134,9 @@ describe('drive change feed against the Drive v3 fake', () => {
     fake.expireChangeTokens();
     expect(await d.changesSince('watch-4', cursor)).toEqual({ kind: 'expired' });
     expect(await d.changesSince('watch-4', 'not-a-token')).toEqual({ kind: 'expired' });
+    expect(await d.changesSince('watch-4', `${driveId}~not-a-number`)).toEqual({ kind: 'expired' });
+    // A cursor of another corpus (the connector now set to My Drive) is never read as this one's.
+    expect(await driver({ driveId: undefined }).changesSince('', await d.changeCursor())).toEqual({ kind: 'expired' });
     // A fresh cursor works again.
     expect((await d.changesSince('watch-4', await d.changeCursor())).kind).toBe('changes');
   });
