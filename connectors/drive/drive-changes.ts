@@ -23,7 +23,9 @@ interface Ancestor {
   readonly trashed: boolean;
 }
 
-const CHANGE_FIELDS = `nextPageToken,newStartPageToken,changes(changeType,fileId,removed,time,file(${FILE_FIELDS},parents,trashed))`;
+// The same file fields as listings, so a file's look (size, time, digests) is the same whichever way it was found.
+const CHANGE_FIELDS =
+  'nextPageToken,newStartPageToken,' + `changes(changeType,fileId,removed,time,file(${FILE_FIELDS},parents,trashed))`;
 const DEFAULT_PAGE_SIZE = 1000;
 // Deeper than any real tree: a longer chain of parents is a loop, and the item is left out.
 const MAX_DEPTH = 200;
