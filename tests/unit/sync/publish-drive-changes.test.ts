@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriveDriver } from '../../../connectors/drive/drive-driver';
+import type { Driver, ListOptions } from '../../../connectors/driver';
 import { guardDriver } from '../../../connectors/guarded-driver';
 import { OfferUploader } from '../../../main/services/offer-uploads/offer-uploader';
 import { UploadUrlStore } from '../../../main/services/offer-uploads/upload-url-store';
@@ -103,7 +104,7 @@ describe('publishing from Google Drive with its change feed (Drive fake, real pl
     fake.requests.slice(from).filter((r) => r.startsWith('GET /drive/v3/changes?'));
 
   /** The agent: its ledger and runner, the Drive connector opened afresh for each run. */
-  function agent(): {
+  function agent(wrap: (driver: Driver) => Driver = (driver) => driver): {
     run: (binding: PublishBinding, changes?: Partial<RunContext>) => Promise<RunSummary>;
     reports: ActivityInput[];
     ledger: SyncLedger;
@@ -119,7 +120,7 @@ describe('publishing from Google Drive with its change feed (Drive fake, real pl
     const context = (): RunContext => ({
       ledger,
       drivers: {
-        open: async () => guardDriver(new DriveDriver(options, {}, { backoff: FAST })),
+        open: async () => wrap(guardDriver(new DriveDriver(options, {}, { backoff: FAST }))),
         localLocation: () => {
           throw new Error('not used');
         },
@@ -250,6 +251,43 @@ describe('publishing from Google Drive with its change feed (Drive fake, real pl
       expect(a.reports).toEqual([{ kind: 'published', bindingId: binding.id, path: 'late.csv', size: 20 }]);
       expect(folderListings(mark)).toEqual([]);
       expect((await platformFiles(offerId)).map((f) => f.path)).toEqual(['first.csv', 'late.csv']);
+    } finally {
+      a.close();
+    }
+  });
+
+  it('a file added during the first walk, in a folder the walk already listed, is published by the next run', async () => {
+    const out = fake.put(driveId, 'out-4', FOLDER);
+    fake.put(fake.put(out, 'later', FOLDER), 'x.csv', 'text/csv', randomBytes(30));
+    fake.put(out, 'y.csv', 'text/csv', randomBytes(40));
+    const offerId = await agentOffer();
+    const binding = bindingOf(offerId, 'out-4');
+    let added = false;
+    // While the walk lists out-4/later, another client adds a file to out-4, listed already: the walk misses it.
+    const a = agent(
+      (driver) =>
+        new Proxy(driver, {
+          get(target, property) {
+            if (property === 'list') {
+              return async (folder: string, listOptions?: ListOptions) => {
+                if (folder === 'out-4/later' && !added) {
+                  added = true;
+                  fake.put(out, 'during.csv', 'text/csv', randomBytes(50));
+                }
+                return target.list(folder, listOptions);
+              };
+            }
+            const value: unknown = Reflect.get(target, property, target);
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+          },
+        }),
+    );
+    try {
+      expect(await a.run(binding)).toEqual({ sent: 2, bytes: 70, failed: 0 });
+      expect(added).toBe(true);
+      expect(await a.run(binding)).toEqual({ sent: 1, bytes: 50, failed: 0 });
+      expect(a.reports).toEqual([{ kind: 'published', bindingId: binding.id, path: 'during.csv', size: 50 }]);
+      expect((await platformFiles(offerId)).map((f) => f.path)).toEqual(['during.csv', 'later/x.csv', 'y.csv']);
     } finally {
       a.close();
     }
