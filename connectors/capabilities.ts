@@ -1,5 +1,5 @@
 import { type HashAlgorithm } from '../shared/connectors/hash-algorithm';
-import { type Driver } from './driver';
+import { type Driver, type Entry } from './driver';
 
 /**
  * What a driver can do beyond the core (rclone's Features, VS Code's capability flags). Callers check a flag,
@@ -24,6 +24,8 @@ export interface Capabilities {
   readonly mtimePrecisionMs: number | null;
   /** Largest file the storage accepts, in bytes, or null when unbounded. */
   readonly maxObjectSize: number | null;
+  /** `changeCursor` and `changesSince` exist (the storage keeps a feed of changes, like Drive's changes.list). */
+  readonly changeFeed?: boolean;
 }
 
 /** A driver that can hash stored files. */
@@ -63,6 +65,38 @@ export interface FolderMaker {
   mkdir(path: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
 }
 
+/** Options of `changesSince`. */
+export interface ChangesOptions {
+  /** Changes asked per call to the storage (a hint). */
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What changed under a folder since a cursor: files created, changed, renamed or moved in (their entries, at their
+ * connector paths now), paths removed (a removed folder stands for everything under it), and the cursor to ask from
+ * next time; or 'expired' when the storage no longer knows the cursor (the caller walks the folder again).
+ */
+export type ChangesResult =
+  | {
+      readonly kind: 'changes';
+      readonly files: readonly Entry[];
+      readonly removed: readonly string[];
+      readonly cursor: string;
+    }
+  | { readonly kind: 'expired' };
+
+/**
+ * A driver whose storage keeps a feed of changes (Drive's changes.list): new files found without listing a whole
+ * tree. A cursor is taken before a full walk, so nothing added during the walk is missed.
+ */
+export interface ChangeFeed {
+  /** The feed's current position: changes after this moment are reported by `changesSince`. */
+  changeCursor(options?: { readonly signal?: AbortSignal }): Promise<string>;
+  /** The changes under `folder` (a connector path) since `cursor`; errors other than an expired cursor throw. */
+  changesSince(folder: string, cursor: string, options?: ChangesOptions): Promise<ChangesResult>;
+}
+
 /** Whether the driver can hash stored files with at least one algorithm. */
 export function hasHash(driver: Driver): driver is Driver & Hasher {
   return driver.capabilities.hashes.length > 0 && typeof (driver as Partial<Hasher>).hash === 'function';
@@ -71,6 +105,16 @@ export function hasHash(driver: Driver): driver is Driver & Hasher {
 /** Whether the driver can ask its server for a file's hash (it may still answer that the server offers none). */
 export function hasServerHash(driver: Driver): driver is Driver & ServerHasher {
   return typeof (driver as Partial<ServerHasher>).serverHash === 'function';
+}
+
+/** Whether the driver has a change feed (callers without one walk the folder). */
+export function hasChangeFeed(driver: Driver): driver is Driver & ChangeFeed {
+  const feed = driver as Partial<ChangeFeed>;
+  return (
+    driver.capabilities.changeFeed === true &&
+    typeof feed.changeCursor === 'function' &&
+    typeof feed.changesSince === 'function'
+  );
 }
 
 /** Whether the driver can rename server-side. */

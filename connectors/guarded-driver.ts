@@ -1,6 +1,14 @@
 import { type Readable } from 'node:stream';
 import { type HashAlgorithm } from '../shared/connectors/hash-algorithm';
-import { type Copier, type FolderMaker, type Hasher, type Renamer, type ServerHasher } from './capabilities';
+import {
+  type ChangeFeed,
+  type ChangesOptions,
+  type Copier,
+  type FolderMaker,
+  type Hasher,
+  type Renamer,
+  type ServerHasher,
+} from './capabilities';
 import { ConnectorError, throwIfAborted } from './connector-error';
 import {
   type Driver,
@@ -15,7 +23,7 @@ import { normalizePath } from './path-safety';
 type Signal = { readonly signal?: AbortSignal };
 
 /** A driver as callers get it: the core plus whichever optional operations the wrapped driver has. */
-export type GuardedDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker & ServerHasher>;
+export type GuardedDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker & ServerHasher & ChangeFeed>;
 
 const guarded = new WeakSet<Driver>();
 
@@ -40,7 +48,7 @@ function enter(path: string, signal: AbortSignal | undefined): string {
 export function guardDriver(driver: Driver): GuardedDriver {
   if (guarded.has(driver)) return driver;
   const inner = driver as GuardedDriver;
-  const { hash, rename, copy, mkdir, serverHash } = inner;
+  const { hash, rename, copy, mkdir, serverHash, changeCursor, changesSince } = inner;
   const wrapper: GuardedDriver = {
     get kind() {
       return inner.kind;
@@ -84,6 +92,16 @@ export function guardDriver(driver: Driver): GuardedDriver {
       : {
           serverHash: async (path: string, algorithm: HashAlgorithm, options: Signal = {}) =>
             serverHash.call(inner, enter(path, options.signal), algorithm, options),
+        }),
+    ...(changeCursor === undefined || changesSince === undefined
+      ? {}
+      : {
+          changeCursor: async (options: Signal = {}) => {
+            throwIfAborted(options.signal, '');
+            return changeCursor.call(inner, options);
+          },
+          changesSince: async (folder: string, cursor: string, options: ChangesOptions = {}) =>
+            changesSince.call(inner, enter(folder, options.signal), cursor, options),
         }),
     ...(rename === undefined ? {} : { rename: pairOperation(inner, rename) }),
     ...(copy === undefined ? {} : { copy: pairOperation(inner, copy) }),

@@ -2,6 +2,8 @@ import { type Readable } from 'node:stream';
 import { type HashAlgorithm } from '../shared/connectors/hash-algorithm';
 import {
   type Capabilities,
+  type ChangeFeed,
+  type ChangesOptions,
   type Copier,
   type FolderMaker,
   type Hasher,
@@ -15,14 +17,14 @@ import { type Driver, type ListOptions, type ReadOptions, type WriteOptions } fr
 type Signal = { readonly signal?: AbortSignal };
 
 /** A driver as the lazy wrapper gives it: the core plus the optional operations its capabilities announce. */
-export type LazyDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker & ServerHasher>;
+export type LazyDriver = Driver & Partial<Hasher & Renamer & Copier & FolderMaker & ServerHasher & ChangeFeed>;
 
 /**
  * A driver whose implementation, and the SDK behind it, is loaded on first use (`load` runs a dynamic import), so a
  * process that never touches this kind never loads its SDK. Kind and capabilities are known up front; the optional
  * operations are the ones the capabilities announce (hash with hashes, rename, copy with serverSideCopy, mkdir with
- * real folders), which is what the capability guards check, and each is forwarded to the loaded driver; `serverHash`
- * is always offered and answers undefined for a kind whose servers cannot hash.
+ * real folders, the change feed with changeFeed), which is what the capability guards check, and each is forwarded
+ * to the loaded driver; `serverHash` is always offered and answers undefined for a kind whose servers cannot hash.
  */
 export function lazyDriver(kind: string, capabilities: Capabilities, load: () => Promise<Driver>): LazyDriver {
   let loaded: Promise<LazyDriver> | undefined;
@@ -33,7 +35,7 @@ export function lazyDriver(kind: string, capabilities: Capabilities, load: () =>
     return loaded;
   };
   // An operation the capabilities announce but the loaded driver lacks is a bug of this kind's capability module.
-  const operation = <T extends keyof Hasher | keyof Renamer | keyof Copier | keyof FolderMaker>(
+  const operation = <T extends keyof Hasher | keyof Renamer | keyof Copier | keyof FolderMaker | keyof ChangeFeed>(
     driver: LazyDriver,
     name: T,
   ): NonNullable<LazyDriver[T]> => {
@@ -81,6 +83,13 @@ export function lazyDriver(kind: string, capabilities: Capabilities, load: () =>
       ? {
           copy: async (from: string, to: string, options?: Signal) =>
             operation(await real(), 'copy')(from, to, options),
+        }
+      : {}),
+    ...(capabilities.changeFeed === true
+      ? {
+          changeCursor: async (options?: Signal) => operation(await real(), 'changeCursor')(options),
+          changesSince: async (folder: string, cursor: string, options?: ChangesOptions) =>
+            operation(await real(), 'changesSince')(folder, cursor, options),
         }
       : {}),
     ...(capabilities.directories === 'real'

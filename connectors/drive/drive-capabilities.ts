@@ -15,4 +15,6 @@ export const DRIVE_CAPABILITIES: Capabilities = {
   // modifiedTime is RFC 3339 with milliseconds, settable on create and update.
   mtimePrecisionMs: 1,
   maxObjectSize: 5 * 1024 * GiB,
+  // changes.list with a saved page token: new files found without listing the tree.
+  changeFeed: true,
 };

@@ -3,7 +3,15 @@ import { Readable } from 'node:stream';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type DriveOptions } from '../../shared/connectors/drive-descriptor';
 import { type HashAlgorithm, type Hashes } from '../../shared/connectors/hash-algorithm';
-import { type Capabilities, type FolderMaker, type Hasher, type Renamer } from '../capabilities';
+import {
+  type Capabilities,
+  type ChangeFeed,
+  type ChangesOptions,
+  type ChangesResult,
+  type FolderMaker,
+  type Hasher,
+  type Renamer,
+} from '../capabilities';
 import { cancelledError, ConnectorError, isConnectorError, throwIfAborted } from '../connector-error';
 import {
   type CheckOptions,
@@ -27,6 +35,7 @@ import { type ResumeStateStore } from '../resume-state-store';
 import { destroyOnAbort } from '../stream-abort';
 import { DRIVE_CAPABILITIES } from './drive-capabilities';
 import { type BackoffPolicy, DRIVE_BACKOFF, withDriveBackoff } from './drive-backoff';
+import { DriveChanges } from './drive-changes';
 import { runDriveCheck } from './drive-check';
 import { createDriveClient, type DriveClient } from './drive-client';
 import { checkUploaded, driveResumableWrite, UPLOADED_FIELDS, type UploadedFile } from './drive-resumable-write';
@@ -57,13 +66,15 @@ const DEFAULT_PAGE_SIZE = 1000;
  * Conflict, never guessed. Uploads go in one multipart request up to the threshold, else through a resumable
  * session (saved in the resume store); rate limits are backed off with jitter.
  */
-export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
+export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, ChangeFeed {
   readonly kind = 'drive';
   readonly capabilities: Capabilities = DRIVE_CAPABILITIES;
   private current: DriveClient | undefined;
   private closed = false;
   /** Paths over Drive's IDs, with the folder-ID cache. */
   private readonly paths: DrivePaths;
+  /** The change feed (changes.list), placing changed items under a folder. */
+  private readonly changes: DriveChanges;
 
   constructor(
     private readonly options: DriveOptions,
@@ -76,6 +87,17 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       scope: () => this.scope(),
       rootId: this.rootId,
       googleDocs: this.options.googleDocs,
+    });
+    this.changes = new DriveChanges({
+      client: () => this.client,
+      call: (p, run, signal) => this.call(p, run, signal),
+      scope: () => this.scope(),
+      rootId: this.rootId,
+      googleDocs: this.options.googleDocs,
+      paths: this.paths,
+      entryOf: (file, p) => this.entryOf(file, p),
+      list: (p, options) => this.list(p, options),
+      driveId: this.options.driveId,
     });
   }
 
@@ -520,6 +542,16 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer {
       throw new ConnectorError('Unsupported', `Google Drive keeps no ${algorithm} digest for ${p}.`, { path: p });
     }
     return value;
+  }
+
+  /** Drive's current start page token: changes after now are what `changesSince` reports. */
+  async changeCursor(options: { readonly signal?: AbortSignal } = {}): Promise<string> {
+    return this.changes.cursor(options.signal);
+  }
+
+  /** New, changed, renamed and moved-in files under `folder` since the token, and trashed ones (drive-changes.ts). */
+  async changesSince(folder: string, cursor: string, options: ChangesOptions = {}): Promise<ChangesResult> {
+    return this.changes.since(folder, cursor, options);
   }
 
   async check(options: CheckOptions = {}): Promise<CheckReport> {

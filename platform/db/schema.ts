@@ -408,6 +408,19 @@ export const sourceObservations = pgTable(
   (t) => [primaryKey({ columns: [t.offerId, t.path] })],
 );
 
+/**
+ * The change cursor of a subscription's source (a driver's ChangeFeed, e.g. Drive's page token): scans after the
+ * first look only at what changed since it. `scope` is what it was taken for (connector and folder).
+ */
+export const sourceChangeCursors = pgTable('source_change_cursors', {
+  offerId: text('offer_id')
+    .primaryKey()
+    .references(() => offers.id, { onDelete: 'cascade' }),
+  cursor: text('cursor').notNull(),
+  scope: text('scope').notNull(),
+  savedAt: at('saved_at').notNull(),
+});
+
 /** Each scan and each import of an offer: when, what triggered it, what it added and why files were skipped. */
 export const offerImports = pgTable(
   'offer_imports',

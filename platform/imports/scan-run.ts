@@ -16,7 +16,8 @@ import type { PlatformContext } from '../platform-context';
 import { SCAN_QUEUE, SCAN_WORK_MS, type ScanJob } from './import-queues';
 import { IMPORT_AUDIT_ACTION } from './import-run';
 import { etagOf, lookAt, observationsOf } from './observations';
-import { relativeTo, WalkBoundError, walkFiles, type WalkItem } from './source-walk';
+import { savedCursor, saveCursor, scanSourceItems, sourceScope } from './scan-source-items';
+import { relativeTo, WalkBoundError, type WalkItem } from './source-walk';
 import { takeFile, type TakeOutcome } from './take-file';
 
 /** A scan marked running longer ago than this was interrupted (the job's expiry): another scan may start. */
@@ -207,7 +208,9 @@ export async function runScan(ctx: PlatformContext, job: ScanJob): Promise<ScanR
  * since a waiting look (stable) -> copied in verified and added (a changed file under a path already taken
  * becomes a new offer file, the earlier version stays); taken or skipped before and unchanged -> left alone.
  * Unsafe names are skipped once. Nothing is ever removed: a source that is unreachable, missing, or lists no file
- * although it held some before stops the scan as failed with the reason.
+ * although it held some before stops the scan as failed with the reason. A source with a change feed (Drive) is
+ * walked once; later scans look only at what changed since the saved cursor and at the waiting files
+ * (scan-source-items.ts); an expired cursor walks again.
  */
 export async function scanSource(
   ctx: PlatformContext,
@@ -317,9 +320,11 @@ export async function scanSource(
 
   try {
     driver = await openOrgConnector(ctx, offer.orgId, offer.sourceConnectorId);
+    const scope = sourceScope(offer.sourceConnectorId, folder);
+    const source = await scanSourceItems(ctx.db, driver, offer.id, folder, await savedCursor(ctx.db, offer.id, scope));
     const batch: WalkItem[] = [];
     try {
-      for await (const item of walkFiles(driver, folder)) {
+      for await (const item of source.items) {
         seen++;
         batch.push(item);
         if (batch.length >= BATCH) await processBatch(driver, batch.splice(0));
@@ -334,7 +339,8 @@ export async function scanSource(
       throw error;
     }
     await processBatch(driver, batch.splice(0));
-    if (seen === 0) {
+    // A scan that looked only at changes knows nothing of the folder's size: no changes is not an empty source.
+    if (source.mode === 'walk' && seen === 0) {
       const [held] = await ctx.db
         .select({ n: count() })
         .from(sourceObservations)
@@ -346,6 +352,8 @@ export async function scanSource(
         );
       }
     }
+    // Every file was looked at: the next scan starts from this cursor (waiting files are looked at again then).
+    await saveCursor(ctx.db, offer.id, scope, source.cursor, ctx.now());
     return result(null);
   } catch (error) {
     // The platform's own failures (the database) fail the job; a storage's or the source's are a failed scan.

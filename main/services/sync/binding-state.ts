@@ -11,6 +11,14 @@ export interface BindingState {
   readonly lastRunAt: number | null;
   /** How many files that run saw (publish: the next run's empty-source guard) or delivered. */
   readonly lastFileCount: number | null;
+  /** Publish: the source's change cursor (a driver's ChangeFeed) and what it was taken for, or null. */
+  readonly changeCursor: ChangeCursor | null;
+}
+
+/** A change cursor of a publish source, valid for one scope (connector, folder, globs): another scope walks again. */
+export interface ChangeCursor {
+  readonly cursor: string;
+  readonly scope: string;
 }
 
 interface Row {
@@ -18,6 +26,8 @@ interface Row {
   target_id: string | null;
   last_run_at: number | null;
   last_file_count: number | null;
+  change_cursor: string | null;
+  change_scope: string | null;
 }
 
 const orNull = (value: number | null | undefined): number | null =>
@@ -26,13 +36,18 @@ const orNull = (value: number | null | undefined): number | null =>
 /** The binding's cursors. */
 export function bindingState(ledger: SyncLedger, bindingId: string): BindingState {
   const row = ledger.db
-    .prepare('SELECT feed_after, target_id, last_run_at, last_file_count FROM binding_state WHERE binding_id = ?')
+    .prepare(
+      `SELECT feed_after, target_id, last_run_at, last_file_count, change_cursor, change_scope FROM binding_state
+       WHERE binding_id = ?`,
+    )
     .get(bindingId) as Row | undefined;
+  const cursor = row?.change_cursor ?? null;
   return {
     feedAfter: Number(row?.feed_after ?? 0),
     targetId: row?.target_id ?? null,
     lastRunAt: orNull(row?.last_run_at),
     lastFileCount: orNull(row?.last_file_count),
+    changeCursor: cursor === null ? null : { cursor, scope: row?.change_scope ?? '' },
   };
 }
 
@@ -67,15 +82,29 @@ export function advanceFeed(ledger: SyncLedger, bindingId: string, after: number
     .run(bindingId, after);
 }
 
-/** Remembers when a binding's run ended and how many files it saw or delivered. */
-export function recordRun(ledger: SyncLedger, bindingId: string, fileCount: number, at = ledger.now()): void {
+/**
+ * Remembers when a binding's run ended and how many files it saw or delivered (null: the count is kept, a run that
+ * looked only at changes does not know it).
+ */
+export function recordRun(ledger: SyncLedger, bindingId: string, fileCount: number | null, at = ledger.now()): void {
   ledger.db
     .prepare(
       `INSERT INTO binding_state (binding_id, last_run_at, last_file_count) VALUES (?, ?, ?)
        ON CONFLICT (binding_id) DO UPDATE SET last_run_at = excluded.last_run_at,
-         last_file_count = excluded.last_file_count`,
+         last_file_count = COALESCE(excluded.last_file_count, binding_state.last_file_count)`,
     )
     .run(bindingId, at, fileCount);
+}
+
+/** Saves the source's change cursor for a scope, or forgets it (null: the next run walks the folder). */
+export function saveChangeCursor(ledger: SyncLedger, bindingId: string, cursor: ChangeCursor | null): void {
+  ledger.db
+    .prepare(
+      `INSERT INTO binding_state (binding_id, change_cursor, change_scope) VALUES (?, ?, ?)
+       ON CONFLICT (binding_id) DO UPDATE SET change_cursor = excluded.change_cursor,
+         change_scope = excluded.change_scope`,
+    )
+    .run(bindingId, cursor?.cursor ?? null, cursor?.scope ?? null);
 }
 
 /** Marks that a run ended now, whatever its outcome (the interval counts from it); returns the time. */

@@ -173,6 +173,22 @@ export class PublishRecords {
       .map(observationOf);
   }
 
+  /**
+   * Observations not published with their known SHA-256 (those not hashed yet included), after `afterPath` in path
+   * order: what a run that looks only at the source's changes must still look at again (waiting, failed, stopped).
+   */
+  unfinished(bindingId: string, afterPath: string, limit = OBSERVATION_PAGE): Observation[] {
+    return this.db
+      .prepare(
+        `SELECT o.* FROM observations o WHERE o.binding_id = ? AND o.stable_looks >= 0 AND o.path > ?
+           AND NOT EXISTS (SELECT 1 FROM published p WHERE p.binding_id = o.binding_id
+             AND p.path = o.path AND p.sha256 = o.sha256)
+         ORDER BY o.path LIMIT ?`,
+      )
+      .all(bindingId, afterPath, limit)
+      .map(observationOf);
+  }
+
   /** Whether these bytes were published under this path by the binding. */
   isPublished(bindingId: string, path: string, sha256: string): boolean {
     return (

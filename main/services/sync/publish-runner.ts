@@ -13,7 +13,8 @@ import { publishFailureOf } from './activity-failure';
 import type { BindingRunner, RunContext, RunSummary } from './binding-runner';
 import { ChangedWhileHashing, hashFile } from './hash-file';
 import { type FileLook, lookOf, type Observation, OBSERVATION_PAGE, PublishRecords, sameLook } from './publish-records';
-import { bindingState, recordRun } from './binding-state';
+import { bindingState, recordRun, saveChangeCursor } from './binding-state';
+import { changeScope, type SourceItems, sourceItems } from './source-items';
 import { SCAN_PAGE_SIZE, scanFolder, underFolder } from './source-scan';
 import type { SyncLedger } from './sync-ledger';
 import { throttledReads } from './throttled-reads';
@@ -56,6 +57,8 @@ type TakeOutcome =
  * OfferUploader (a slot of the shared queue, the shared bandwidth limit, resumable across restarts), and only then
  * recorded as published (phase two). A kill at any point leaves either no record (the next run resumes the upload,
  * or finds the file the platform already made and records it) or the record: never a loss or a duplicate.
+ * A source with a change feed (Drive) is walked once; later runs look only at what changed since the cursor saved in
+ * binding_state, and at the files not published yet (source-items.ts); an expired cursor walks again.
  */
 export class PublishRunner implements BindingRunner<PublishBinding> {
   constructor(
@@ -86,16 +89,23 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
     }
     try {
       // 1. The scan: every file's look recorded (new or changed: waiting; unchanged: one more stable look), a page of
-      // looks per transaction.
+      // looks per transaction. With a change feed, only what changed since the saved cursor (see sourceItems).
       let seen = 0;
       const page: { path: string; look: FileLook }[] = [];
+      const state = bindingState(context.ledger, binding.id);
+      const scope = changeScope(binding.connectorId, folder, binding.include, binding.exclude);
+      let source: SourceItems;
       try {
-        const items = scanFolder(driver, folder, {
+        source = await sourceItems(driver, folder, {
           include: binding.include,
           exclude: binding.exclude,
           signal: context.signal,
+          saved: state.changeCursor,
+          scope,
+          records,
+          bindingId: binding.id,
         });
-        for await (const item of items) {
+        for await (const item of source.items) {
           if (item.kind === 'rejected') {
             if (records.observation(binding.id, item.path) === undefined) {
               records.refused(binding.id, item.path, stamp);
@@ -123,11 +133,15 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         if (context.signal.aborted || isAbortError(error)) return summary;
         return warn('source-unreachable', error);
       }
-      if (seen === 0 && (bindingState(context.ledger, binding.id).lastFileCount ?? 0) > 0) return warn('source-empty');
+      // A run that looked only at changes knows nothing of the folder's size: no changes is not an empty source.
+      if (source.mode === 'walk' && seen === 0 && (state.lastFileCount ?? 0) > 0) return warn('source-empty');
+      // Every look is recorded: the next run starts from this cursor (the unfinished files are looked at again then).
+      saveChangeCursor(context.ledger, binding.id, source.cursor === null ? null : { cursor: source.cursor, scope });
+      const counted = source.mode === 'walk' ? seen : null;
 
       // 2. The second look at new and changed files, after the settle delay.
       if (records.candidates(binding.id, stamp, '', 1).length > 0) {
-        if (context.stopping()) return this.finish(context.ledger, binding, stamp, seen, summary);
+        if (context.stopping()) return this.finish(context.ledger, binding, stamp, counted, summary);
         try {
           await sleep(this.settleMs, undefined, { signal: context.signal });
         } catch {
@@ -156,7 +170,7 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
         if (page.length === 0) break;
         for (const observation of page) {
           if (context.stopping() || context.signal.aborted)
-            return this.finish(context.ledger, binding, stamp, seen, summary);
+            return this.finish(context.ledger, binding, stamp, counted, summary);
           after = observation.path;
           const outcome = await context.runtime.queue.add(() =>
             this.take(binding, context, records, driver, folder, observation),
@@ -167,11 +181,11 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
           } else if (outcome.kind === 'cancelled') return summary;
           else if (outcome.kind === 'failed') {
             summary.failed += 1;
-            if (outcome.stop) return this.finish(context.ledger, binding, stamp, seen, summary);
+            if (outcome.stop) return this.finish(context.ledger, binding, stamp, counted, summary);
           }
         }
       }
-      return this.finish(context.ledger, binding, stamp, seen, summary);
+      return this.finish(context.ledger, binding, stamp, counted, summary);
     } finally {
       await driver.close().catch(() => undefined);
     }
@@ -276,12 +290,12 @@ export class PublishRunner implements BindingRunner<PublishBinding> {
     } else preview.wouldSend.push({ path, size: look.size });
   }
 
-  /** Records the complete scan (its file count guards the next run against a suddenly empty source). */
+  /** Records the complete scan (a walk's file count guards the next run against a suddenly empty source). */
   private finish(
     ledger: SyncLedger,
     binding: PublishBinding,
     stamp: number,
-    seen: number,
+    seen: number | null,
     summary: { sent: number; bytes: number; failed: number },
   ): RunSummary {
     recordRun(ledger, binding.id, seen, stamp);

@@ -6,7 +6,8 @@ const SCHEMA_VERSION = 1;
 
 // observations: what a publish scan last saw of each file (the stability check, and when to hash again).
 // published / delivered / acks / redeliveries: append-only records (a redelivery asked after a delivery sends it again), written last in each step (the two-phase commit's second phase).
-// binding_state: a binding's cursors (feed `after`, agent target, last run), read and written by binding-state.ts.
+// binding_state: a binding's cursors (feed `after`, agent target, last run, the source's change cursor), read and
+// written by binding-state.ts.
 // activity: what the user sees in the activity screen and the tray.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS observations (
@@ -62,7 +63,9 @@ CREATE TABLE IF NOT EXISTS binding_state (
   feed_after INTEGER NOT NULL DEFAULT 0,
   target_id TEXT,
   last_run_at INTEGER,
-  last_file_count INTEGER
+  last_file_count INTEGER,
+  change_cursor TEXT,
+  change_scope TEXT
 );
 CREATE TABLE IF NOT EXISTS activity (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -106,6 +109,13 @@ export class SyncLedger {
       throw new Error(`The sync ledger ${file} comes from a newer Ferry (schema ${version}).`);
     }
     this.db.exec(SCHEMA);
+    // Columns added after schema 1 shipped: optional, so an older Ferry can still open the ledger.
+    const columns = this.db.prepare('PRAGMA table_info(binding_state)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'change_cursor')) {
+      this.db.exec(
+        'ALTER TABLE binding_state ADD COLUMN change_cursor TEXT; ALTER TABLE binding_state ADD COLUMN change_scope TEXT',
+      );
+    }
     this.db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   }
 

@@ -4,6 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { parseMultipartRelated } from '../gcs-fake/multipart-related';
 import { type TestServiceAccount } from '../gcs-fake/service-account';
 import { driveCaller, type DriveCaller } from './drive-bearer';
+import { type ChangeAnswer, DriveChangeLog } from './drive-change-log';
 import { parseDriveQuery, type DriveClause } from './drive-query';
 
 const FOLDER = 'application/vnd.google-apps.folder';
@@ -77,6 +78,10 @@ export interface DriveFake {
   put(parent: string, name: string, mimeType: string, content?: Buffer): string;
   /** Moves an item to the trash, as another client would. */
   trash(id: string): void;
+  /** Moves and renames an item, as another client would (the name kept when absent). */
+  move(id: string, parent: string, name?: string): void;
+  /** Makes every change page token handed out so far unknown (changes.list refuses them with 400). */
+  expireChangeTokens(): void;
   /** Answers the next requests with these faults, one each, in order. */
   injectFaults(faults: readonly DriveFault[]): void;
   /** Bytes received in the bodies of resumable PUTs so far (all sessions). */
@@ -135,6 +140,13 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
+/** Sends what a changes endpoint answered. */
+function answer(response: ServerResponse, result: ChangeAnswer): void {
+  if (result.kind === 'json') return sendJson(response, 200, result.body);
+  const { status, message, reason } = result.refusal;
+  sendError(response, new DriveHttpError(status, message, reason));
+}
+
 function sendError(response: ServerResponse, error: DriveHttpError): void {
   sendJson(response, error.status, {
     error: {
@@ -170,6 +182,9 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
     return Number.isNaN(asked) ? now() : new Date(asked).toISOString();
   };
   const newId = (): string => randomBytes(12).toString('base64url');
+  const changes = new DriveChangeLog();
+  /** Logs a change of an item (every create, update, rename, move, trash and delete goes through here). */
+  const changed = (file: StoredFile, removed = false): void => changes.record(file.id, file.driveId, now(), removed);
   const myDriveRoot: StoredFile = {
     id: newId(),
     name: 'My Drive',
@@ -227,11 +242,13 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       trashed: false,
     };
     files.set(file.id, file);
+    changed(file);
     return file;
   };
   /** Trashes an item and, as Drive does, everything under it (implicitly trashed). */
   const trashTree = (file: StoredFile, trashed: boolean): void => {
     file.trashed = trashed;
+    changed(file);
     for (const child of files.values()) if (child.parents.includes(file.id)) trashTree(child, trashed);
   };
   const matches = (file: StoredFile, clause: DriveClause): boolean => {
@@ -354,6 +371,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
         const file = fileOf(session.fileId, url);
         file.content = content;
         file.modifiedTime = modifiedOf(session.metadata);
+        changed(file);
         session.done = file;
       }
       return sendJson(response, 200, resource(session.done));
@@ -525,6 +543,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       if (typeof metadata.name === 'string') file.name = metadata.name;
       file.content = content;
       file.modifiedTime = modifiedOf(metadata);
+      changed(file);
       return sendJson(response, 200, resource(file));
     }
     const drive = /^\/drive\/v3\/drives\/([^/]+)$/.exec(path);
@@ -533,6 +552,15 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       if (root === undefined || root.driveId !== root.id)
         throw new DriveHttpError(404, 'Shared drive not found.', 'notFound');
       return sendJson(response, 200, { kind: 'drive#drive', id: root.id, name: root.name });
+    }
+    if (path === '/drive/v3/changes/startPageToken' && method === 'GET') {
+      return answer(response, changes.startPageToken());
+    }
+    if (path === '/drive/v3/changes' && method === 'GET') {
+      return answer(
+        response,
+        changes.list(url, (id) => (files.has(id) ? resource(files.get(id)!) : undefined)),
+      );
     }
     if (path === '/drive/v3/files') {
       if (method === 'GET') return sendJson(response, 200, list(url));
@@ -570,10 +598,12 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
           file.parents = [...file.parents.filter((p) => p !== removed), ...(add === null ? [] : [fileOf(add, url).id])];
         }
         file.modifiedTime = modifiedOf(metadata);
+        changed(file);
         return sendJson(response, 200, resource(file));
       }
       if (method === 'DELETE') {
         files.delete(file.id);
+        changed(file, true);
         response.writeHead(204);
         return void response.end();
       }
@@ -621,7 +651,7 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       const owner = files.get(parent === 'root' ? myDriveRoot.id : parent);
       if (owner === undefined) throw new Error(`no folder ${parent}`);
       const id = newId();
-      files.set(id, {
+      const file: StoredFile = {
         id,
         name,
         mimeType,
@@ -631,9 +661,20 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
         createdTime: now(),
         modifiedTime: now(),
         trashed: false,
-      });
+      };
+      files.set(id, file);
+      changed(file);
       return id;
     },
+    move(id, parent, name) {
+      const file = files.get(id);
+      const owner = files.get(parent === 'root' ? myDriveRoot.id : parent);
+      if (file === undefined || owner === undefined) throw new Error(`no file ${id} or folder ${parent}`);
+      file.parents = [owner.id];
+      if (name !== undefined) file.name = name;
+      changed(file);
+    },
+    expireChangeTokens: () => changes.expire(),
     trash(id) {
       const file = files.get(id);
       if (file === undefined) throw new Error(`no file ${id}`);
