@@ -1,11 +1,13 @@
 import { createHash, createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseStatement, type StageRef } from './fake-sql';
+import { type S3StageStore } from './s3-stage-store';
+import { localStageArea, s3StageArea, type StageArea, type StageFileFacts } from './stage-area';
 
 /** A user of the fake account: a password, a registered RSA public key (key-pair auth), or both. */
 export interface FakeUser {
@@ -46,7 +48,7 @@ export interface SnowflakeFake {
   createStage(stage: FakeStage): void;
   /** Makes every current session token expire: the next request gets 390112 and must renew. */
   expireSessionTokens(): void;
-  /** The stored bytes of a file (for byte-for-byte assertions); undefined when absent. */
+  /** The stored bytes of a file (for byte-for-byte assertions); undefined when absent. Stages in S3: read the bucket. */
   storedFile(stageKey: string, relativePath: string): Buffer | undefined;
   stop(): Promise<void>;
 }
@@ -63,7 +65,7 @@ interface Session {
 
 interface StoredStage {
   readonly spec: FakeStage;
-  readonly dir: string;
+  readonly area: StageArea;
 }
 
 class SqlError extends Error {
@@ -116,23 +118,6 @@ function base64url(data: string): Buffer {
   return Buffer.from(data, 'base64url');
 }
 
-/** Files under `dir` as '/'-separated paths relative to it. */
-function walk(dir: string, prefix = ''): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of names) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...walk(full, `${prefix}${name}/`));
-    else out.push(`${prefix}${name}`);
-  }
-  return out;
-}
-
 function safeRelative(p: string): string {
   const segments = p.split('/');
   if (segments.some((s) => s === '..' || s === '.')) {
@@ -150,11 +135,13 @@ function fingerprint(key: KeyObject): string {
 
 /**
  * Starts the fake on 127.0.0.1 (a free port). Stages live in a temporary folder and are served to the SDK as
- * `LOCAL_FS` locations, the stage type the SDK copies to and from itself.
+ * `LOCAL_FS` locations, the stage type the SDK copies to and from itself; with `s3Stage`, they live in that bucket
+ * and are served as `S3` locations, so the SDK's S3 client moves the bytes over https.
  */
 export async function startSnowflakeFake(options: {
   readonly account: string;
   readonly users: readonly FakeUser[];
+  readonly s3Stage?: S3StageStore;
 }): Promise<SnowflakeFake> {
   const account = options.account.toUpperCase();
   const users = new Map(options.users.map((u) => [u.name.toUpperCase(), u]));
@@ -190,13 +177,13 @@ export async function startSnowflakeFake(options: {
   };
 
   /** The files a stage path selects: prefix match, then PATTERN (a full-match regex over the listed name). */
-  const select = (stage: StoredStage, ref: StageRef, pattern: string | undefined): string[] => {
+  const select = async (stage: StoredStage, ref: StageRef, pattern: string | undefined): Promise<StageFileFacts[]> => {
     const prefix = safeRelative(ref.path);
     const regex = pattern === undefined ? undefined : new RegExp(`^(?:${pattern})$`);
-    return walk(stage.dir)
-      .filter((p) => p.startsWith(prefix))
-      .filter((p) => regex === undefined || regex.test(listedName(stage, p)))
-      .sort();
+    return (await stage.area.files())
+      .filter((f) => f.path.startsWith(prefix))
+      .filter((f) => regex === undefined || regex.test(listedName(stage, f.path)))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   };
 
   // Named stages list as "<stage name in lower case>/<path>", table stages as the bare path.
@@ -230,7 +217,7 @@ export async function startSnowflakeFake(options: {
 
   const transfer = (
     command: 'UPLOAD' | 'DOWNLOAD',
-    location: string,
+    stageInfo: Record<string, unknown>,
     srcLocations: readonly string[],
     extra: Record<string, unknown>,
   ): unknown => ({
@@ -239,17 +226,7 @@ export async function startSnowflakeFake(options: {
       parallel: 4,
       sourceCompression: 'auto_detect',
       clientShowEncryptionParameter: false,
-      stageInfo: {
-        locationType: 'LOCAL_FS',
-        location,
-        path: '',
-        region: null,
-        storageAccount: null,
-        isClientSideEncrypted: false,
-        creds: {},
-        presignedUrl: null,
-        endPoint: null,
-      },
+      stageInfo,
       encryptionMaterial: null,
       statementTypeId: command === 'UPLOAD' ? 20480 : 20736,
       rowtype: [],
@@ -264,7 +241,7 @@ export async function startSnowflakeFake(options: {
     success: true,
   });
 
-  const query = (session: Session, sqlText: string): unknown => {
+  const query = async (session: Session, sqlText: string): Promise<unknown> => {
     statements.push(sqlText);
     let statement;
     try {
@@ -284,16 +261,12 @@ export async function startSnowflakeFake(options: {
         );
       case 'list': {
         const stage = resolveStage(statement.stage, session, 'READ');
-        const rows = select(stage, statement.stage, statement.pattern).map((p) => {
-          const full = path.join(stage.dir, p);
-          const data = readFileSync(full);
-          return [
-            listedName(stage, p),
-            String(data.length),
-            createHash('md5').update(data).digest('hex'),
-            statSync(full).mtime.toUTCString(),
-          ];
-        });
+        const rows = (await select(stage, statement.stage, statement.pattern)).map((f) => [
+          listedName(stage, f.path),
+          String(f.size),
+          f.md5,
+          f.lastModified.toUTCString(),
+        ]);
         return rowsResult(
           [
             ['name', 'text'],
@@ -307,8 +280,8 @@ export async function startSnowflakeFake(options: {
       }
       case 'get': {
         const stage = resolveStage(statement.stage, session, 'READ');
-        const files = select(stage, statement.stage, statement.pattern);
-        return transfer('DOWNLOAD', stage.dir, files, {
+        const files = (await select(stage, statement.stage, statement.pattern)).map((f) => f.path);
+        return transfer('DOWNLOAD', stage.area.stageInfo(''), files, {
           overwrite: true,
           autoCompress: true,
           localLocation: statement.local,
@@ -319,9 +292,8 @@ export async function startSnowflakeFake(options: {
         const dir = safeRelative(statement.stage.path);
         const flag = (name: string, fallback: boolean): boolean =>
           statement.options[name] === undefined ? fallback : statement.options[name]!.toUpperCase() === 'TRUE';
-        const location = path.join(stage.dir, dir);
-        mkdirSync(location, { recursive: true });
-        return transfer('UPLOAD', location, [statement.local], {
+        const folder = dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
+        return transfer('UPLOAD', stage.area.stageInfo(folder), [statement.local], {
           // Snowflake's defaults: gzip on the way in, keep existing files.
           autoCompress: flag('AUTO_COMPRESS', true),
           overwrite: flag('OVERWRITE', false),
@@ -329,8 +301,8 @@ export async function startSnowflakeFake(options: {
       }
       case 'remove': {
         const stage = resolveStage(statement.stage, session, 'WRITE');
-        const files = select(stage, statement.stage, statement.pattern);
-        for (const p of files) unlinkSync(path.join(stage.dir, p));
+        const files = (await select(stage, statement.stage, statement.pattern)).map((f) => f.path);
+        for (const p of files) await stage.area.remove(p);
         return rowsResult(
           [
             ['name', 'text'],
@@ -465,7 +437,7 @@ export async function startSnowflakeFake(options: {
         const session = sessionOf(request);
         if ('problem' in session) return send(response, session.problem);
         try {
-          return send(response, query(session, String(body.sqlText ?? '')));
+          return send(response, await query(session, String(body.sqlText ?? '')));
         } catch (error) {
           if (!(error instanceof SqlError)) throw error;
           return send(
@@ -509,21 +481,17 @@ export async function startSnowflakeFake(options: {
       return renewals;
     },
     createStage(spec) {
-      const dir = path.join(root, `stage-${stages.size}`);
-      mkdirSync(dir, { recursive: true });
-      stages.set(stageKey(spec), { spec, dir });
+      const area =
+        options.s3Stage === undefined
+          ? localStageArea(path.join(root, `stage-${stages.size}`))
+          : s3StageArea(options.s3Stage, `stages/${stages.size}/`);
+      stages.set(stageKey(spec), { spec, area });
     },
     expireSessionTokens() {
       for (const session of sessions.values()) session.expired = true;
     },
     storedFile(key, relativePath) {
-      const stage = stages.get(key);
-      if (stage === undefined) return undefined;
-      try {
-        return readFileSync(path.join(stage.dir, safeRelative(relativePath)));
-      } catch {
-        return undefined;
-      }
+      return stages.get(key)?.area.localFile(safeRelative(relativePath));
     },
     stop: () =>
       new Promise<void>((resolve) => {
