@@ -83,6 +83,8 @@ describe.skipIf(!swift.available)('snowflake stage files through an S3 stage (Sw
       secretAccessKey: store!.secretAccessKey,
       compatibility: 'auto',
       serverSideEncryption: 'none',
+      partSizeMiB: 5,
+      uploadConcurrency: 1,
     });
     expect((await readAll(await outsider.read('in/reports 2026/data file.bin'))).equals(data)).toBe(true);
     // The SDK's metadata: its object literal sends the constant's name, so the digest is x-amz-meta-sfc_digest.
