@@ -1,21 +1,16 @@
-import { createHash, createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseStatement, type StageRef } from './fake-sql';
+import { failure, fakeSessions, type FakeUser, type Session } from './fake-sessions';
+import { type S3StageStore } from './s3-stage-store';
+import { localStageArea, s3StageArea, type StageArea, type StageFileFacts } from './stage-area';
 
-/** A user of the fake account: a password, a registered RSA public key (key-pair auth), or both. */
-export interface FakeUser {
-  readonly name: string;
-  readonly password?: string;
-  /** PEM (SPKI) of the key registered with `ALTER USER ... SET RSA_PUBLIC_KEY`. */
-  readonly publicKeyPem?: string;
-  /** Roles granted to the user; the first is the default role. */
-  readonly roles: readonly string[];
-}
+export type { FakeUser } from './fake-sessions';
 
 /** A stage privilege of Snowflake's model for internal stages. */
 export type StagePrivilege = 'READ' | 'WRITE';
@@ -46,24 +41,14 @@ export interface SnowflakeFake {
   createStage(stage: FakeStage): void;
   /** Makes every current session token expire: the next request gets 390112 and must renew. */
   expireSessionTokens(): void;
-  /** The stored bytes of a file (for byte-for-byte assertions); undefined when absent. */
+  /** The stored bytes of a file (for byte-for-byte assertions); undefined when absent. Stages in S3: read the bucket. */
   storedFile(stageKey: string, relativePath: string): Buffer | undefined;
   stop(): Promise<void>;
 }
 
-interface Session {
-  readonly user: string;
-  readonly role: string;
-  readonly database: string;
-  readonly schema: string;
-  readonly master: string;
-  token: string;
-  expired: boolean;
-}
-
 interface StoredStage {
   readonly spec: FakeStage;
-  readonly dir: string;
+  readonly area: StageArea;
 }
 
 class SqlError extends Error {
@@ -75,8 +60,6 @@ class SqlError extends Error {
     super(message);
   }
 }
-
-const VALIDITY_SECONDS = 3600;
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -90,10 +73,6 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 function send(response: ServerResponse, body: unknown): void {
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
-}
-
-function failure(code: string, message: string, data: unknown = null): unknown {
-  return { data, code, message, success: false };
 }
 
 function column(name: string, type: 'text' | 'fixed'): Record<string, unknown> {
@@ -112,27 +91,6 @@ function column(name: string, type: 'text' | 'fixed'): Record<string, unknown> {
   };
 }
 
-function base64url(data: string): Buffer {
-  return Buffer.from(data, 'base64url');
-}
-
-/** Files under `dir` as '/'-separated paths relative to it. */
-function walk(dir: string, prefix = ''): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of names) {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...walk(full, `${prefix}${name}/`));
-    else out.push(`${prefix}${name}`);
-  }
-  return out;
-}
-
 function safeRelative(p: string): string {
   const segments = p.split('/');
   if (segments.some((s) => s === '..' || s === '.')) {
@@ -141,30 +99,21 @@ function safeRelative(p: string): string {
   return p;
 }
 
-/** The fingerprint Snowflake shows for a registered key: SHA256 of the DER SPKI, base64. */
-function fingerprint(key: KeyObject): string {
-  return `SHA256:${createHash('sha256')
-    .update(key.export({ format: 'der', type: 'spki' }))
-    .digest('base64')}`;
-}
-
 /**
  * Starts the fake on 127.0.0.1 (a free port). Stages live in a temporary folder and are served to the SDK as
- * `LOCAL_FS` locations, the stage type the SDK copies to and from itself.
+ * `LOCAL_FS` locations, the stage type the SDK copies to and from itself; with `s3Stage`, they live in that bucket
+ * and are served as `S3` locations, so the SDK's S3 client moves the bytes over https.
  */
 export async function startSnowflakeFake(options: {
   readonly account: string;
   readonly users: readonly FakeUser[];
+  readonly s3Stage?: S3StageStore;
 }): Promise<SnowflakeFake> {
-  const account = options.account.toUpperCase();
-  const users = new Map(options.users.map((u) => [u.name.toUpperCase(), u]));
+  const auth = fakeSessions(options.account, options.users);
   const root = mkdtempSync(path.join(tmpdir(), 'ferry-snowflake-fake-'));
   const stages = new Map<string, StoredStage>();
-  const sessions = new Map<string, Session>();
   const statements: string[] = [];
   const requests: string[] = [];
-  const logins: string[] = [];
-  let renewals = 0;
 
   const stageKey = (spec: { database: string; schema: string; name: string; table?: boolean }): string =>
     `${spec.database}.${spec.schema}.${spec.table === true ? '%' : ''}${spec.name}`;
@@ -190,13 +139,13 @@ export async function startSnowflakeFake(options: {
   };
 
   /** The files a stage path selects: prefix match, then PATTERN (a full-match regex over the listed name). */
-  const select = (stage: StoredStage, ref: StageRef, pattern: string | undefined): string[] => {
+  const select = async (stage: StoredStage, ref: StageRef, pattern: string | undefined): Promise<StageFileFacts[]> => {
     const prefix = safeRelative(ref.path);
     const regex = pattern === undefined ? undefined : new RegExp(`^(?:${pattern})$`);
-    return walk(stage.dir)
-      .filter((p) => p.startsWith(prefix))
-      .filter((p) => regex === undefined || regex.test(listedName(stage, p)))
-      .sort();
+    return (await stage.area.files())
+      .filter((f) => f.path.startsWith(prefix))
+      .filter((f) => regex === undefined || regex.test(listedName(stage, f.path)))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   };
 
   // Named stages list as "<stage name in lower case>/<path>", table stages as the bare path.
@@ -230,7 +179,7 @@ export async function startSnowflakeFake(options: {
 
   const transfer = (
     command: 'UPLOAD' | 'DOWNLOAD',
-    location: string,
+    stageInfo: Record<string, unknown>,
     srcLocations: readonly string[],
     extra: Record<string, unknown>,
   ): unknown => ({
@@ -239,17 +188,7 @@ export async function startSnowflakeFake(options: {
       parallel: 4,
       sourceCompression: 'auto_detect',
       clientShowEncryptionParameter: false,
-      stageInfo: {
-        locationType: 'LOCAL_FS',
-        location,
-        path: '',
-        region: null,
-        storageAccount: null,
-        isClientSideEncrypted: false,
-        creds: {},
-        presignedUrl: null,
-        endPoint: null,
-      },
+      stageInfo,
       encryptionMaterial: null,
       statementTypeId: command === 'UPLOAD' ? 20480 : 20736,
       rowtype: [],
@@ -264,7 +203,7 @@ export async function startSnowflakeFake(options: {
     success: true,
   });
 
-  const query = (session: Session, sqlText: string): unknown => {
+  const query = async (session: Session, sqlText: string): Promise<unknown> => {
     statements.push(sqlText);
     let statement;
     try {
@@ -284,16 +223,12 @@ export async function startSnowflakeFake(options: {
         );
       case 'list': {
         const stage = resolveStage(statement.stage, session, 'READ');
-        const rows = select(stage, statement.stage, statement.pattern).map((p) => {
-          const full = path.join(stage.dir, p);
-          const data = readFileSync(full);
-          return [
-            listedName(stage, p),
-            String(data.length),
-            createHash('md5').update(data).digest('hex'),
-            statSync(full).mtime.toUTCString(),
-          ];
-        });
+        const rows = (await select(stage, statement.stage, statement.pattern)).map((f) => [
+          listedName(stage, f.path),
+          String(f.size),
+          f.md5,
+          f.lastModified.toUTCString(),
+        ]);
         return rowsResult(
           [
             ['name', 'text'],
@@ -307,8 +242,8 @@ export async function startSnowflakeFake(options: {
       }
       case 'get': {
         const stage = resolveStage(statement.stage, session, 'READ');
-        const files = select(stage, statement.stage, statement.pattern);
-        return transfer('DOWNLOAD', stage.dir, files, {
+        const files = (await select(stage, statement.stage, statement.pattern)).map((f) => f.path);
+        return transfer('DOWNLOAD', stage.area.stageInfo(''), files, {
           overwrite: true,
           autoCompress: true,
           localLocation: statement.local,
@@ -319,9 +254,8 @@ export async function startSnowflakeFake(options: {
         const dir = safeRelative(statement.stage.path);
         const flag = (name: string, fallback: boolean): boolean =>
           statement.options[name] === undefined ? fallback : statement.options[name]!.toUpperCase() === 'TRUE';
-        const location = path.join(stage.dir, dir);
-        mkdirSync(location, { recursive: true });
-        return transfer('UPLOAD', location, [statement.local], {
+        const folder = dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
+        return transfer('UPLOAD', stage.area.stageInfo(folder), [statement.local], {
           // Snowflake's defaults: gzip on the way in, keep existing files.
           autoCompress: flag('AUTO_COMPRESS', true),
           overwrite: flag('OVERWRITE', false),
@@ -329,8 +263,8 @@ export async function startSnowflakeFake(options: {
       }
       case 'remove': {
         const stage = resolveStage(statement.stage, session, 'WRITE');
-        const files = select(stage, statement.stage, statement.pattern);
-        for (const p of files) unlinkSync(path.join(stage.dir, p));
+        const files = (await select(stage, statement.stage, statement.pattern)).map((f) => f.path);
+        for (const p of files) await stage.area.remove(p);
         return rowsResult(
           [
             ['name', 'text'],
@@ -345,111 +279,6 @@ export async function startSnowflakeFake(options: {
     }
   };
 
-  const sessionOf = (request: IncomingMessage): Session | { readonly problem: unknown } => {
-    const token = /Snowflake Token="([^"]+)"/.exec(request.headers.authorization ?? '')?.[1];
-    const session = token === undefined ? undefined : sessions.get(token);
-    if (session === undefined) return { problem: failure('390104', 'User must login again to access the service.') };
-    if (session.expired) {
-      return { problem: failure('390112', 'Your session has expired. Please login again.') };
-    }
-    return session;
-  };
-
-  const login = (url: URL, body: Record<string, unknown>): unknown => {
-    const data = (body.data ?? {}) as Record<string, unknown>;
-    const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE').toUpperCase();
-    const loginName = String(data.LOGIN_NAME ?? '').toUpperCase();
-    if (String(data.ACCOUNT_NAME ?? '').toUpperCase() !== account) {
-      return failure('390100', 'Incorrect username or password was specified.');
-    }
-    const user = users.get(loginName);
-    if (authenticator === 'SNOWFLAKE_JWT') {
-      const problem = user?.publicKeyPem === undefined ? 'no key' : jwtProblem(String(data.TOKEN ?? ''), user);
-      if (problem !== undefined) return failure('390144', `JWT token is invalid. [${problem}]`);
-    } else if (user?.password === undefined || data.PASSWORD !== user.password) {
-      return failure('390100', 'Incorrect username or password was specified.');
-    }
-    const role = (url.searchParams.get('roleName') ?? user!.roles[0]!).replace(/^"|"$/g, '').toUpperCase();
-    if (!user!.roles.includes(role)) {
-      return failure('390189', `Role '${role}' specified in the connect string is not granted to this user.`);
-    }
-    logins.push(authenticator);
-    const session: Session = {
-      user: user!.name.toUpperCase(),
-      role,
-      database: (url.searchParams.get('databaseName') ?? 'DB').replace(/^"|"$/g, ''),
-      schema: (url.searchParams.get('schemaName') ?? 'PUBLIC').replace(/^"|"$/g, ''),
-      master: `MT-${randomBytes(8).toString('hex')}`,
-      token: `ST-${randomBytes(8).toString('hex')}`,
-      expired: false,
-    };
-    sessions.set(session.token, session);
-    return {
-      data: {
-        masterToken: session.master,
-        token: session.token,
-        validityInSeconds: VALIDITY_SECONDS,
-        masterValidityInSeconds: 4 * VALIDITY_SECONDS,
-        displayUserName: session.user,
-        serverVersion: '9.0.0',
-        firstLogin: false,
-        healthCheckInterval: 45,
-        sessionId: 1000 + sessions.size,
-        parameters: [{ name: 'TIMEZONE', value: 'UTC' }],
-        sessionInfo: {
-          databaseName: session.database,
-          schemaName: session.schema,
-          warehouseName: url.searchParams.get('warehouse'),
-          roleName: session.role,
-        },
-      },
-      code: null,
-      message: null,
-      success: true,
-    };
-  };
-
-  /** Why a key-pair JWT is refused (undefined when valid): RS256 signed by the user's key, iss/sub, not expired. */
-  const jwtProblem = (token: string, user: FakeUser): string | undefined => {
-    const [header, payload, signature] = token.split('.');
-    if (header === undefined || payload === undefined || signature === undefined) return 'malformed';
-    const key = createPublicKey(user.publicKeyPem!);
-    const head = JSON.parse(base64url(header).toString('utf8')) as { alg?: string };
-    if (head.alg !== 'RS256') return `algorithm ${String(head.alg)}`;
-    if (!verify('sha256', Buffer.from(`${header}.${payload}`), key, base64url(signature))) return 'bad signature';
-    const claims = JSON.parse(base64url(payload).toString('utf8')) as { iss?: string; sub?: string; exp?: number };
-    const subject = `${account}.${user.name.toUpperCase()}`;
-    if (claims.sub !== subject) return `sub ${String(claims.sub)}`;
-    if (claims.iss !== `${subject}.${fingerprint(key)}`) return `iss ${String(claims.iss)}`;
-    // The SDK sends exp in milliseconds; accept both units, as the service does.
-    const exp = Number(claims.exp);
-    if (!(exp > Date.now() || exp * 1000 > Date.now())) return 'expired';
-    return undefined;
-  };
-
-  const renew = (request: IncomingMessage, body: Record<string, unknown>): unknown => {
-    const master = /Snowflake Token="([^"]+)"/.exec(request.headers.authorization ?? '')?.[1];
-    const session = [...sessions.values()].find((s) => s.master === master && s.token === body.oldSessionToken);
-    if (session === undefined)
-      return failure('390114', 'Authentication token has expired.  The user must authenticate again.');
-    sessions.delete(session.token);
-    session.token = `ST-${randomBytes(8).toString('hex')}`;
-    session.expired = false;
-    sessions.set(session.token, session);
-    renewals++;
-    return {
-      data: {
-        sessionToken: session.token,
-        validityInSecondsST: VALIDITY_SECONDS,
-        masterToken: session.master,
-        validityInSecondsMT: 4 * VALIDITY_SECONDS,
-      },
-      code: null,
-      message: null,
-      success: true,
-    };
-  };
-
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     requests.push(url.pathname);
@@ -458,14 +287,14 @@ export async function startSnowflakeFake(options: {
     const body = (raw.length === 0 ? {} : JSON.parse(raw.toString('utf8'))) as Record<string, unknown>;
     switch (url.pathname) {
       case '/session/v1/login-request':
-        return send(response, login(url, body));
+        return send(response, auth.login(url, body));
       case '/session/token-request':
-        return send(response, renew(request, body));
+        return send(response, auth.renew(request, body));
       case '/queries/v1/query-request': {
-        const session = sessionOf(request);
+        const session = auth.sessionOf(request);
         if ('problem' in session) return send(response, session.problem);
         try {
-          return send(response, query(session, String(body.sqlText ?? '')));
+          return send(response, await query(session, String(body.sqlText ?? '')));
         } catch (error) {
           if (!(error instanceof SqlError)) throw error;
           return send(
@@ -480,8 +309,8 @@ export async function startSnowflakeFake(options: {
         }
       }
       case '/session': {
-        const session = sessionOf(request);
-        if (!('problem' in session)) sessions.delete(session.token);
+        const session = auth.sessionOf(request);
+        if (!('problem' in session)) auth.end(session);
         return send(response, { data: null, code: null, message: null, success: true });
       }
       default:
@@ -504,26 +333,22 @@ export async function startSnowflakeFake(options: {
     account: options.account,
     statements,
     requests,
-    logins,
+    logins: auth.logins,
     get renewals() {
-      return renewals;
+      return auth.renewals;
     },
     createStage(spec) {
-      const dir = path.join(root, `stage-${stages.size}`);
-      mkdirSync(dir, { recursive: true });
-      stages.set(stageKey(spec), { spec, dir });
+      const area =
+        options.s3Stage === undefined
+          ? localStageArea(path.join(root, `stage-${stages.size}`))
+          : s3StageArea(options.s3Stage, `stages/${stages.size}/`);
+      stages.set(stageKey(spec), { spec, area });
     },
     expireSessionTokens() {
-      for (const session of sessions.values()) session.expired = true;
+      auth.expireAll();
     },
     storedFile(key, relativePath) {
-      const stage = stages.get(key);
-      if (stage === undefined) return undefined;
-      try {
-        return readFileSync(path.join(stage.dir, safeRelative(relativePath)));
-      } catch {
-        return undefined;
-      }
+      return stages.get(key)?.area.localFile(safeRelative(relativePath));
     },
     stop: () =>
       new Promise<void>((resolve) => {
