@@ -18,6 +18,8 @@ export interface DriveFakeConnector {
     readonly options: Omit<DriveOptions, 'serviceAccountJson'>;
     readonly secrets: { serviceAccountJson: string };
   };
+  /** The ID of the folder at `relative` in the Shared Drive, made (with its parents) when absent. */
+  folderId(relative: string): string;
   /** Creates `relative` (folders made as needed) in the Shared Drive with these bytes; the file's ID. */
   put(relative: string, bytes: Buffer | string): string;
   stop(): Promise<void>;
@@ -54,6 +56,7 @@ export async function startDriveFakeConnector(name = 'ferry-flows'): Promise<Dri
     driveId,
     options,
     apiBody: { options: rest, secrets: { serviceAccountJson: serviceAccountJson ?? '' } },
+    folderId: folderOf,
     put(relative, bytes) {
       const cut = relative.lastIndexOf('/');
       const parent = folderOf(cut < 0 ? '' : relative.slice(0, cut));
