@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type drive_v3 } from '@googleapis/drive';
 import { type DriveOptions } from '../../shared/connectors/drive-descriptor';
 import { ConnectorError, isConnectorError } from '../connector-error';
@@ -10,6 +11,10 @@ export type DriveFile = drive_v3.Schema$File;
 
 /** The fields Ferry asks for each item. */
 export const FILE_FIELDS = 'id,name,mimeType,size,md5Checksum,sha256Checksum,modifiedTime,createdTime,driveId';
+
+// How often, and how patiently, a folder creation looks again at a name that twin folders share for a moment.
+const TWIN_LOOKUPS = 5;
+const TWIN_WAIT_MS = 100;
 
 /** A string literal of Drive's query language. */
 export function quoted(value: string): string {
@@ -39,7 +44,8 @@ export interface DriveLookups {
 
 /**
  * Connector paths over Drive's IDs: each segment looked up by name in its parent, folder IDs cached (pending lookups
- * and creations included, so concurrent writers share one creation), several items of one name a Conflict.
+ * and creations included, so concurrent writers share one creation; writers of other drivers that create the same
+ * folder at once converge on the oldest), several items of one name a Conflict.
  */
 export class DrivePaths {
   /** Folder IDs by connector path ('' the root); pending lookups and creations included. */
@@ -126,7 +132,7 @@ export class DrivePaths {
     }
     const creation = (async () => {
       const parentId = await this.ensureFolder(parentPath(p), signal);
-      const found = await this.child(parentId, p, signal);
+      const found = await this.settledChild(parentId, p, signal);
       if (found !== undefined) {
         if (!isFolder(found)) throw new ConnectorError('Conflict', `A file is in the way of folder ${p}`, { path: p });
         return found.id!;
@@ -144,10 +150,50 @@ export class DrivePaths {
           ),
         signal,
       );
-      return data.id!;
+      return this.keepOldest(parentId, p, data.id!, signal);
     })();
     this.remember(p, creation);
     return creation;
+  }
+
+  /**
+   * The one item at `p`, looked up again a few times while several share its name: a racer that made a twin folder
+   * trashes it within moments (keepOldest); duplicates that stay are a Conflict, as everywhere.
+   */
+  private async settledChild(parentId: string, p: string, signal?: AbortSignal): Promise<DriveFile | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.child(parentId, p, signal);
+      } catch (error) {
+        if (!isConnectorError(error, 'Conflict') || attempt >= TWIN_LOOKUPS) throw error;
+        await sleep(TWIN_WAIT_MS * attempt, undefined, signal === undefined ? {} : { signal });
+      }
+    }
+  }
+
+  /**
+   * The folder to use after creating `created` at `p`: Drive allows two folders of one name, and another driver (a
+   * concurrent job, another instance) may have made the same one meanwhile. Every racer keeps the oldest (then the
+   * smallest ID) and trashes its own when it is not that one, so all converge on one folder, which stays usable.
+   */
+  private async keepOldest(parentId: string, p: string, created: string, signal?: AbortSignal): Promise<string> {
+    const twins = (await this.named(parentId, baseName(p), p, signal)).filter(isFolder);
+    const oldest = twins.sort(
+      (a, b) => (a.createdTime ?? '').localeCompare(b.createdTime ?? '') || (a.id ?? '').localeCompare(b.id ?? ''),
+    )[0];
+    if (oldest?.id == null || oldest.id === created) return created;
+    await this.drive.call(
+      p,
+      () =>
+        this.drive
+          .client()
+          .api.files.update(
+            { fileId: created, requestBody: { trashed: true }, fields: 'id', supportsAllDrives: true },
+            { signal },
+          ),
+      signal,
+    );
+    return oldest.id;
   }
 
   /** The item at `p` ('' the root folder); NotFound when absent. */

@@ -1,4 +1,5 @@
-// The delivery job itself, run directly against real storage (a local folder; OpenSSH sshd over SFTP; Swift's S3):
+// The delivery job itself, run directly against real storage (a local folder; OpenSSH sshd over SFTP; Swift's S3) and
+// the Google Drive and Snowflake fakes (FAKES, see their READMEs; every connection held to loopback):
 // re-runs and concurrent runs leave one file and one row; a different file at the target gets a conflict copy beside
 // it and stays intact; the same bytes already there count as delivered; a copy cut midway or a crash before the
 // receipt leaves no partial under the file's name, and the next run finishes without a duplicate.
@@ -28,7 +29,10 @@ import {
 import { deliverFile, type DeliveryDeps } from '../../../platform/deliveries/deliver-file';
 import type { JobsRuntime } from '../../../platform/jobs/jobs-runtime';
 import type { PlatformContext } from '../../../platform/platform-context';
+import { startDriveFakeConnector, type DriveFakeConnector } from '../../kit/drive-fake-connector';
+import { installLoopbackOnly } from '../../kit/loopback-only';
 import { sshdSftpOptions, swiftS3Options } from '../../kit/server-options';
+import { startSnowflakeFakeConnector, type SnowflakeFakeConnector } from '../../kit/snowflake-fake-connector';
 import { requireServer } from '../../servers/require-server';
 import { SSHD_BINARY, startSshd, type SshdServer } from '../../servers/sshd-server';
 import { startSwift, swiftAvailability, type SwiftServer } from '../../servers/swift-server';
@@ -43,6 +47,9 @@ let database: OpenDatabase;
 let storage: string;
 let sshd: SshdServer | undefined;
 let swiftServer: SwiftServer | undefined;
+let drive: DriveFakeConnector;
+let snowflake: SnowflakeFakeConnector;
+const guard = installLoopbackOnly();
 const folders: string[] = [];
 // The ledger only tells deliveries through its jobs; these tests run the delivery directly instead.
 const noJobs = { send: async () => null } as unknown as JobsRuntime;
@@ -50,9 +57,11 @@ const noJobs = { send: async () => null } as unknown as JobsRuntime;
 beforeAll(async () => {
   database = await openDatabase({ kind: 'pglite' });
   storage = mkdtempSync(path.join(tmpdir(), 'ferry-engine-storage-'));
-  [sshd, swiftServer] = await Promise.all([
+  [sshd, swiftServer, drive, snowflake] = await Promise.all([
     sshdAvailable.available ? startSshd() : undefined,
     swift.available ? startSwift() : undefined,
+    startDriveFakeConnector(),
+    startSnowflakeFakeConnector('keyPair', 'landing'),
   ]);
   if (swiftServer !== undefined) {
     const admin = new S3Driver(swiftS3Options(swiftServer, BUCKET));
@@ -63,9 +72,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await database?.close();
-  await Promise.all([sshd?.dispose(), swiftServer?.stop()]);
+  await Promise.all([sshd?.dispose(), swiftServer?.stop(), drive?.stop(), snowflake?.stop()]);
   rmSync(storage, { recursive: true, force: true });
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  guard.uninstall();
+  expect(guard.blocked).toEqual([]);
 });
 
 /** Every file under a folder of a driver, relative paths, sorted (hidden ones too). */
@@ -151,6 +162,16 @@ const destinations: Destination[] = [
     name: 'S3 (Swift s3api)',
     available: swift.available,
     prepare: () => () => registry.create({ kind: 's3', options: swiftS3Options(swiftServer!, BUCKET) }),
+  },
+  {
+    name: 'a Google Drive folder (the Drive v3 fake)',
+    available: true,
+    prepare: () => () => registry.create({ kind: 'drive', options: drive.options }),
+  },
+  {
+    name: 'a Snowflake stage (the Snowflake fake)',
+    available: true,
+    prepare: () => () => registry.create({ kind: 'snowflake', options: snowflake.options }),
   },
 ];
 
@@ -295,7 +316,9 @@ for (const destination of destinations) {
     it('leaves nothing under the name when the copy is cut midway; the next run delivers once', async () => {
       const bytes = Buffer.alloc(2 * 1024 * 1024 + 17, 3);
       const id = await newDelivery('big.bin', bytes);
-      wrap = (d) => faulty(d, (file) => (file.includes('.ferry-') && !file.endsWith('.json') ? 'mid' : undefined));
+      // The staged copy is cut; a store without rename nor copy (Snowflake) is written at the name, all or nothing.
+      const cuts = (file: string) => !file.endsWith('.json') && (file.includes('.ferry-') || file.endsWith('/big.bin'));
+      wrap = (d) => faulty(d, (file) => (cuts(file) ? 'mid' : undefined));
       const cut = await deliverFile(deps(), id);
       expect(cut.kind).toBe('failed');
       const left = await listAll(driver, folder);
