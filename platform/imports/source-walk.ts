@@ -34,7 +34,7 @@ export async function* walkFiles(driver: Driver, folder: string, signal?: AbortS
       });
       for (const rejected of page.rejected) {
         const path = current === '' ? rejected.rawName : `${current}/${rejected.rawName}`;
-        yield { kind: 'rejected', path, reason: `unsafe name: ${rejected.reason}` };
+        yield { kind: 'rejected', path, reason: `left out: ${rejected.reason}` };
       }
       for (const entry of page.entries) {
         if (entry.type === 'file') yield { kind: 'file', entry };

@@ -117,6 +117,9 @@ describe('platform skip and wait reasons', () => {
     expect(reasonText(fr, 'unsafe name: contains a control character')).toBe(
       'nom dangereux (contains a control character)',
     );
+    expect(reasonText(fr, 'left out: a Google document file holds no bytes to copy')).toBe(
+      'écarté à la lecture du stockage (a Google document file holds no bytes to copy)',
+    );
     expect(reasonText(fr, "path too long: 1100 bytes, an offer's paths have at most 1024")).toBe(
       "chemin trop long (1100 octets\u202f; les chemins d'une offre ont au plus 1024 octets)",
     );

@@ -12,6 +12,7 @@ export type ReasonKey =
   | 'tooLarge'
   | 'notFound'
   | 'unsafeName'
+  | 'leftOut'
   | 'pathTooLong'
   | 'archived'
   | 'gone'
@@ -27,6 +28,8 @@ const REASONS: readonly (readonly [RegExp, ReasonKey])[] = [
   [/^too large/, 'tooLarge'],
   [/^not found/, 'notFound'],
   [/^unsafe name: (?<detail>.*)$/s, 'unsafeName'],
+  // A name the storage's listing refused: an unsafe name, a link out of the folder, a Google Doc, a name held twice.
+  [/^left out: (?<detail>.*)$/s, 'leftOut'],
   [/^path too long: (?<bytes>\d+) bytes, an offer's paths have at most (?<max>\d+)/, 'pathTooLong'],
   [/^the offer was archived/, 'archived'],
   [/^gone from the source/, 'gone'],
