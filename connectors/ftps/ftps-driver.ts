@@ -4,7 +4,8 @@ import { Readable, Transform } from 'node:stream';
 import { type FileInfo, FileType } from 'basic-ftp';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
-import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
+import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
+import { type Capabilities, type FolderMaker, type Renamer, type ServerHasher } from '../capabilities';
 import { FTPS_CAPABILITIES } from './ftps-capabilities';
 import { runConnectionCheck } from '../check/connection-steps';
 import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
@@ -37,18 +38,22 @@ import { downloadRange } from './ftps-download';
 import { ftpsSessionSteps } from './ftps-check';
 import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnection } from './ftps-session';
 import { mapFtpError } from './map-ftp-error';
+import { askFtpServerHash, ftpHashMethod } from './ftps-server-hash';
 import { tlsOptionsFor } from './tls-trust';
 
 /** Control connections at most per driver (one transfer each). */
 const MAX_CONNECTIONS = 4;
 
 /** FTPS driver (explicit or implicit TLS, passive mode) on basic-ftp, with a small pool of control connections. */
-export class FtpsDriver implements Driver, Renamer, FolderMaker {
+export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   readonly kind = 'ftps';
   readonly capabilities: Capabilities = FTPS_CAPABILITIES;
   private readonly snapshots = new FolderSnapshots();
   private readonly pool: FtpsClientPool;
   private tls: Promise<ConnectionOptions> | undefined;
+  private features: Promise<ReadonlyMap<string, string>> | undefined;
+  // Hash commands the server refused for every file (listed in FEAT but not implemented or not allowed).
+  private readonly refusedHashCommands = new Set<string>();
 
   constructor(
     private readonly options: FtpsOptions,
@@ -153,6 +158,31 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     }
     if (await this.isFolder(connection, remote)) return { name: baseName(path), path, type: 'directory' };
     throw new ConnectorError('NotFound', `Not found: ${path}`, { path });
+  }
+
+  /**
+   * Asks the server to hash a stored file: HASH (after OPTS HASH) or XSHA256/XSHA1/XMD5, whichever its FEAT lists
+   * (read once per driver); undefined when it offers none for `algorithm` or refuses the command itself.
+   */
+  async serverHash(
+    normalized: string,
+    algorithm: HashAlgorithm,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<string | undefined> {
+    return this.run(normalized, options.signal, async (connection) => {
+      const features = (this.features ??= connection.client.features().catch((error: unknown) => {
+        this.features = undefined;
+        throw error;
+      }));
+      const method = ftpHashMethod(await features, algorithm);
+      if (method === undefined) return undefined;
+      const key = method.kind === 'hash' ? `HASH ${method.name}` : method.command;
+      if (this.refusedHashCommands.has(key)) return undefined;
+      const answer = await askFtpServerHash(connection.client, method, this.remote(connection, normalized), normalized);
+      if (answer.kind === 'digest') return answer.hex;
+      if (answer.lasting) this.refusedHashCommands.add(key);
+      return undefined;
+    });
   }
 
   async stat(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {
