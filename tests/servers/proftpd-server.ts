@@ -80,6 +80,8 @@ export async function startProftpd(): Promise<ProftpdServer> {
       'TLSVerifyClient off',
       `TLSLog ${join(dir, 'tls.log')}`,
       'DigestEngine on',
+      // APPE (a resumed write) needs it: without it proftpd drops the session on APPE, with no reply at all.
+      'AllowStoreRestart on',
       '',
     ].join('\n'),
   );
