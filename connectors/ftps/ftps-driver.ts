@@ -38,7 +38,7 @@ import { downloadRange } from './ftps-download';
 import { ftpsSessionSteps } from './ftps-check';
 import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnection } from './ftps-session';
 import { mapFtpError } from './map-ftp-error';
-import { askFtpServerHash, ftpHashMethod } from './ftps-server-hash';
+import { askFtpServerHash, type FtpHashAnswer, ftpHashMethod, hashReplyTimeoutMs } from './ftps-server-hash';
 import { tlsOptionsFor } from './tls-trust';
 
 /** Control connections at most per driver (one transfer each). */
@@ -162,7 +162,9 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
 
   /**
    * Asks the server to hash a stored file: HASH (after OPTS HASH) or XSHA256/XSHA1/XMD5, whichever its FEAT lists
-   * (read once per driver); undefined when it offers none for `algorithm` or refuses the command itself.
+   * (read once per driver); undefined when it offers none for `algorithm` or refuses the command itself. The server
+   * answers only once it has read the whole file: the reply timeout grows with the size, and cancelling closes the
+   * control connection.
    */
   async serverHash(
     normalized: string,
@@ -178,7 +180,28 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
       if (method === undefined) return undefined;
       const key = method.kind === 'hash' ? `HASH ${method.name}` : method.command;
       if (this.refusedHashCommands.has(key)) return undefined;
-      const answer = await askFtpServerHash(connection.client, method, this.remote(connection, normalized), normalized);
+      // The server reads the whole file before it answers: a cancellation closes the connection (the pool drops it).
+      const remote = this.remote(connection, normalized);
+      const { client } = connection;
+      // No size (a folder, a missing file): the hash command itself says what is wrong.
+      const size = await client.size(remote).catch((error: unknown) => {
+        if (client.closed) throw error;
+        return 0;
+      });
+      throwIfAborted(options.signal, normalized);
+      const onAbort = (): void => client.close();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // basic-ftp reads its context's timeout at each command; it is typed readonly, yet setting it is how to change it.
+      const context = client.ftp as { timeout: number };
+      const idle = context.timeout;
+      context.timeout = hashReplyTimeoutMs(size, idle);
+      let answer: FtpHashAnswer;
+      try {
+        answer = await askFtpServerHash(client, method, remote, normalized);
+      } finally {
+        context.timeout = idle;
+        options.signal?.removeEventListener('abort', onAbort);
+      }
       if (answer.kind === 'digest') return answer.hex;
       if (answer.lasting) this.refusedHashCommands.add(key);
       return undefined;

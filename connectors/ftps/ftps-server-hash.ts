@@ -79,6 +79,17 @@ export function parseXCommandReply(message: string, path: string, hexLength: num
   return words.size === 1 ? [...words][0] : undefined;
 }
 
+// Slowest hashing rate a server is given time for: proftpd sends nothing while it reads (measured ~100 MB/s here).
+const SLOWEST_HASH_BYTES_PER_MS = 20_000;
+
+/**
+ * How long to wait for a hash reply on a connection whose idle timeout is `idleMs` (0: none): the server stays
+ * silent while it reads the file, so a 4 GiB file would otherwise hit a 30 s timeout, and every retry with it.
+ */
+export function hashReplyTimeoutMs(size: number, idleMs: number): number {
+  return idleMs === 0 ? 0 : idleMs + Math.ceil(size / SLOWEST_HASH_BYTES_PER_MS);
+}
+
 // The HASH algorithm selected on each control connection (OPTS HASH is per session; proftpd starts with SHA-1).
 const selected = new WeakMap<Client, string>();
 

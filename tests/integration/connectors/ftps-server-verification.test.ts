@@ -2,7 +2,7 @@
 // OPTS HASH SHA-256, or XSHA256), so a copy is checked by a second party. vsftpd offers no hash command: the copy says
 // it was checked on this computer only, and --verify=strict refuses it.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,31 @@ describe.skipIf(!proftpd.available)('FTPS copies verified by the server (proftpd
       await driver.mkdir('a folder');
       const folder = await driver.serverHash('a folder', 'sha256').catch((error: unknown) => error);
       expect(isConnectorError(folder, 'InvalidInput')).toBe(true);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('a cancellation does not wait for the server to read a large file', async () => {
+    const driver = new FtpsDriver(vsftpdFtpsOptions(server));
+    try {
+      // Sparse: 4 GiB of zeros costs no disk, and mod_digest takes seconds to hash it.
+      const big = path.join(server.root, 'big.bin');
+      writeFileSync(big, '');
+      truncateSync(big, 4 * 1024 ** 3);
+      // A connection signed in and FEAT read: the cancellation lands during HASH itself.
+      writeFileSync(path.join(server.root, 'small.bin'), 'small');
+      expect(await driver.serverHash('small.bin', 'sha256')).toBe(sha256('small'));
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 300);
+      const cancelled = await driver
+        .serverHash('big.bin', 'sha256', { signal: controller.signal })
+        .catch((error: unknown) => error);
+      expect(isConnectorError(cancelled, 'Cancelled')).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1500);
+      // The next question gets a fresh connection.
+      expect(await driver.serverHash('small.bin', 'sha256')).toBe(sha256('small'));
     } finally {
       await driver.close();
     }

@@ -6,6 +6,7 @@ import { isConnectorError } from '../../../connectors/connector-error';
 import {
   askFtpServerHash,
   ftpHashMethod,
+  hashReplyTimeoutMs,
   parseHashReply,
   parseXCommandReply,
 } from '../../../connectors/ftps/ftps-server-hash';
@@ -123,5 +124,13 @@ describe('askFtpServerHash', () => {
     const injected = await askFtpServerHash(client, x256, '/a\r\nDELE /b', 'a').catch((error: unknown) => error);
     expect(isConnectorError(injected, 'InvalidInput')).toBe(true);
     expect(client.sent).toEqual([]);
+  });
+});
+
+describe('hashReplyTimeoutMs', () => {
+  it('gives a silent server time to read a large file, and keeps "no timeout" as is', () => {
+    expect(hashReplyTimeoutMs(0, 30_000)).toBe(30_000);
+    expect(hashReplyTimeoutMs(4 * 1024 ** 3, 30_000)).toBeGreaterThan(200_000);
+    expect(hashReplyTimeoutMs(4 * 1024 ** 3, 0)).toBe(0);
   });
 });
