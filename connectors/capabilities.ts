@@ -35,8 +35,8 @@ export interface Hasher {
 }
 
 /**
- * A driver whose server can hash a stored file itself when asked (SFTP over an SSH exec channel): a check of the bytes
- * the server really holds, unlike a hash computed in this process over the bytes sent.
+ * A driver whose server can hash a stored file itself when asked (SFTP over an SSH exec channel, FTPS through HASH or
+ * XSHA256): a check of the bytes the server really holds, unlike a hash computed in this process over the bytes sent.
  */
 export interface ServerHasher {
   /** The server's digest (lower-case hex) of the stored file, or undefined when this server offers no way to ask. */

@@ -4,7 +4,8 @@ import { Readable, Transform } from 'node:stream';
 import { type FileInfo, FileType } from 'basic-ftp';
 import { type CheckReport } from '../../shared/connectors/check-report';
 import { type FtpsOptions } from '../../shared/connectors/ftps-descriptor';
-import { type Capabilities, type FolderMaker, type Renamer } from '../capabilities';
+import { type HashAlgorithm } from '../../shared/connectors/hash-algorithm';
+import { type Capabilities, type FolderMaker, type Renamer, type ServerHasher } from '../capabilities';
 import { FTPS_CAPABILITIES } from './ftps-capabilities';
 import { runConnectionCheck } from '../check/connection-steps';
 import { cancelledError, ConnectorError, throwIfAborted } from '../connector-error';
@@ -37,18 +38,22 @@ import { downloadRange } from './ftps-download';
 import { ftpsSessionSteps } from './ftps-check';
 import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnection } from './ftps-session';
 import { mapFtpError } from './map-ftp-error';
+import { askFtpServerHash, type FtpHashAnswer, ftpHashMethod, hashReplyTimeoutMs } from './ftps-server-hash';
 import { tlsOptionsFor } from './tls-trust';
 
 /** Control connections at most per driver (one transfer each). */
 const MAX_CONNECTIONS = 4;
 
 /** FTPS driver (explicit or implicit TLS, passive mode) on basic-ftp, with a small pool of control connections. */
-export class FtpsDriver implements Driver, Renamer, FolderMaker {
+export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   readonly kind = 'ftps';
   readonly capabilities: Capabilities = FTPS_CAPABILITIES;
   private readonly snapshots = new FolderSnapshots();
   private readonly pool: FtpsClientPool;
   private tls: Promise<ConnectionOptions> | undefined;
+  private features: Promise<ReadonlyMap<string, string>> | undefined;
+  // Hash commands the server refused for every file (listed in FEAT but not implemented or not allowed).
+  private readonly refusedHashCommands = new Set<string>();
 
   constructor(
     private readonly options: FtpsOptions,
@@ -153,6 +158,54 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker {
     }
     if (await this.isFolder(connection, remote)) return { name: baseName(path), path, type: 'directory' };
     throw new ConnectorError('NotFound', `Not found: ${path}`, { path });
+  }
+
+  /**
+   * Asks the server to hash a stored file: HASH (after OPTS HASH) or XSHA256/XSHA1/XMD5, whichever its FEAT lists
+   * (read once per driver); undefined when it offers none for `algorithm` or refuses the command itself. The server
+   * answers only once it has read the whole file: the reply timeout grows with the size, and cancelling closes the
+   * control connection.
+   */
+  async serverHash(
+    normalized: string,
+    algorithm: HashAlgorithm,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<string | undefined> {
+    return this.run(normalized, options.signal, async (connection) => {
+      const features = (this.features ??= connection.client.features().catch((error: unknown) => {
+        this.features = undefined;
+        throw error;
+      }));
+      const method = ftpHashMethod(await features, algorithm);
+      if (method === undefined) return undefined;
+      const key = method.kind === 'hash' ? `HASH ${method.name}` : method.command;
+      if (this.refusedHashCommands.has(key)) return undefined;
+      // The server reads the whole file before it answers: a cancellation closes the connection (the pool drops it).
+      const remote = this.remote(connection, normalized);
+      const { client } = connection;
+      // No size (a folder, a missing file): the hash command itself says what is wrong.
+      const size = await client.size(remote).catch((error: unknown) => {
+        if (client.closed) throw error;
+        return 0;
+      });
+      throwIfAborted(options.signal, normalized);
+      const onAbort = (): void => client.close();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // basic-ftp reads its context's timeout at each command; it is typed readonly, yet setting it is how to change it.
+      const context = client.ftp as { timeout: number };
+      const idle = context.timeout;
+      context.timeout = hashReplyTimeoutMs(size, idle);
+      let answer: FtpHashAnswer;
+      try {
+        answer = await askFtpServerHash(client, method, remote, normalized);
+      } finally {
+        context.timeout = idle;
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+      if (answer.kind === 'digest') return answer.hex;
+      if (answer.lasting) this.refusedHashCommands.add(key);
+      return undefined;
+    });
   }
 
   async stat(normalized: string, options: { readonly signal?: AbortSignal } = {}): Promise<Entry> {

@@ -18,8 +18,8 @@ export function sshdSftpOptions(server: SshdServer, { pin = true }: { readonly p
   };
 }
 
-/** FTPS options reaching a test vsftpd as its user over explicit TLS, trusting its test CA. */
-export function vsftpdFtpsOptions(server: VsftpdServer): FtpsOptions {
+/** FTPS options reaching a test vsftpd (or proftpd) as its user over explicit TLS, trusting its test CA. */
+export function vsftpdFtpsOptions(server: Pick<VsftpdServer, 'host' | 'port' | 'user' | 'certificate'>): FtpsOptions {
   return {
     host: server.host,
     port: server.port,
