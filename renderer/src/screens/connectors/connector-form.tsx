@@ -6,6 +6,7 @@ import { describeError as errorMessage } from './connector-error-message';
 import { useConnectorActions } from '../../queries/use-connectors';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorFields, ConnectorFormFooter } from './connector-fields';
+import { DriveSignInButton, type DriveSignedIn } from './drive-sign-in-button';
 import { optionsToSend, secretChanges, secretsToCreate } from './form-values';
 import { IdentityCard, PINNED_OPTION } from './identity-card';
 import { useConnectorForm } from './use-connector-form';
@@ -32,7 +33,15 @@ export function ConnectorForm({
   const [acceptSession, setAcceptSession] = useState(false);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
-  const settingSecrets = Object.values(values.secrets).some((c) => c.action === 'set' && c.value !== '');
+  const [signedIn, setSignedIn] = useState<DriveSignedIn | undefined>();
+  const googleAccount = kind === 'drive' && values.options['auth'] === 'oauth';
+  // A sign-in counts for the OAuth client it was made with, while the form signs in with a Google account.
+  const signIn =
+    googleAccount && signedIn !== undefined && signedIn.clientId === String(values.options['clientId'] ?? '').trim()
+      ? { signIn: signedIn.signIn }
+      : {};
+  const settingSecrets =
+    'signIn' in signIn || Object.values(values.secrets).some((c) => c.action === 'set' && c.value !== '');
 
   const submit = () => {
     setFailure(undefined);
@@ -44,8 +53,8 @@ export function ConnectorForm({
     const accept = sessionOnly ? { acceptSessionSecrets: acceptSession } : {};
     const request =
       saved === undefined
-        ? create({ name: values.name, kind, options, secrets: secretsToCreate(values), ...accept })
-        : update({ id: saved.id, name: values.name, options, secrets: secretChanges(values), ...accept });
+        ? create({ name: values.name, kind, options, secrets: secretsToCreate(values), ...accept, ...signIn })
+        : update({ id: saved.id, name: values.name, options, secrets: secretChanges(values), ...accept, ...signIn });
     request
       .then((connector) => onSaved(connector, saved === undefined))
       .catch((error: unknown) => setFailure(errorMessage(error, saved)))
@@ -71,6 +80,21 @@ export function ConnectorForm({
           editing={saved !== undefined}
           saved={saved}
           nameHelp={t('connectors.form.nameHelp')}
+          {...(googleAccount
+            ? {
+                fieldExtras: {
+                  clientSecret: (
+                    <DriveSignInButton
+                      connectorId={saved?.id}
+                      values={values}
+                      storedToken={saved?.secrets['refreshToken']?.hasSecret === true}
+                      signedIn={signedIn}
+                      onSignedIn={setSignedIn}
+                    />
+                  ),
+                },
+              }
+            : {})}
           identity={
             saved?.identity !== undefined && (
               <IdentityCard
