@@ -257,7 +257,7 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
     { handlers: browserHandlers(services.browser), stop: () => services.browser.close() },
     { handlers: platformHandlers(services.platform), stop: () => services.platform.stop() },
     { handlers: organisationHandlers(services.organisation) },
-    { handlers: orgApiHandlers(services.platform) },
+    { handlers: orgApiHandlers(services.platform, services.driveSignIns) },
     {
       handlers: acquisitionsHandlers(
         new AcquisitionDownloads(

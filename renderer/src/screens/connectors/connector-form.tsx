@@ -6,10 +6,11 @@ import { describeError as errorMessage } from './connector-error-message';
 import { useConnectorActions } from '../../queries/use-connectors';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorFields, ConnectorFormFooter } from './connector-fields';
-import { DriveSignInButton, type DriveSignedIn } from './drive-sign-in-button';
+import { DriveSignInButton } from './drive-sign-in-button';
 import { optionsToSend, secretChanges, secretsToCreate } from './form-values';
 import { IdentityCard, PINNED_OPTION } from './identity-card';
 import { useConnectorForm } from './use-connector-form';
+import { useDriveSignIn } from './use-drive-sign-in';
 
 /** Creates or edits one of my connectors; validation runs in the user's language before main checks again. */
 export function ConnectorForm({
@@ -33,13 +34,8 @@ export function ConnectorForm({
   const [acceptSession, setAcceptSession] = useState(false);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
-  const [signedIn, setSignedIn] = useState<DriveSignedIn | undefined>();
-  const googleAccount = kind === 'drive' && values.options['auth'] === 'oauth';
-  // A sign-in counts for the OAuth client it was made with, while the form signs in with a Google account.
-  const signIn =
-    googleAccount && signedIn !== undefined && signedIn.clientId === String(values.options['clientId'] ?? '').trim()
-      ? { signIn: signedIn.signIn }
-      : {};
+  const google = useDriveSignIn(kind, values);
+  const signIn = google.field;
   const settingSecrets =
     'signIn' in signIn || Object.values(values.secrets).some((c) => c.action === 'set' && c.value !== '');
 
@@ -80,7 +76,7 @@ export function ConnectorForm({
           editing={saved !== undefined}
           saved={saved}
           nameHelp={t('connectors.form.nameHelp')}
-          {...(googleAccount
+          {...(google.googleAccount
             ? {
                 fieldExtras: {
                   clientSecret: (
@@ -88,8 +84,8 @@ export function ConnectorForm({
                       connectorId={saved?.id}
                       values={values}
                       storedToken={saved?.secrets['refreshToken']?.hasSecret === true}
-                      signedIn={signedIn}
-                      onSignedIn={setSignedIn}
+                      signedIn={google.signedIn}
+                      onSignedIn={google.setSignedIn}
                     />
                   ),
                 },

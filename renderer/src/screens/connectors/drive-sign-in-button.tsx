@@ -39,6 +39,7 @@ export function DriveSignInButton({
   storedToken,
   signedIn,
   onSignedIn,
+  secretReachable = true,
 }: {
   /** The connector being edited (its stored client secret is used when none is typed); undefined when new. */
   readonly connectorId: string | undefined;
@@ -47,12 +48,18 @@ export function DriveSignInButton({
   readonly storedToken: boolean;
   readonly signedIn: DriveSignedIn | undefined;
   readonly onSignedIn: (signedIn: DriveSignedIn) => void;
+  /** False when a stored client secret cannot serve (an organisation's, in the platform's vault): type it again. */
+  readonly secretReachable?: boolean;
 }) {
   const { t } = useTranslation();
   const [attempt, setAttempt] = useState<Attempt>({ state: 'idle' });
   const pending = useRef(false);
   const clientId = optionOf(values, 'clientId');
-  const usable = clientId !== undefined && CLIENT_ID.test(clientId);
+  const secret = values.secrets['clientSecret'];
+  // A kept secret that main cannot read (the platform's vault) must be typed again for the sign-in.
+  const secretMissing = !secretReachable && secret?.action === 'keep';
+  const clientIdOk = clientId !== undefined && CLIENT_ID.test(clientId);
+  const usable = clientIdOk && !secretMissing;
   const current = signedIn !== undefined && signedIn.clientId === clientId ? signedIn : undefined;
 
   // Leaving the form cancels a sign-in under way (main closes its listener).
@@ -65,7 +72,6 @@ export function DriveSignInButton({
 
   const start = () => {
     if (!usable) return;
-    const secret = values.secrets['clientSecret'];
     const endpoints = Object.fromEntries(
       ['authorizeUrl', 'tokenUrl', 'apiEndpoint'].flatMap((name) => {
         const value = optionOf(values, name);
@@ -122,7 +128,7 @@ export function DriveSignInButton({
           </Button>
           {!usable && (
             <Text size="xs" c="dimmed" id="drive-sign-in-needs-client">
-              {t('connectors.driveSignIn.needsClientId')}
+              {clientIdOk ? t('connectors.driveSignIn.needsClientSecret') : t('connectors.driveSignIn.needsClientId')}
             </Text>
           )}
         </Group>
