@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { installLoopbackOnly, type LoopbackGuard } from '../kit/loopback-only';
 import { startDriveFake, type DriveFake } from '../servers/drive-fake/drive-fake-server';
@@ -74,6 +75,20 @@ test('a Drive connector signs in with Google from the form: cancel, sign in, sav
   await expect(page.getByText('Signed in as ana@example.com')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Sign in with Google again' })).toBeVisible();
   expect(await listening(harness.openedLinks[1]!)).toBe(false);
+
+  // Readable in both themes: no serious axe violation in the sign-in block.
+  for (const theme of ['dark', 'light'] as const) {
+    harness.services.settings.set({ theme });
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', theme);
+    const results = await new AxeBuilder({ page }).include('[data-drive-sign-in]').analyze();
+    const serious = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help}`);
+    expect(serious).toEqual([]);
+    await page
+      .locator('[data-drive-sign-in]')
+      .screenshot({ path: `test-results/screenshots/drive-sign-in-${theme}-en.png`, animations: 'disabled' });
+  }
 
   if (harness.services.secrets.backend === 'session') {
     await page.getByRole('checkbox', { name: /this session only/ }).check();

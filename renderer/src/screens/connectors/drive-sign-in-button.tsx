@@ -39,7 +39,7 @@ export function DriveSignInButton({
   storedToken,
   signedIn,
   onSignedIn,
-  secretReachable = true,
+  destination = 'keychain',
 }: {
   /** The connector being edited (its stored client secret is used when none is typed); undefined when new. */
   readonly connectorId: string | undefined;
@@ -48,8 +48,11 @@ export function DriveSignInButton({
   readonly storedToken: boolean;
   readonly signedIn: DriveSignedIn | undefined;
   readonly onSignedIn: (signedIn: DriveSignedIn) => void;
-  /** False when a stored client secret cannot serve (an organisation's, in the platform's vault): type it again. */
-  readonly secretReachable?: boolean;
+  /**
+   * Where the save puts the token: this computer's keychain (my connectors), or the platform's vault (organisation
+   * connectors, whose stored client secret main cannot read: it must be typed again to sign in).
+   */
+  readonly destination?: 'keychain' | 'vault';
 }) {
   const { t } = useTranslation();
   const [attempt, setAttempt] = useState<Attempt>({ state: 'idle' });
@@ -57,7 +60,7 @@ export function DriveSignInButton({
   const clientId = optionOf(values, 'clientId');
   const secret = values.secrets['clientSecret'];
   // A kept secret that main cannot read (the platform's vault) must be typed again for the sign-in.
-  const secretMissing = !secretReachable && secret?.action === 'keep';
+  const secretMissing = destination === 'vault' && secret?.action === 'keep';
   const clientIdOk = clientId !== undefined && CLIENT_ID.test(clientId);
   const usable = clientIdOk && !secretMissing;
   const current = signedIn !== undefined && signedIn.clientId === clientId ? signedIn : undefined;
@@ -144,7 +147,7 @@ export function DriveSignInButton({
               : t('connectors.driveSignIn.signedInAs', { email: current.email })
           }
         >
-          {t('connectors.driveSignIn.saveToKeep')}
+          {destination === 'vault' ? t('connectors.driveSignIn.saveToVault') : t('connectors.driveSignIn.saveToKeep')}
         </Alert>
       )}
       {current === undefined && storedToken && attempt.state === 'idle' && (

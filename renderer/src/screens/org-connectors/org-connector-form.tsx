@@ -124,7 +124,7 @@ export function OrgConnectorForm({
                         storedToken={savedValues?.secrets['refreshToken']?.hasSecret === true}
                         signedIn={google.signedIn}
                         onSignedIn={google.setSignedIn}
-                        secretReachable={false}
+                        destination="vault"
                       />
                     ),
                   },
