@@ -63,7 +63,7 @@ test('a Drive connector signs in with Google from the form: cancel, sign in, sav
   const first = harness.openedLinks[0]!;
   expect(new URL(first).origin).toBe(fake.endpoint);
   expect(await listening(first)).toBe(true);
-  await page.getByRole('button', { name: 'Cancel', exact: true }).first().click();
+  await page.getByRole('button', { name: 'Cancel sign-in' }).click();
   await expect(signIn).toBeVisible();
   await expect.poll(() => listening(first)).toBe(false);
 
