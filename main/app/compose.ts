@@ -10,6 +10,7 @@ import { BrowserService } from '../services/browser/browser-service';
 import type { LocalChooser } from '../services/browser/browser-service';
 import { connectorsHandlers } from '../services/connectors/connectors-handlers';
 import { ConnectorsService } from '../services/connectors/connectors-service';
+import { DriveSignIns } from '../services/connectors/drive-sign-ins';
 import { type ExternalOpener, ExternalLinkService } from '../services/external-link';
 import type { KeyValueStore } from '../services/key-value-store';
 import { desktopLocations } from '../services/locations/desktop-locations';
@@ -72,6 +73,8 @@ export interface DesktopServices {
   readonly externalLinks: ExternalLinkService;
   readonly uiPreferences: UiPreferences;
   readonly connectors: ConnectorsService;
+  /** Google sign-ins of Drive connectors being created or edited (their tokens wait in main for the save). */
+  readonly driveSignIns: DriveSignIns;
   readonly browser: BrowserService;
   /** Every place files can be opened: the local disk and my connectors (next: organisation connectors, offers). */
   readonly locations: LocationRegistry;
@@ -105,9 +108,14 @@ export interface Composition {
 function buildServices(options: ComposeOptions): DesktopServices {
   const dataDir = options.host.dataDir;
   const settings = options.settings ?? new SettingsService(options.store);
-  const connectors = new ConnectorsService({
+  const driveSignIns = new DriveSignIns({
+    openExternal: options.openExternal,
+    storedSecret: (id, option) => connectors.storedSecret(id, option),
+  });
+  const connectors: ConnectorsService = new ConnectorsService({
     store: options.store,
     secrets: options.secrets,
+    signIns: driveSignIns,
     resumeStore: new FileResumeStateStore(path.join(dataDir, 'resume-state.json')),
   });
   const platform = new PlatformConnection({
@@ -152,6 +160,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
     externalLinks: new ExternalLinkService(options.openExternal),
     uiPreferences: new UiPreferences(options.store),
     connectors,
+    driveSignIns,
     locations,
     browser: new BrowserService({
       drivers: locations,
@@ -207,7 +216,10 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
         },
       },
     },
-    { handlers: connectorsHandlers(services.connectors) },
+    {
+      handlers: connectorsHandlers(services.connectors, services.driveSignIns),
+      stop: async () => services.driveSignIns.close(),
+    },
     // The agent stops first: its files under way are cut (partials kept, resumed at next start) before drivers close.
     {
       handlers: syncHandlers(
@@ -245,7 +257,7 @@ function modulesOf(services: DesktopServices, options: ComposeOptions): readonly
     { handlers: browserHandlers(services.browser), stop: () => services.browser.close() },
     { handlers: platformHandlers(services.platform), stop: () => services.platform.stop() },
     { handlers: organisationHandlers(services.organisation) },
-    { handlers: orgApiHandlers(services.platform) },
+    { handlers: orgApiHandlers(services.platform, services.driveSignIns) },
     {
       handlers: acquisitionsHandlers(
         new AcquisitionDownloads(

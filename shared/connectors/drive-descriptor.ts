@@ -51,6 +51,14 @@ export const driveDescriptor = defineDescriptor({
       secret: true,
       advanced: true,
     },
+    authorizeUrl: {
+      type: 'string',
+      label: 'OAuth consent page',
+      help: 'Where the browser sign-in asks the user for consent, for a local test server. Empty: https://accounts.google.com/o/oauth2/v2/auth.',
+      required: false,
+      advanced: true,
+      pattern: '^https?://\\S+$',
+    },
     tokenUrl: {
       type: 'string',
       label: 'OAuth token endpoint',

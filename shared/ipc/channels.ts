@@ -16,6 +16,8 @@ export const METHOD_NAMES = [
   'connectors.test',
   'connectors.trustIdentity',
   'connectors.forgetIdentity',
+  'connectors.driveSignIn',
+  'connectors.cancelDriveSignIn',
   'browser.list',
   'browser.details',
   'browser.preview',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CheckReportSchema } from '../connectors/check-report';
+import { DRIVE_SIGN_IN_FAILURES } from '../connectors/drive-sign-in-failure';
 import { defineMethods } from './contract';
 
 /** A connector's display name: what the user calls it in lists and pickers. */
@@ -70,6 +71,33 @@ const SecretChangesSchema = z.record(
     .nullable(),
 );
 
+/** A Google sign-in completed in this session: main holds its refresh token until a save stores it in the keychain. */
+const SignInTicketSchema = z.string().min(1).max(100);
+
+const EndpointSchema = z
+  .string()
+  .max(2000)
+  .regex(/^https?:\/\/\S+$/);
+
+/** How a Google sign-in ended: the account signed in (its token stays in main), or why it did not. */
+export const DriveSignInOutcomeSchema = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('signedIn'),
+    /** Give it to `connectors.create` / `connectors.update` as `signIn`: the refresh token is saved then. */
+    signIn: SignInTicketSchema,
+    /** The account's address, when Google said it. */
+    email: z.string().optional(),
+  }),
+  z.object({
+    outcome: z.literal('failed'),
+    failure: z.enum(DRIVE_SIGN_IN_FAILURES),
+    /** Google's or the network's own words (English), for the details. */
+    detail: z.string(),
+  }),
+]);
+/** How a Google sign-in ended. */
+export type DriveSignInOutcome = z.infer<typeof DriveSignInOutcomeSchema>;
+
 const ById = z.object({ id: z.string().min(1).max(100) }).strict();
 
 /** What a connector test found, the server identity first. */
@@ -105,6 +133,8 @@ export const connectorsMethods = defineMethods({
         ),
         /** Needed when no keychain is available: the user accepts that secrets last until Ferry quits. */
         acceptSessionSecrets: z.boolean().optional(),
+        /** A Google sign-in of this form (`connectors.driveSignIn`): its refresh token is saved with the connector. */
+        signIn: SignInTicketSchema.optional(),
       })
       .strict(),
     output: ConnectorSummarySchema,
@@ -118,6 +148,8 @@ export const connectorsMethods = defineMethods({
         options: ConnectorOptionValuesSchema,
         secrets: SecretChangesSchema,
         acceptSessionSecrets: z.boolean().optional(),
+        /** A Google sign-in of this form: its refresh token replaces the stored one. */
+        signIn: SignInTicketSchema.optional(),
       })
       .strict(),
     output: ConnectorSummarySchema,
@@ -145,6 +177,32 @@ export const connectorsMethods = defineMethods({
     summary: 'Trusts the host key or certificate the last test showed (first use only; a changed one is refused).',
     input: z.object({ id: z.string().min(1).max(100), fingerprint: z.string().min(1).max(200) }).strict(),
     output: ConnectorSummarySchema,
+  },
+  'connectors.driveSignIn': {
+    summary:
+      'Signs a Google account in for a Drive connector being created or edited: opens the consent page in the browser, waits for the loopback redirect; the refresh token stays in main. A new call cancels the one under way.',
+    input: z
+      .object({
+        /** The connector being edited (its stored client secret is used when none is typed); absent when new. */
+        connectorId: z.string().min(1).max(100).optional(),
+        clientId: z
+          .string()
+          .min(1)
+          .max(300)
+          .regex(/^[\w.-]+$/),
+        clientSecret: z.string().min(1).max(1000).optional(),
+        /** The form's advanced endpoints (a local test server); Google's when absent. */
+        authorizeUrl: EndpointSchema.optional(),
+        tokenUrl: EndpointSchema.optional(),
+        apiEndpoint: EndpointSchema.optional(),
+      })
+      .strict(),
+    output: DriveSignInOutcomeSchema,
+  },
+  'connectors.cancelDriveSignIn': {
+    summary: 'Cancels the Google sign-in under way (its loopback listener closes); false when none was.',
+    input: z.object({}).strict(),
+    output: z.object({ cancelled: z.boolean() }),
   },
   'connectors.forgetIdentity': {
     summary:

@@ -70,11 +70,23 @@ export type OrgApiInput<R extends ApiRoute> = Field<'params', NonEmpty<Params<R>
   OptionalField<'query', RouteQuery<R>> &
   Field<'body', RouteBody<R>>;
 
+/**
+ * The methods that also take a Google sign-in made in the form (`connectors.driveSignIn`): main puts its refresh
+ * token in the body's secrets, so the token goes to the platform's vault without passing through the renderer.
+ */
+export const ORG_SIGN_IN_METHODS = ['orgConnectors.create', 'orgConnectors.update'] as const;
+
+/** The sign-in field of the methods that take one. */
+type SignInField<M> = M extends (typeof ORG_SIGN_IN_METHODS)[number] ? { signIn?: string } : unknown;
+
 /** The IPC spec of one route: input as OrgApiInput, output the route's own response schema. */
-type RouteMethodSpec<R extends ApiRoute> = MethodSpec<z.ZodType<OrgApiInput<R>, OrgApiInput<R>>, R['response']>;
+type RouteMethodSpec<R extends ApiRoute, M> = MethodSpec<
+  z.ZodType<OrgApiInput<R> & SignInField<M>, OrgApiInput<R> & SignInField<M>>,
+  R['response']
+>;
 
 /** The input schema of a route's method: the route's own schemas, the organisation left to main. */
-function inputSchemaOf(route: ApiRoute): z.ZodType {
+function inputSchemaOf(route: ApiRoute, signIn: boolean): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   if (route.params instanceof z.ZodObject) {
     const params = 'orgId' in route.params.shape ? route.params.omit({ orgId: true }) : route.params;
@@ -82,6 +94,7 @@ function inputSchemaOf(route: ApiRoute): z.ZodType {
   }
   if (route.query !== undefined) shape['query'] = route.query.optional();
   if (route.body !== undefined) shape['body'] = route.body;
+  if (signIn) shape['signIn'] = z.string().min(1).max(100).optional();
   return z.object(shape).strict();
 }
 
@@ -91,8 +104,8 @@ export const orgApiMethods = Object.fromEntries(
     name,
     {
       summary: `${route.summary} (platform ${route.method} ${route.path}).`,
-      input: inputSchemaOf(route),
+      input: inputSchemaOf(route, (ORG_SIGN_IN_METHODS as readonly string[]).includes(name)),
       output: route.response,
     },
   ]),
-) as unknown as { readonly [M in OrgApiMethod]: RouteMethodSpec<(typeof ORG_API_ROUTES)[M]> };
+) as unknown as { readonly [M in OrgApiMethod]: RouteMethodSpec<(typeof ORG_API_ROUTES)[M], M> };

@@ -7,7 +7,9 @@ export type ConnectorInputReason =
   | 'SessionSecretsNotAccepted'
   | 'NoIdentityToTrust'
   | 'IdentityChanged'
-  | 'NoIdentityToForget';
+  | 'NoIdentityToForget'
+  | 'SignInExpired'
+  | 'SignInOtherClient';
 
 /** A request the connectors service refuses before doing anything (nothing is saved). */
 export class ConnectorInputError extends Error {

@@ -1,6 +1,7 @@
 import type { IpcHandlers } from '../../ipc/ipc-dispatcher';
 import { refusing } from '../ipc-refusal';
 import type { ConnectorsService } from './connectors-service';
+import type { DriveSignIns } from './drive-sign-ins';
 
 type ConnectorsHandlers = Pick<
   IpcHandlers,
@@ -12,10 +13,12 @@ type ConnectorsHandlers = Pick<
   | 'connectors.test'
   | 'connectors.trustIdentity'
   | 'connectors.forgetIdentity'
+  | 'connectors.driveSignIn'
+  | 'connectors.cancelDriveSignIn'
 >;
 
 /** The IPC handlers of my connectors (refusals mapped by ipcRefusalOf). */
-export function connectorsHandlers(service: ConnectorsService): ConnectorsHandlers {
+export function connectorsHandlers(service: ConnectorsService, signIns: DriveSignIns): ConnectorsHandlers {
   return {
     'connectors.kinds': () => ({ kinds: service.kinds() }),
     'connectors.list': async () => ({ connectors: await service.list() }),
@@ -29,5 +32,7 @@ export function connectorsHandlers(service: ConnectorsService): ConnectorsHandle
     'connectors.test': ({ id, write }) => refusing(() => service.test(id, write === undefined ? {} : { write })),
     'connectors.trustIdentity': ({ id, fingerprint }) => refusing(() => service.trustIdentity(id, fingerprint)),
     'connectors.forgetIdentity': ({ id }) => refusing(() => service.forgetIdentity(id)),
+    'connectors.driveSignIn': (input) => refusing(() => signIns.start(input)),
+    'connectors.cancelDriveSignIn': () => ({ cancelled: signIns.cancel() }),
   };
 }

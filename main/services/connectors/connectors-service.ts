@@ -31,6 +31,7 @@ import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
 import { requireUsableKind } from './require-usable-kind';
+import type { SignInTokens } from './drive-sign-ins';
 import { type ResumeStateStore } from '../../../connectors/resume-state-store';
 
 /** A new connector from a form. */
@@ -40,6 +41,8 @@ export interface NewConnector {
   readonly options: OptionValues;
   readonly secrets: Readonly<Record<string, string>>;
   readonly acceptSessionSecrets?: boolean;
+  /** A completed Google sign-in whose refresh token is saved with the connector. */
+  readonly signIn?: string;
 }
 
 /** A change to a connector: secrets set (string), cleared (null) or kept (absent). */
@@ -49,6 +52,8 @@ export interface ConnectorChange {
   readonly options: OptionValues;
   readonly secrets: Readonly<Record<string, string | null>>;
   readonly acceptSessionSecrets?: boolean;
+  /** A completed Google sign-in whose refresh token replaces the stored one. */
+  readonly signIn?: string;
 }
 
 /** What a test found: the outcome (identity first), the check report, a server identity to confirm or that changed. */
@@ -65,6 +70,8 @@ export interface ConnectorsServiceOptions {
   readonly registry?: DriverRegistry;
   /** Where interrupted multipart/block/session uploads remember how to continue after a restart. */
   readonly resumeStore?: ResumeStateStore;
+  /** The refresh tokens of Google sign-ins made in forms, redeemed on save. */
+  readonly signIns?: SignInTokens;
 }
 
 interface PendingIdentity {
@@ -83,6 +90,7 @@ export class ConnectorsService {
   private readonly secrets: SecretStore;
   private readonly registry: DriverRegistry;
   private readonly resumeStore: ResumeStateStore | undefined;
+  private readonly signIns: SignInTokens | undefined;
   /** Host keys and certificates the user confirmed. */
   readonly identities: ConfirmedIdentities;
   private readonly pending = new Map<string, PendingIdentity>();
@@ -96,6 +104,7 @@ export class ConnectorsService {
     this.secrets = options.secrets;
     this.registry = options.registry ?? createDefaultRegistry();
     this.resumeStore = options.resumeStore;
+    this.signIns = options.signIns;
   }
 
   /** Kinds a user may pick: registered in this build and not internal (memory is for tests). */
@@ -119,7 +128,10 @@ export class ConnectorsService {
     const descriptor = this.descriptorOf(input.kind);
     const name = this.checkName(input.name);
     const options = checkOptionNames(descriptor, input.options, input.secrets);
-    const secrets = Object.fromEntries(Object.entries(input.secrets).filter(([, v]) => v !== ''));
+    const secrets = {
+      ...Object.fromEntries(Object.entries(input.secrets).filter(([, v]) => v !== '')),
+      ...this.signedIn(input.kind, input.signIn, options),
+    };
     validateOptions(descriptor, options, secrets);
     this.checkSessionSecrets(Object.keys(secrets).length > 0, input.acceptSessionSecrets);
     const now = Date.now();
@@ -133,6 +145,7 @@ export class ConnectorsService {
     };
     await this.writeSecrets(record.id, secrets);
     this.records.put(record);
+    if (input.signIn !== undefined) this.signIns?.forget(input.signIn);
     return this.summaryOf(record);
   }
 
@@ -142,24 +155,24 @@ export class ConnectorsService {
     const descriptor = this.descriptorOf(current.kind);
     const name = this.checkName(change.name, change.id);
     const options = checkOptionNames(descriptor, change.options, change.secrets);
+    const secrets = { ...change.secrets, ...this.signedIn(current.kind, change.signIn, options) };
     const effective: Record<string, string> = {};
     for (const option of secretOptionNames(descriptor)) {
-      const given = change.secrets[option];
+      const given = secrets[option];
       if (given === null || given === '') continue;
       const value = given ?? (await this.secrets.get(secretName(change.id, option)));
       if (value !== undefined) effective[option] = value;
     }
     validateOptions(descriptor, options, effective);
-    const toSet = Object.entries(change.secrets).filter(
-      (e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '',
-    );
+    const toSet = Object.entries(secrets).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '');
     this.checkSessionSecrets(toSet.length > 0, change.acceptSessionSecrets);
     await this.writeSecrets(change.id, Object.fromEntries(toSet));
-    for (const [option, value] of Object.entries(change.secrets)) {
+    for (const [option, value] of Object.entries(secrets)) {
       if (value === null || value === '') await this.secrets.delete(secretName(change.id, option));
     }
     const record: ConnectorRecord = { ...current, name, options, updatedAt: Date.now() };
     this.records.put(record);
+    if (change.signIn !== undefined) this.signIns?.forget(change.signIn);
     this.pending.delete(change.id);
     this.refused.delete(change.id);
     this.changed(change.id);
@@ -316,6 +329,22 @@ export class ConnectorsService {
       if (value !== undefined) values[option] = value;
     }
     return credentialExpiryOf(record.kind, values);
+  }
+
+  /** A secret stored for one of my connectors, for main's own use (a sign-in's client secret); never sent over IPC. */
+  async storedSecret(connectorId: string, option: string): Promise<string | undefined> {
+    this.require(connectorId);
+    return this.secrets.get(secretName(connectorId, option));
+  }
+
+  /** The refresh token of a form's Google sign-in, as the secret to save; none without a sign-in. */
+  private signedIn(kind: string, signIn: string | undefined, options: OptionValues): Record<string, string> {
+    if (signIn === undefined) return {};
+    if (kind !== 'drive' || this.signIns === undefined) {
+      throw new ConnectorInputError('SignInExpired', 'A Google sign-in only applies to a Google Drive connector.');
+    }
+    const clientId = typeof options['clientId'] === 'string' ? options['clientId'] : undefined;
+    return { refreshToken: this.signIns.tokenOf(signIn, clientId) };
   }
 
   /** Calls `listener` with a connector's id after it changed or was deleted (drivers opened before are stale). */

@@ -64,6 +64,8 @@ export interface FakeOAuthClient {
   readonly user: string;
   /** Issue a new refresh token on every refresh, invalidating the old one (Google may rotate them). */
   readonly rotateRefreshTokens?: boolean;
+  /** The user's answer on the consent page: 'deny' redirects with `error=access_denied` (default 'allow'). */
+  readonly consent?: 'allow' | 'deny';
 }
 
 /** The running fake and what tests may ask it. */
@@ -404,6 +406,13 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
     if (q('code_challenge_method') !== 'S256' || q('code_challenge') === '') {
       throw new DriveHttpError(400, 'PKCE with S256 is required.', 'invalid_request');
     }
+    if (client.consent === 'deny') {
+      const target = new URL(redirect);
+      target.searchParams.set('error', 'access_denied');
+      target.searchParams.set('state', q('state'));
+      response.writeHead(302, { location: target.toString() });
+      return void response.end();
+    }
     const code = `4/${newId()}`;
     codes.set(code, {
       clientId: client.clientId,
@@ -501,6 +510,10 @@ export async function startDriveFake(accounts: readonly TestServiceAccount[]): P
       throw new DriveHttpError(401, caller, 'authError');
     }
     const path = url.pathname;
+    // about.get: who the token speaks for (the sign-in shows it), whatever `fields` asks.
+    if (path === '/drive/v3/about' && method === 'GET') {
+      return sendJson(response, 200, { user: { kind: 'drive#user', emailAddress: caller.email, me: true } });
+    }
     const upload = /^\/upload\/drive\/v3\/files(?:\/([^/]+))?$/.exec(path);
     if (upload !== null) {
       const fileId = upload[1] === undefined ? undefined : decodeURIComponent(upload[1]);

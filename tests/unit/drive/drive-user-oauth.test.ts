@@ -65,9 +65,11 @@ describe('drive: signing in with a Google account (desktop loopback redirect wit
       clientSecret: 'desktop-secret',
       authorizeUrl: `${fake.endpoint}/authorize`,
       tokenUrl: `${fake.endpoint}/token`,
+      apiEndpoint: fake.endpoint,
       openBrowser: browser,
     });
     expect(result.refreshToken).toMatch(/^1\/\//);
+    expect(result.email).toBe('ana@example.com');
     const consent = opened[0]!;
     expect(consent.searchParams.get('code_challenge_method')).toBe('S256');
     expect(consent.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
@@ -93,6 +95,7 @@ describe('drive: signing in with a Google account (desktop loopback redirect wit
       clientSecret: 'desktop-secret',
       authorizeUrl: `${fake.endpoint}/authorize`,
       tokenUrl: `${fake.endpoint}/token`,
+      apiEndpoint: fake.endpoint,
       openBrowser: async (url) => {
         const redirect = new URL(url).searchParams.get('redirect_uri')!;
         await fetch(`${redirect}?code=forged&state=other`);
@@ -111,6 +114,7 @@ describe('drive: signing in with a Google account (desktop loopback redirect wit
       clientSecret: 'desktop-secret',
       authorizeUrl: `${fake.endpoint}/authorize`,
       tokenUrl: `${fake.endpoint}/token`,
+      apiEndpoint: fake.endpoint,
       openBrowser: browser,
     });
     const port = recordingPort();
@@ -141,6 +145,7 @@ describe('drive: signing in with a Google account (desktop loopback redirect wit
       clientSecret: 'desktop-secret',
       authorizeUrl: `${fake.endpoint}/authorize`,
       tokenUrl: `${fake.endpoint}/token`,
+      apiEndpoint: fake.endpoint,
       openBrowser: browser,
     });
     fake.revokeRefreshTokens();

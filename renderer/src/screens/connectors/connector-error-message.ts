@@ -13,6 +13,8 @@ const INPUT_REASONS = [
   'NoIdentityToTrust',
   'IdentityChanged',
   'NoIdentityToForget',
+  'SignInExpired',
+  'SignInOtherClient',
 ] as const;
 
 // "AuthFailed: Retryable: text" -> "text": a code is for programs, never for the people reading the message.

@@ -20,6 +20,7 @@ export function ConnectorFields({
   autoFocusName = false,
   notice,
   identity,
+  fieldExtras,
 }: {
   readonly state: ConnectorFormState;
   readonly kinds: readonly string[];
@@ -30,6 +31,8 @@ export function ConnectorFields({
   readonly autoFocusName?: boolean;
   readonly notice?: ReactNode;
   readonly identity?: ReactNode;
+  /** Shown after an option's field, by option name (the Drive sign-in after the OAuth client). */
+  readonly fieldExtras?: Readonly<Record<string, ReactNode>>;
 }) {
   const { t } = useTranslation();
   const { kind, descriptor, values, shown } = state;
@@ -75,6 +78,7 @@ export function ConnectorFields({
           values={values}
           saved={saved}
           problems={shown}
+          {...(fieldExtras === undefined ? {} : { extras: fieldExtras })}
           onChange={state.setValues}
         />
       )}

@@ -6,9 +6,11 @@ import { describeError as errorMessage } from './connector-error-message';
 import { useConnectorActions } from '../../queries/use-connectors';
 import { useSettingsStore } from '../../stores/settings-store';
 import { ConnectorFields, ConnectorFormFooter } from './connector-fields';
+import { DriveSignInButton } from './drive-sign-in-button';
 import { optionsToSend, secretChanges, secretsToCreate } from './form-values';
 import { IdentityCard, PINNED_OPTION } from './identity-card';
 import { useConnectorForm } from './use-connector-form';
+import { useDriveSignIn } from './use-drive-sign-in';
 
 /** Creates or edits one of my connectors; validation runs in the user's language before main checks again. */
 export function ConnectorForm({
@@ -32,7 +34,10 @@ export function ConnectorForm({
   const [acceptSession, setAcceptSession] = useState(false);
   const [saving, setSaving] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
-  const settingSecrets = Object.values(values.secrets).some((c) => c.action === 'set' && c.value !== '');
+  const google = useDriveSignIn(kind, values);
+  const signIn = google.field;
+  const settingSecrets =
+    'signIn' in signIn || Object.values(values.secrets).some((c) => c.action === 'set' && c.value !== '');
 
   const submit = () => {
     setFailure(undefined);
@@ -44,8 +49,8 @@ export function ConnectorForm({
     const accept = sessionOnly ? { acceptSessionSecrets: acceptSession } : {};
     const request =
       saved === undefined
-        ? create({ name: values.name, kind, options, secrets: secretsToCreate(values), ...accept })
-        : update({ id: saved.id, name: values.name, options, secrets: secretChanges(values), ...accept });
+        ? create({ name: values.name, kind, options, secrets: secretsToCreate(values), ...accept, ...signIn })
+        : update({ id: saved.id, name: values.name, options, secrets: secretChanges(values), ...accept, ...signIn });
     request
       .then((connector) => onSaved(connector, saved === undefined))
       .catch((error: unknown) => setFailure(errorMessage(error, saved)))
@@ -71,6 +76,21 @@ export function ConnectorForm({
           editing={saved !== undefined}
           saved={saved}
           nameHelp={t('connectors.form.nameHelp')}
+          {...(google.googleAccount
+            ? {
+                fieldExtras: {
+                  clientSecret: (
+                    <DriveSignInButton
+                      connectorId={saved?.id}
+                      values={values}
+                      storedToken={saved?.secrets['refreshToken']?.hasSecret === true}
+                      signedIn={google.signedIn}
+                      onSignedIn={google.setSignedIn}
+                    />
+                  ),
+                },
+              }
+            : {})}
           identity={
             saved?.identity !== undefined && (
               <IdentityCard

@@ -1,6 +1,6 @@
 import { Button, Collapse, Group, Stack } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
-import { useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectorDescriptor } from '../../../../shared/connectors/connector-descriptor';
 import type { ConnectorSummary } from '../../../../shared/ipc/connectors-ipc';
@@ -14,6 +14,7 @@ export function KindFields({
   values,
   saved,
   problems,
+  extras,
   onChange,
 }: {
   readonly kind: string;
@@ -22,6 +23,8 @@ export function KindFields({
   /** The saved connector (mine or the organisation's), whose stored secrets show as set; undefined when new. */
   readonly saved: Pick<ConnectorSummary, 'secrets'> | undefined;
   readonly problems: Record<string, FieldProblem>;
+  /** Shown after the field of an option (by its name): the Drive sign-in button after the OAuth client. */
+  readonly extras?: Readonly<Record<string, ReactNode>>;
   readonly onChange: (values: FormValues) => void;
 }) {
   const { t } = useTranslation();
@@ -51,11 +54,20 @@ export function KindFields({
         onChange={(value) => onChange({ ...values, options: { ...values.options, [name]: value } })}
       />
     );
+  const withExtra = (entry: (typeof entries)[number]) =>
+    extras?.[entry[0]] === undefined ? (
+      field(entry)
+    ) : (
+      <Fragment key={entry[0]}>
+        {field(entry)}
+        {extras[entry[0]]}
+      </Fragment>
+    );
   const basic = entries.filter(([, spec]) => spec.advanced !== true);
   const more = entries.filter(([, spec]) => spec.advanced === true);
   return (
     <Stack gap="md">
-      {basic.map(field)}
+      {basic.map(withExtra)}
       {more.length > 0 && (
         <>
           <Group>
@@ -72,7 +84,7 @@ export function KindFields({
             </Button>
           </Group>
           <Collapse expanded={advanced || advancedHasProblem}>
-            <Stack gap="md">{more.map(field)}</Stack>
+            <Stack gap="md">{more.map(withExtra)}</Stack>
           </Collapse>
         </>
       )}

@@ -16,6 +16,8 @@ import {
 } from '../connectors/form-values';
 import { PINNED_OPTION } from '../connectors/identity-card';
 import { useConnectorForm } from '../connectors/use-connector-form';
+import { DriveSignInButton } from '../connectors/drive-sign-in-button';
+import { useDriveSignIn } from '../connectors/use-drive-sign-in';
 import { OutgoingAddresses } from './org-connector-facts';
 import { OrgIdentityCard } from './org-identity-card';
 import { ORG_CONNECTORS_KEY, useOrgConnectorMutation } from './org-connector-query';
@@ -64,15 +66,21 @@ export function OrgConnectorForm({
   const state = useConnectorForm(saved?.kind, savedValues, kinds);
   const { kind, form, values } = state;
   const outgoing = useOutgoingAddresses(saved === undefined);
+  // A Google sign-in's refresh token is added to the secrets in main, on its way to the vault.
+  const google = useDriveSignIn(kind, values);
   const save = useOrgConnectorMutation(
     (request: { readonly descriptor: ConnectorDescriptor; readonly values: FormValues }) => {
       const options = optionsToSend(request.descriptor, request.values);
       const name = request.values.name.trim();
       return saved === undefined
-        ? invoke('orgConnectors.create', { body: { name, kind, options, secrets: secretsToCreate(request.values) } })
+        ? invoke('orgConnectors.create', {
+            body: { name, kind, options, secrets: secretsToCreate(request.values) },
+            ...google.field,
+          })
         : invoke('orgConnectors.update', {
             params: { connectorId: saved.id },
             body: { name, options, secrets: secretChanges(request.values) },
+            ...google.field,
           });
     },
     (connector) => onSaved(connector, saved === undefined),
@@ -106,6 +114,22 @@ export function OrgConnectorForm({
             nameHelp={t('orgConnectors.form.nameHelp')}
             nameMaxLength={200}
             autoFocusName
+            {...(google.googleAccount
+              ? {
+                  fieldExtras: {
+                    clientSecret: (
+                      <DriveSignInButton
+                        connectorId={undefined}
+                        values={values}
+                        storedToken={savedValues?.secrets['refreshToken']?.hasSecret === true}
+                        signedIn={google.signedIn}
+                        onSignedIn={google.setSignedIn}
+                        destination="vault"
+                      />
+                    ),
+                  },
+                }
+              : {})}
             notice={
               reenter.length > 0 && (
                 <Alert color="orange" title={t('orgConnectors.reenter.title')} data-testid="reenter-secrets">

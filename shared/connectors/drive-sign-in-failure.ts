@@ -1,0 +1,18 @@
+/**
+ * Why a Google sign-in (Drive, desktop loopback flow) did not complete, for the renderer to say in the user's
+ * language: the user refused consent, did not answer in time, cancelled; the redirect did not carry this attempt's
+ * state; Google does not know the OAuth client (or its secret); Google could not be reached; anything else.
+ */
+export const DRIVE_SIGN_IN_FAILURES = [
+  'denied',
+  'timeout',
+  'cancelled',
+  'stateMismatch',
+  'invalidClient',
+  'network',
+  'noRefreshToken',
+  'failed',
+] as const;
+
+/** Why a Google sign-in did not complete. */
+export type DriveSignInFailure = (typeof DRIVE_SIGN_IN_FAILURES)[number];
