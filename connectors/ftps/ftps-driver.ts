@@ -31,12 +31,14 @@ import {
   storedSizeError,
   temporaryName,
 } from '../remote-files/write-checks';
+import { ResumeRefusedError } from '../resume-refused-error';
 import { destroyOnAbort } from '../stream-abort';
 import { baseName, checkEntryName, parentPath } from '../path-safety';
 import { FtpsClientPool } from './ftps-client-pool';
 import { downloadRange } from './ftps-download';
 import { ftpsSessionSteps } from './ftps-check';
 import { type FtpsConnection, type FtpsProgress, mapOpenError, openFtpsConnection } from './ftps-session';
+import { appendRefusalReply } from './append-refusal';
 import { mapFtpError } from './map-ftp-error';
 import { askFtpServerHash, type FtpHashAnswer, ftpHashMethod, hashReplyTimeoutMs } from './ftps-server-hash';
 import { tlsOptionsFor } from './tls-trust';
@@ -54,6 +56,8 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
   private features: Promise<ReadonlyMap<string, string>> | undefined;
   // Hash commands the server refused for every file (listed in FEAT but not implemented or not allowed).
   private readonly refusedHashCommands = new Set<string>();
+  // Why the server refused APPE once: it will refuse again, so a later write at an offset fails at once.
+  private resumeRefusal: string | undefined;
 
   constructor(
     private readonly options: FtpsOptions,
@@ -247,16 +251,30 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
 
   async write(normalized: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
     this.snapshots.clear();
+    const offset = options.offset ?? 0;
+    if (offset > 0 && this.resumeRefusal !== undefined) {
+      source.destroy();
+      throw new ResumeRefusedError(normalized, this.resumeRefusal);
+    }
     const detach = destroyOnAbort(source, options.signal, normalized);
     let temp: string | undefined;
+    // An APPE that failed the way a refusal to resume does (confirmed below by the file's size on the server).
+    let appendFailure: { readonly reply: string; readonly error: unknown } | undefined;
     try {
       return await this.run(normalized, options.signal, async (connection) => {
         const target = this.remote(connection, normalized);
         if (await this.isFolder(connection, target)) {
           throw new ConnectorError('Conflict', `A folder is in the way: ${normalized}`, { path: normalized });
         }
-        if (options.offset !== undefined)
-          return this.append(connection, normalized, target, source, options.offset, options);
+        if (options.offset !== undefined) {
+          try {
+            return await this.append(connection, normalized, target, source, options.offset, options);
+          } catch (error) {
+            const reply = offset > 0 ? appendRefusalReply(error) : undefined;
+            if (reply !== undefined) appendFailure = { reply, error };
+            throw error;
+          }
+        }
         await this.makeFolders(connection, parentPath(normalized));
         temp = posix.join(posix.dirname(target), temporaryName(normalized));
         const result = await this.upload(connection, normalized, temp, source, 0, options, 'replace');
@@ -267,11 +285,24 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
     } catch (error) {
       const leftover = temp;
       if (leftover !== undefined) await this.pool.use((c) => c.client.remove(leftover, true)).catch(() => undefined);
+      if (appendFailure !== undefined && !options.signal?.aborted) {
+        await this.confirmResumeRefused(normalized, offset, appendFailure.reply, appendFailure.error);
+      }
       throw error;
     } finally {
       detach();
       if (!source.destroyed && !source.readableEnded) source.destroy();
     }
+  }
+
+  // The server accepted no byte (its SIZE is still the offset): the APPE was refused, not cut. Throws when so.
+  private async confirmResumeRefused(path: string, offset: number, reply: string, cause: unknown): Promise<void> {
+    const stored = await this.pool
+      .use((connection) => connection.client.size(this.remote(connection, path)))
+      .catch(() => undefined);
+    if (stored !== offset) return;
+    this.resumeRefusal = reply;
+    throw new ResumeRefusedError(path, reply, cause);
   }
 
   private async append(
@@ -288,7 +319,8 @@ export class FtpsDriver implements Driver, Renamer, FolderMaker, ServerHasher {
     });
     checkResumeOffset(path, offset, current ?? 0);
     if (current === undefined) await this.makeFolders(connection, parentPath(path));
-    return this.upload(connection, path, target, source, offset, options, 'append');
+    // Nothing to continue (absent or empty): STOR, which every server allows; APPE only resumes.
+    return this.upload(connection, path, target, source, offset, options, offset === 0 ? 'replace' : 'append');
   }
 
   // STOR replaces, APPE appends (resume); both are checked against SIZE afterwards.

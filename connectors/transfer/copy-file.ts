@@ -4,6 +4,7 @@ import { type HashAlgorithm, strongestCommonHash } from '../../shared/connectors
 import { canResumeInto, hasHash, hasServerHash, hasServerSideCopy } from '../capabilities';
 import { ConnectorError, isConnectorError } from '../connector-error';
 import { mapNodeError } from '../map-node-error';
+import { isResumeRefused } from '../resume-refused-error';
 import { type Driver, type Entry, type WriteResult } from '../driver';
 import { isComputable, MultiHasher } from '../hashing';
 import { baseName, normalizePath } from '../path-safety';
@@ -63,7 +64,10 @@ export interface CopyResult {
   readonly attempts: number;
   /** Offsets the copy resumed from after interruptions (since the last restart). */
   readonly resumedAt: readonly number[];
-  /** Why a resumed partial failed verification and the copy started over from nothing (at most one). */
+  /**
+   * Why the copy started over from nothing: a resumed partial failed verification, or the destination refused to
+   * resume (at most one of each).
+   */
   readonly restarts: readonly string[];
   /** The storage copied the file itself. */
   readonly serverSide: boolean;
@@ -167,6 +171,8 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
   let attempts = 0;
   // Strict verification refused a copy only this process checked: it must not stay, even where written in place.
   let refusedUnverified = false;
+  // The destination refused to continue from an offset once: this copy writes from zero from then on.
+  let resumeRefused = false;
 
   // A partial left by an earlier version (no .part suffix) is renamed to the current name and resumed.
   const adoptLegacyPartial = async (): Promise<Entry | undefined> => {
@@ -190,7 +196,10 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     }
     const size = partial?.size ?? 0;
     const usable =
-      partial?.type === 'file' && source.capabilities.rangedRead && (entry.size === undefined || size <= entry.size);
+      partial?.type === 'file' &&
+      source.capabilities.rangedRead &&
+      (entry.size === undefined || size <= entry.size) &&
+      (size === 0 || !resumeRefused);
     // A usable partial is continued (from 0 when empty); with none there, the offset-0 write creates it. Only an
     // unusable one is emptied first: a separate write a cut connection could leave half-done.
     if (partial === undefined || usable) return size;
@@ -198,7 +207,21 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     return 0;
   };
 
+  // One attempt; a refusal to resume (the server forbids appending) empties the partial and starts over once.
   const attemptOnce = async (): Promise<WriteResult> => {
+    try {
+      return await writeOnce();
+    } catch (error) {
+      if (!isResumeRefused(error) || resumeRefused || resumedAt.length === 0) throw error;
+      resumeRefused = true;
+      restarts.push(`resumed at ${resumedAt.join(', ')}: ${forUser(error).message}`);
+      resumedAt.length = 0;
+      await removeTarget();
+      return writeOnce();
+    }
+  };
+
+  const writeOnce = async (): Promise<WriteResult> => {
     attempts += 1;
     meter.attempt = attempts;
     const offset = await prepareTarget();

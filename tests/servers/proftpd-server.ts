@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, freePortRange } from './free-port';
@@ -27,6 +27,8 @@ export interface ProftpdServer {
   /** The FTP root on disk (the client sees it as '/'). */
   readonly root: string;
   output(): string;
+  /** The FTP commands the server received, one a line (its ExtendedLog: `USER "APPE /a.bin" 451`...). */
+  commands(): string;
   /** Stops proftpd and its open sessions. */
   stop(): Promise<void>;
   /** Starts proftpd again on the same ports with the same certificate. */
@@ -34,8 +36,14 @@ export interface ProftpdServer {
   dispose(): Promise<void>;
 }
 
+/** How to configure the test proftpd. */
+export interface ProftpdOptions {
+  /** `AllowStoreRestart on` (default true): without it proftpd refuses APPE, as its stock configuration does. */
+  readonly allowStoreRestart?: boolean;
+}
+
 /** Starts proftpd in the foreground (`-n`) with its own configuration, no system file read, on free loopback ports. */
-export async function startProftpd(): Promise<ProftpdServer> {
+export async function startProftpd(options: ProftpdOptions = {}): Promise<ProftpdServer> {
   const user = ensureTestUser();
   const dir = mkdtempSync(join(tmpdir(), 'ferry-proftpd-'));
   chmodSync(dir, 0o755);
@@ -46,6 +54,7 @@ export async function startProftpd(): Promise<ProftpdServer> {
   const port = await freePort();
   const passive = await freePortRange(20);
   const config = join(dir, 'proftpd.conf');
+  const commandLog = join(dir, 'commands.log');
   writeFileSync(
     config,
     [
@@ -80,8 +89,9 @@ export async function startProftpd(): Promise<ProftpdServer> {
       'TLSVerifyClient off',
       `TLSLog ${join(dir, 'tls.log')}`,
       'DigestEngine on',
-      // APPE (a resumed write) needs it: without it proftpd drops the session on APPE, with no reply at all.
-      'AllowStoreRestart on',
+      `ExtendedLog ${commandLog} ALL`,
+      // APPE (a resumed write) needs it: without it proftpd refuses APPE (451, often after resetting the data connection).
+      ...(options.allowStoreRestart === false ? [] : ['AllowStoreRestart on']),
       '',
     ].join('\n'),
   );
@@ -108,6 +118,7 @@ export async function startProftpd(): Promise<ProftpdServer> {
     certificate,
     root,
     output: () => process?.output() ?? '',
+    commands: () => (existsSync(commandLog) ? readFileSync(commandLog, 'utf8') : ''),
     stop,
     start,
     dispose: async () => {

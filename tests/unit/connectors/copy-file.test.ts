@@ -11,6 +11,22 @@ import { type TransferProgress } from '../../../connectors/transfer/progress-met
 import { expectCode } from '../../conformance/describe-conformance';
 import { readAll, sha256, streamOf } from '../../kit/test-streams';
 import { CorruptingDriver, FlakySourceDriver, InstantClock } from './transfer-fakes';
+import { type WriteOptions, type WriteResult } from '../../../connectors/driver';
+import { ResumeRefusedError } from '../../../connectors/resume-refused-error';
+import { type Readable } from 'node:stream';
+
+/** A destination that refuses every write at an offset, as an FTP server that forbids APPE does. */
+class NoResumeDriver extends MemoryDriver {
+  refused = 0;
+  override async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    if ((options.offset ?? 0) > 0) {
+      this.refused++;
+      source.destroy();
+      throw new ResumeRefusedError(path, '451 Append/Restart not permitted, try again');
+    }
+    return super.write(path, source, options);
+  }
+}
 
 const MiB = 1024 * 1024;
 let dir = '';
@@ -79,6 +95,25 @@ describe('copyFile', () => {
     expect(result.resumedAt[0]).toBe(partial.size);
     expect(sha256(await readFile(path.join(dir, 'd.bin')))).toBe(sha256(data));
     expect(await readdir(dir)).toEqual(['d.bin']);
+  });
+
+  it('starts over from zero once when the destination refuses to resume, and never asks it to resume again', async () => {
+    const data = randomBytes(2 * MiB);
+    // Two cuts: the first resume is refused (restart from zero), the second cut must not try to resume again.
+    const source = await memoryWith(data, new FlakySourceDriver(2, 300_000));
+    const destination = new NoResumeDriver();
+    const result = await copyFile(
+      { driver: source, path: 'src/data.bin' },
+      { driver: destination, path: 'n.bin' },
+      { clock: new InstantClock(), retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 10 } },
+    );
+    expect(destination.refused).toBe(1);
+    expect(result.restarts).toHaveLength(1);
+    expect(result.restarts[0]).toMatch(/^resumed at \d+: The server does not allow resuming uploads \(451 /);
+    expect(result.resumedAt).toEqual([]);
+    expect(result.verification).toMatchObject({ kind: 'hash', digest: sha256(data) });
+    expect(sha256(await readAll(await destination.read('n.bin')))).toBe(sha256(data));
+    expect((await destination.list('')).entries.map((e) => e.name)).toEqual(['n.bin']);
   });
 
   it('fails with Integrity when the destination corrupts data, removing what it wrote', async () => {
