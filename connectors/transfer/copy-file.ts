@@ -92,10 +92,9 @@ function planVerification(source: Driver, destination: Driver, entry: Entry, mod
       ? strongestCommonHash(source.capabilities.hashes, destination.capabilities.hashes)
       : undefined;
   if (common !== undefined) {
-    const known = entry.hashes?.[common] !== undefined;
-    // The destination computes it too: when its store checked the bytes as they arrived, no read-back is needed.
-    const computable = isComputable(common) ? [common] : [];
-    return { common, stream: known ? [] : computable, write: computable };
+    // The destination hashes what it receives (the same bytes this process passes it), so the stream is not hashed
+    // again: each byte is hashed once in the process. A store that checked the bytes as they arrived needs no read-back.
+    return { common, stream: [], write: isComputable(common) ? [common] : [] };
   }
   // The bytes are hashed once, as they stream; the check itself comes from a server that can hash (or nobody).
   return { stream: ['sha256'], write: [] };
@@ -264,9 +263,10 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     const streamed = hasher?.digest();
     if (plan.common !== undefined) {
       const algorithm = plan.common;
+      // The source's own digest, else the digest of the bytes the destination received from this process.
       const expected =
         entry.hashes?.[algorithm] ??
-        streamed?.[algorithm] ??
+        (resumedAt.length === 0 ? result.hashes[algorithm] : undefined) ??
         (await retry(() => hashOf(source, srcPath, algorithm, signal)));
       const actual = result.stored?.[algorithm] ?? (await retry(() => hashOf(destination, target, algorithm, signal)));
       if (expected !== actual) throw mismatch(dstPath, algorithm, expected, actual);

@@ -1,6 +1,7 @@
 import { type Readable, Transform } from 'node:stream';
 import { ConnectorError } from '../../../connectors/connector-error';
 import { type ReadOptions, type WriteOptions, type WriteResult } from '../../../connectors/driver';
+import { HashingStream } from '../../../connectors/hashing';
 import { MemoryDriver } from '../../../connectors/memory/memory-driver';
 import { type Clock } from '../../../connectors/transfer/clock';
 
@@ -54,9 +55,13 @@ export class FlakySourceDriver extends MemoryDriver {
   }
 }
 
-/** A memory driver that flips one byte of everything written (a corrupting storage). */
+/**
+ * A memory driver standing for a storage that corrupts what it receives: like a real driver it hashes the bytes the
+ * engine hands it, then the "storage" flips one byte, so its stored digest is of the corrupted bytes.
+ */
 export class CorruptingDriver extends MemoryDriver {
   override async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
+    const received = new HashingStream(options.hashes ?? []);
     let first = true;
     const corrupt = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
@@ -70,7 +75,9 @@ export class CorruptingDriver extends MemoryDriver {
         callback(null, chunk);
       },
     });
-    source.once('error', (e) => corrupt.destroy(e));
-    return super.write(path, source.pipe(corrupt), options);
+    source.once('error', (e) => received.destroy(e));
+    received.once('error', (e) => corrupt.destroy(e));
+    const result = await super.write(path, source.pipe(received).pipe(corrupt), options);
+    return { ...result, hashes: received.hasher.digest() };
   }
 }
