@@ -110,7 +110,7 @@ function buildServices(options: ComposeOptions): DesktopServices {
   const settings = options.settings ?? new SettingsService(options.store);
   const driveSignIns = new DriveSignIns({
     openExternal: options.openExternal,
-    storedSecret: (id, option) => connectors.storedSecret(id, option),
+    storedClient: (id) => connectors.storedClient(id),
   });
   const connectors: ConnectorsService = new ConnectorsService({
     store: options.store,

@@ -31,7 +31,7 @@ import { ConnectorInputError } from './connector-input-error';
 import { type OptionValues, checkOptionNames, validateOptions } from './connector-options';
 import { type ConnectorRecord, ConnectorRecords } from './connector-records';
 import { requireUsableKind } from './require-usable-kind';
-import type { SignInTokens } from './drive-sign-ins';
+import type { SignInTokens, StoredDriveClient } from './drive-sign-ins';
 import { type ResumeStateStore } from '../../../connectors/resume-state-store';
 
 /** A new connector from a form. */
@@ -331,10 +331,14 @@ export class ConnectorsService {
     return credentialExpiryOf(record.kind, values);
   }
 
-  /** A secret stored for one of my connectors, for main's own use (a sign-in's client secret); never sent over IPC. */
-  async storedSecret(connectorId: string, option: string): Promise<string | undefined> {
-    this.require(connectorId);
-    return this.secrets.get(secretName(connectorId, option));
+  /**
+   * The OAuth client saved with one of my connectors (its options and client secret), for main's own use (a Google
+   * sign-in that keeps the stored secret); never sent over IPC.
+   */
+  async storedClient(connectorId: string): Promise<StoredDriveClient> {
+    const record = this.require(connectorId);
+    const clientSecret = await this.secrets.get(secretName(connectorId, 'clientSecret'));
+    return { ...record.options, ...(clientSecret === undefined ? {} : { clientSecret }) };
   }
 
   /** The refresh token of a form's Google sign-in, as the secret to save; none without a sign-in. */

@@ -25,11 +25,20 @@ export interface SignInTokens {
   forget(signIn: string): void;
 }
 
-/** What the sign-ins need: the shell's link opener, the stored secrets of my connectors, and their clocks. */
+/** The OAuth client a saved Drive connector holds: its options and its client secret from the keychain. */
+export interface StoredDriveClient {
+  readonly clientId?: unknown;
+  readonly clientSecret?: string;
+  readonly authorizeUrl?: unknown;
+  readonly tokenUrl?: unknown;
+  readonly apiEndpoint?: unknown;
+}
+
+/** What the sign-ins need: the shell's link opener, the saved OAuth clients of my connectors, and their clocks. */
 export interface DriveSignInsOptions {
   readonly openExternal: ExternalOpener;
-  /** A secret stored for one of my connectors (its client secret, when the form keeps the stored one). */
-  readonly storedSecret: (connectorId: string, option: string) => Promise<string | undefined>;
+  /** The OAuth client saved with one of my connectors (its secret serves when the form keeps the stored one). */
+  readonly storedClient: (connectorId: string) => Promise<StoredDriveClient>;
   /** How long the user has to answer Google's page (default 5 minutes). */
   readonly timeoutMs?: number;
   /** How long a completed sign-in waits for the form's save (default 1 hour). */
@@ -61,11 +70,7 @@ export class DriveSignIns implements SignInTokens {
     const controller = new AbortController();
     this.current = controller;
     try {
-      const clientSecret =
-        request.clientSecret ??
-        (request.connectorId === undefined
-          ? undefined
-          : await this.options.storedSecret(request.connectorId, 'clientSecret'));
+      const clientSecret = request.clientSecret ?? (await this.storedSecretFor(request));
       const result: DriveSignInResult = await (this.options.signIn ?? signInDriveUser)({
         clientId: request.clientId,
         ...(clientSecret === undefined ? {} : { clientSecret }),
@@ -91,6 +96,32 @@ export class DriveSignIns implements SignInTokens {
     } finally {
       if (this.current === controller) this.current = undefined;
     }
+  }
+
+  /**
+   * The saved client secret, for a form that kept it: only toward the client ID and Google addresses saved with it,
+   * so a form cannot send the keychain's secret to another token endpoint.
+   */
+  private async storedSecretFor(request: DriveSignInRequest): Promise<string | undefined> {
+    if (request.connectorId === undefined) return undefined;
+    const stored = await this.options.storedClient(request.connectorId);
+    if (stored.clientSecret === undefined) return undefined;
+    const same = (given: string | undefined, saved: unknown): boolean =>
+      (given ?? '') === (typeof saved === 'string' ? saved : '');
+    const pinned =
+      same(request.clientId, stored.clientId) &&
+      same(request.authorizeUrl, stored.authorizeUrl) &&
+      same(request.tokenUrl, stored.tokenUrl) &&
+      same(request.apiEndpoint, stored.apiEndpoint);
+    if (!pinned) {
+      throw new DriveSignInError(
+        'secretNeeded',
+        'InvalidInput',
+        'The saved client secret is only sent with the client ID and Google addresses saved with it.',
+        { hint: 'Type the client secret again to sign in with another client ID or other addresses.' },
+      );
+    }
+    return stored.clientSecret;
   }
 
   /** Cancels the sign-in under way; false when there was none. */

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -45,7 +47,7 @@ describe('my connectors: "Sign in with Google" through IPC, against the Drive fa
         if (move === 'follow') return void (await (await fetch(url)).text());
         await move(consent);
       },
-      storedSecret: (id, option) => service.storedSecret(id, option),
+      storedClient: (id) => service.storedClient(id),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     service = new ConnectorsService({ store: new JsonFileStore(path.join(dir, 's.json')), secrets, signIns });
@@ -147,6 +149,47 @@ describe('my connectors: "Sign in with Google" through IPC, against the Drive fa
     });
     expect(updated.ok).toBe(true);
     expect(secrets.values.get(`connector:${created.id}:refreshToken`)).toMatch(/^1\/\//);
+  });
+
+  it('sends the stored client secret only with the client ID and addresses saved with it', async () => {
+    const created = await service.create({ ...driveConnector(), secrets: { clientSecret: 'desktop-secret' } });
+    // Another token endpoint that would learn the secret: a listener on this machine that records what it gets.
+    const heard: string[] = [];
+    const thief = createServer((request, response) => {
+      request.on('data', (chunk: Buffer) => heard.push(chunk.toString()));
+      request.on('end', () => response.writeHead(400).end());
+    });
+    await new Promise<void>((resolve) => thief.listen(0, '127.0.0.1', resolve));
+    const thiefUrl = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+    try {
+      const tokenRequests = fake.requests.filter((r) => r.startsWith('POST /token')).length;
+      for (const change of [
+        { tokenUrl: `${thiefUrl}/token` },
+        { authorizeUrl: `${thiefUrl}/authorize` },
+        { apiEndpoint: thiefUrl },
+        { clientId: 'other.apps.googleusercontent.com' },
+      ]) {
+        const outcome = await signIn({ connectorId: created.id, clientId: CLIENT, ...endpoints(), ...change });
+        expect(outcome).toMatchObject({ outcome: 'failed', failure: 'secretNeeded' });
+      }
+      expect(heard).toEqual([]);
+      expect(opened).toEqual([]);
+      expect(fake.requests.filter((r) => r.startsWith('POST /token'))).toHaveLength(tokenRequests);
+
+      // Typed again, the secret goes where the form says (the user gave it for that).
+      const typed = await signIn({
+        connectorId: created.id,
+        clientId: CLIENT,
+        clientSecret: 'typed-secret',
+        ...endpoints(),
+        tokenUrl: `${thiefUrl}/token`,
+      });
+      expect(typed).toMatchObject({ outcome: 'failed' });
+      expect(heard.join('')).toContain('typed-secret');
+      expect(heard.join('')).not.toContain('desktop-secret');
+    } finally {
+      await new Promise((resolve) => thief.close(resolve));
+    }
   });
 
   it('refuses to save a sign-in made with another OAuth client', async () => {

@@ -51,7 +51,7 @@ describe('organisation connectors: a Google sign-in goes to the vault through ma
     await connection.signIn({ kind: 'remote', url: platform.url }, 'ada@example.org', PASSWORD);
     signIns = new DriveSignIns({
       openExternal: async (url) => void (await (await fetch(url)).text()),
-      storedSecret: async () => undefined,
+      storedClient: async () => ({}),
     });
     // Records the tokens main hands to the platform, to look for them where they must not be.
     const recording = {
