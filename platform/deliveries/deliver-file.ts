@@ -106,22 +106,33 @@ async function tellGivenUp(tx: Executor, at: Date, loaded: Loaded, reason: strin
 
 /**
  * Counts a failed attempt on the row and its target; the `pauseAfter`-th in a row pauses the target, told. The
- * final attempt of a delivery whose target goes on marks it failed and tells the admins (see tellGivenUp).
+ * final attempt of a delivery whose target goes on marks it failed and tells the admins (see tellGivenUp). Only the
+ * latest run of a delivery counts: one overtaken by a later run (a job past its expiry run again, which removed this
+ * run's staged copy as left over) or finished by it counts nothing and answers 'overtaken'.
  */
 async function recordFailure(
   deps: DeliveryDeps,
   loaded: Loaded,
+  attempt: number,
   error: unknown,
   finalAttempt: boolean,
-): Promise<boolean> {
+): Promise<boolean | 'overtaken'> {
   const { ctx } = deps;
   const reason = errorText(error);
   return ctx.db.transaction(async (tx) => {
     const at = ctx.now();
-    await tx
+    const [counted] = await tx
       .update(deliveries)
       .set({ lastError: reason, status: finalAttempt ? 'failed' : 'pending' })
-      .where(and(eq(deliveries.id, loaded.delivery.id), ne(deliveries.status, 'delivered')));
+      .where(
+        and(
+          eq(deliveries.id, loaded.delivery.id),
+          ne(deliveries.status, 'delivered'),
+          eq(deliveries.attempts, attempt),
+        ),
+      )
+      .returning({ id: deliveries.id });
+    if (counted === undefined) return 'overtaken';
     // Counted in the database: a resume meanwhile (which resets it) is never overwritten.
     const [target] = await tx
       .update(deliveryTargets)
@@ -287,7 +298,8 @@ export async function deliverFile(
     await markDelivered(deps, loaded, placement, receiptPath);
     return { kind: 'delivered', placement, receiptPath };
   } catch (error) {
-    const paused = await recordFailure(deps, loaded, error, finalAttempt);
+    const paused = await recordFailure(deps, loaded, claimed.attempts, error, finalAttempt);
+    if (paused === 'overtaken') return { kind: 'nothing-to-do', why: 'overtaken by a later run' };
     return { kind: 'failed', error, paused };
   } finally {
     await destination?.close().catch(() => undefined);

@@ -135,6 +135,36 @@ function faulty(driver: Driver, breaks: (path: string) => 'mid' | 'before' | und
   });
 }
 
+/**
+ * A driver whose writes of `file`s it is told pass their first chunk, then wait for `gate`: a run held mid-copy while
+ * the test lets another run go. `entered` settles when the first write is held.
+ */
+function held(driver: Driver, holds: (path: string) => boolean, gate: Promise<void>, entered: () => void): Driver {
+  return new Proxy(driver, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return async (file: string, source: Readable, options?: WriteOptions) => {
+          if (!holds(file)) return target.write(file, source, options);
+          let first = true;
+          const wait = new Transform({
+            transform(chunk: Buffer, _encoding, done) {
+              if (!first) return done(null, chunk);
+              first = false;
+              this.push(chunk);
+              entered();
+              gate.then(() => done(), done);
+            },
+          });
+          source.once('error', (e) => wait.destroy(e));
+          return target.write(file, source.pipe(wait), options);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 interface Destination {
   readonly name: string;
   readonly available: boolean;
@@ -279,6 +309,40 @@ for (const destination of destinations) {
       const again = await deliverFile(deps(), id);
       expect(again).toMatchObject({ kind: 'delivered', placement: { alreadyThere: true, conflict: false } });
       expect(await listAll(driver, folder)).toEqual([`${folder}/twice.csv`, `${folder}/twice.csv.ferry-receipt.json`]);
+    });
+
+    it('a run overtaken mid-copy by a later run of the same delivery counts no failure', async () => {
+      // A job past its expiry runs again while the first run still copies: the second removes the first's staged copy
+      // as left over and delivers; the first must then not report a failure nor count one on the target.
+      const bytes = Buffer.alloc(2 * 1024 * 1024 + 17, 5);
+      const id = await newDelivery('overtaken.bin', bytes);
+      const failuresBefore = (
+        await database.db.select().from(deliveryTargets).where(eq(deliveryTargets.id, targetId))
+      )[0]!.consecutiveFailures;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let entered!: () => void;
+      const isHeld = new Promise<void>((resolve) => (entered = resolve));
+      wrap = (d) => held(d, (file) => !file.endsWith('.json'), gate, entered);
+      const first = deliverFile(deps(), id);
+      await isHeld;
+      wrap = (d) => d;
+      const second = await deliverFile(deps(), id);
+      expect(second).toMatchObject({ kind: 'delivered', placement: { path: `${folder}/overtaken.bin` } });
+      release();
+      const outcome = await first;
+      expect(['delivered', 'nothing-to-do'], outcome.kind === 'failed' ? String(outcome.error) : '').toContain(
+        outcome.kind,
+      );
+      expect(await readAll(driver, `${folder}/overtaken.bin`)).toEqual(bytes);
+      expect(await rowOf(id)).toMatchObject({ status: 'delivered', path: `${folder}/overtaken.bin` });
+      expect(
+        (await database.db.select().from(deliveryTargets).where(eq(deliveryTargets.id, targetId)))[0]!
+          .consecutiveFailures,
+      ).toBe(failuresBefore);
+      expect(
+        (await listAll(driver, folder)).filter((f) => f.includes('overtaken') && !f.endsWith('.ferry-receipt.json')),
+      ).toEqual([`${folder}/overtaken.bin`]);
     });
 
     it('writes a conflict copy beside a different file of the same name, which stays intact', async () => {
