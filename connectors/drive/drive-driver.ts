@@ -25,20 +25,16 @@ import {
   type WriteOptions,
   type WriteResult,
 } from '../driver';
-import { pooledParts } from '../chunked-upload/part-chunker';
-import { MultiHasher } from '../hashing';
 import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
-import { probeSource } from '../object-store/probe-source';
 import { baseName, checkEntryName, displayName, joinPath, parentPath } from '../path-safety';
 import { checkedRange } from '../remote-files/write-checks';
 import { type ResumeStateStore } from '../resume-state-store';
-import { destroyOnAbort } from '../stream-abort';
 import { DRIVE_CAPABILITIES } from './drive-capabilities';
 import { type BackoffPolicy, DRIVE_BACKOFF, withDriveBackoff } from './drive-backoff';
 import { DriveChanges } from './drive-changes';
+import { DriveWrites } from './drive-writes';
 import { runDriveCheck } from './drive-check';
 import { createDriveClient, type DriveClient } from './drive-client';
-import { checkUploaded, driveResumableWrite, UPLOADED_FIELDS, type UploadedFile } from './drive-resumable-write';
 import { googleDocExport } from './google-docs-export';
 import { mapDriveError } from './map-drive-error';
 import {
@@ -57,14 +53,12 @@ export interface DriveDriverExtras {
   readonly backoff?: BackoffPolicy;
 }
 
-const MiB = 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 1000;
 
 /**
  * Google Drive on @googleapis/drive. Drive names files by ID and allows several items of one name in a folder,
  * so paths are resolved one segment at a time (folder IDs cached), and a name held twice is refused with
- * Conflict, never guessed. Uploads go in one multipart request up to the threshold, else through a resumable
- * session (saved in the resume store); rate limits are backed off with jitter.
+ * Conflict, never guessed. Uploads are in drive-writes.ts; rate limits are backed off with jitter.
  */
 export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, ChangeFeed {
   readonly kind = 'drive';
@@ -75,6 +69,8 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, Change
   private readonly paths: DrivePaths;
   /** The change feed (changes.list), placing changed items under a folder. */
   private readonly changes: DriveChanges;
+  /** Uploads and trashing (drive-writes.ts). */
+  private readonly writes: DriveWrites;
 
   constructor(
     private readonly options: DriveOptions,
@@ -98,6 +94,13 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, Change
       entryOf: (file, p) => this.entryOf(file, p),
       list: (p, options) => this.list(p, options),
       driveId: this.options.driveId,
+    });
+    this.writes = new DriveWrites({
+      client: () => this.client,
+      call: (p, run, signal) => this.call(p, run, signal),
+      paths: this.paths,
+      options: this.options,
+      resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
     });
   }
 
@@ -342,130 +345,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, Change
   }
 
   async write(p: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
-    if (options.offset !== undefined) {
-      throw new ConnectorError('Unsupported', 'Drive files cannot be appended to; resumable uploads resume instead.', {
-        path: p,
-      });
-    }
-    const signal = options.signal;
-    const hasher = new MultiHasher(options.hashes ?? []);
-    const detach = destroyOnAbort(source, signal, p);
-    let uploaded: UploadedFile;
-    try {
-      const parentId = await this.paths.ensureFolder(parentPath(p), signal);
-      const existing = await this.paths.child(parentId, p, signal);
-      if (existing !== undefined && (isFolder(existing) || isGoogleApps(existing))) {
-        throw new ConnectorError('Conflict', `A folder or Google Docs file is in the way: ${p}`, { path: p });
-      }
-      const fileId = existing?.id ?? undefined;
-      const modifiedTime = options.mtimeMs === undefined ? undefined : new Date(options.mtimeMs).toISOString();
-      const probed = await probeSource(source, this.options.simpleUploadThresholdMiB * MiB);
-      if (probed.kind === 'whole') {
-        const body = probed.body;
-        if (options.size !== undefined && body.length !== options.size) {
-          throw new ConnectorError('Integrity', `Expected ${options.size} bytes but received ${body.length}: ${p}`, {
-            path: p,
-          });
-        }
-        throwIfAborted(signal, p);
-        uploaded = await this.putWhole(p, parentId, fileId, body, modifiedTime, signal);
-        hasher.update(body);
-      } else {
-        const { parts, release } = pooledParts(probed.rest, this.options.chunkSizeMiB * MiB);
-        uploaded = await driveResumableWrite(
-          {
-            client: this.client,
-            parentId,
-            name: baseName(p),
-            fileId,
-            ...(modifiedTime === undefined ? {} : { modifiedTime }),
-            path: p,
-            partSize: this.options.chunkSizeMiB * MiB,
-            concurrency: 1,
-            size: options.size,
-            signal,
-            release,
-            resumeStore: this.extras.resumeStore ?? this.context.resumeStore,
-          },
-          parts,
-          hasher,
-        );
-      }
-      if (fileId === undefined) await this.settleRace(parentId, p, uploaded, signal);
-    } catch (error) {
-      source.destroy();
-      throw signal?.aborted ? cancelledError(signal, p) : mapDriveError(error, p);
-    } finally {
-      detach();
-    }
-    const stored: Hashes = {
-      ...(uploaded.md5Checksum == null ? {} : { md5: uploaded.md5Checksum }),
-      ...(uploaded.sha256Checksum == null ? {} : { sha256: uploaded.sha256Checksum }),
-    };
-    return { size: hasher.bytes, written: hasher.bytes, hashes: hasher.digest(), stored };
-  }
-
-  /** One multipart request through the SDK; Drive's size, MD5 and SHA-256 of the result must be ours. */
-  private async putWhole(
-    p: string,
-    parentId: string,
-    fileId: string | undefined,
-    body: Buffer,
-    modifiedTime: string | undefined,
-    signal?: AbortSignal,
-  ): Promise<UploadedFile> {
-    const time = modifiedTime === undefined ? {} : { modifiedTime };
-    const media = () => ({ mimeType: 'application/octet-stream', body: Readable.from([body]) });
-    // Media calls ignore the client's rootUrl: it goes with every call.
-    const how = { rootUrl: this.client.rootUrl, signal };
-    const { data } = await this.call(
-      p,
-      () =>
-        fileId === undefined
-          ? this.client.api.files.create(
-              {
-                requestBody: { name: baseName(p), parents: [parentId], ...time },
-                media: media(),
-                fields: UPLOADED_FIELDS,
-                supportsAllDrives: true,
-              },
-              how,
-            )
-          : this.client.api.files.update(
-              { fileId, requestBody: time, media: media(), fields: UPLOADED_FIELDS, supportsAllDrives: true },
-              how,
-            ),
-      signal,
-    );
-    const md5 = createHash('md5').update(body).digest('hex');
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    checkUploaded(data, body.length, md5, sha256, p);
-    return data;
-  }
-
-  /**
-   * Two writers that both found no file each created one: the newest (creation time, then ID) stays, and each
-   * writer trashes the ones older than its own, so exactly one remains whatever the order (last writer wins).
-   */
-  private async settleRace(parentId: string, p: string, mine: UploadedFile, signal?: AbortSignal): Promise<void> {
-    const same = await this.paths.named(parentId, baseName(p), p, signal);
-    if (same.length < 2) return;
-    const key = (f: { createdTime?: string | null; id?: string | null }) => `${f.createdTime ?? ''}|${f.id ?? ''}`;
-    for (const other of same) {
-      if (other.id !== mine.id && key(other) < key(mine)) await this.trash(other.id!, p, signal);
-    }
-  }
-
-  private async trash(fileId: string, p: string, signal?: AbortSignal): Promise<void> {
-    await this.call(
-      p,
-      () =>
-        this.client.api.files.update(
-          { fileId, requestBody: { trashed: true }, fields: 'id', supportsAllDrives: true },
-          { signal },
-        ),
-      signal,
-    );
+    return this.writes.write(p, source, options);
   }
 
   /** Moves a file or an empty folder to Drive's trash (recoverable there for 30 days). */
@@ -489,7 +369,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, Change
       if ((data.files ?? []).length > 0)
         throw new ConnectorError('Conflict', `The folder is not empty: ${p}`, { path: p });
     }
-    await this.trash(file.id!, p, options.signal);
+    await this.writes.trash(file.id!, p, options.signal);
     this.paths.forget(p);
   }
 
@@ -507,7 +387,7 @@ export class DriveDriver implements Driver, Hasher, FolderMaker, Renamer, Change
       if (isFolder(existing) || isFolder(moving)) {
         throw new ConnectorError('Conflict', `Something is already at ${to}`, { path: to });
       }
-      await this.trash(existing.id!, to, signal);
+      await this.writes.trash(existing.id!, to, signal);
     }
     await this.call(
       from,

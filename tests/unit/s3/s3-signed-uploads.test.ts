@@ -29,7 +29,8 @@ async function signed(compatibility: S3Options['compatibility'], command: object
     () => async (args) => {
       seen = args.request as HttpRequest;
       const body = Readable.from([Buffer.from('<DeleteResult/>')]);
-      return { response: new HttpResponse({ statusCode: 200, headers: { etag: '"x"' }, body }), output: {} };
+      const response = new HttpResponse({ statusCode: 200, headers: { etag: '"x"' }, body });
+      return { response, output: { $metadata: {} } };
     },
     { step: 'finalizeRequest', name: 'answerLocally', priority: 'low' },
   );
