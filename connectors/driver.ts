@@ -81,8 +81,8 @@ export interface WriteResult {
   /** Digests requested in WriteOptions.hashes, over the bytes written by this call. */
   readonly hashes: Hashes;
   /**
-   * Digests of the whole stored file known without reading it back: the store checked them while receiving it
-   * (Content-MD5 on every part), or the file is exactly the bytes hashed (a fresh local file). Absent otherwise.
+   * Digests of the whole stored file the storage vouched for as it received it (Content-MD5 on every part, the
+   * service's own digest of the new object). Absent otherwise, also where only this process hashed the bytes.
    */
   readonly stored?: Hashes;
 }

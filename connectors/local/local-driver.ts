@@ -176,9 +176,8 @@ export class LocalDriver implements Driver {
         }
         throw error;
       }
-      // A fresh file holds exactly the hashed bytes (created with 'wx', flushed): no need to read it back.
-      const hashes = hashing.hasher.digest();
-      return { size: written, written, hashes, stored: hashes };
+      // No `stored`: the disk vouches for nothing; the hashes are of the bytes this process wrote.
+      return { size: written, written, hashes: hashing.hasher.digest() };
     } catch (error) {
       source.destroy();
       await unlink(temp).catch(() => undefined);
@@ -342,9 +341,7 @@ export class LocalDriver implements Driver {
         });
       }
       if (options.mtimeMs !== undefined) await utimes(final, new Date(options.mtimeMs), new Date(options.mtimeMs));
-      const hashes = hashing.hasher.digest();
-      // Appended to an empty file, the file is exactly the hashed bytes; otherwise the hashes cover this call only.
-      return { size: offset + written, written, hashes, ...(offset === 0 ? { stored: hashes } : {}) };
+      return { size: offset + written, written, hashes: hashing.hasher.digest() };
     } catch (error) {
       source.destroy();
       throw mapStreamError(error, options.signal, p);

@@ -46,8 +46,10 @@ export type VerifyMode = 'hash' | 'strict' | 'size';
 
 /**
  * Who vouched for the digest of the copy: the destination's `server` hashing the stored file when asked (SFTP over
- * exec), the `store`'s own hash of what it holds (S3 MD5 per part, a local file), both files `read-back` through their
- * drivers (after a resume), or this process alone (`client`: the digest of the bytes sent, nobody compared it).
+ * exec), a `store`'s own digest compared with the bytes (S3's MD5 of every part received, Drive's digest of the new
+ * file, the source storage's digest against the bytes that arrived; after a resume, the stored file hashed through its
+ * driver), both files `read-back` through their drivers (after a resume), or this process alone (`client`: the
+ * digest of the bytes sent, nobody compared it; a local disk vouches for nothing).
  */
 export type VerifiedBy = 'server' | 'store' | 'read-back' | 'client';
 
@@ -263,12 +265,20 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
     const streamed = hasher?.digest();
     if (plan.common !== undefined) {
       const algorithm = plan.common;
-      // The source's own digest, else the digest of the bytes the destination received from this process.
-      const expected =
-        entry.hashes?.[algorithm] ??
-        (resumedAt.length === 0 ? result.hashes[algorithm] : undefined) ??
-        (await retry(() => hashOf(source, srcPath, algorithm, signal)));
-      const actual = result.stored?.[algorithm] ?? (await retry(() => hashOf(destination, target, algorithm, signal)));
+      // What the source's storage says it holds, what the destination's storage checked it received, and the digest
+      // of the bytes this process handed the destination (the whole file when the write started at zero).
+      const held = entry.hashes?.[algorithm];
+      const checked = result.stored?.[algorithm];
+      const received = resumedAt.length === 0 ? result.hashes[algorithm] : undefined;
+      if (held === undefined && checked === undefined && received !== undefined) {
+        // Nobody but this process looked at the bytes: said as such, never compared with itself.
+        return { kind: 'hash', algorithm, digest: received, by: 'client' };
+      }
+      const expected = held ?? received ?? (await retry(() => hashOf(source, srcPath, algorithm, signal)));
+      const actual =
+        checked ??
+        (held !== undefined ? received : undefined) ??
+        (await retry(() => hashOf(destination, target, algorithm, signal)));
       if (expected !== actual) throw mismatch(dstPath, algorithm, expected, actual);
       return { kind: 'hash', algorithm, digest: actual, by: 'store' };
     }

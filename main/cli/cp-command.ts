@@ -254,7 +254,7 @@ export function verificationText(verification: Verification): string {
     case 'read-back':
       return `verified ${algorithm}, both files read back`;
     case 'client':
-      return `${algorithm} computed on this computer only (the server cannot hash files)`;
+      return `${algorithm} computed on this computer only (neither storage could check the bytes)`;
     default:
       return assertNever(by);
   }

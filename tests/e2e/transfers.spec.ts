@@ -110,7 +110,7 @@ test.describe('Transfers', () => {
       await page.getByRole('switch', { name: 'Limit bandwidth' }).click();
       await expect.poll(() => harness.services.transfers.limits().bandwidthBytesPerSecond).toBeNull();
       await expect(survey.getByText('Done')).toBeVisible({ timeout: 30_000 });
-      await expect(survey.getByText('Verified by the storage (sha256)')).toBeVisible();
+      await expect(survey.getByText('Checked on this computer only (sha256)')).toBeVisible();
       expect(
         readFileSync(path.join(setup.downloads, 'survey-2025.csv')).equals(setup.contents.get('survey-2025.csv')!),
       ).toBe(true);

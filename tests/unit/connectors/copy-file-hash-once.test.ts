@@ -51,7 +51,7 @@ describe('copyFile hashes each byte once in the process', () => {
       { driver: new LocalDriver({ root: dir }), path: 'source.bin' },
       { driver: new LocalDriver({ root: dir }), path: 'out/copy.bin' },
     );
-    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: expected, by: 'store' });
+    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: expected, by: 'client' });
     expect(Object.fromEntries(hashed)).toEqual({ sha256: data.length });
     expect((await readFile(path.join(dir, 'out/copy.bin'))).equals(data)).toBe(true);
   });

@@ -47,14 +47,36 @@ async function memoryWith(data: Buffer, driver = new MemoryDriver()): Promise<Me
 }
 
 describe('copyFile', () => {
-  it('copies memory to local, verified by the strongest common hash', async () => {
+  it('copies memory to local, hashed by the strongest common hash and said to be checked by this process only', async () => {
     const data = randomBytes(3 * MiB + 17);
     const source = await memoryWith(data);
     const result = await copyFile({ driver: source, path: 'src/data.bin' }, { driver: local, path: 'out/data.bin' });
-    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: sha256(data), by: 'store' });
+    // Neither storage keeps a digest of its own: nobody but this process looked at the bytes.
+    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: sha256(data), by: 'client' });
     expect(result.attempts).toBe(1);
     expect(sha256(await readFile(path.join(dir, 'out/data.bin')))).toBe(sha256(data));
     expect(await readdir(path.join(dir, 'out'))).toEqual(['data.bin']);
+  });
+
+  it('compares the digest the source storage keeps with the bytes that arrived, without reading either back', async () => {
+    const data = randomBytes(MiB + 9);
+    const source = await memoryWith(data);
+    const keeping = (digest: string): MemoryDriver =>
+      Object.assign(Object.create(source) as MemoryDriver, {
+        stat: async (p: string) => ({ ...(await source.stat(p)), hashes: { sha256: digest } }),
+        read: (p: string, options?: object) => source.read(p, options),
+      });
+    const result = await copyFile(
+      { driver: keeping(sha256(data)), path: 'src/data.bin' },
+      { driver: local, path: 'a.bin' },
+    );
+    expect(result.verification).toEqual({ kind: 'hash', algorithm: 'sha256', digest: sha256(data), by: 'store' });
+    // A storage whose digest disagrees with what it sent: the copy fails and nothing stays.
+    await expectCode(
+      copyFile({ driver: keeping('0'.repeat(64)), path: 'src/data.bin' }, { driver: local, path: 'b.bin' }),
+      'Integrity',
+    );
+    expect((await readdir(dir)).filter((name) => name.startsWith('b.bin') || name.includes('partial'))).toEqual([]);
   });
 
   it('retries Retryable failures with exponential backoff and jitter, resuming from the partial', async () => {

@@ -57,7 +57,8 @@ export class FlakySourceDriver extends MemoryDriver {
 
 /**
  * A memory driver standing for a storage that corrupts what it receives: like a real driver it hashes the bytes the
- * engine hands it, then the "storage" flips one byte, so its stored digest is of the corrupted bytes.
+ * engine hands it, then the "storage" flips one byte and reports its own digest, of the corrupted bytes (as S3's
+ * ETag would).
  */
 export class CorruptingDriver extends MemoryDriver {
   override async write(path: string, source: Readable, options: WriteOptions = {}): Promise<WriteResult> {
@@ -78,6 +79,6 @@ export class CorruptingDriver extends MemoryDriver {
     source.once('error', (e) => received.destroy(e));
     received.once('error', (e) => corrupt.destroy(e));
     const result = await super.write(path, source.pipe(received).pipe(corrupt), options);
-    return { ...result, hashes: received.hasher.digest() };
+    return { ...result, hashes: received.hasher.digest(), stored: result.hashes };
   }
 }

@@ -77,7 +77,7 @@ describe('TransfersService: a file already at the destination', () => {
     // Queued again at once (already running when a slot is free).
     expect(['queued', 'running']).toContain(service.resolveConflict(transfer!.id, 'overwrite', false).state);
     const done = await waitForTransfer(service, transfer!.id, 'done');
-    expect(done).toMatchObject({ outcome: { kind: 'overwritten' }, verification: 'store:sha256', files: { done: 1 } });
+    expect(done).toMatchObject({ outcome: { kind: 'overwritten' }, verification: 'client:sha256', files: { done: 1 } });
     expect(sha256(await readFile(fixture.disk('downloads/report.csv')))).toBe(sha256(incoming));
   });
 

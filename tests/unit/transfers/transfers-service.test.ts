@@ -43,7 +43,7 @@ describe('TransfersService', () => {
       kind: 'file',
       bytes: report.length,
       total: report.length,
-      verification: 'store:sha256',
+      verification: 'client:sha256',
     });
     expect(folder).toMatchObject({ kind: 'folder', bytes: a.length + 1, files: { done: 3, failed: 0 } });
     expect(sha256(await readFile(fixture.disk('downloads/report.csv')))).toBe(sha256(report));
