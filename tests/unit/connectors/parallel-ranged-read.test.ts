@@ -62,7 +62,12 @@ function read(
     start: 0,
     end: object.data.length,
     getRange: object.getRange,
-    mapError: (error) => new ConnectorError('Retryable', `mapped: ${String(error)}`),
+    // As a store's mapping: a reset connection or a 503 may succeed if asked again, a 403 not.
+    mapError: (error) =>
+      new ConnectorError(
+        /503|hang up/.test(String(error)) ? 'Retryable' : 'PermissionDenied',
+        `mapped: ${String(error)}`,
+      ),
     ...options,
   });
 }
@@ -126,29 +131,40 @@ describe('parallelRangedRead', () => {
   it("fails with the store's mapped error when a range fails, and aborts the others", async () => {
     const object = fakeObject(1 * MiB, {
       delayMs: (i) => (i === 2 ? 5 : 50),
-      answer: (i) => (i === 2 ? new Error('503 Slow Down') : undefined),
+      answer: (i) => (i === 2 ? new Error('403 Forbidden') : undefined),
     });
     const error = await failure(read(object, { tuning: tuning(128 * KiB, 4) }));
-    expect(error.code).toBe('Retryable');
-    expect(error.message).toContain('503 Slow Down');
+    expect(error.code).toBe('PermissionDenied');
+    expect(error.message).toContain('403 Forbidden');
+    expect(object.calls).toHaveLength(4);
     expect(object.calls.filter((c, i) => i !== 2).every((c) => c.signal.aborted)).toBe(true);
   });
 
-  it('fails when a body breaks mid-range', async () => {
+  it('asks again for the missing bytes of a range whose connection breaks midway', async () => {
     const object = fakeObject(1 * MiB, {
-      answer: (i) =>
+      answer: (i, offset) =>
         i === 1
           ? new Readable({
               read() {
-                this.push(Buffer.alloc(1000));
+                this.push(object.data.subarray(offset, offset + 1000));
                 this.destroy(new Error('socket hang up'));
               },
             })
           : undefined,
     });
+    const bytes = await collect(read(object, { tuning: tuning(256 * KiB, 2) }));
+    expect(bytes.equals(object.data)).toBe(true);
+    expect(object.calls.map((c) => [c.offset, c.length])).toContainEqual([256 * KiB + 1000, 256 * KiB - 1000]);
+  });
+
+  it('fails with the Retryable error once a range has failed three times', async () => {
+    const object = fakeObject(1 * MiB, {
+      answer: (_i, offset) => (offset === 512 * KiB ? new Error('503 Slow Down') : undefined),
+    });
     const error = await failure(read(object, { tuning: tuning(256 * KiB, 2) }));
     expect(error.code).toBe('Retryable');
-    expect(error.message).toContain('socket hang up');
+    expect(error.message).toContain('503 Slow Down');
+    expect(object.calls.filter((c) => c.offset === 512 * KiB)).toHaveLength(3);
   });
 
   it('fails with Integrity when a range is short, never truncating silently', async () => {
