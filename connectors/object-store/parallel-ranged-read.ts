@@ -134,6 +134,7 @@ export function parallelRangedRead(read: ParallelRangedRead): Readable {
         const mapped = error instanceof ConnectorError ? error : read.mapError(error);
         if (out.destroyed || signal?.aborted || mapped.code !== 'Retryable' || attempt >= RANGE_RETRIES) throw mapped;
         await sleep(RETRY_DELAY_MS * (attempt + 1));
+        if (out.destroyed) return;
         body = undefined;
       }
     }
