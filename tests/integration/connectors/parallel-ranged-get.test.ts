@@ -34,6 +34,16 @@ interface Store {
   stop(): Promise<void>;
 }
 
+/** Runs `setup` on a started server, stopping the server when setup fails (afterAll never sees a half-built store). */
+async function settingUp<T>(stop: () => Promise<void>, setup: () => Promise<T>): Promise<T> {
+  try {
+    return await setup();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 const swift = swiftAvailability();
 const azurite = azuriteAvailability();
 
@@ -42,59 +52,69 @@ const stores: Record<string, { readonly skip: boolean; readonly start: () => Pro
     skip: !swift.available,
     start: async () => {
       const server = await startSwift();
-      const url = new URL(server.endpoint);
-      const proxy = await startRequestLogProxy({ host: url.hostname, port: Number(url.port) });
-      const driver = new S3Driver(
-        swiftS3Options(server, 'ranged', { endpoint: proxy.origin }),
-        {},
-        { rangedRead: TUNING },
-      );
-      await driver.client.send(new CreateBucketCommand({ Bucket: 'ranged' }));
-      return {
-        driver,
-        proxy,
-        isBodyGet: (r, name) => r.method === 'GET' && r.url.startsWith(`/ranged/${name}`),
-        firstGetIsPlain: true,
-        replacedCode: 'Conflict',
-        stop: async () => {
-          await driver.close();
-          await proxy.stop();
-          await server.stop();
+      return settingUp(
+        () => server.stop(),
+        async () => {
+          const url = new URL(server.endpoint);
+          const proxy = await startRequestLogProxy({ host: url.hostname, port: Number(url.port) });
+          const driver = new S3Driver(
+            swiftS3Options(server, 'ranged', { endpoint: proxy.origin }),
+            {},
+            { rangedRead: TUNING },
+          );
+          await driver.client.send(new CreateBucketCommand({ Bucket: 'ranged' }));
+          return {
+            driver,
+            proxy,
+            isBodyGet: (r, name) => r.method === 'GET' && r.url.startsWith(`/ranged/${name}`),
+            firstGetIsPlain: true,
+            replacedCode: 'Conflict',
+            stop: async () => {
+              await driver.close();
+              await proxy.stop();
+              await server.stop();
+            },
+          };
         },
-      };
+      );
     },
   },
   'azure-blob (Azurite)': {
     skip: !azurite.available,
     start: async () => {
       const server = await startAzurite();
-      await BlobServiceClient.fromConnectionString(server.connectionString).createContainer('ranged');
-      const url = new URL(server.accountUrl);
-      const proxy = await startRequestLogProxy({ host: url.hostname, port: Number(url.port) });
-      const driver = new AzureBlobDriver(
-        {
-          auth: 'connectionString',
-          connectionString: server.connectionString.replace(`:${url.port}/`, `:${proxy.port}/`),
-          container: 'ranged',
-          prefix: '',
-          blockSizeMiB: 4,
-          uploadConcurrency: 2,
+      return settingUp(
+        () => server.stop(),
+        async () => {
+          await BlobServiceClient.fromConnectionString(server.connectionString).createContainer('ranged');
+          const url = new URL(server.accountUrl);
+          const proxy = await startRequestLogProxy({ host: url.hostname, port: Number(url.port) });
+          const driver = new AzureBlobDriver(
+            {
+              auth: 'connectionString',
+              connectionString: server.connectionString.replace(`:${url.port}/`, `:${proxy.port}/`),
+              container: 'ranged',
+              prefix: '',
+              blockSizeMiB: 4,
+              uploadConcurrency: 2,
+            },
+            {},
+            { rangedRead: TUNING },
+          );
+          return {
+            driver,
+            proxy,
+            isBodyGet: (r, name) => r.method === 'GET' && r.url.split('?')[0]!.endsWith(`/ranged/${name}`),
+            firstGetIsPlain: true,
+            replacedCode: 'Conflict',
+            stop: async () => {
+              await driver.close();
+              await proxy.stop();
+              await server.stop();
+            },
+          };
         },
-        {},
-        { rangedRead: TUNING },
       );
-      return {
-        driver,
-        proxy,
-        isBodyGet: (r, name) => r.method === 'GET' && r.url.split('?')[0]!.endsWith(`/ranged/${name}`),
-        firstGetIsPlain: true,
-        replacedCode: 'Conflict',
-        stop: async () => {
-          await driver.close();
-          await proxy.stop();
-          await server.stop();
-        },
-      };
     },
   },
   'gcs (JSON API fake)': {
@@ -102,33 +122,38 @@ const stores: Record<string, { readonly skip: boolean; readonly start: () => Pro
     start: async () => {
       const account = createServiceAccount();
       const fake = await startGcsFake([account]);
-      fake.createBucket('ranged');
-      const url = new URL(fake.endpoint);
-      const proxy = await startRequestLogProxy({ host: url.hostname, port: Number(url.port) });
-      const driver = new GcsDriver(
-        {
-          bucket: 'ranged',
-          prefix: '',
-          serviceAccountJson: account.json,
-          apiEndpoint: proxy.origin,
-          simpleUploadThresholdMiB: 8,
-          chunkSizeMiB: 8,
+      return settingUp(
+        () => fake.stop(),
+        async () => {
+          fake.createBucket('ranged');
+          const url = new URL(fake.endpoint);
+          const proxy = await startRequestLogProxy({ host: url.hostname, port: Number(url.port) });
+          const driver = new GcsDriver(
+            {
+              bucket: 'ranged',
+              prefix: '',
+              serviceAccountJson: account.json,
+              apiEndpoint: proxy.origin,
+              simpleUploadThresholdMiB: 8,
+              chunkSizeMiB: 8,
+            },
+            {},
+            { rangedRead: TUNING },
+          );
+          return {
+            driver,
+            proxy,
+            isBodyGet: (r, name) => r.method === 'GET' && r.url.includes(`/o/${name}`) && r.url.includes('alt=media'),
+            firstGetIsPlain: false,
+            replacedCode: 'NotFound',
+            stop: async () => {
+              await driver.close();
+              await proxy.stop();
+              await fake.stop();
+            },
+          };
         },
-        {},
-        { rangedRead: TUNING },
       );
-      return {
-        driver,
-        proxy,
-        isBodyGet: (r, name) => r.method === 'GET' && r.url.includes(`/o/${name}`) && r.url.includes('alt=media'),
-        firstGetIsPlain: false,
-        replacedCode: 'NotFound',
-        stop: async () => {
-          await driver.close();
-          await proxy.stop();
-          await fake.stop();
-        },
-      };
     },
   },
 };
