@@ -19,6 +19,7 @@ import {
   type PageRequest,
   type StoreOperation,
 } from '../object-store/object-store-driver';
+import { parallelRangedRead, splitsRead } from '../object-store/parallel-ranged-read';
 import { type DigestCheck, pipeObjectBody } from '../object-store/pipe-object-body';
 import { runAzureCheck } from './azure-blob-check';
 import { createAzureContainer, type AzureContainer } from './azure-container-client';
@@ -148,7 +149,9 @@ export class AzureBlobDriver extends ObjectStoreDriver<BlobGetPropertiesResponse
 
   /**
    * Streams a blob or a range. A whole-blob read is checked against the blob's stored Content-MD5 as it streams:
-   * a mismatch ends the stream with Integrity instead of a clean end.
+   * a mismatch ends the stream with Integrity instead of a clean end. A large read (the first response's length at
+   * or above the cutoff) continues in parallel ranged GETs pinned to that response's ETag, its first range taken
+   * from that response (no extra request to learn the size); the MD5 is still computed over the bytes in order.
    */
   async read(p: string, options: ReadOptions = {}): Promise<Readable> {
     const range = options.range;
@@ -163,8 +166,8 @@ export class AzureBlobDriver extends ObjectStoreDriver<BlobGetPropertiesResponse
       }
       throw this.mapError(error, p, 'read');
     }
-    const body = response.readableStreamBody as Readable | undefined;
-    if (body === undefined) throw new ConnectorError('Retryable', `The service sent no body: ${p}`, { path: p });
+    const first = response.readableStreamBody as Readable | undefined;
+    if (first === undefined) throw new ConnectorError('Retryable', `The service sent no body: ${p}`, { path: p });
     const expectedMd5 =
       range === undefined ? (md5Hex(response.contentMD5) ?? md5Hex(response.blobContentMD5)) : undefined;
     const md5 = createHash('md5');
@@ -172,12 +175,34 @@ export class AzureBlobDriver extends ObjectStoreDriver<BlobGetPropertiesResponse
       expectedMd5 === undefined
         ? []
         : [{ label: 'MD5', update: (chunk) => md5.update(chunk), matches: () => md5.digest('hex') === expectedMd5 }];
-    return pipeObjectBody(body, {
-      path: p,
-      signal: options.signal,
-      mapError: (error) => this.mapError(error, p, 'read'),
-      checks,
-    });
+    const mapError = (error: unknown): ConnectorError => this.mapError(error, p, 'read');
+    const span = response.contentLength;
+    const tuning = this.rangedRead;
+    let body = first;
+    if (span !== undefined && splitsRead(span, tuning)) {
+      const start = range?.offset ?? 0;
+      const etag = response.etag;
+      body = parallelRangedRead({
+        path: p,
+        start,
+        end: start + span,
+        tuning,
+        first,
+        mapError,
+        signal: options.signal,
+        getRange: async (offset, length, signal) => {
+          // A concurrent overwrite fails the read (Conflict) instead of mixing two versions.
+          const part = await blob.download(offset, length, {
+            abortSignal: signal,
+            ...(etag === undefined ? {} : { conditions: { ifMatch: etag } }),
+          });
+          const partBody = part.readableStreamBody as Readable | undefined;
+          if (partBody === undefined) throw new ConnectorError('Retryable', `The service sent no body: ${p}`);
+          return partBody;
+        },
+      });
+    }
+    return pipeObjectBody(body, { path: p, signal: options.signal, mapError, checks });
   }
 
   protected singleRequestLimit(size: number | undefined): number {

@@ -23,6 +23,7 @@ import { type ResumeStateStore, type UploadPartEvent } from '../resume-state-sto
 import { destroyOnAbort } from '../stream-abort';
 import { fileEntry, type ObjectFacts, type ObjectPage, toListPage } from './object-page';
 import { objectRootPrefix } from './object-root-prefix';
+import { DEFAULT_RANGED_READ, type RangedReadTuning } from './parallel-ranged-read';
 import { probeSource } from './probe-source';
 
 /** What an object store's call was doing, for error mapping (a SAS lacking the matching permission...). */
@@ -34,6 +35,8 @@ export interface ObjectStoreExtras {
   readonly resumeStore?: ResumeStateStore;
   /** Called for each part sent or skipped (already stored) by a chunked upload. */
   readonly onPart?: (event: UploadPartEvent) => void;
+  /** When large reads split into parallel ranged GETs (tests and benchmarks lower the cutoff). */
+  readonly rangedRead?: Partial<RangedReadTuning>;
 }
 
 /** The fixed traits of one kind of object store. */
@@ -92,6 +95,11 @@ export abstract class ObjectStoreDriver<Head> implements Driver, Hasher {
     private readonly extras: ObjectStoreExtras,
   ) {
     this.namePrefix = objectRootPrefix(prefix);
+  }
+
+  /** When this driver's large reads split into parallel ranged GETs. */
+  protected get rangedRead(): RangedReadTuning {
+    return { ...DEFAULT_RANGED_READ, ...this.extras.rangedRead };
   }
 
   /** The object-name prefix of the root: '' or 'some/folder/'. */

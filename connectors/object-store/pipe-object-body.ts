@@ -3,6 +3,7 @@ import { cancelledError, ConnectorError } from '../connector-error';
 import { destroyOnAbort } from '../stream-abort';
 
 const MiB = 1024 * 1024;
+const ignore = (): void => {};
 
 /** A digest computed while a download streams and compared with the one the store keeps. */
 export interface DigestCheck {
@@ -42,7 +43,11 @@ export function pipeObjectBody(
       );
     },
   });
-  body.on('error', (error) => out.destroy(how.signal?.aborted ? cancelledError(how.signal, p) : how.mapError(error)));
+  body.on('error', (error) => {
+    // Nobody may be reading yet (parallel ranges fail early): a consumer attaching later sees the `errored` state.
+    out.once('error', ignore);
+    out.destroy(how.signal?.aborted ? cancelledError(how.signal, p) : how.mapError(error));
+  });
   out.on('close', () => body.destroy());
   body.pipe(out);
   destroyOnAbort(out, how.signal, p);

@@ -4,6 +4,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   ListObjectsV2Command,
@@ -23,12 +24,14 @@ import {
   type ObjectStoreExtras,
   type PageRequest,
 } from '../object-store/object-store-driver';
+import { parallelRangedRead, splitsRead } from '../object-store/parallel-ranged-read';
 import { pipeObjectBody } from '../object-store/pipe-object-body';
 import { mapS3Error, s3HttpStatus } from './map-s3-error';
 import { createS3Client } from './s3-client';
 import { runS3Check, type S3CheckReport } from './s3-check';
 import { multipartUpload } from './s3-multipart-upload';
 import { resolveS3Settings, type S3Settings } from './s3-provider-profiles';
+import { type WholeObjectChecksum, wholeObjectChecksum } from './s3-whole-object-checksum';
 
 /** What an S3 driver receives besides its options: resume state for multipart uploads, part events. */
 export type S3DriverExtras = ObjectStoreExtras;
@@ -190,6 +193,12 @@ export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> impleme
       });
   }
 
+  /**
+   * Streams an object or a range. A large one (the first response's length at or above the cutoff) continues in
+   * parallel ranged GETs pinned to that response's ETag: its first range comes from that response, so learning the
+   * size costs no extra request. A full-object checksum the whole GET carried is then computed here over the bytes
+   * in order, or, for CRC64NVME which only the SDK computes, the read stays the one GET the SDK checks.
+   */
   async read(p: string, options: ReadOptions = {}): Promise<Readable> {
     const range = options.range;
     if (await this.emptyRange(p, range, options.signal)) return Readable.from([]);
@@ -197,18 +206,18 @@ export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> impleme
       range === undefined
         ? undefined
         : `bytes=${range.offset}-${range.length === undefined ? '' : range.offset + range.length - 1}`;
-    let body: Readable;
+    const checksumMode = !this.settings.compatible && header === undefined;
+    let response: GetObjectCommandOutput;
     try {
-      const response = await this.client.send(
+      response = await this.client.send(
         new GetObjectCommand({
           Bucket: this.options.bucket,
           Key: this.objectName(p),
           Range: header,
-          ...(this.settings.compatible || header !== undefined ? {} : { ChecksumMode: 'ENABLED' as const }),
+          ...(checksumMode ? { ChecksumMode: 'ENABLED' as const } : {}),
         }),
         { abortSignal: options.signal },
       );
-      body = response.Body as Readable;
     } catch (error) {
       const mapped = mapS3Error(error, p);
       // Reading from the very end is an empty read, which S3 answers with 416.
@@ -218,7 +227,40 @@ export class S3Driver extends ObjectStoreDriver<HeadObjectCommandOutput> impleme
       if (mapped.code === 'PermissionDenied') await this.diagnoseForbidden(options.signal);
       throw mapped;
     }
-    return pipeObjectBody(body, { path: p, signal: options.signal, mapError: (error) => mapS3Error(error, p) });
+    const body = response.Body as Readable;
+    const mapError = (error: unknown): ConnectorError => mapS3Error(error, p);
+    const span = response.ContentLength;
+    const tuning = this.rangedRead;
+    const checksum: WholeObjectChecksum = checksumMode ? wholeObjectChecksum(response) : { kind: 'none' };
+    if (span === undefined || !splitsRead(span, tuning) || checksum.kind === 'sdk-only') {
+      return pipeObjectBody(body, { path: p, signal: options.signal, mapError });
+    }
+    const start = range?.offset ?? 0;
+    const key = this.objectName(p);
+    const parallel = parallelRangedRead({
+      path: p,
+      start,
+      end: start + span,
+      tuning,
+      first: body,
+      mapError,
+      signal: options.signal,
+      getRange: async (offset, length, signal) => {
+        const part = await this.client.send(
+          new GetObjectCommand({
+            Bucket: this.options.bucket,
+            Key: key,
+            Range: `bytes=${offset}-${offset + length - 1}`,
+            // A concurrent overwrite fails the read (Conflict) instead of mixing two versions.
+            ...(response.ETag === undefined ? {} : { IfMatch: response.ETag }),
+          }),
+          { abortSignal: signal },
+        );
+        return part.Body as Readable;
+      },
+    });
+    const checks = checksum.kind === 'digest' ? [checksum.check] : [];
+    return pipeObjectBody(parallel, { path: p, signal: options.signal, mapError, checks });
   }
 
   protected singleRequestLimit(size: number | undefined): number {
