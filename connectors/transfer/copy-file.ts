@@ -280,7 +280,8 @@ export async function copyFile(from: CopyEndpoint, to: CopyEndpoint, options: Co
         (held !== undefined ? received : undefined) ??
         (await retry(() => hashOf(destination, target, algorithm, signal)));
       if (expected !== actual) throw mismatch(dstPath, algorithm, expected, actual);
-      return { kind: 'hash', algorithm, digest: actual, by: 'store' };
+      // Without a storage's digest, both sides were hashed through their drivers (a resumed copy).
+      return { kind: 'hash', algorithm, digest: actual, by: (held ?? checked) ? 'store' : 'read-back' };
     }
     if (resumedAt.length > 0 && plan.stream.length > 0) {
       // The partial's first bytes came from an earlier attempt nobody could hash: ask the servers, else read back.
