@@ -44,6 +44,25 @@ async function settingUp<T>(stop: () => Promise<void>, setup: () => Promise<T>):
   }
 }
 
+/** The store a test reads through: the driver and proxy are closed, then the server stopped. */
+function storeOf(
+  driver: Driver,
+  proxy: RequestLogProxy,
+  stopServer: () => Promise<void>,
+  how: Pick<Store, 'isBodyGet' | 'firstGetIsPlain' | 'replacedCode'>,
+): Store {
+  return {
+    driver,
+    proxy,
+    ...how,
+    stop: async () => {
+      await driver.close();
+      await proxy.stop();
+      await stopServer();
+    },
+  };
+}
+
 const swift = swiftAvailability();
 const azurite = azuriteAvailability();
 
@@ -63,18 +82,11 @@ const stores: Record<string, { readonly skip: boolean; readonly start: () => Pro
             { rangedRead: TUNING },
           );
           await driver.client.send(new CreateBucketCommand({ Bucket: 'ranged' }));
-          return {
-            driver,
-            proxy,
+          return storeOf(driver, proxy, () => server.stop(), {
             isBodyGet: (r, name) => r.method === 'GET' && r.url.startsWith(`/ranged/${name}`),
             firstGetIsPlain: true,
             replacedCode: 'Conflict',
-            stop: async () => {
-              await driver.close();
-              await proxy.stop();
-              await server.stop();
-            },
-          };
+          });
         },
       );
     },
@@ -101,18 +113,11 @@ const stores: Record<string, { readonly skip: boolean; readonly start: () => Pro
             {},
             { rangedRead: TUNING },
           );
-          return {
-            driver,
-            proxy,
+          return storeOf(driver, proxy, () => server.stop(), {
             isBodyGet: (r, name) => r.method === 'GET' && r.url.split('?')[0]!.endsWith(`/ranged/${name}`),
             firstGetIsPlain: true,
             replacedCode: 'Conflict',
-            stop: async () => {
-              await driver.close();
-              await proxy.stop();
-              await server.stop();
-            },
-          };
+          });
         },
       );
     },
@@ -140,18 +145,11 @@ const stores: Record<string, { readonly skip: boolean; readonly start: () => Pro
             {},
             { rangedRead: TUNING },
           );
-          return {
-            driver,
-            proxy,
+          return storeOf(driver, proxy, () => fake.stop(), {
             isBodyGet: (r, name) => r.method === 'GET' && r.url.includes(`/o/${name}`) && r.url.includes('alt=media'),
             firstGetIsPlain: false,
             replacedCode: 'NotFound',
-            stop: async () => {
-              await driver.close();
-              await proxy.stop();
-              await fake.stop();
-            },
-          };
+          });
         },
       );
     },
