@@ -1,3 +1,5 @@
+// First: its V8 flags must be set before the young generation grows.
+import './lean-heap';
 import { processIo } from './cli-io';
 import { runCli } from './ferry-cli';
 

@@ -3,7 +3,8 @@
  * start-up time and peak memory of `ferry --help`, and peak memory while moving a large file (1 GiB by default,
  * and a quarter of it, to show whether memory stays flat in the file size) to and from SFTP (OpenSSH) and S3 (Swift).
  * Each run is a new process timed by GNU time (wall seconds, peak RSS). Printed as ratios, never asserted.
- * Run alone: npx tsx tests/bench/ferry-process-vs-rclone.ts   (FERRY_BENCH_MEMORY_MIB=256,1024 sets the sizes)
+ * Run alone: npx tsx tests/bench/ferry-process-vs-rclone.ts   (FERRY_BENCH_MEMORY_MIB=256,1024 sets the sizes,
+ * FERRY_BENCH_STORES=sftp or s3 measures one store only)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -143,6 +144,17 @@ function memorySizes(): readonly number[] {
   return sizes;
 }
 
+/** The stores of the memory rows, from FERRY_BENCH_STORES (default both: sftp,s3). */
+function memoryStores(): readonly ('sftp' | 's3')[] {
+  const raw = process.env.FERRY_BENCH_STORES ?? 'sftp,s3';
+  const stores = raw.split(',').map((s) => s.trim());
+  const known = stores.filter((s): s is 'sftp' | 's3' => s === 'sftp' || s === 's3');
+  if (known.length === 0 || known.length !== stores.length) {
+    throw new Error(`FERRY_BENCH_STORES must list sftp and/or s3 separated by commas: ${raw}`);
+  }
+  return known;
+}
+
 async function withSftp(setup: BenchSetup, body: (routes: StoreRoutes) => Promise<void>): Promise<void> {
   const server = await startSshd();
   try {
@@ -229,7 +241,11 @@ export async function benchFerryProcessVsRclone(setup: BenchSetup): Promise<read
       createTestFile(source, sizeMiB);
       return { sizeMiB, source };
     });
-    for (const store of [(b: (r: StoreRoutes) => Promise<void>) => withSftp(setup, b), withS3]) {
+    const runners = {
+      sftp: (b: (r: StoreRoutes) => Promise<void>) => withSftp(setup, b),
+      s3: withS3,
+    };
+    for (const store of memoryStores().map((name) => runners[name])) {
       await store(async (routes) => {
         for (const { sizeMiB, source } of sources) rows.push(...(await measureStore(setup, routes, sizeMiB, source)));
       });
