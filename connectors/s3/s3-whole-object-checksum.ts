@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { CRC32C } from '@google-cloud/storage';
 import { type DigestCheck } from '../object-store/pipe-object-body';
 
 /**
  * What becomes of the full-object checksum a whole GET's response carries (ChecksumMode on AWS) when the read is
  * split into ranges, whose responses carry none: `none` when there is nothing to check (no checksum, or only a
  * multipart one the SDK skips too), `digest` when Ferry computes the same checksum over the bytes in order, and
- * `sdk-only` when only the SDK can compute it (CRC64NVME), so the read must stay the one GET the SDK checks.
+ * `sdk-only` when only the SDK computes it here (CRC32C, CRC64NVME), so the read must stay the one GET the SDK checks.
  */
 export type WholeObjectChecksum =
   { readonly kind: 'none' } | { readonly kind: 'digest'; readonly check: DigestCheck } | { readonly kind: 'sdk-only' };
@@ -52,15 +51,7 @@ export function wholeObjectChecksum(response: GetObjectCommandOutput): WholeObje
       () => bigEndian32(crc),
     );
   }
-  if (present(response.ChecksumCRC32C)) {
-    const crc = new CRC32C();
-    return expected(
-      'CRC32C',
-      response.ChecksumCRC32C,
-      (chunk) => crc.update(chunk),
-      () => crc.toString(),
-    );
-  }
-  if (present(response.ChecksumCRC64NVME)) return { kind: 'sdk-only' };
+  // Node computes neither (CRC32C would load Cloud Storage's SDK into every S3 process): the SDK's one GET checks them.
+  if (present(response.ChecksumCRC32C) || present(response.ChecksumCRC64NVME)) return { kind: 'sdk-only' };
   return { kind: 'none' };
 }
